@@ -1,0 +1,80 @@
+// Finds the header row among the first rows (title lines may stand above it) and
+// the profile that fits it best; a headerless platform file fits a positional profile.
+import type { ImportKind } from '../../../shared/domain';
+import { KINDS } from '../../../shared/import-kinds';
+import { normalizeField } from './normalize-field';
+import { requiredFields, type ColumnProfile } from './profiles';
+import type { SourceRow } from './table-source';
+
+export interface HeaderMatch {
+  profile: ColumnProfile;
+  /** Index into the buffered rows of the header (-1: positional, no header). */
+  headerIndex: number;
+  header: string[];
+  /** canonical field → column index */
+  columns: Map<string, number>;
+  missing: string[];
+}
+
+const norm = (s: string) => s.replace(/^\uFEFF/, '').replace(/\s+/g, '').toLowerCase();
+
+function matchRow(p: ColumnProfile, cells: string[]): { columns: Map<string, number>; missing: string[]; score: number } {
+  const index = new Map<string, number>();
+  cells.forEach((c, i) => {
+    const k = norm(c);
+    if (k && !index.has(k)) index.set(k, i);
+  });
+  const columns = new Map<string, number>();
+  for (const [field, aliases] of Object.entries(p.fields)) {
+    for (const a of aliases) {
+      const i = index.get(norm(a));
+      if (i !== undefined) {
+        columns.set(field, i);
+        break;
+      }
+    }
+  }
+  const missing = requiredFields(p).filter((f) => !columns.has(f));
+  return { columns, missing, score: columns.size * 10 - missing.length * 100 };
+}
+
+function positionalFits(p: ColumnProfile, row: SourceRow | undefined): boolean {
+  if (!row) return false;
+  const fields = Object.keys(p.fields);
+  if (row.cells.length !== fields.length) return false;
+  // The required fields of the first row must read cleanly in their types.
+  const kind = KINDS[p.kind];
+  return requiredFields(p).every((f) => {
+    const i = fields.indexOf(f);
+    const spec = kind.fields[f];
+    return i >= 0 && spec && row.cells[i]!.trim() !== '' && normalizeField(spec.type, row.cells[i]!, p.kind).ok;
+  });
+}
+
+export function detectHeader(rows: SourceRow[], profiles: ColumnProfile[], kind?: ImportKind): HeaderMatch | null {
+  let best: (HeaderMatch & { score: number }) | null = null;
+  for (const p of profiles) {
+    if (kind && p.kind !== kind) continue;
+    if (p.positional) continue;
+    rows.forEach((r, i) => {
+      const m = matchRow(p, r.cells);
+      if (m.columns.size < 2) return;
+      if (!best || m.score > best.score) best = { profile: p, headerIndex: i, header: r.cells, columns: m.columns, missing: m.missing, score: m.score };
+    });
+  }
+  const found = best as (HeaderMatch & { score: number }) | null;
+  if (found && found.missing.length === 0) return found;
+  for (const p of profiles) {
+    if (!p.positional || (kind && p.kind !== kind)) continue;
+    if (positionalFits(p, rows[0])) {
+      const fields = Object.keys(p.fields);
+      return { profile: p, headerIndex: -1, header: fields, columns: new Map(fields.map((f, i) => [f, i])), missing: [] };
+    }
+  }
+  return found;
+}
+
+/** A profile the user chose by name: its header row is still looked for, never assumed. */
+export function applyProfile(rows: SourceRow[], p: ColumnProfile): HeaderMatch | null {
+  return detectHeader(rows, [p], p.kind);
+}

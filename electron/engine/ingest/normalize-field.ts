@@ -1,0 +1,75 @@
+// One canonical field's text to its normalised value. The source text is never
+// changed: the caller keeps the raw row beside what this returns.
+import type { FieldType } from '../../../shared/import-kinds';
+import type { ImportKind } from '../../../shared/domain';
+import { checkCertNo } from '../../../shared/gb11643';
+import { parseAmountToFen } from '../../../shared/money';
+import { parseDateTime, parseYear } from './dates';
+import insutypeTable from '../../../shared/codes/insutype.json';
+import statusTable from '../../../shared/codes/status.json';
+import relationTable from '../../../shared/codes/relation.json';
+
+export type Normalized = { ok: true; value: string | number | null } | { ok: false; reason: string };
+
+const insutypeByName = new Map<string, string>();
+for (const [code, name] of Object.entries(insutypeTable.codes)) {
+  insutypeByName.set(code, code);
+  insutypeByName.set(name, code);
+}
+for (const [alias, code] of Object.entries(insutypeTable.aliases)) insutypeByName.set(alias, code);
+
+const relationNames = new Set(relationTable.names);
+const relationAliases = relationTable.aliases as Record<string, string>;
+const statusByKind = statusTable as unknown as Record<string, Record<string, string>>;
+
+export interface CellMeta {
+  /** XLSX: the cell held a number, not text (fatal for an ID number). */
+  numeric?: boolean;
+}
+
+export function normalizeField(type: FieldType, text: string, kind: ImportKind, meta?: CellMeta): Normalized {
+  const s = text.trim();
+  switch (type) {
+    case 'text':
+      return { ok: true, value: s === '' ? null : s };
+    case 'id': {
+      if (meta?.numeric) return { ok: false, reason: '证件号码在 XLSX 里存成了数字（Excel 会丢掉末几位），请把该列设为文本后重新导出' };
+      const r = checkCertNo(s);
+      return r.ok ? { ok: true, value: r.value } : r;
+    }
+    case 'amount': {
+      const r = parseAmountToFen(s);
+      return r.ok ? { ok: true, value: r.fen } : r;
+    }
+    case 'datetime': {
+      if (s === '') return { ok: true, value: null };
+      return parseDateTime(s);
+    }
+    case 'year': {
+      const r = parseYear(s);
+      return r.ok ? { ok: true, value: r.value } : r;
+    }
+    case 'insutype': {
+      const code = insutypeByName.get(s);
+      return code ? { ok: true, value: code } : { ok: false, reason: '险种不在代码表中（应如 390 或 城乡居民基本医疗保险）' };
+    }
+    case 'region':
+      if (s === '') return { ok: true, value: null };
+      return /^\d{6}$/.test(s) ? { ok: true, value: s } : { ok: false, reason: '区划代码应为 6 位数字' };
+    case 'int':
+      if (s === '') return { ok: true, value: null };
+      return /^-?\d{1,9}$/.test(s) ? { ok: true, value: Number(s) } : { ok: false, reason: '应为整数' };
+    case 'flag':
+      if (s === '') return { ok: true, value: 0 };
+      return s === '0' || s === '1' ? { ok: true, value: Number(s) } : { ok: false, reason: '标志应为 0 或 1' };
+    case 'status': {
+      const v = statusByKind[kind]?.[s];
+      return v ? { ok: true, value: v } : { ok: false, reason: `状态“${s}”不在代码表中` };
+    }
+    case 'relation': {
+      if (relationNames.has(s)) return { ok: true, value: s };
+      const v = relationAliases[s];
+      return v ? { ok: true, value: v } : { ok: false, reason: '亲属关系不在代码表中' };
+    }
+  }
+}

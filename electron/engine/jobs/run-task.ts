@@ -1,0 +1,19 @@
+// The long tasks, callable in any thread: the worker host runs them off the UI
+// thread; the CLI and tests call them directly. Each opens nothing itself: it gets
+// the database handle of the thread it runs in.
+import type { Database } from 'better-sqlite3';
+import type { JobArgs, JobResults, JobType } from '../../../shared/contract';
+import { runImport } from '../ingest/run-import';
+import { runReconcile } from '../match/run-reconcile';
+import type { TaskContext } from './job-types';
+
+export async function runTask<T extends JobType>(db: Database, type: T, args: JobArgs<T>, ctx: TaskContext): Promise<JobResults[T]> {
+  switch (type) {
+    case 'import':
+      return (await runImport(db, args as JobArgs<'import'>, ctx)) as JobResults[T];
+    case 'reconcile':
+      return runReconcile(db, args as JobArgs<'reconcile'>, ctx) as JobResults[T];
+    default:
+      throw new Error(`unknown job type ${String(type)}`);
+  }
+}

@@ -1,0 +1,81 @@
+// Carries breaks across runs: a break still there is updated (it keeps the period
+// it opened in), a new one opens, and an open break this run no longer produces —
+// its counterpart arrived, or its rows were withdrawn — closes as 自动核销.
+// Re-running a period changes nothing the first run did not.
+import type { Database } from 'better-sqlite3';
+import type { ReconKind } from '../../../shared/domain';
+import type { ProducedBreak } from './collect-breaks';
+import type { FallbackResult } from './fallback';
+
+interface Existing {
+  id: number;
+  key: string;
+  match_key: string;
+  type: string;
+  status: string;
+  amount_ledger: number | null;
+  amount_external: number | null;
+}
+
+export function applyBreaks(
+  db: Database,
+  kind: ReconKind,
+  period: string,
+  runId: number,
+  produced: ProducedBreak[],
+  fallback: FallbackResult,
+  user: string,
+  now: string,
+): { opened: number; updated: number; autoClosed: number } {
+  const findOpen = db.prepare("SELECT * FROM recon_break WHERE kind = ? AND key = ? AND status = 'open'");
+  const sameClosed = db.prepare(
+    "SELECT id FROM recon_break WHERE kind = ? AND key = ? AND status = 'closed' AND type = ? AND amount_ledger IS ? AND amount_external IS ? LIMIT 1",
+  );
+  const insert = db.prepare(`INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, event_at,
+    ledger_origin, external_origin, opened_period, opened_run, last_run) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const update = db.prepare(`UPDATE recon_break SET type = ?, fields = ?, amount_ledger = ?, amount_external = ?, certno = ?, event_at = ?,
+    ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
+  const event = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
+  const close = db.prepare("UPDATE recon_break SET status = 'closed', closed_period = ?, closed_at = ?, resolution = '自动核销', last_run = ? WHERE id = ?");
+
+  let opened = 0;
+  let updated = 0;
+  const producedKeys = new Set<string>();
+  for (const b of produced) {
+    producedKeys.add(b.key);
+    const fields = JSON.stringify(b.fields);
+    const lo = JSON.stringify(b.ledgerOrigin);
+    const xo = JSON.stringify(b.externalOrigin);
+    const open = findOpen.get(kind, b.key) as Existing | undefined;
+    if (open) {
+      update.run(b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.eventAt, lo, xo, runId, open.id);
+      if (open.type !== b.type || open.amount_ledger !== b.amountLedger || open.amount_external !== b.amountExternal) {
+        event.run(open.id, now, user, 'reclassify', JSON.stringify({ period, from: open.type, to: b.type }));
+      }
+      updated++;
+      continue;
+    }
+    if (sameClosed.get(kind, b.key, b.type, b.amountLedger, b.amountExternal)) continue;
+    const id = Number(insert.run(kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.eventAt, lo, xo, period, runId, runId).lastInsertRowid);
+    event.run(id, now, user, 'open', JSON.stringify({ period, type: b.type }));
+    opened++;
+  }
+
+  // Open breaks whose record this run looked at and found in order close themselves.
+  const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [`ROW:l:${l.batch_id}:${l.line}`, `ROW:x:${x.batch_id}:${x.line}`]));
+  const candidates = db
+    .prepare(
+      `SELECT b.id, b.key FROM recon_break b WHERE b.kind = ? AND b.status = 'open' AND b.opened_period <= ?
+       AND (b.match_key IN (SELECT gk FROM u_keys) OR b.key LIKE 'ROW:%')`,
+    )
+    .all(kind, period) as { id: number; key: string }[];
+  let autoClosed = 0;
+  for (const c of candidates) {
+    if (producedKeys.has(c.key)) continue;
+    if (c.key.startsWith('ROW:') && !pairedRows.has(c.key)) continue;
+    close.run(period, now, runId, c.id);
+    event.run(c.id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
+    autoClosed++;
+  }
+  return { opened, updated, autoClosed };
+}

@@ -1,0 +1,77 @@
+// Breaks written for people (CSV, UTF-8 with BOM so Excel opens it) and for the
+// tax bureau (差异反馈: their extract's own encoding, delimiter and headers, plus
+// 差异类型 and 差异说明, to go back through the 中间库).
+import fs from 'node:fs';
+import iconv from 'iconv-lite';
+import type { Database } from 'better-sqlite3';
+import type { BreakQuery } from '../../../shared/contract';
+import type { BreakRow } from '../../../shared/recon-types';
+import { BREAK_LABELS, FIELD_LABELS } from '../../../shared/labels';
+import { EngineError } from '../../../shared/errors';
+import { listBreaks } from './break-query';
+
+export function allBreaks(db: Database, q: Omit<BreakQuery, 'offset' | 'limit'>): BreakRow[] {
+  const out: BreakRow[] = [];
+  for (let offset = 0; ; offset += 5000) {
+    const page = listBreaks(db, { ...q, offset, limit: 5000 });
+    out.push(...page.rows);
+    if (out.length >= page.total || page.rows.length === 0) return out;
+  }
+}
+
+const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function explain(b: BreakRow): string {
+  if (!b.fields.length) return BREAK_LABELS[b.type];
+  return b.fields.map((f) => `${FIELD_LABELS[f.field] ?? f.field}：医保 ${f.ledger ?? '无'} / 对方 ${f.external ?? '无'}`).join('；');
+}
+
+export function breaksToCsv(rows: BreakRow[]): string {
+  const head = ['差异类型', '类型代码', '单号', '状态', '医保金额', '对方金额', '差额', '差异字段', '开立期间', '关闭期间', '处理结果', '医保来源', '对方来源'];
+  const lines = [head.join(',')];
+  for (const b of rows) {
+    lines.push(
+      [BREAK_LABELS[b.type], b.type, b.key, b.status === 'open' ? '未处理' : '已关闭', b.amount_ledger ?? '', b.amount_external ?? '', b.difference, explain(b), b.opened_period, b.closed_period ?? '', b.resolution ?? '', b.ledger_origin.join(' '), b.external_origin.join(' ')]
+        .map((c) => q(String(c)))
+        .join(','),
+    );
+  }
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+/** The tax side's rows of each break, in the extract's own shape, with what differs. */
+export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): { rows: number; encoding: string; delimiter: string } {
+  const taxRows = rows.filter((b) => b.external_origin.length > 0);
+  const batchIds = [...new Set(taxRows.flatMap((b) => b.external_origin.map((o) => Number(o.split(':')[0]))))];
+  const batch = batchIds.length
+    ? (db.prepare('SELECT encoding, delimiter, header FROM import_batch WHERE id = ?').get(batchIds[batchIds.length - 1]) as { encoding: string; delimiter: string | null; header: string | null })
+    : (db.prepare("SELECT encoding, delimiter, header FROM import_batch WHERE kind = 'tax-premium' ORDER BY id DESC LIMIT 1").get() as
+        | { encoding: string; delimiter: string | null; header: string | null }
+        | undefined);
+  if (!batch?.header) throw new EngineError('NOT_FOUND', '没有可参照的税务中间库文件（需要先导入一份 tax-premium 文件）');
+  const delimiter = batch.delimiter ?? '|';
+  const header: string[] = JSON.parse(batch.header);
+  const raw = db.prepare('SELECT raw FROM source_row WHERE batch_id = ? AND line = ?');
+  const lines = [[...header, '差异类型', '差异说明'].join(delimiter)];
+  let n = 0;
+  for (const b of rows) {
+    const tail = [BREAK_LABELS[b.type], explain(b)];
+    if (b.external_origin.length) {
+      for (const o of b.external_origin) {
+        const [batchId, line] = o.split(':').map(Number);
+        const r = raw.get(batchId, line) as { raw: string } | undefined;
+        if (!r) continue;
+        lines.push([...(JSON.parse(r.raw) as string[]), ...tail].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
+        n++;
+      }
+    } else {
+      // Only on the 医保 side: the tax bureau has no row; give the order and amount in its columns.
+      const cells = header.map((h) => (/单号|申报序号/.test(h) ? b.key : /金额|sjje/.test(h) ? (b.amount_ledger ?? '') : /证件|识别号/.test(h) ? (b.certno ?? '') : ''));
+      lines.push([...cells, ...tail].join(delimiter));
+      n++;
+    }
+  }
+  const enc = batch.encoding === 'utf-8' ? 'utf8' : batch.encoding;
+  fs.writeFileSync(out, iconv.encode(lines.join('\r\n') + '\r\n', enc));
+  return { rows: n, encoding: batch.encoding, delimiter };
+}

@@ -1,0 +1,97 @@
+// Turns the classified join, the duplicate copies and the unpaired keyless rows
+// into break records: type, key, both sides' amounts, the fields that differ.
+import type { Database } from 'better-sqlite3';
+import type { BreakType } from '../../../shared/domain';
+import type { FieldDiff } from '../../../shared/recon-types';
+import { fenToText } from '../../../shared/money';
+import type { ReconSpec } from './recon-specs';
+import type { FallbackResult, KeylessRow } from './fallback';
+
+export interface ProducedBreak {
+  key: string;
+  matchKey: string;
+  type: BreakType;
+  fields: FieldDiff[];
+  amountLedger: number | null;
+  amountExternal: number | null;
+  certno: string | null;
+  eventAt: string | null;
+  ledgerOrigin: string[];
+  externalOrigin: string[];
+}
+
+type JRow = Record<string, string | number | null> & { gk: string; cls: BreakType | 'MATCHED' | 'NETTED' };
+
+const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+const money = (v: string | number | null | undefined) => (v === null || v === undefined ? null : fenToText(Number(v)));
+const origins = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
+
+function diffs(spec: ReconSpec, r: JRow): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  const l = r.l_gk !== null;
+  const x = r.x_gk !== null;
+  if (!l || !x || r.l_cmp !== r.x_cmp) out.push({ field: 'amount', ledger: l ? money(r.l_cmp) : null, external: x ? money(r.x_cmp) : null });
+  if (l && x && r.l_status !== r.x_status) out.push({ field: 'status', ledger: text(r.l_status), external: text(r.x_status) });
+  spec.fields.forEach((f, i) => {
+    const a = r[`l_f${i}`];
+    const b = r[`x_f${i}`];
+    if (l && x && a !== null && b !== null && a !== b) out.push({ field: f.name, ledger: text(a), external: text(b) });
+  });
+  return out;
+}
+
+export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackResult): ProducedBreak[] {
+  const out: ProducedBreak[] = [];
+  for (const r of db.prepare("SELECT * FROM j WHERE cls NOT IN ('MATCHED', 'NETTED')").iterate() as IterableIterator<JRow>) {
+    out.push({
+      key: r.gk,
+      matchKey: r.gk,
+      type: r.cls as BreakType,
+      fields: diffs(spec, r),
+      amountLedger: r.l_gk !== null ? Number(r.l_net) : null,
+      amountExternal: r.x_gk !== null ? Number(r.x_net) : null,
+      certno: text(r.l_f0 ?? r.x_f0),
+      eventAt: text(r.l_event_at ?? r.x_event_at),
+      ledgerOrigin: origins(r.l_origins),
+      externalOrigin: origins(r.x_origins),
+    });
+  }
+  // A second copy of a record already counted: the same key twice on one side.
+  for (const side of ['l', 'x'] as const) {
+    const rows = db.prepare(`SELECT batch_id, line, gk, amount_fen, certno, event_at FROM ${side}_rows WHERE rn > 1`).all() as {
+      batch_id: number; line: number; gk: string; amount_fen: number; certno: string | null; event_at: string;
+    }[];
+    for (const d of rows) {
+      const origin = `${d.batch_id}:${d.line}`;
+      out.push({
+        key: `DUP:${side}:${origin}`,
+        matchKey: d.gk,
+        type: 'DUPLICATE',
+        fields: [{ field: 'duplicate_of', ledger: side === 'l' ? d.gk : null, external: side === 'x' ? d.gk : null }],
+        amountLedger: side === 'l' ? d.amount_fen : null,
+        amountExternal: side === 'x' ? d.amount_fen : null,
+        certno: d.certno,
+        eventAt: d.event_at,
+        ledgerOrigin: side === 'l' ? [origin] : [],
+        externalOrigin: side === 'x' ? [origin] : [],
+      });
+    }
+  }
+  const oneSided = (r: KeylessRow): ProducedBreak => {
+    const origin = `${r.batch_id}:${r.line}`;
+    return {
+      key: `ROW:${r.side}:${origin}`,
+      matchKey: '（无单号）',
+      type: r.side === 'l' ? 'LEDGER_ONLY' : 'EXTERNAL_ONLY',
+      fields: [{ field: 'amount', ledger: r.side === 'l' ? fenToText(r.amount_fen) : null, external: r.side === 'x' ? fenToText(r.amount_fen) : null }],
+      amountLedger: r.side === 'l' ? r.amount_fen : null,
+      amountExternal: r.side === 'x' ? r.amount_fen : null,
+      certno: r.certno,
+      eventAt: r.event_at,
+      ledgerOrigin: r.side === 'l' ? [origin] : [],
+      externalOrigin: r.side === 'x' ? [origin] : [],
+    };
+  };
+  out.push(...fallback.ledgerOnly.map(oneSided), ...fallback.externalOnly.map(oneSided));
+  return out;
+}

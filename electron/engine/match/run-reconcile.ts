@@ -1,0 +1,72 @@
+// A reconciliation run for one kind and period: match every open item, classify
+// every difference, carry breaks across periods (open, update, close themselves
+// when the counterpart arrives), and store a summary that ties out.
+import type { Database } from 'better-sqlite3';
+import type { ReconcileArgs } from '../../../shared/contract';
+import { EngineError } from '../../../shared/errors';
+import { hoursBefore, periodBounds } from '../../../shared/periods';
+import type { ReconSummary } from '../../../shared/recon-types';
+import { appendAudit } from '../audit/audit-log';
+import type { TaskContext } from '../jobs/job-types';
+import { buildJoin, buildUniverse, dropTemp, type Window } from './build-sides';
+import { matchKeyless } from './fallback';
+import { RECON_SPECS } from './recon-specs';
+import { collectBreaks } from './collect-breaks';
+import { applyBreaks } from './apply-breaks';
+import { summarize } from './summarize';
+
+export const DEFAULT_WINDOW_HOURS = 24;
+
+export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext): ReconSummary {
+  const spec = RECON_SPECS[args.kind];
+  let bounds;
+  try {
+    bounds = periodBounds(args.period);
+  } catch (e) {
+    throw new EngineError('BAD_REQUEST', (e as Error).message);
+  }
+  const isWeek = args.period.includes('W');
+  if (isWeek !== (spec.granularity === 'week')) {
+    throw new EngineError('BAD_REQUEST', `${args.kind === 'premium' ? '缴费共济按周对账（如 2025-W47）' : '就医共济按月对账（如 2025-11）'}，收到期间 ${args.period}`);
+  }
+  const windowHours = args.windowHours ?? DEFAULT_WINDOW_HOURS;
+  const w: Window = { ...bounds, windowStart: hoursBefore(bounds.end, windowHours) };
+  const steps = 5;
+  const step = (i: number, stage: string) => {
+    if (ctx.cancelled()) throw new EngineError('CANCELLED', '对账已取消');
+    ctx.progress(i, steps, 'keys', stage);
+  };
+
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    dropTemp(db);
+    step(0, '确定对账范围');
+    const keys = buildUniverse(db, spec, args.kind, w);
+    step(1, `汇总两侧记录（${keys} 个单号）`);
+    buildJoin(db, spec, w);
+    step(2, '无单号记录按证件号、险种、年度、金额匹配');
+    const fallback = matchKeyless(db, spec, w);
+    step(3, '分类差异');
+    const now = new Date().toISOString();
+    const runId = Number(
+      db.prepare('INSERT INTO recon_run (kind, period, ran_at, ran_by, window_hours, summary) VALUES (?, ?, ?, ?, ?, ?)').run(args.kind, args.period, now, ctx.user, windowHours, '{}').lastInsertRowid,
+    );
+    const produced = collectBreaks(db, spec, fallback);
+    step(4, '结转与自动核销');
+    const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
+    const summary = summarize(db, { runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, produced, fallback, applied.autoClosed);
+    db.prepare('UPDATE recon_run SET summary = ? WHERE id = ?').run(JSON.stringify(summary), runId);
+    appendAudit(db, {
+      actor: ctx.user,
+      action: 'reconcile',
+      target: `${args.kind}:${args.period}`,
+      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, tieOut: summary.tieOut.ok },
+    });
+    dropTemp(db);
+    db.exec('COMMIT');
+    ctx.progress(steps, steps, 'keys', '完成');
+    return summary;
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}

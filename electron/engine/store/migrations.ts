@@ -1,0 +1,151 @@
+// Versioned schema. Each migration runs once, in order, inside a transaction, and
+// PRAGMA user_version records how far a database has come. Never edit a migration
+// that has shipped: add the next one.
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'import batches, source rows with origin, append-only audit log',
+    up(db) {
+      db.exec(`
+        CREATE TABLE import_batch (
+          id          INTEGER PRIMARY KEY,
+          kind        TEXT NOT NULL,
+          file_name   TEXT NOT NULL,
+          file_size   INTEGER NOT NULL,
+          sha256      TEXT NOT NULL,
+          encoding    TEXT NOT NULL,
+          delimiter   TEXT,
+          profile     TEXT NOT NULL,
+          rows        INTEGER NOT NULL,
+          rejected    INTEGER NOT NULL DEFAULT 0,
+          imported_by TEXT NOT NULL,
+          imported_at TEXT NOT NULL,
+          status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','withdrawn'))
+        );
+        -- The same file may be imported again only after its batch was withdrawn.
+        CREATE UNIQUE INDEX import_batch_sha_active ON import_batch(sha256) WHERE status = 'active';
+
+        CREATE TABLE source_row (
+          batch_id INTEGER NOT NULL REFERENCES import_batch(id) ON DELETE CASCADE,
+          line     INTEGER NOT NULL,
+          raw      TEXT NOT NULL,
+          PRIMARY KEY (batch_id, line)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE audit_log (
+          seq       INTEGER PRIMARY KEY,
+          at        TEXT NOT NULL,
+          actor     TEXT NOT NULL,
+          action    TEXT NOT NULL,
+          target    TEXT,
+          detail    TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash      TEXT NOT NULL
+        );
+        -- Append-only inside the app; the hash chain catches edits made outside it.
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能修改'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能删除'); END;
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'normalised source rows, batch periods, column profiles',
+    up(db) {
+      db.exec(`
+        ALTER TABLE import_batch ADD COLUMN period_from TEXT;
+        ALTER TABLE import_batch ADD COLUMN period_to TEXT;
+        -- The header as the file spelled it, so feedback files can speak the same columns.
+        ALTER TABLE import_batch ADD COLUMN header TEXT;
+        -- The columns matching needs, normalised; every canonical field is in norm (JSON),
+        -- the cells as read are in raw. Amounts are INTEGER fen, never REAL.
+        ALTER TABLE source_row ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+        ALTER TABLE source_row ADD COLUMN key TEXT;
+        ALTER TABLE source_row ADD COLUMN sub_key TEXT;
+        ALTER TABLE source_row ADD COLUMN ref_key TEXT;
+        ALTER TABLE source_row ADD COLUMN amount_fen INTEGER;
+        ALTER TABLE source_row ADD COLUMN status TEXT;
+        ALTER TABLE source_row ADD COLUMN certno TEXT;
+        ALTER TABLE source_row ADD COLUMN insutype TEXT;
+        ALTER TABLE source_row ADD COLUMN pay_year INTEGER;
+        ALTER TABLE source_row ADD COLUMN event_at TEXT;
+        ALTER TABLE source_row ADD COLUMN norm TEXT NOT NULL DEFAULT '{}';
+
+        CREATE TABLE column_profile (
+          name       TEXT PRIMARY KEY,
+          kind       TEXT NOT NULL,
+          definition TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'reconciliation runs and breaks',
+    up(db) {
+      db.exec(`
+        CREATE INDEX source_row_kind_key ON source_row(kind, key);
+
+        CREATE TABLE recon_run (
+          id           INTEGER PRIMARY KEY,
+          kind         TEXT NOT NULL,
+          period       TEXT NOT NULL,
+          ran_at       TEXT NOT NULL,
+          ran_by       TEXT NOT NULL,
+          window_hours INTEGER NOT NULL,
+          summary      TEXT NOT NULL
+        );
+
+        CREATE TABLE recon_break (
+          id              INTEGER PRIMARY KEY,
+          kind            TEXT NOT NULL,
+          key             TEXT NOT NULL, -- the break's identity (match key, or the row for duplicates and keyless rows)
+          match_key       TEXT NOT NULL, -- order_no / setl_id as people know it
+          type            TEXT NOT NULL,
+          status          TEXT NOT NULL CHECK (status IN ('open','closed')),
+          fields          TEXT NOT NULL,
+          amount_ledger   INTEGER,
+          amount_external INTEGER,
+          certno          TEXT,
+          name            TEXT,
+          event_at        TEXT,
+          matched_by      TEXT,
+          ledger_origin   TEXT NOT NULL,
+          external_origin TEXT NOT NULL,
+          opened_period   TEXT NOT NULL,
+          opened_run      INTEGER NOT NULL REFERENCES recon_run(id),
+          last_run        INTEGER NOT NULL REFERENCES recon_run(id),
+          closed_period   TEXT,
+          closed_at       TEXT,
+          resolution      TEXT
+        );
+        -- One record never has two open breaks.
+        CREATE UNIQUE INDEX recon_break_one_open ON recon_break(kind, key) WHERE status = 'open';
+        CREATE INDEX recon_break_kind_period ON recon_break(kind, opened_period, status);
+
+        CREATE TABLE break_event (
+          id       INTEGER PRIMARY KEY,
+          break_id INTEGER NOT NULL REFERENCES recon_break(id),
+          at       TEXT NOT NULL,
+          actor    TEXT NOT NULL,
+          action   TEXT NOT NULL,
+          detail   TEXT NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

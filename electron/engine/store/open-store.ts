@@ -1,0 +1,94 @@
+// Opens the workstation's one SQLite file: WAL, foreign keys, an integrity check
+// with a message a person can act on, then the migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { EngineError } from '../../../shared/errors';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export interface OpenOptions {
+  /** Path of a better_sqlite3.node built for another ABI (the Electron app). */
+  nativeBinding?: string;
+  /** Stop at this schema version (tests build databases of earlier versions). */
+  targetVersion?: number;
+  readonly?: boolean;
+  /** Skip the full integrity check (worker threads re-open a file the host has checked). */
+  skipIntegrityCheck?: boolean;
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export function openStore(file: string, opts: OpenOptions = {}): Database {
+  const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
+  if (exists) assertSqliteHeader(file);
+  else fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, {
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      ...(opts.readonly ? { readonly: true } : {}),
+    });
+  } catch (e) {
+    throw damaged(file, (e as Error).message);
+  }
+  try {
+    if (!opts.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    if (exists && !opts.skipIntegrityCheck) checkIntegrity(db, file);
+    if (!opts.readonly) migrate(db, MIGRATIONS, opts.targetVersion);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof EngineError) throw e;
+    throw damaged(file, (e as Error).message);
+  }
+}
+
+function assertSqliteHeader(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    fs.readSync(fd, head, 0, 16, 0);
+    if (!head.equals(SQLITE_HEADER)) throw damaged(file, '文件头不是 SQLite 数据库');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function checkIntegrity(db: Database, file: string): void {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
+  if (problems.length) throw damaged(file, problems.slice(0, 5).join('; '));
+}
+
+function damaged(file: string, why: string): EngineError {
+  return new EngineError(
+    'DB_DAMAGED',
+    `工作站数据库已损坏，无法打开：${file}（${why}）。请从备份恢复，或将该文件交给管理员检查。`,
+    { file, why },
+  );
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Database, migrations: Migration[], target?: number): void {
+  const current = schemaVersion(db);
+  const newest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > newest) {
+    throw new EngineError('DB_DAMAGED', `数据库版本 ${current} 比本程序支持的版本 ${newest} 更新：请升级工作站程序。`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    if (target !== undefined && m.version > target) break;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

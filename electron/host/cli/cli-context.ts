@@ -1,0 +1,66 @@
+// What every CLI command shares: the global options, an engine on the chosen
+// database, JSON on stdout, human messages on stderr.
+import type { Command } from 'commander';
+import { createEngine, type Engine } from '../../engine/engine';
+import type { CallContext, JobFinished } from '../../../shared/contract';
+import { EngineError } from '../../../shared/errors';
+import { defaultDbPath, defaultUser } from '../default-paths';
+
+export interface GlobalOptions {
+  db?: string;
+  user?: string;
+  quiet?: boolean;
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+export function openEngine(cmd: Command): { engine: Engine; ctx: CallContext } {
+  const g = globals(cmd);
+  const engine = createEngine({ dbPath: g.db ?? defaultDbPath(), host: 'cli' });
+  return { engine, ctx: { user: g.user ?? defaultUser(), host: 'cli' } };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function say(cmd: Command, message: string): void {
+  if (!globals(cmd).quiet) process.stderr.write(message + '\n');
+}
+
+/** Runs a job in-process, showing progress on stderr when it is a terminal. */
+export async function runJob(engine: Engine, cmd: Command, type: 'import' | 'reconcile', args: unknown, ctx: CallContext): Promise<unknown> {
+  const tty = process.stderr.isTTY && !globals(cmd).quiet;
+  const off = engine.bus.on('job/progress', (p) => {
+    if (!tty) return;
+    const pct = p.total ? ` ${Math.floor((p.done / p.total) * 100)}%` : '';
+    process.stderr.write(`\r${p.stage}${pct}   `);
+  });
+  const { jobId } = await engine.call('jobs/start', { type, args }, ctx);
+  const fin: JobFinished = await engine.jobs.wait(jobId);
+  off();
+  if (tty) process.stderr.write('\n');
+  if (fin.outcome === 'result') return fin.result;
+  if (fin.outcome === 'cancelled') throw new EngineError('CANCELLED', '任务已取消');
+  throw new EngineError(fin.error.code, fin.error.message, fin.error.details);
+}
+
+/** Wraps a command: any error becomes one clear stderr message and a non-zero exit. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      const err = e as EngineError;
+      process.stderr.write(`错误：${err.message ?? String(e)}\n`);
+      const problems = (err.details as { problems?: { line: number; column: string; value: string; message: string }[] } | undefined)?.problems;
+      if (problems?.length) {
+        for (const p of problems.slice(0, 20)) process.stderr.write(`  第 ${p.line} 行「${p.column}」“${p.value}”：${p.message}\n`);
+        if (problems.length > 20) process.stderr.write(`  ……另有 ${problems.length - 20} 处\n`);
+      }
+      process.exitCode = err.code === 'BAD_REQUEST' ? 2 : 1;
+    }
+  };
+}

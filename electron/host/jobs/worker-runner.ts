@@ -1,0 +1,90 @@
+// Runs each job in a worker thread so the host (Electron main, the HTTP host)
+// stays responsive; progress comes back as messages and becomes contract events.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { JobArgs, JobFinished, JobType } from '../../../shared/contract';
+import { EngineError } from '../../../shared/errors';
+import type { EventBus } from '../../engine/event-bus';
+import type { JobRunner } from '../../engine/jobs/job-types';
+import { newJobId } from '../../engine/jobs/progress';
+import type { WorkerMessage, WorkerRequest } from './worker-protocol';
+
+export interface WorkerRunnerOptions {
+  dbPath: string;
+  nativeBinding?: string;
+  /** The worker entry; found beside this module (built .js, or .ts under tsx) when omitted. */
+  workerFile?: string;
+}
+
+export function defaultWorkerFile(): string {
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  for (const name of ['job-worker.js', 'job-worker.ts']) {
+    const f = path.join(dir, name);
+    if (fs.existsSync(f)) return f;
+  }
+  throw new Error(`job worker not found beside ${dir}`);
+}
+
+interface Running {
+  flag: Int32Array;
+  done: Promise<JobFinished>;
+  finished: boolean;
+}
+
+export class WorkerJobRunner implements JobRunner {
+  private readonly jobs = new Map<string, Running>();
+  private readonly workerFile: string;
+  constructor(private readonly opts: WorkerRunnerOptions, private readonly bus: EventBus) {
+    this.workerFile = opts.workerFile ?? defaultWorkerFile();
+  }
+
+  start<T extends JobType>(type: T, args: JobArgs<T>, user: string): string {
+    const jobId = newJobId();
+    const cancelBuffer = new SharedArrayBuffer(4);
+    const req: WorkerRequest = { jobId, type, args, user, dbPath: this.opts.dbPath, cancelBuffer, nativeBinding: this.opts.nativeBinding };
+    // TypeScript sources (tests, `npm run web`) need tsx's loader in the worker too.
+    const execArgv = this.workerFile.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const worker = new Worker(this.workerFile, { workerData: req, execArgv });
+    const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished) };
+    running.done = new Promise<JobFinished>((resolve) => {
+      let fin: JobFinished | null = null;
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.t === 'progress') this.bus.emit('job/progress', m.p);
+        else if (m.t === 'result') fin = { jobId, type, outcome: 'result', result: m.result };
+        else if (m.t === 'error') fin = { jobId, type, outcome: 'error', error: m.error };
+        else fin = { jobId, type, outcome: 'cancelled' };
+      });
+      worker.on('error', (e) => {
+        fin = { jobId, type, outcome: 'error', error: { code: 'INTERNAL', message: e.message } };
+      });
+      worker.on('exit', () => {
+        const out = fin ?? { jobId, type, outcome: 'error', error: { code: 'INTERNAL', message: '任务线程意外退出' } };
+        running.finished = true;
+        this.bus.emit('job/finished', out);
+        resolve(out);
+      });
+    });
+    this.jobs.set(jobId, running);
+    return jobId;
+  }
+
+  cancel(jobId: string): boolean {
+    const r = this.jobs.get(jobId);
+    if (!r || r.finished) return false;
+    Atomics.store(r.flag, 0, 1);
+    return true;
+  }
+
+  wait(jobId: string): Promise<JobFinished> {
+    const r = this.jobs.get(jobId);
+    if (!r) return Promise.reject(new EngineError('NOT_FOUND', `没有这个任务：${jobId}`));
+    return r.done;
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.jobs.keys()) this.cancel(id);
+    await Promise.allSettled([...this.jobs.values()].map((r) => r.done));
+  }
+}

@@ -1,0 +1,132 @@
+// The one contract between UI and engine. Every call is named here with the schema
+// of its argument (checked at run time by every host) and the type of its result
+// (checked by the compiler on both sides); every event is named with its payload.
+// A renamed call breaks the build, not the user.
+import { z } from 'zod';
+import { IMPORT_KINDS, RECON_KINDS, BREAK_TYPES } from './domain';
+import type { BatchInfo, WorkstationInfo } from './domain';
+import type { ImportSummary, ImportPreview } from './import-types';
+import type { ReconSummary, BreakRow, BreakPage } from './recon-types';
+
+const importKind = z.enum(IMPORT_KINDS);
+const reconKind = z.enum(RECON_KINDS);
+const period = z.string().regex(/^\d{4}-(W\d{2}|\d{2})$/, '期间应为 2025-W47 或 2025-11');
+
+export const importArgs = z.strictObject({
+  path: z.string().min(1),
+  kind: importKind.optional(),
+  encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional(),
+  profile: z.string().optional(),
+  sheet: z.string().optional(),
+  acceptPartial: z.boolean().optional(),
+  /** The name the user knows the file by (browser uploads land in a staging folder). */
+  displayName: z.string().optional(),
+});
+export type ImportArgs = z.infer<typeof importArgs>;
+
+export const reconcileArgs = z.strictObject({
+  kind: reconKind,
+  period,
+  windowHours: z.number().int().min(0).max(24 * 14).optional(),
+});
+export type ReconcileArgs = z.infer<typeof reconcileArgs>;
+
+/** Long work: each job type with its argument and result. */
+export const jobSchemas = {
+  import: importArgs,
+  reconcile: reconcileArgs,
+} as const;
+export type JobType = keyof typeof jobSchemas;
+export interface JobResults {
+  import: ImportSummary;
+  reconcile: ReconSummary;
+}
+export type JobArgs<T extends JobType> = z.infer<(typeof jobSchemas)[T]>;
+
+const jobStart = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('import'), args: importArgs }),
+  z.strictObject({ type: z.literal('reconcile'), args: reconcileArgs }),
+]);
+
+export const breakQuery = z.strictObject({
+  kind: reconKind,
+  period: period.optional(),
+  status: z.enum(['open', 'closed', 'all']).optional(),
+  types: z.array(z.enum(BREAK_TYPES)).optional(),
+  search: z.string().max(100).optional(),
+  /** Allow-listed columns only: the engine maps these names to SQL, never the text. */
+  sort: z.array(z.strictObject({ col: z.string(), dir: z.enum(['asc', 'desc']) })).max(3).optional(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(5000).optional(),
+});
+export type BreakQuery = z.infer<typeof breakQuery>;
+
+export const callSchemas = {
+  'workstation/info': z.strictObject({}),
+  'imports/list': z.strictObject({ kind: importKind.optional(), includeWithdrawn: z.boolean().optional() }),
+  'imports/preview': z.strictObject({ path: z.string().min(1), kind: importKind.optional(), encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional() }),
+  'imports/withdraw': z.strictObject({ batchId: z.number().int().positive(), reason: z.string().min(1).max(500) }),
+  'jobs/start': jobStart,
+  'jobs/cancel': z.strictObject({ jobId: z.string().min(1) }),
+  'recon/runs': z.strictObject({ kind: reconKind.optional(), period: period.optional() }),
+  'breaks/list': breakQuery,
+} as const;
+
+export type CallName = keyof typeof callSchemas;
+export type CallArgs<K extends CallName> = z.infer<(typeof callSchemas)[K]>;
+
+export interface CallResults {
+  'workstation/info': WorkstationInfo;
+  'imports/list': BatchInfo[];
+  'imports/preview': ImportPreview;
+  'imports/withdraw': BatchInfo;
+  'jobs/start': { jobId: string };
+  'jobs/cancel': { cancelled: boolean };
+  'recon/runs': ReconSummary[];
+  'breaks/list': BreakPage;
+}
+
+export type JobOutcome =
+  | { outcome: 'result'; result: unknown }
+  | { outcome: 'error'; error: import('./errors').ErrorData }
+  | { outcome: 'cancelled' };
+
+export interface JobProgress {
+  jobId: string;
+  type: JobType;
+  done: number;
+  total: number;
+  /** Units per second, over the job so far. */
+  rate: number;
+  unit: 'rows' | 'bytes' | 'keys';
+  stage: string;
+}
+
+export type JobFinished = { jobId: string; type: JobType } & JobOutcome;
+
+export interface EventPayloads {
+  'job/progress': JobProgress;
+  'job/finished': JobFinished;
+}
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: readonly EventName[] = ['job/progress', 'job/finished'];
+
+export const CALL_NAMES = Object.keys(callSchemas) as CallName[];
+
+/** Who is calling: every handler receives it (roles are checked in the engine). */
+export interface CallContext {
+  user: string;
+  host: WorkstationInfo['host'];
+}
+
+export type Handlers = {
+  [K in CallName]: (args: CallArgs<K>, ctx: CallContext) => Promise<CallResults[K]> | CallResults[K];
+};
+
+/** What the UI holds: one typed function for calls and one for events. */
+export interface ContractClient {
+  call<K extends CallName>(name: K, args: CallArgs<K>): Promise<CallResults[K]>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+export type { BreakRow };

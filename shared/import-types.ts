@@ -1,0 +1,42 @@
+import type { ImportKind, ImportProblem } from './domain';
+
+export interface TotalCheck {
+  /** The amount on the file's 合计 line. */
+  stated: string;
+  /** The sum of the rows read. */
+  computed: string;
+  ok: boolean;
+  line: number;
+}
+
+export interface ImportSummary {
+  batchId: number | null;
+  file: string;
+  kind: ImportKind;
+  rows: number;
+  rejected: number;
+  encoding: string;
+  delimiter: string | null;
+  profile: string;
+  sha256: string;
+  totalCheck: TotalCheck | null;
+  rejectedFile: string | null;
+  problems: ImportProblem[];
+  periodFrom: string | null;
+  periodTo: string | null;
+}
+
+export interface ImportPreview {
+  file: string;
+  format: 'text' | 'xlsx';
+  encoding: string;
+  delimiter: string | null;
+  headerLine: number;
+  header: string[];
+  rows: string[][];
+  kind: ImportKind | null;
+  profile: string | null;
+  /** Canonical field → column header, as the profile maps it. */
+  mapping: Record<string, string>;
+  missing: string[];
+}

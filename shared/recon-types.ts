@@ -1,0 +1,61 @@
+import type { BreakType, ReconKind } from './domain';
+
+export interface FieldDiff {
+  field: string;
+  ledger: string | null;
+  external: string | null;
+}
+
+export interface BreakTypeTotal {
+  type: BreakType;
+  count: number;
+  amountLedger: string;
+  amountExternal: string;
+}
+
+export interface SideTotals {
+  rows: number;
+  keys: number;
+  total: string;
+}
+
+export interface ReconSummary {
+  runId: number;
+  kind: ReconKind;
+  period: string;
+  ranAt: string;
+  ranBy: string;
+  windowHours: number;
+  ledger: SideTotals;
+  external: SideTotals;
+  matched: { count: number; byFallback: number; amountLedger: string; amountExternal: string };
+  breaks: BreakTypeTotal[];
+  autoClosed: number;
+  tieOut: { ledger: string; external: string; ok: boolean };
+}
+
+export interface BreakRow {
+  id: number;
+  kind: ReconKind;
+  type: BreakType;
+  key: string;
+  status: 'open' | 'closed';
+  fields: FieldDiff[];
+  amount_ledger: string | null;
+  amount_external: string | null;
+  difference: string;
+  opened_period: string;
+  closed_period: string | null;
+  resolution: string | null;
+  certno: string | null;
+  name: string | null;
+  event_at: string | null;
+  aging_days: number;
+  ledger_origin: string[];
+  external_origin: string[];
+}
+
+export interface BreakPage {
+  rows: BreakRow[];
+  total: number;
+}
