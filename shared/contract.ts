@@ -4,6 +4,7 @@
 // A renamed call breaks the build, not the user.
 import { z } from 'zod';
 import { IMPORT_KINDS, RECON_KINDS, BREAK_TYPES } from './domain';
+import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
 import type { BatchInfo, WorkstationInfo } from './domain';
 import type { ImportSummary, ImportPreview } from './import-types';
 import type { ReconSummary, BreakRow, BreakPage } from './recon-types';
@@ -109,9 +110,15 @@ export interface EventPayloads {
   'job/finished': JobFinished;
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: readonly EventName[] = ['job/progress', 'job/finished'];
+export const EVENT_NAMES: readonly EventName[] = EVENT_NAME_LIST;
+export const CALL_NAMES: readonly CallName[] = CALL_NAME_LIST;
 
-export const CALL_NAMES = Object.keys(callSchemas) as CallName[];
+// The library-free name lists (for the preload) must be exactly the contract's names.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _callsAgree: Same<(typeof CALL_NAME_LIST)[number], CallName> = true;
+const _eventsAgree: Same<(typeof EVENT_NAME_LIST)[number], EventName> = true;
+void _callsAgree;
+void _eventsAgree;
 
 /** Who is calling: every handler receives it (roles are checked in the engine). */
 export interface CallContext {

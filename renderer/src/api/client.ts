@@ -1,0 +1,100 @@
+// The renderer's one way to the engine: the contract, over Electron IPC when the
+// preload is there, over the local HTTP host otherwise (browser mode, tests).
+import type { CallArgs, CallName, CallResults, ContractClient, EventName, EventPayloads } from '../../../shared/contract';
+import type { ErrorData } from '../../../shared/errors';
+
+export class CallError extends Error {
+  constructor(readonly data: ErrorData) {
+    super(data.message);
+  }
+}
+
+type Reply = { ok: true; result: unknown } | { ok: false; error: ErrorData };
+
+interface PreloadBridge {
+  call(name: string, args: unknown): Promise<Reply>;
+  on(name: string, listener: (payload: unknown) => void): () => void;
+  pathForFile?(file: File): string;
+}
+
+declare global {
+  interface Window {
+    gongji?: PreloadBridge;
+  }
+}
+
+function unwrap<T>(reply: Reply): T {
+  if (reply.ok) return reply.result as T;
+  throw new CallError(reply.error);
+}
+
+function ipcClient(bridge: PreloadBridge): ContractClient {
+  return {
+    async call(name, args) {
+      return unwrap(await bridge.call(name, args));
+    },
+    on(name, listener) {
+      return bridge.on(name, listener as (p: unknown) => void);
+    },
+  };
+}
+
+/** The token arrives in the address the host printed; it then lives in sessionStorage only. */
+export function httpToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('gongji.token', fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem('gongji.token') ?? '';
+}
+
+function httpClient(token: string): ContractClient {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  let source: EventSource | null = null;
+  const ensureSource = (name: string) => {
+    if (!source) source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    if (!listeners.has(name)) {
+      listeners.set(name, new Set());
+      source.addEventListener(name, (e) => {
+        const payload = JSON.parse((e as MessageEvent).data);
+        listeners.get(name)?.forEach((l) => l(payload));
+      });
+    }
+  };
+  return {
+    async call(name, args) {
+      const res = await fetch(`/api/call/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-gongji-token': token },
+        body: JSON.stringify(args ?? {}),
+      });
+      return unwrap(await res.json());
+    },
+    on(name, listener) {
+      ensureSource(name);
+      const set = listeners.get(name)!;
+      set.add(listener as (p: unknown) => void);
+      return () => set.delete(listener as (p: unknown) => void);
+    },
+  };
+}
+
+const token = window.gongji ? '' : httpToken();
+export const api: ContractClient = window.gongji ? ipcClient(window.gongji) : httpClient(token);
+
+/** A file the user chose, as a path the engine can read: its own path in the app, an uploaded copy in the browser. */
+export async function fileForEngine(file: File): Promise<string> {
+  if (window.gongji?.pathForFile) return window.gongji.pathForFile(file);
+  const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    headers: { 'x-gongji-token': token, 'content-type': 'application/octet-stream' },
+    body: file,
+  });
+  return unwrap<{ path: string }>(await res.json()).path;
+}
+
+export type { CallArgs, CallName, CallResults, EventName, EventPayloads };

@@ -1,0 +1,165 @@
+// 导入: choose or drop a file, see what was detected (kind, encoding, delimiter,
+// profile, first rows), import it as a job with progress, see problems in a grid,
+// and the batch list after.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Box, Button, Checkbox, Chip, FormControlLabel, Paper, Stack, Typography } from '@mui/material';
+import type { ColDef } from 'ag-grid-community';
+import type { BatchInfo, ImportProblem } from '../../../shared/domain';
+import type { ImportPreview } from '../../../shared/import-types';
+import { KINDS } from '../../../shared/import-kinds';
+import { api, fileForEngine } from '../api/client';
+import { useJob } from '../api/use-job';
+import { DataGrid } from '../grid/DataGrid';
+import { JobProgressBar } from '../components/JobProgressBar';
+import { useI18n } from '../i18n/i18n';
+
+export function ImportPage() {
+  const { t } = useI18n();
+  const [batches, setBatches] = useState<BatchInfo[]>([]);
+  const [staged, setStaged] = useState<{ path: string; name: string } | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [acceptPartial, setAcceptPartial] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const job = useJob('import');
+
+  const refresh = useCallback(() => {
+    void api.call('imports/list', { includeWithdrawn: true }).then(setBatches);
+  }, []);
+  useEffect(refresh, [refresh]);
+  useEffect(() => {
+    if (job.result) refresh();
+  }, [job.result, refresh]);
+
+  const choose = async (file: File) => {
+    job.reset();
+    setPreview(null);
+    setPreviewError(null);
+    try {
+      const path = await fileForEngine(file);
+      setStaged({ path, name: file.name });
+      setPreview(await api.call('imports/preview', { path }));
+    } catch (e) {
+      setPreviewError((e as Error).message);
+    }
+  };
+
+  const problems: ImportProblem[] = useMemo(() => {
+    const d = job.errorDetails as { problems?: ImportProblem[] } | null;
+    return d?.problems ?? job.result?.problems ?? [];
+  }, [job.errorDetails, job.result]);
+
+  const batchCols = useMemo<ColDef<BatchInfo>[]>(
+    () => [
+      { field: 'id', headerName: t('colId'), width: 80 },
+      { field: 'kind', headerName: t('colKind'), width: 170, valueFormatter: (p) => (p.value ? KINDS[p.value as BatchInfo['kind']].label : '') },
+      { field: 'fileName', headerName: t('colFile'), flex: 1, minWidth: 220 },
+      { field: 'rows', headerName: t('colRows'), width: 100, type: 'numericColumn' },
+      { field: 'rejected', headerName: t('colRejected'), width: 90, type: 'numericColumn' },
+      { field: 'encoding', headerName: t('colEncoding'), width: 100 },
+      { field: 'profile', headerName: t('colProfile'), width: 220 },
+      { headerName: t('colPeriod'), width: 200, valueGetter: (p) => (p.data?.periodFrom ? `${p.data.periodFrom.slice(0, 10)} ~ ${p.data.periodTo?.slice(0, 10)}` : '') },
+      { field: 'importedBy', headerName: t('colImportedBy'), width: 110 },
+      { field: 'importedAt', headerName: t('colImportedAt'), width: 170, valueFormatter: (p) => (p.value ? new Date(p.value as string).toLocaleString('zh-CN', { hour12: false }) : '') },
+      { field: 'status', headerName: t('colStatus'), width: 90, valueFormatter: (p) => (p.value === 'withdrawn' ? t('statusWithdrawn') : t('statusActive')) },
+    ],
+    [t],
+  );
+  const problemCols = useMemo<ColDef<ImportProblem>[]>(
+    () => [
+      { field: 'line', headerName: t('colLine'), width: 90, type: 'numericColumn' },
+      { field: 'column', headerName: t('colColumn'), width: 160 },
+      { field: 'value', headerName: t('colValue'), width: 200 },
+      { field: 'message', headerName: t('colMessage'), flex: 1 },
+    ],
+    [t],
+  );
+
+  return (
+    <Stack spacing={2} sx={{ height: '100%' }}>
+      <Paper
+        variant="outlined"
+        data-testid="drop-zone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          const f = e.dataTransfer.files[0];
+          if (f) void choose(f);
+        }}
+        onClick={() => input.current?.click()}
+        sx={{ p: 3, textAlign: 'center', cursor: 'pointer', borderStyle: 'dashed', bgcolor: dragging ? 'action.hover' : undefined }}
+      >
+        <Typography color="text.secondary">{t('dropHint')}</Typography>
+        <input
+          ref={input}
+          type="file"
+          data-testid="file-input"
+          accept=".csv,.txt,.xlsx"
+          hidden
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void choose(f);
+            e.target.value = '';
+          }}
+        />
+      </Paper>
+
+      {previewError && <Alert severity="error">{previewError}</Alert>}
+      {preview && staged && (
+        <Paper variant="outlined" sx={{ p: 2 }} data-testid="import-preview">
+          <Stack direction="row" spacing={1} sx={{ mb: 1, flexWrap: 'wrap' }}>
+            <Typography variant="subtitle1" sx={{ mr: 2 }}>{staged.name}</Typography>
+            <Chip size="small" label={`${t('detectedKind')}：${preview.kind ? KINDS[preview.kind].label : '—'}`} color={preview.kind ? 'primary' : 'warning'} />
+            <Chip size="small" label={`${t('encoding')}：${preview.encoding}`} />
+            {preview.delimiter && <Chip size="small" label={`${t('delimiter')}：${preview.delimiter === '\t' ? 'Tab' : preview.delimiter}`} />}
+            <Chip size="small" label={`${t('profile')}：${preview.profile ?? '—'}`} />
+            <Chip size="small" label={`${t('headerLine')}：${preview.headerLine || '—'}`} />
+          </Stack>
+          <Box sx={{ overflowX: 'auto', maxHeight: 220, mb: 1 }}>
+            <table style={{ borderCollapse: 'collapse', fontSize: 12 }}>
+              <thead>
+                <tr>{preview.header.map((h, i) => <th key={i} style={{ border: '1px solid #ddd', padding: '2px 6px', background: '#f5f5f5', whiteSpace: 'nowrap' }}>{h}</th>)}</tr>
+              </thead>
+              <tbody>
+                {preview.rows.slice(0, 8).map((r, i) => (
+                  <tr key={i}>{r.map((c, j) => <td key={j} style={{ border: '1px solid #eee', padding: '2px 6px', whiteSpace: 'nowrap' }}>{c}</td>)}</tr>
+                ))}
+              </tbody>
+            </table>
+          </Box>
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+            <Button variant="contained" data-testid="import-button" disabled={job.running} onClick={() => void job.start({ path: staged.path, displayName: staged.name, acceptPartial })}>
+              {t('importNow')}
+            </Button>
+            <FormControlLabel control={<Checkbox checked={acceptPartial} onChange={(e) => setAcceptPartial(e.target.checked)} />} label={t('acceptPartial')} />
+          </Stack>
+        </Paper>
+      )}
+      {job.running && <JobProgressBar label={t('importing')} progress={job.progress} onCancel={() => void job.cancel()} />}
+      {job.result && (
+        <Alert severity={job.result.rejected ? 'warning' : 'success'} data-testid="import-result">
+          {t('imported')} {job.result.rows} {t('rows')}（#{job.result.batchId}）
+          {job.result.totalCheck ? ` · 合计 ${job.result.totalCheck.stated} ${job.result.totalCheck.ok ? '✓' : '≠ ' + job.result.totalCheck.computed}` : ''}
+          {job.result.rejectedFile ? ` · ${job.result.rejected} → ${job.result.rejectedFile}` : ''}
+        </Alert>
+      )}
+      {job.error && <Alert severity="error" data-testid="import-error">{job.error}</Alert>}
+      {problems.length > 0 && (
+        <Box sx={{ height: 200 }}>
+          <Typography variant="subtitle2">{t('problems')}</Typography>
+          <DataGrid rowData={problems} columnDefs={problemCols} />
+        </Box>
+      )}
+      <Typography variant="h6">{t('batches')}</Typography>
+      <Box sx={{ flex: 1, minHeight: 260 }} data-testid="batch-grid">
+        <DataGrid rowData={batches} columnDefs={batchCols} overlayNoRowsTemplate={`<span>${t('noBatches')}</span>`} getRowId={(p) => String(p.data.id)} />
+      </Box>
+    </Stack>
+  );
+}

@@ -1,0 +1,92 @@
+// 对账: run a period's reconciliation as a job and read its summary — match rate,
+// each side's totals, the breaks by type, and the tie-out.
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import type { ReconKind } from '../../../shared/domain';
+import type { ReconSummary } from '../../../shared/recon-types';
+import { formatYuan, parseAmountToFen } from '../../../shared/money';
+import { api } from '../api/client';
+import { useJob } from '../api/use-job';
+import { JobProgressBar } from '../components/JobProgressBar';
+import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
+import { useI18n } from '../i18n/i18n';
+
+const yuan = (s: string) => {
+  const r = parseAmountToFen(s);
+  return r.ok ? formatYuan(r.fen) : s;
+};
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <Card variant="outlined" sx={{ minWidth: 180 }}>
+      <CardContent>
+        <Typography variant="caption" color="text.secondary">{label}</Typography>
+        <Typography variant="h5" data-testid={testId}>{value}</Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+export function ReconPage() {
+  const { t, breakLabel } = useI18n();
+  const [kind, setKind] = useState<ReconKind>('premium');
+  const [period, setPeriod] = useState(() => defaultPeriod('premium'));
+  const [summary, setSummary] = useState<ReconSummary | null>(null);
+  const job = useJob('reconcile');
+
+  const load = useCallback(() => {
+    if (!/^\d{4}-(W\d{2}|\d{2})$/.test(period)) return;
+    void api.call('recon/runs', { kind, period }).then((runs) => setSummary(runs[0] ?? null)).catch(() => setSummary(null));
+  }, [kind, period]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    if (job.result) setSummary(job.result);
+  }, [job.result]);
+
+  const rate = summary && summary.ledger.keys + summary.external.keys > 0
+    ? ((2 * summary.matched.count) / (summary.ledger.keys + summary.external.keys)) * 100
+    : null;
+
+  return (
+    <Stack spacing={2}>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
+        <Button variant="contained" data-testid="run-recon" disabled={job.running} onClick={() => void job.start({ kind, period })}>{t('runRecon')}</Button>
+      </Stack>
+      {job.running && <JobProgressBar label={t('reconciling')} progress={job.progress} onCancel={() => void job.cancel()} />}
+      {job.error && <Alert severity="error">{job.error}</Alert>}
+      {!summary && !job.running && <Typography color="text.secondary">{t('noRun')}</Typography>}
+      {summary && (
+        <Box data-testid="recon-summary">
+          <Stack direction="row" spacing={2} sx={{ mb: 2, flexWrap: 'wrap' }}>
+            <Stat label={t('matchRate')} value={rate === null ? '—' : `${rate.toFixed(2)}%`} testId="match-rate" />
+            <Stat label={t('matched')} value={String(summary.matched.count)} testId="matched-count" />
+            <Stat label={`${t('ledgerSide')} ${t('total')}`} value={yuan(summary.ledger.total)} />
+            <Stat label={`${t('externalSide')} ${t('total')}`} value={yuan(summary.external.total)} />
+            <Stat label={t('tieOut')} value={summary.tieOut.ok ? t('tieOk') : `${t('tieBad')} ${summary.tieOut.ledger}/${summary.tieOut.external}`} testId="tie-out" />
+          </Stack>
+          <Table size="small" sx={{ maxWidth: 720 }}>
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('breakType')}</TableCell>
+                <TableCell align="right">#</TableCell>
+                <TableCell align="right">{t('amountLedger')}</TableCell>
+                <TableCell align="right">{t('amountExternal')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {summary.breaks.map((b) => (
+                <TableRow key={b.type} data-testid={`break-total-${b.type}`}>
+                  <TableCell>{breakLabel(b.type)}</TableCell>
+                  <TableCell align="right">{b.count}</TableCell>
+                  <TableCell align="right">{yuan(b.amountLedger)}</TableCell>
+                  <TableCell align="right">{yuan(b.amountExternal)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+      )}
+    </Stack>
+  );
+}

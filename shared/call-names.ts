@@ -1,0 +1,19 @@
+// The call and event names alone, free of any library, for the sandboxed preload
+// (which can load nothing but what is bundled). contract.ts checks that this list
+// and its schemas agree, so neither can drift.
+export const CALL_NAME_LIST = [
+  'workstation/info',
+  'imports/list',
+  'imports/preview',
+  'imports/withdraw',
+  'jobs/start',
+  'jobs/cancel',
+  'recon/runs',
+  'breaks/list',
+] as const;
+
+export const EVENT_NAME_LIST = ['job/progress', 'job/finished'] as const;
+
+/** The IPC channels the preload uses; nothing else crosses. */
+export const IPC_CALL_CHANNEL = 'gongji:call';
+export const IPC_EVENT_CHANNEL = 'gongji:event';
