@@ -42,12 +42,15 @@ function positionalFits(p: ColumnProfile, row: SourceRow | undefined): boolean {
   if (!row) return false;
   const fields = Object.keys(p.fields);
   if (row.cells.length !== fields.length) return false;
-  // The required fields of the first row must read cleanly in their types.
+  // Every cell of the first row must read cleanly in its field's type, and the required ones be there.
   const kind = KINDS[p.kind];
-  return requiredFields(p).every((f) => {
-    const i = fields.indexOf(f);
+  const required = new Set(requiredFields(p));
+  return fields.every((f, i) => {
     const spec = kind.fields[f];
-    return i >= 0 && spec && row.cells[i]!.trim() !== '' && normalizeField(spec.type, row.cells[i]!, p.kind).ok;
+    const text = row.cells[i]!.trim();
+    if (!spec) return false;
+    if (text === '') return !required.has(f);
+    return normalizeField(spec.type, text, p.kind).ok;
   });
 }
 
@@ -64,6 +67,8 @@ export function detectHeader(rows: SourceRow[], profiles: ColumnProfile[], kind?
   }
   const found = best as (HeaderMatch & { score: number }) | null;
   if (found && found.missing.length === 0) return found;
+  // A file whose header a profile half-recognises has a header: say what it lacks.
+  if (found && found.columns.size >= 3) return found;
   for (const p of profiles) {
     if (!p.positional || (kind && p.kind !== kind)) continue;
     if (positionalFits(p, rows[0])) {

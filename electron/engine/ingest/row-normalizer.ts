@@ -28,7 +28,8 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   return (row: SourceRow, problems: ImportProblem[]): NormalizedRow | null => {
     const before = problems.length;
     const at = (column: string, value: string, message: string) => problems.push({ file: fileName, line: row.line, column, value, message });
-    if (row.cells.length < width && !match.profile.positional) {
+    // XLSX rows simply omit trailing empty cells; only a text row can be cut short.
+    if (row.cells.length < width && !match.profile.positional && !row.numeric) {
       const lastHeader = match.header[row.cells.length] ?? '';
       at(lastHeader, row.cells[row.cells.length - 1] ?? '', `此行只有 ${row.cells.length} 列，表头有 ${width} 列（文件可能被截断）`);
       return null;

@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ctx, importFile, refusal, storeCounts, tempEngine } from '../support/temp-engine';
+import { writeTextFile, writeXlsx } from '../support/files';
+import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
+import { makeCertNo } from '../support/ids';
+
+const EXAMPLES = path.resolve(import.meta.dirname, '../../../shared/examples');
+const week = () => generatePremium({ monday: '2025-11-17', counts: { MATCHED: 6, MATCHED_SPLIT: 2, MATCHED_REFUNDED: 1 } });
+
+describe('importing the real-shaped example files', () => {
+  it.runIf(fs.existsSync(EXAMPLES)).each([
+    ['ledger-premium_2025-W47.csv', 'ledger-premium', 'utf-8', ','],
+    ['tax-premium_2025-W47.txt', 'tax-premium', 'gb18030', '|'],
+    ['settlement_2025-11.txt', 'settlement', 'utf-8', '\t'],
+    ['ledger-settlement_2025-11.csv', 'ledger-settlement', 'gb18030', ','],
+  ])('%s is recognised as %s (%s, %j)', async (file, kind, encoding, delimiter) => {
+    const e = tempEngine();
+    const s = await importFile(e, { path: path.join(EXAMPLES, file) });
+    expect(s).toMatchObject({ kind, encoding, delimiter, rejected: 0 });
+    expect(s.rows).toBeGreaterThan(30);
+    await e.close();
+  });
+});
+
+describe('encodings, delimiters, title and 合计 lines', () => {
+  it.each([
+    ['utf-8', true, ','],
+    ['utf-8', false, '\t'],
+    ['gb18030', false, '|'],
+    ['gbk', false, ','],
+  ] as const)('reads a tax extract in %s (BOM %s) split by %j', async (encoding, bom, delimiter) => {
+    const e = tempEngine();
+    const g = week();
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { encoding, bom, delimiter, eol: '\r\n' });
+    const s = await importFile(e, { path: file });
+    expect(s).toMatchObject({ kind: 'tax-premium', rows: g.tax.length, encoding: encoding === 'gbk' ? 'gb18030' : encoding, delimiter });
+    const row = e.db.prepare("SELECT norm, raw, line FROM source_row WHERE line = 2").get() as { norm: string; raw: string; line: number };
+    expect(JSON.parse(row.raw)).toEqual(g.tax[0]);
+    // The ID's lower-case x is kept in the raw row and upper-cased in the normalised one.
+    expect(JSON.parse(row.norm).certno).toBe(g.tax[0]![2]!.toUpperCase());
+    expect(JSON.parse(row.norm).name).toBe('李四');
+    await e.close();
+  });
+
+  it('skips a title line, checks the 合计 line against the rows, and keeps editor line numbers', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, {
+      encoding: 'gb18030', delimiter: '|', title: '税务部门共济账户代缴城乡居民保费对账明细（2025年第47周）', total: ['合计', '', '', '', '', '', '', g.taxTotal, '', '', ''],
+    });
+    const s = await importFile(e, { path: file });
+    expect(s.totalCheck).toEqual({ stated: g.taxTotal, computed: g.taxTotal, ok: true, line: g.tax.length + 3 });
+    const lines = (e.db.prepare('SELECT line FROM source_row ORDER BY line').all() as { line: number }[]).map((r) => r.line);
+    expect(lines[0]).toBe(3); // title on 1, header on 2
+    expect(lines.at(-1)).toBe(g.tax.length + 2);
+    await e.close();
+  });
+
+  it('refuses a file whose 合计 line disagrees with its rows, naming the line', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', total: ['合计', '', '', '', '', '', '', '99999.00', '', '', ''] });
+    const err = await refusal(() => importFile(e, { path: file }));
+    expect(err.code).toBe('IMPORT_REFUSED');
+    expect(err.message).toContain(`第 ${g.tax.length + 2} 行`);
+    expect(err.message).toContain('合计行金额 99999.00');
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+    await e.close();
+  });
+
+  it('reads an XLSX sheet with its own row numbers', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = await writeXlsx(path.join(e.dir, 'ledger.xlsx'), LEDGER_HEADER, g.ledger);
+    const s = await importFile(e, { path: file });
+    expect(s).toMatchObject({ kind: 'ledger-premium', rows: g.ledger.length, encoding: 'xlsx', delimiter: null });
+    const amount = e.db.prepare('SELECT amount_fen FROM source_row WHERE line = 2').get() as { amount_fen: number };
+    expect(amount.amount_fen).toBe(Number(g.ledger[0]![11]!.replace('.', '')));
+    await e.close();
+  });
+});
+
+describe('the other kinds and platform files', () => {
+  it('imports a 3202 对明细账 result (headerless, tab-separated) through its positional profile', async () => {
+    const e = tempEngine();
+    const rows = [
+      ['P001', 'MD001', '33010020251101000001', 'MSG1', '0', '0', '', '331.44', '100.00', '95.47'],
+      ['P002', 'MD002', '33010020251101000002', 'MSG2', '1', '0', '金额不符', '120.00', '60.00', '60.00'],
+    ];
+    const file = path.join(e.dir, 'result.txt');
+    fs.writeFileSync(file, rows.map((r) => r.join('\t')).join('\n') + '\n');
+    const s = await importFile(e, { path: file });
+    expect(s).toMatchObject({ kind: 'settlement', profile: '3202 对明细账结果（result.txt）', rows: 2 });
+    const norm = JSON.parse((e.db.prepare('SELECT norm FROM source_row WHERE line = 2').get() as { norm: string }).norm);
+    expect(norm).toMatchObject({ setl_id: '33010020251101000002', stmt_rslt: '1', memo: '金额不符' });
+    await e.close();
+  });
+
+  it('imports a 3260 异地清分明细 file', async () => {
+    const e = tempEngine();
+    const header = ['seqno', 'mdtrtarea', 'medins_no', 'certno', 'mdtrt_id', 'mdtrt_setl_time', 'setl_sn', 'fulamt_advpay_flag', 'medfee_sumamt', 'optins_pay_sumamt'];
+    const cert = makeCertNo('340100', '19800101', 1);
+    const file = writeTextFile(path.join(e.dir, '3260.txt'), header, [['1', '330100', 'H3301', cert, 'MD1', '20251105103000', 'S0001', '0', '500.00', '320.50']], { delimiter: '|' });
+    const s = await importFile(e, { path: file });
+    expect(s).toMatchObject({ kind: 'settlement', profile: '3260 异地清分明细', rows: 1 });
+    const r = e.db.prepare('SELECT key, certno, event_at FROM source_row').get();
+    expect(r).toEqual({ key: 'S0001', certno: cert, event_at: '2025-11-05 10:30:00' });
+    await e.close();
+  });
+
+  it('imports a binding list', async () => {
+    const e = tempEngine();
+    const file = writeTextFile(path.join(e.dir, 'binding.csv'), ['授权人证件号码', '授权人参保地', '被授权人证件号码', '被授权人参保地', '关系', '绑定时间', '解绑时间'], [
+      [makeCertNo('340100', '19700101', 1), '340100', makeCertNo('340100', '20000101', 2), '340100', '子女', '2024/03/01', ''],
+    ]);
+    expect(await importFile(e, { path: file })).toMatchObject({ kind: 'binding', rows: 1 });
+    await e.close();
+  });
+});
+
+describe('bad files are refused whole, naming line and column, the store unchanged', () => {
+  async function refusedWith(rows: string[][], mutate: (r: string[][]) => void, expectText: RegExp) {
+    const e = tempEngine();
+    const copy = rows.map((r) => [...r]);
+    mutate(copy);
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, copy, { delimiter: '|' });
+    const before = storeCounts(e);
+    const err = await refusal(() => importFile(e, { path: file }));
+    expect(err.code).toBe('IMPORT_REFUSED');
+    expect(err.message).toMatch(expectText);
+    expect(storeCounts(e)).toEqual(before);
+    await e.close();
+    return err;
+  }
+
+  it('an amount 4O0.00 (letter O)', async () => {
+    const g = week();
+    await refusedWith(g.tax, (r) => (r[3]![7] = '4O0.00'), /第 5 行「实缴金额」值“4O0\.00”：不是金额/);
+  });
+
+  it('a wrong check digit', async () => {
+    const g = week();
+    await refusedWith(g.tax, (r) => (r[0]![2] = r[0]![2]!.slice(0, 17) + (r[0]![2]!.endsWith('1') ? '2' : '1')), /第 2 行「缴费人证件号码」.*校验位/);
+  });
+
+  it('a truncated last line', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.slice(0, text.length - 40));
+    const err = await refusal(() => importFile(e, { path: file }));
+    expect(err.message).toMatch(new RegExp(`第 ${g.tax.length + 1} 行.*(截断|为空|不是)`));
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+    await e.close();
+  });
+
+  it('a missing required column', async () => {
+    const e = tempEngine();
+    const g = week();
+    const header = TAX_HEADER.filter((h) => h !== '实缴金额');
+    const rows = g.tax.map((r) => r.filter((_c, i) => i !== 7));
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), header, rows, { delimiter: '|' });
+    const err = await refusal(() => importFile(e, { path: file }));
+    expect(err.message).toMatch(/第 1 行表头缺少必需的列：实缴金额（amount）/);
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+    await e.close();
+  });
+
+  it('an ID number stored as a number in XLSX', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = await writeXlsx(path.join(e.dir, 'tax.xlsx'), TAX_HEADER, g.tax, { numericColumns: [2] });
+    const err = await refusal(() => importFile(e, { path: file }));
+    expect(err.message).toMatch(/第 2 行「缴费人证件号码」.*存成了数字/);
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+    await e.close();
+  });
+
+  it('an ID Excel turned into 3.30102E+17', async () => {
+    const g = week();
+    await refusedWith(g.tax, (r) => (r[1]![2] = '3.30102E+17'), /第 3 行「缴费人证件号码」值“3\.30102E\+17”：.*科学计数法/);
+  });
+
+  it('the same file twice, saying when it was first imported', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const first = await importFile(e, { path: file });
+    const before = storeCounts(e);
+    const copy = path.join(e.dir, 'renamed-copy.txt');
+    fs.copyFileSync(file, copy);
+    const err = await refusal(() => importFile(e, { path: copy }));
+    expect(err.code).toBe('DUPLICATE_FILE');
+    expect(err.message).toMatch(new RegExp(`已于 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 由 officer-a 导入（批次 #${first.batchId}）`));
+    expect(storeCounts(e)).toEqual(before);
+    await e.close();
+  });
+});
+
+describe('partial imports, withdrawal and cancel', () => {
+  it('imports the good rows on request and writes the rejected ones beside the source', async () => {
+    const e = tempEngine();
+    const g = week();
+    const rows = g.tax.map((r) => [...r]);
+    rows[2]![7] = '4O0.00';
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, rows, { delimiter: '|' });
+    const s = await importFile(e, { path: file, acceptPartial: true });
+    expect(s).toMatchObject({ rows: rows.length - 1, rejected: 1, rejectedFile: `${file}.rejected.csv` });
+    const rejected = fs.readFileSync(s.rejectedFile!, 'utf8');
+    expect(rejected.charCodeAt(0)).toBe(0xfeff);
+    expect(rejected).toContain('4,实缴金额：不是金额');
+    await e.close();
+  });
+
+  it('withdraws a batch: its rows leave, the record and an audit entry stay, and the file may come again', async () => {
+    const e = tempEngine();
+    const g = week();
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const s = await importFile(e, { path: file });
+    const w = await e.call('imports/withdraw', { batchId: s.batchId!, reason: '税务重发了本周文件' }, ctx);
+    expect(w.status).toBe('withdrawn');
+    expect(storeCounts(e).rows).toBe(0);
+    const entry = e.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'import.withdraw'").get() as { actor: string; detail: string };
+    expect(entry.actor).toBe('officer-a');
+    expect(JSON.parse(entry.detail).reason).toBe('税务重发了本周文件');
+    await expect(importFile(e, { path: file })).resolves.toMatchObject({ rows: g.tax.length });
+    await e.close();
+  });
+
+  it('leaves nothing behind when cancelled', async () => {
+    const e = tempEngine();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 20000 } });
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const { jobId } = await e.call('jobs/start', { type: 'import', args: { path: file } }, ctx);
+    const off = e.bus.on('job/progress', (p) => {
+      if (p.jobId === jobId && p.stage.startsWith('已读')) e.jobs.cancel(jobId);
+    });
+    const fin = await e.jobs.wait(jobId);
+    off();
+    expect(fin.outcome).toBe('cancelled');
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0, audit: 0 });
+    await e.close();
+  });
+});

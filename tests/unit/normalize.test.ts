@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parseAmount, parseAmountToFen, fenToText, formatYuan } from '../../shared/money';
+import { checkCertNo, maskCertNo, maskName } from '../../shared/gb11643';
+import { parseDateTime, parseYear } from '../../electron/engine/ingest/dates';
+import { normalizeField } from '../../electron/engine/ingest/normalize-field';
+import { periodBounds, periodOf, hoursBefore } from '../../shared/periods';
+import { makeCertNo } from '../support/ids';
+
+describe('amounts', () => {
+  it.each([
+    ['380', 38000],
+    ['380.00', 38000],
+    ['1,020.00', 102000],
+    ['1,380.5', 138050],
+    ['￥380.00', 38000],
+    ['¥95', 9500],
+    ['-380.00', -38000],
+    ['0.1', 10],
+    ['  400.00 ', 40000],
+  ])('reads %s exactly as %d fen', (text, fen) => {
+    const r = parseAmountToFen(text);
+    expect(r).toEqual({ ok: true, fen });
+    const d = parseAmount(text);
+    expect(d.ok && d.value.times(100).toNumber()).toBe(fen);
+  });
+  it.each(['4O0.00', '1,02.00', '380.001', '', 'abc', '3.8e2'])('refuses %s', (text) => {
+    expect(parseAmountToFen(text).ok).toBe(false);
+  });
+  it('writes fen back with two decimals and groups for people', () => {
+    expect(fenToText(-38000)).toBe('-380.00');
+    expect(fenToText(5)).toBe('0.05');
+    expect(formatYuan(123456789)).toBe('1,234,567.89');
+  });
+});
+
+describe('ID numbers (GB 11643)', () => {
+  it('accepts a valid number and upper-cases a trailing x', () => {
+    const id = '33050019580402737X';
+    expect(checkCertNo(id.toLowerCase())).toEqual({ ok: true, value: id });
+    expect(checkCertNo(makeCertNo('330100', '19800101', 5)).ok).toBe(true);
+  });
+  it('refuses a wrong check digit, naming the right one', () => {
+    const good = makeCertNo('330100', '19800101', 5);
+    const bad = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+    const r = checkCertNo(bad);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toContain(`校验位应为 ${good[17]}`);
+  });
+  it('refuses what Excel did to it instead of guessing', () => {
+    expect(checkCertNo('3.30102E+17')).toMatchObject({ ok: false, reason: expect.stringContaining('科学计数法') });
+    expect(checkCertNo('33010219800101123')).toMatchObject({ ok: false, reason: expect.stringContaining('17 位') });
+    expect(normalizeField('id', '330102198001011234', 'tax-premium', { numeric: true })).toMatchObject({ ok: false, reason: expect.stringContaining('数字') });
+  });
+  it('masks numbers and names for display', () => {
+    expect(maskCertNo('330102198001011234')).toBe('330102********1234');
+    expect(maskName('张三')).toBe('张*');
+    expect(maskName('欧阳修文')).toBe('欧***');
+  });
+});
+
+describe('dates', () => {
+  it.each([
+    ['2025-11-17 09:30:00', '2025-11-17 09:30:00'],
+    ['2025/11/17', '2025-11-17 00:00:00'],
+    ['20251117', '2025-11-17 00:00:00'],
+    ['20251117093000', '2025-11-17 09:30:00'],
+    ['45978', '2025-11-17 00:00:00'],
+    ['45978.5', '2025-11-17 12:00:00'],
+  ])('reads %s', (text, want) => {
+    expect(parseDateTime(text)).toEqual({ ok: true, value: want });
+  });
+  it('refuses impossible dates', () => {
+    expect(parseDateTime('2025-02-30').ok).toBe(false);
+    expect(parseDateTime('17/11/2025').ok).toBe(false);
+  });
+  it('reads 缴费年度 and 费款所属期 ranges', () => {
+    expect(parseYear('2026')).toEqual({ ok: true, value: 2026 });
+    expect(parseYear('2026-01-01至2026-12-31')).toEqual({ ok: true, value: 2026 });
+    expect(parseYear('2025-07-01至2026-06-30').ok).toBe(false);
+  });
+});
+
+describe('code tables', () => {
+  it('maps 险种 names to codes and keeps codes', () => {
+    expect(normalizeField('insutype', '城乡居民基本医疗保险', 'tax-premium')).toEqual({ ok: true, value: '390' });
+    expect(normalizeField('insutype', '392', 'tax-premium')).toEqual({ ok: true, value: '392' });
+    expect(normalizeField('insutype', '商业保险', 'tax-premium').ok).toBe(false);
+  });
+  it('maps each side’s status words to canonical statuses', () => {
+    expect(normalizeField('status', '划扣成功', 'ledger-premium')).toEqual({ ok: true, value: 'paid' });
+    expect(normalizeField('status', '已冲正', 'ledger-premium')).toEqual({ ok: true, value: 'reversed' });
+    expect(normalizeField('status', '已退费', 'tax-premium')).toEqual({ ok: true, value: 'refunded' });
+    expect(normalizeField('status', '已缴费', 'ledger-premium').ok).toBe(false);
+  });
+});
+
+describe('periods', () => {
+  it('bounds ISO weeks Monday to Sunday and months', () => {
+    expect(periodBounds('2025-W47')).toEqual({ period: '2025-W47', start: '2025-11-17 00:00:00', end: '2025-11-24 00:00:00' });
+    expect(periodBounds('2026-W01')).toMatchObject({ start: '2025-12-29 00:00:00' });
+    expect(periodBounds('2025-11')).toEqual({ period: '2025-11', start: '2025-11-01 00:00:00', end: '2025-12-01 00:00:00' });
+    expect(periodBounds('2025-12').end).toBe('2026-01-01 00:00:00');
+    expect(() => periodBounds('2025-W54')).toThrow();
+  });
+  it('finds the period of a time and the window before a bound', () => {
+    expect(periodOf('2025-11-23 23:59:59', 'week')).toBe('2025-W47');
+    expect(periodOf('2025-11-24 00:00:00', 'week')).toBe('2025-W48');
+    expect(hoursBefore('2025-11-24 00:00:00', 24)).toBe('2025-11-23 00:00:00');
+  });
+});

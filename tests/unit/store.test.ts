@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore, schemaVersion } from '../../electron/engine/store/open-store';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/engine/store/migrations';
+import { appendAudit } from '../../electron/engine/audit/audit-log';
+import { EngineError } from '../../shared/errors';
+import { tempDir } from '../support/temp-engine';
+
+// What each version's database holds, so the next migration is tested on real data.
+const SEED: Record<number, (db: ReturnType<typeof openStore>) => void> = {
+  1: (db) => {
+    db.prepare("INSERT INTO import_batch (id, kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (1, 'tax-premium', 'a.txt', 10, 'abc', 'gb18030', '|', 'p', 1, 'u', '2025-11-20T00:00:00Z')").run();
+    db.prepare("INSERT INTO source_row (batch_id, line, raw) VALUES (1, 3, '[\"x\"]')").run();
+    appendAudit(db, { actor: 'u', action: 'import', target: 'batch:1' });
+  },
+  2: (db) => {
+    db.prepare("UPDATE source_row SET kind = 'tax-premium', key = 'JF1', amount_fen = 38000 WHERE batch_id = 1").run();
+  },
+};
+
+describe('the workstation store', () => {
+  it('opens a new file in WAL mode with foreign keys on, at the newest schema', () => {
+    const db = openStore(path.join(tempDir(), 'w.sqlite'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  for (const m of MIGRATIONS.slice(1)) {
+    it(`upgrades a version ${m.version - 1} database to ${SCHEMA_VERSION} keeping its data (${m.name})`, () => {
+      const file = path.join(tempDir(), 'old.sqlite');
+      const old = openStore(file, { targetVersion: m.version - 1 });
+      expect(schemaVersion(old)).toBe(m.version - 1);
+      for (let v = 1; v < m.version; v++) SEED[v]?.(old);
+      old.close();
+      const db = openStore(file);
+      expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+      expect(db.prepare('SELECT file_name FROM import_batch WHERE id = 1').get()).toEqual({ file_name: 'a.txt' });
+      expect(db.prepare('SELECT raw FROM source_row WHERE batch_id = 1 AND line = 3').get()).toEqual({ raw: '["x"]' });
+      expect(db.prepare('SELECT count(*) n FROM audit_log').get()).toEqual({ n: 1 });
+      db.close();
+    });
+  }
+
+  it('refuses a damaged file at open with a message that names it', () => {
+    const file = path.join(tempDir(), 'broken.sqlite');
+    const db = openStore(file);
+    for (let i = 0; i < 200; i++) appendAudit(db, { actor: 'u', action: 'x', detail: { i, pad: 'x'.repeat(200) } });
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    // Scribble over the middle pages, as a failing disk would.
+    const buf = fs.readFileSync(file);
+    buf.fill(0x5a, 4096 * 2, 4096 * 6);
+    fs.writeFileSync(file, buf);
+    let err: unknown;
+    try {
+      openStore(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).code).toBe('DB_DAMAGED');
+    expect((err as EngineError).message).toContain(file);
+    expect((err as EngineError).message).toContain('已损坏');
+  });
+
+  it('refuses a file that is not a SQLite database at all', () => {
+    const file = path.join(tempDir(), 'notdb.sqlite');
+    fs.writeFileSync(file, '缴费单号,金额\nJF1,380\n');
+    expect(() => openStore(file)).toThrow(/已损坏.*文件头不是 SQLite/);
+  });
+
+  it('refuses a database written by a newer version of the program', () => {
+    const file = path.join(tempDir(), 'new.sqlite');
+    const db = openStore(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openStore(file)).toThrow(/请升级工作站程序/);
+  });
+});
