@@ -11,6 +11,8 @@ import { detectHeader } from './header-detect';
 import { isBlank, openSource } from './open-source';
 import { listProfiles } from './profiles';
 import type { SourceRow } from './table-source';
+import { KINDS } from '../../../shared/import-kinds';
+import { maskCertNo } from '../../../shared/gb11643';
 
 export async function previewFile(db: Database, file: string, opts: { kind?: ImportKind; encoding?: TextEncoding } = {}): Promise<ImportPreview> {
   if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到文件：${file}`);
@@ -23,6 +25,8 @@ export async function previewFile(db: Database, file: string, opts: { kind?: Imp
   const m = detectHeader(head.slice(0, 30), listProfiles(db, opts.kind), opts.kind);
   const headerIndex = m ? m.headerIndex : 0;
   const mapping: Record<string, string> = {};
+  const idColumns = new Set<number>();
+  if (m) for (const [f, i] of m.columns) if (KINDS[m.profile.kind].fields[f]?.type === 'id') idColumns.add(i);
   if (m) for (const [f, i] of m.columns) mapping[f] = m.header[i] ?? f;
   return {
     file: path.basename(file),
@@ -31,7 +35,8 @@ export async function previewFile(db: Database, file: string, opts: { kind?: Imp
     delimiter: source.delimiter,
     headerLine: m && m.headerIndex >= 0 ? (head[m.headerIndex]?.line ?? 1) : 0,
     header: m ? m.header : (head[0]?.cells ?? []),
-    rows: head.slice(headerIndex + 1, headerIndex + 21).map((r) => r.cells),
+    // ID numbers are personal data: the preview shows them masked.
+    rows: head.slice(headerIndex + 1, headerIndex + 21).map((r) => r.cells.map((c, i) => (idColumns.has(i) ? maskCertNo(c.trim()) : c))),
     kind: m ? m.profile.kind : null,
     profile: m ? m.profile.name : null,
     mapping,

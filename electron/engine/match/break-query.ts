@@ -54,13 +54,19 @@ export function listBreaks(db: Database, q: BreakQuery, now: Date = new Date()):
   const where = ['kind = ?'];
   const params: (string | number)[] = [q.kind];
   const status = q.status ?? 'open';
-  if (status !== 'all') (where.push('status = ?'), params.push(status));
+  if (status !== 'all') {
+    where.push('status = ?');
+    params.push(status);
+  }
   // A period shows the breaks open at its end: opened in it or before, not closed by then.
   if (q.period) {
     where.push('opened_period <= ? AND (closed_period IS NULL OR closed_period >= ?)');
     params.push(q.period, q.period);
   }
-  if (q.types?.length) (where.push(`type IN (${q.types.map(() => '?').join(',')})`), params.push(...q.types));
+  if (q.types?.length) {
+    where.push(`type IN (${q.types.map(() => '?').join(',')})`);
+    params.push(...q.types);
+  }
   if (q.search) {
     where.push('(match_key LIKE ? OR certno LIKE ? OR name LIKE ?)');
     const s = `%${q.search.replace(/[%_]/g, '')}%`;

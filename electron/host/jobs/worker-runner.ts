@@ -20,7 +20,7 @@ export interface WorkerRunnerOptions {
 
 export function defaultWorkerFile(): string {
   const dir = path.dirname(fileURLToPath(import.meta.url));
-  for (const name of ['job-worker.js', 'job-worker.ts']) {
+  for (const name of ['job-worker.js', 'job-worker-tsx.mjs']) {
     const f = path.join(dir, name);
     if (fs.existsSync(f)) return f;
   }
@@ -44,9 +44,7 @@ export class WorkerJobRunner implements JobRunner {
     const jobId = newJobId();
     const cancelBuffer = new SharedArrayBuffer(4);
     const req: WorkerRequest = { jobId, type, args, user, dbPath: this.opts.dbPath, cancelBuffer, nativeBinding: this.opts.nativeBinding };
-    // TypeScript sources (tests, `npm run web`) need tsx's loader in the worker too.
-    const execArgv = this.workerFile.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const worker = new Worker(this.workerFile, { workerData: req, execArgv });
+    const worker = new Worker(this.workerFile, { workerData: req });
     const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished) };
     running.done = new Promise<JobFinished>((resolve) => {
       let fin: JobFinished | null = null;

@@ -19,6 +19,8 @@ const DataGridInner = forwardRef<AgGridReact, AgGridReactProps>(function DataGri
       theme={theme}
       key={locale}
       localeText={locale === 'en' ? AG_GRID_LOCALE_EN : AG_GRID_LOCALE_CN}
+      // Officers read figures, not motion: rows appear where they belong at once.
+      animateRows={false}
       {...props}
     />
   );

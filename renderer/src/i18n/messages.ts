@@ -77,6 +77,10 @@ export const zh = {
   host: '运行方式',
   search: '搜索单号、证件号',
   statusActive: '有效',
+  statusOpen: '未处理',
+  statusClosed: '已关闭',
+  statusAll: '全部',
+  certno: '证件号码',
   statusWithdrawn: '已撤销',
   error: '错误',
 } as const;
@@ -160,6 +164,10 @@ export const en: Record<MessageKey, string> = {
   host: 'Host',
   search: 'Search key or ID number',
   statusActive: 'active',
+  statusOpen: 'Open',
+  statusClosed: 'Closed',
+  statusAll: 'All',
+  certno: 'ID number',
   statusWithdrawn: 'withdrawn',
   error: 'Error',
 };

@@ -54,7 +54,7 @@ export function BreaksPage() {
     () => [
       { field: 'type', headerName: t('breakType'), width: 120, valueFormatter: (p) => breakLabel(p.value as BreakType) },
       { field: 'key', headerName: t('key'), width: 200 },
-      { field: 'certno', headerName: '证件号码', width: 180, valueFormatter: (p) => maskCertNo(p.value as string | null) },
+      { field: 'certno', headerName: t('certno'), width: 180, valueFormatter: (p) => maskCertNo(p.value as string | null) },
       { field: 'amount_ledger', headerName: t('amountLedger'), width: 120, type: 'numericColumn' },
       { field: 'amount_external', headerName: t('amountExternal'), width: 120, type: 'numericColumn' },
       { field: 'difference', headerName: t('difference'), width: 110, type: 'numericColumn' },
@@ -76,9 +76,9 @@ export function BreaksPage() {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
         <TextField select size="small" label={t('colStatus')} value={status} onChange={(e) => setStatus(e.target.value as 'open')} sx={{ width: 120 }}>
-          <MenuItem value="open">open</MenuItem>
-          <MenuItem value="closed">closed</MenuItem>
-          <MenuItem value="all">all</MenuItem>
+          <MenuItem value="open">{t('statusOpen')}</MenuItem>
+          <MenuItem value="closed">{t('statusClosed')}</MenuItem>
+          <MenuItem value="all">{t('statusAll')}</MenuItem>
         </TextField>
         <TextField size="small" label={t('search')} value={search} onChange={(e) => setSearch(e.target.value)} sx={{ width: 240 }} />
         <Typography variant="body2" color="text.secondary" data-testid="break-count">{total}</Typography>

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli';
+import { writeTextFile } from '../support/files';
+import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
+import { tempDir } from '../support/temp-engine';
+
+describe('the command line', () => {
+  it('lists its commands in --help, and every command has --help', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['info', 'import', 'imports', 'withdraw', 'reconcile', 'breaks', 'audit']) expect(r.stdout).toContain(c);
+    const sub = cli(['import', '--help']);
+    expect(sub.stdout).toContain('--accept-partial');
+    expect(cli(['audit', 'verify', '--help']).code).toBe(0);
+  });
+
+  it('imports, reconciles and lists breaks as JSON, CSV and tax feedback', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 5, LEDGER_ONLY: 1, EXTERNAL_ONLY: 1, AMOUNT_MISMATCH: 1 } });
+    const ledger = writeTextFile(path.join(dir, 'ledger.csv'), LEDGER_HEADER, g.ledger, { bom: true });
+    const tax = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030', title: '对账明细' });
+
+    const imp = cli(['--db', db, 'import', '--file', tax]);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.json()).toMatchObject({ batchId: 1, kind: 'tax-premium', rows: g.tax.length, encoding: 'gb18030', delimiter: '|', rejected: 0 });
+    expect(cli(['--db', db, 'import', '--file', ledger, '--kind', 'ledger-premium']).code).toBe(0);
+
+    const rec = cli(['--db', db, 'reconcile', '--kind', 'premium', '--period', '2025-W47']);
+    expect(rec.code, rec.stderr).toBe(0);
+    expect(rec.json()).toMatchObject({ matched: { count: 5 }, tieOut: { ok: true } });
+
+    const breaks = cli(['--db', db, 'breaks', '--kind', 'premium', '--period', '2025-W47', '--format', 'json']).json<Record<string, unknown>[]>();
+    expect(breaks).toHaveLength(3);
+    for (const b of breaks) for (const k of ['type', 'key', 'status', 'fields', 'amount_ledger', 'amount_external', 'opened_period', 'closed_period']) expect(b).toHaveProperty(k);
+
+    const csv = cli(['--db', db, 'breaks', '--kind', 'premium', '--format', 'csv']);
+    expect(csv.stdout.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.stdout).toContain('医保单边');
+
+    const fb = path.join(dir, 'feedback.txt');
+    const r = cli(['--db', db, 'breaks', '--kind', 'premium', '--period', '2025-W47', '--format', 'tax-feedback', '--out', fb]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = iconv.decode(fs.readFileSync(fb), 'gb18030');
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe([...TAX_HEADER, '差异类型', '差异说明'].join('|'));
+    expect(lines).toHaveLength(4);
+    expect(text).toContain('对方单边');
+    expect(text).toContain('金额不符');
+  });
+
+  it('fails with a clear message on stderr and a non-zero exit', () => {
+    const dir = tempDir();
+    const r = cli(['--db', path.join(dir, 'w.sqlite'), 'import', '--file', path.join(dir, 'missing.csv')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/错误：找不到文件/);
+    const bad = cli(['--db', path.join(dir, 'w.sqlite'), 'reconcile', '--kind', 'premium', '--period', 'last-week']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/期间应为/);
+  });
+
+  it('verifies the audit chain and names a broken entry', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2 } });
+    cli(['--db', db, 'import', '--file', writeTextFile(path.join(dir, 'l.csv'), LEDGER_HEADER, g.ledger)]);
+    cli(['--db', db, 'import', '--file', writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' })]);
+    const ok = cli(['--db', db, 'audit', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.json()).toMatchObject({ ok: true, entries: 2 });
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(db);
+    raw.exec('DROP TRIGGER audit_log_no_update');
+    raw.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 1").run();
+    raw.close();
+    const broken = cli(['--db', db, 'audit', 'verify']);
+    expect(broken.code).toBe(1);
+    expect(broken.json()).toMatchObject({ ok: false, brokenAt: 1 });
+    expect(broken.stderr).toContain('第 1 条');
+  });
+});

@@ -1,0 +1,102 @@
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../electron/engine/engine';
+import { startHttpHost, type HttpHost } from '../../electron/host/http/http-host';
+import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
+import { writeTextFile } from '../support/files';
+import { generatePremium, TAX_HEADER } from '../support/premium-generator';
+import { tempDir } from '../support/temp-engine';
+
+let engine: Engine;
+let host: HttpHost;
+let dir: string;
+
+beforeAll(async () => {
+  dir = tempDir();
+  const dbPath = path.join(dir, 'w.sqlite');
+  engine = createEngine({ dbPath, host: 'http', runner: (_db, bus) => new WorkerJobRunner({ dbPath }, bus) });
+  host = await startHttpHost({ engine, rendererDir: dir, user: 'officer-a' });
+});
+afterAll(async () => {
+  await host.close();
+  await engine.close();
+});
+
+const call = (name: string, body: unknown, headers: Record<string, string> = { 'x-gongji-token': host.token }) =>
+  fetch(`${host.url}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+describe('the HTTP host', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('refuses a request without the token, or with a wrong one', async () => {
+    const none = await call('workstation/info', {}, {});
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect((await call('workstation/info', {}, { 'x-gongji-token': host.token.slice(1) + 'x' })).status).toBe(401);
+    expect((await fetch(`${host.url}/api/events`)).status).toBe(401);
+    expect((await fetch(`${host.url}/`)).status).toBe(401);
+  });
+
+  it('refuses a request that names another host (DNS rebinding)', async () => {
+    // fetch will not let us set Host; a raw request does, as a rebinding page's would.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${host.url}/api/call/workstation/info`, { method: 'POST', headers: { host: 'evil.example', 'x-gongji-token': host.token } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+
+  it('serves contract calls with the token and reports bad arguments as values', async () => {
+    const ok = await call('workstation/info', {});
+    expect(await ok.json()).toMatchObject({ ok: true, result: { host: 'http', user: 'officer-a' } });
+    const bad = await call('imports/withdraw', { batchId: -1 });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const unknown = await call('nope/never', {});
+    expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+  });
+
+  it('runs an import in a worker thread and streams its progress and end over SSE', async () => {
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 30000 } });
+    const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030' });
+    const events: { event: string; data: { jobId: string; outcome?: string; result?: { rows: number } } }[] = [];
+    const ac = new AbortController();
+    const res = await fetch(`${host.url}/api/events?token=${host.token}`, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    const finished = (async () => {
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += new TextDecoder().decode(value);
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const chunk = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev = /^event: (.+)$/m.exec(chunk)?.[1];
+          const data = /^data: (.+)$/m.exec(chunk)?.[1];
+          if (ev && data) {
+            events.push({ event: ev, data: JSON.parse(data) });
+            if (ev === 'job/finished') return;
+          }
+        }
+      }
+    })();
+    const start = await (await call('jobs/start', { type: 'import', args: { path: file } })).json();
+    expect(start).toMatchObject({ ok: true, result: { jobId: expect.any(String) } });
+    await finished;
+    ac.abort();
+    const fin = events.find((e) => e.event === 'job/finished')!;
+    expect(fin.data, JSON.stringify(fin.data)).toMatchObject({ jobId: start.result.jobId, outcome: 'result', result: { rows: 30000 } });
+    expect(events.some((e) => e.event === 'job/progress' && e.data.jobId === start.result.jobId)).toBe(true);
+    const list = await (await call('imports/list', {})).json();
+    expect(list.result).toHaveLength(1);
+  });
+});

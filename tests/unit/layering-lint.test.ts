@@ -1,0 +1,27 @@
+// The lint rule that keeps Electron out of the engine and the engine out of the
+// renderer is itself tested: a bad import in each place must be an error.
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const eslint = new ESLint({ cwd: root });
+
+async function errors(file: string, code: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return r!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layering lint', () => {
+  it.each(['electron/engine/store/x.ts', 'electron/host/x.ts', 'shared/x.ts', 'renderer/src/x.tsx'])('refuses electron in %s', async (file) => {
+    expect(await errors(file, "import { app } from 'electron';\nexport const a = app;\n")).not.toEqual([]);
+  });
+  it('allows electron in main and preload', async () => {
+    expect(await errors('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+    expect(await errors('electron/preload/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toEqual([]);
+  });
+  it('refuses the engine in the renderer, and the renderer in shared', async () => {
+    expect(await errors('renderer/src/pages/x.tsx', "import { openStore } from '../../../electron/engine/store/open-store';\nexport const a = openStore;\n")).toHaveLength(1);
+    expect(await errors('shared/x.ts', "import { api } from '../renderer/src/api/client';\nexport const a = api;\n")).toHaveLength(1);
+  });
+});

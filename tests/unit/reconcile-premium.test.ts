@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allBreaks } from '../../electron/engine/match/break-export';
+import type { BreakRow } from '../../shared/recon-types';
+import { importFile, reconcile, tempEngine } from '../support/temp-engine';
+import { writeTextFile } from '../support/files';
+import { generatePremium, LEDGER_HEADER, TAX_HEADER, type PremiumClass } from '../support/premium-generator';
+
+async function loadWeek(counts: Partial<Record<PremiumClass, number>>, e = tempEngine(), monday = '2025-11-17', tag = 'w47') {
+  const g = generatePremium({ monday, counts, prefix: `JF${tag}` });
+  if (g.ledger.length) await importFile(e, { path: writeTextFile(path.join(e.dir, `ledger-${tag}.csv`), LEDGER_HEADER, g.ledger, { bom: true }) });
+  if (g.tax.length) await importFile(e, { path: writeTextFile(path.join(e.dir, `tax-${tag}.txt`), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030' }) });
+  return { e, g };
+}
+
+const byKey = (rows: BreakRow[]) => new Map(rows.map((b) => [b.key, b]));
+
+describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
+  it('puts every generated order in its known class, and ties out', async () => {
+    const counts = { MATCHED: 30, MATCHED_SPLIT: 5, MATCHED_REFUNDED: 4, LEDGER_ONLY: 3, EXTERNAL_ONLY: 3, IN_TRANSIT: 2, AMOUNT_MISMATCH: 2, STATUS_MISMATCH: 2, FIELD_MISMATCH: 2, DUPLICATE: 2 };
+    const { e, g } = await loadWeek(counts);
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const breaks = allBreaks(e.db, { kind: 'premium', status: 'open' });
+    const found = new Map<string, string[]>();
+    for (const b of breaks) found.set(b.key, [...(found.get(b.key) ?? []), b.type]);
+    for (const [order, cls] of g.expected) {
+      if (cls.startsWith('MATCHED')) expect(found.get(order), order).toBeUndefined();
+      else expect(found.get(order), order).toEqual([cls]);
+    }
+    expect(s.matched.count).toBe(30 + 5 + 4 + 2); // duplicates' orders match once
+    expect(Object.fromEntries(s.breaks.map((b) => [b.type, b.count]))).toEqual({
+      LEDGER_ONLY: 3, EXTERNAL_ONLY: 3, AMOUNT_MISMATCH: 2, STATUS_MISMATCH: 2, FIELD_MISMATCH: 2, DUPLICATE: 2, IN_TRANSIT: 2,
+    });
+    expect(s.tieOut).toEqual({ ledger: '0.00', external: '0.00', ok: true });
+    await e.close();
+  });
+
+  it('records which fields differ, with both values', async () => {
+    const { e } = await loadWeek({ AMOUNT_MISMATCH: 1, STATUS_MISMATCH: 1, FIELD_MISMATCH: 1 });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const bs = allBreaks(e.db, { kind: 'premium' });
+    const amount = bs.find((b) => b.type === 'AMOUNT_MISMATCH')!;
+    expect(amount.fields).toContainEqual({ field: 'amount', ledger: '400.00', external: '380.00' });
+    expect(amount).toMatchObject({ amount_ledger: '400.00', amount_external: '380.00', difference: '20.00' });
+    expect(bs.find((b) => b.type === 'STATUS_MISMATCH')!.fields).toEqual([{ field: 'status', ledger: 'paid', external: 'refunded' }]);
+    expect(bs.find((b) => b.type === 'FIELD_MISMATCH')!.fields).toEqual([{ field: 'insutype', ledger: '390', external: '392' }]);
+    // Each side's origin: batch and line in the source file.
+    expect(amount.ledger_origin).toHaveLength(1);
+    expect(amount.external_origin[0]).toMatch(/^\d+:\d+$/);
+    await e.close();
+  });
+
+  it('sums several deductions of one order (many-to-one) and nets a refund against its deduction', async () => {
+    const { e } = await loadWeek({ MATCHED_SPLIT: 3, MATCHED_REFUNDED: 3 });
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(s.matched.count).toBe(6);
+    expect(s.breaks).toEqual([]);
+    expect(s.ledger.rows).toBe(12);
+    await e.close();
+  });
+
+  it('flags a refund that reached one side only as a status mismatch, whichever side', async () => {
+    // Tax refunded, ledger still paid: the generator's STATUS_MISMATCH.
+    const { e } = await loadWeek({ STATUS_MISMATCH: 1 });
+    // Ledger refunded, tax still paid.
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED_REFUNDED: 1 }, prefix: 'JFR' });
+    g.tax[0]![8] = '已缴费';
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l2.csv'), LEDGER_HEADER, g.ledger) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 't2.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const bs = allBreaks(e.db, { kind: 'premium' });
+    expect(bs.map((b) => b.type)).toEqual(['STATUS_MISMATCH', 'STATUS_MISMATCH']);
+    expect(bs.map((b) => b.fields[0])).toContainEqual({ field: 'status', ledger: 'refunded', external: 'paid' });
+    await e.close();
+  });
+
+  it('calls a one-sided record inside the closing window 在途, outside it 单边, and the window is configurable', async () => {
+    const { e } = await loadWeek({ IN_TRANSIT: 1, LEDGER_ONLY: 1 });
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(s.breaks.map((b) => b.type).sort()).toEqual(['IN_TRANSIT', 'LEDGER_ONLY']);
+    const wide = await reconcile(e, { kind: 'premium', period: '2025-W47', windowHours: 24 * 7 });
+    expect(wide.breaks.map((b) => [b.type, b.count])).toEqual([['IN_TRANSIT', 2]]);
+    await e.close();
+  });
+
+  it('closes a 在途 deduction when next week’s extract carries it (自动核销, with the closing period)', async () => {
+    const { e, g } = await loadWeek({ IN_TRANSIT: 1, MATCHED: 2 });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const order = [...g.expected].find(([, c]) => c === 'IN_TRANSIT')![0];
+    const ledgerRow = g.ledger.find((r) => r[0] === order)!;
+    // Week 48: the tax bureau confirms on Monday.
+    const taxRow = [order, '39999', ledgerRow[5]!, '李四', ledgerRow[7]!, '城乡居民基本医疗保险', '2026', ledgerRow[11]!, '已缴费', '20251124', '共济账户代缴'];
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'tax-w48.txt'), TAX_HEADER, [taxRow], { delimiter: '|' }) });
+    const s2 = await reconcile(e, { kind: 'premium', period: '2025-W48' });
+    expect(s2.autoClosed).toBe(1);
+    expect(s2.matched.count).toBe(1);
+    const closed = allBreaks(e.db, { kind: 'premium', status: 'closed' });
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ key: order, type: 'IN_TRANSIT', opened_period: '2025-W47', closed_period: '2025-W48', resolution: '自动核销' });
+    expect(allBreaks(e.db, { kind: 'premium', status: 'open' })).toHaveLength(0);
+    await e.close();
+  });
+
+  it('carries an unmatched record forward: a 单边 from week 47 stays one open break in week 48', async () => {
+    const { e } = await loadWeek({ LEDGER_ONLY: 1, EXTERNAL_ONLY: 1 });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    await loadWeek({ MATCHED: 2 }, e, '2025-11-24', 'w48');
+    const s2 = await reconcile(e, { kind: 'premium', period: '2025-W48' });
+    expect(s2.breaks.map((b) => [b.type, b.count]).sort()).toEqual([['EXTERNAL_ONLY', 1], ['LEDGER_ONLY', 1]]);
+    const open = allBreaks(e.db, { kind: 'premium' });
+    expect(open).toHaveLength(2);
+    expect(open.every((b) => b.opened_period === '2025-W47')).toBe(true);
+    // One record never has two open breaks.
+    expect(new Set(open.map((b) => b.key)).size).toBe(2);
+    await e.close();
+  });
+
+  it('gives the same result when a period is run again', async () => {
+    const { e } = await loadWeek({ MATCHED: 5, LEDGER_ONLY: 2, AMOUNT_MISMATCH: 1, DUPLICATE: 1, IN_TRANSIT: 1 });
+    const a = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const before = allBreaks(e.db, { kind: 'premium', status: 'all' });
+    const b = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const after = allBreaks(e.db, { kind: 'premium', status: 'all' });
+    const strip = (s: typeof a) => ({ ...s, runId: 0, ranAt: '' });
+    expect(strip(b)).toEqual(strip(a));
+    expect(after.map((x) => ({ ...x, aging_days: 0 }))).toEqual(before.map((x) => ({ ...x, aging_days: 0 })));
+    expect(byKey(after).size).toBe(after.length - 0);
+    await e.close();
+  });
+
+  it('matches rows without an order number by ID, 险种, year and amount in a date window', async () => {
+    const { e } = await loadWeek({});
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2, LEDGER_ONLY: 1 }, prefix: 'JFX' });
+    for (const r of g.ledger) r[0] = '';
+    for (const r of g.tax) r[0] = '';
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l.csv'), LEDGER_HEADER, g.ledger) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) });
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(s.matched).toMatchObject({ count: 2, byFallback: 2 });
+    expect(s.breaks).toEqual([expect.objectContaining({ type: 'LEDGER_ONLY', count: 1 })]);
+    expect(s.tieOut.ok).toBe(true);
+    await e.close();
+  });
+
+  it('refuses a month for the weekly kind, saying which form it wants', async () => {
+    const { e } = await loadWeek({ MATCHED: 1 });
+    await expect(reconcile(e, { kind: 'premium', period: '2025-11' })).rejects.toThrow(/按周对账/);
+    await e.close();
+  });
+});
