@@ -2,7 +2,16 @@
 // (which can load nothing but what is bundled). contract.ts checks that this list
 // and its schemas agree, so neither can drift.
 export const CALL_NAME_LIST = [
+  'auth/status',
+  'auth/setup',
+  'auth/login',
+  'auth/logout',
+  'auth/unlock',
   'workstation/info',
+  'users/list',
+  'users/create',
+  'users/update',
+  'users/password',
   'imports/list',
   'imports/preview',
   'imports/withdraw',
@@ -10,6 +19,11 @@ export const CALL_NAME_LIST = [
   'jobs/cancel',
   'recon/runs',
   'breaks/list',
+  'audit/list',
+  'audit/verify',
+  'audit/export',
+  'system/backup',
+  'system/restore',
 ] as const;
 
 export const EVENT_NAME_LIST = ['job/progress', 'job/finished'] as const;

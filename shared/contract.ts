@@ -8,6 +8,9 @@ import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
 import type { BatchInfo, WorkstationInfo } from './domain';
 import type { ImportSummary, ImportPreview } from './import-types';
 import type { ReconSummary, BreakRow, BreakPage } from './recon-types';
+import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
+import type { AuditPage } from './audit-types';
+import { ROLES, type Role } from './roles';
 
 const importKind = z.enum(IMPORT_KINDS);
 const reconKind = z.enum(RECON_KINDS);
@@ -62,8 +65,21 @@ export const breakQuery = z.strictObject({
 });
 export type BreakQuery = z.infer<typeof breakQuery>;
 
+const role = z.enum(ROLES);
+const userName = z.string().min(1).max(32);
+const password = z.string().min(1).max(200);
+
 export const callSchemas = {
+  'auth/status': z.strictObject({}),
+  'auth/setup': z.strictObject({ name: userName, displayName: z.string().min(1).max(50), password }),
+  'auth/login': z.strictObject({ name: userName, password }),
+  'auth/logout': z.strictObject({}),
+  'auth/unlock': z.strictObject({ password }),
   'workstation/info': z.strictObject({}),
+  'users/list': z.strictObject({}),
+  'users/create': z.strictObject({ name: userName, displayName: z.string().min(1).max(50), roles: z.array(role).min(1), password }),
+  'users/update': z.strictObject({ name: userName, displayName: z.string().min(1).max(50).optional(), roles: z.array(role).min(1).optional(), disabled: z.boolean().optional() }),
+  'users/password': z.strictObject({ name: userName.optional(), password }),
   'imports/list': z.strictObject({ kind: importKind.optional(), includeWithdrawn: z.boolean().optional() }),
   'imports/preview': z.strictObject({ path: z.string().min(1), kind: importKind.optional(), encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional() }),
   'imports/withdraw': z.strictObject({ batchId: z.number().int().positive(), reason: z.string().min(1).max(500) }),
@@ -71,13 +87,34 @@ export const callSchemas = {
   'jobs/cancel': z.strictObject({ jobId: z.string().min(1) }),
   'recon/runs': z.strictObject({ kind: reconKind.optional(), period: period.optional() }),
   'breaks/list': breakQuery,
+  'audit/list': z.strictObject({
+    actor: z.string().optional(),
+    action: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  }),
+  'audit/verify': z.strictObject({}),
+  'audit/export': z.strictObject({ actor: z.string().optional(), action: z.string().optional(), from: z.string().optional(), to: z.string().optional() }),
+  'system/backup': z.strictObject({ path: z.string().min(1).optional() }),
+  'system/restore': z.strictObject({ path: z.string().min(1) }),
 } as const;
 
 export type CallName = keyof typeof callSchemas;
 export type CallArgs<K extends CallName> = z.infer<(typeof callSchemas)[K]>;
 
 export interface CallResults {
+  'auth/status': AuthStatus;
+  'auth/setup': LoginResult;
+  'auth/login': LoginResult;
+  'auth/logout': { ok: true };
+  'auth/unlock': { ok: true };
   'workstation/info': WorkstationInfo;
+  'users/list': UserInfo[];
+  'users/create': UserInfo;
+  'users/update': UserInfo;
+  'users/password': { ok: true };
   'imports/list': BatchInfo[];
   'imports/preview': ImportPreview;
   'imports/withdraw': BatchInfo;
@@ -85,6 +122,11 @@ export interface CallResults {
   'jobs/cancel': { cancelled: boolean };
   'recon/runs': ReconSummary[];
   'breaks/list': BreakPage;
+  'audit/list': AuditPage;
+  'audit/verify': import('./audit-types').ChainCheck;
+  'audit/export': { path: string; rows: number; head: string | null; chainOk: boolean; download: string };
+  'system/backup': { path: string; bytes: number; auditHead: string | null };
+  'system/restore': { restored: string; keptAside: string; auditEntries: number };
 }
 
 export type JobOutcome =
@@ -120,10 +162,20 @@ const _eventsAgree: Same<(typeof EVENT_NAME_LIST)[number], EventName> = true;
 void _callsAgree;
 void _eventsAgree;
 
-/** Who is calling: every handler receives it (roles are checked in the engine). */
+export type HostKind = WorkstationInfo['host'];
+
+/** What a host knows of its caller: which host, and the session it presented. */
+export interface Caller {
+  host: HostKind;
+  session?: string | null;
+}
+
+/** Who is calling, as the engine resolved it: every handler receives it. */
 export interface CallContext {
   user: string;
-  host: WorkstationInfo['host'];
+  roles: Role[];
+  host: HostKind;
+  session: string | null;
 }
 
 export type Handlers = {

@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'UNKNOWN_CALL'
   | 'NOT_FOUND'
   | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'LOCKED'
   | 'CONFLICT'
   | 'DB_DAMAGED'
   | 'IMPORT_REFUSED'

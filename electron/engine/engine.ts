@@ -1,13 +1,16 @@
 // The workstation engine: one database, the handlers of every contract call, the
-// job runner and the event bus. Hosts (Electron IPC, HTTP, CLI) only translate.
+// job runner, the signed-in sessions and the event bus. Hosts (Electron IPC, HTTP,
+// CLI) only translate; every call is validated and authorised here.
 import type { Database } from 'better-sqlite3';
-import { callSchemas, type CallArgs, type CallContext, type CallName, type CallResults } from '../../shared/contract';
+import { callSchemas, type CallArgs, type CallContext, type Caller, type CallName, type CallResults } from '../../shared/contract';
 import { EngineError } from '../../shared/errors';
+import { CALL_PERMISSIONS, JOB_PERMISSIONS, ROLE_LABELS, type Permission, type Role } from '../../shared/roles';
 import { EventBus } from './event-bus';
 import { makeHandlers } from './handlers';
 import type { JobRunner } from './jobs/job-types';
 import { InlineJobRunner } from './jobs/inline-runner';
 import { openStore, schemaVersion } from './store/open-store';
+import { Sessions } from './users/sessions';
 
 export interface EngineOptions {
   dbPath: string;
@@ -15,16 +18,22 @@ export interface EngineOptions {
   host: CallContext['host'];
   /** Build the job runner (the worker runner in the app and browser hosts); inline when omitted. */
   runner?: (db: Database, bus: EventBus) => JobRunner;
+  now?: () => number;
 }
 
 export interface Engine {
+  /** The open database (replaced by a restore: read it at the time of use). */
   readonly db: Database;
   readonly dbPath: string;
   readonly bus: EventBus;
   readonly jobs: JobRunner;
-  /** Validates the argument against the contract, then runs the handler. */
-  call<K extends CallName>(name: K, args: unknown, ctx: CallContext): Promise<CallResults[K]>;
+  readonly sessions: Sessions;
+  readonly options: EngineOptions;
+  /** Validates the argument against the contract, authorises the caller, then runs the handler. */
+  call<K extends CallName>(name: K, args: unknown, caller: Caller): Promise<CallResults[K]>;
   schemaVersion(): number;
+  /** Closes and reopens the database file (after a restore). */
+  reopen(): void;
   close(): Promise<void>;
 }
 
@@ -32,26 +41,63 @@ export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(callSchemas, name);
 }
 
+function allowed(p: Permission, roles: Role[]): boolean {
+  if (p === 'public' || p === 'any') return true;
+  return p.some((r) => roles.includes(r));
+}
+
+function refuse(what: string, p: readonly Role[], ctx: CallContext): EngineError {
+  const need = p.map((r) => ROLE_LABELS[r]).join('或');
+  return new EngineError('FORBIDDEN', `${ctx.user} 没有“${need}”角色，不能${what}`);
+}
+
 export function createEngine(opts: EngineOptions): Engine {
-  const db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding });
+  let db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding });
   const bus = new EventBus();
-  const jobs = opts.runner ? opts.runner(db, bus) : new InlineJobRunner(db, bus);
+  const jobs = opts.runner ? opts.runner(db, bus) : new InlineJobRunner(() => db, bus);
+  const sessions = new Sessions(() => db, opts.now);
+
+  const resolve = (name: CallName, caller: Caller): CallContext => {
+    const base = { host: caller.host, session: caller.session ?? null };
+    if (CALL_PERMISSIONS[name] === 'public') {
+      const peek = sessions.peek(caller.session);
+      return { ...base, user: peek?.user ?? '', roles: [] };
+    }
+    const who = sessions.resolve(caller.session);
+    return { ...base, ...who };
+  };
+
   const engine: Engine = {
-    db,
+    get db() {
+      return db;
+    },
     dbPath: opts.dbPath,
     bus,
     jobs,
-    async call(name, args, ctx) {
+    sessions,
+    options: opts,
+    async call(name, args, caller) {
       if (!isCallName(name)) throw new EngineError('UNKNOWN_CALL', `未知的调用：${String(name)}`);
       const parsed = callSchemas[name].safeParse(args ?? {});
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '参数'}：${i.message}`);
         throw new EngineError('BAD_REQUEST', `调用 ${name} 的参数不对：${issues.join('；')}`, issues);
       }
+      const ctx = resolve(name, caller);
+      const p = CALL_PERMISSIONS[name];
+      if (!allowed(p, ctx.roles)) throw refuse(name, p as readonly Role[], ctx);
+      if (name === 'jobs/start') {
+        const type = (parsed.data as CallArgs<'jobs/start'>).type;
+        if (!allowed(JOB_PERMISSIONS[type], ctx.roles)) throw refuse(type === 'import' ? '导入' : '对账', JOB_PERMISSIONS[type], ctx);
+      }
       const handler = handlers[name] as (a: CallArgs<typeof name>, c: CallContext) => Promise<CallResults[typeof name]> | CallResults[typeof name];
       return handler(parsed.data as CallArgs<typeof name>, ctx);
     },
     schemaVersion: () => schemaVersion(db),
+    reopen() {
+      db.close();
+      db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding });
+    },
     async close() {
       await jobs.close();
       db.close();

@@ -1,16 +1,54 @@
 // Every contract call's handler, in one map the compiler checks against shared/contract.ts.
-// Handlers stay thin: each delegates to the module that owns the concept.
+// Handlers stay thin: each delegates to the module that owns the concept. The
+// engine has validated the argument and authorised the caller before any runs.
+import path from 'node:path';
 import type { Handlers } from '../../shared/contract';
+import { EngineError } from '../../shared/errors';
 import type { Engine } from './engine';
 import { listBatches, withdrawBatch } from './ingest/batches';
 import { previewFile } from './ingest/preview';
 import { listRuns } from './match/runs';
 import { listBreaks } from './match/break-query';
+import { appendAudit, verifyAuditChain } from './audit/audit-log';
+import { listAudit } from './audit/audit-query';
+import { exportAudit } from './audit/audit-export';
+import { exportsDir } from './system/exports-dir';
+import { authenticate, createUser, getUser, listUsers, setPassword, updateUser, userCount } from './users/users';
+import { backupTo, checkBackup, replaceWithBackup } from './system/backup';
 import pkg from '../../package.json';
 
+const stamp = () => new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
+
 export function makeHandlers(engine: Engine): Handlers {
-  const { db } = engine;
+  const db = () => engine.db;
   return {
+    'auth/status': (_a, ctx) => {
+      const peek = engine.sessions.peek(ctx.session);
+      let session = null;
+      if (peek) {
+        const u = getUser(db(), peek.user);
+        session = { user: u.name, roles: u.effectiveRoles, locked: peek.locked };
+      }
+      return { needsSetup: userCount(db()) === 0, session, idleMinutes: engine.sessions.idleMs() / 60_000 };
+    },
+    'auth/setup': (a) => {
+      if (userCount(db()) > 0) throw new EngineError('CONFLICT', '工作站已经有管理员了，请登录');
+      const user = createUser(db(), { name: a.name, displayName: a.displayName, roles: ['admin'], password: a.password }, a.name);
+      return { session: engine.sessions.open(user.name), user };
+    },
+    'auth/login': (a, ctx) => {
+      const user = authenticate(db(), a.name, a.password);
+      appendAudit(db(), { actor: user.name, action: 'auth.login', target: `host:${ctx.host}` });
+      return { session: engine.sessions.open(user.name), user };
+    },
+    'auth/logout': (_a, ctx) => {
+      if (ctx.session) engine.sessions.close(ctx.session);
+      return { ok: true };
+    },
+    'auth/unlock': (a, ctx) => {
+      engine.sessions.unlock(ctx.session, a.password);
+      return { ok: true };
+    },
     'workstation/info': (_a, ctx) => ({
       product: pkg.productName,
       version: pkg.version,
@@ -19,12 +57,37 @@ export function makeHandlers(engine: Engine): Handlers {
       host: ctx.host,
       user: ctx.user,
     }),
-    'imports/list': (a) => listBatches(db, a),
-    'imports/preview': (a) => previewFile(db, a.path, { kind: a.kind, encoding: a.encoding }),
-    'imports/withdraw': (a, ctx) => withdrawBatch(db, a.batchId, a.reason, ctx.user),
+    'users/list': () => listUsers(db()),
+    'users/create': (a, ctx) => createUser(db(), a, ctx.user),
+    'users/update': (a, ctx) => updateUser(db(), a.name, a, ctx.user),
+    'users/password': (a, ctx) => {
+      const name = a.name ?? ctx.user;
+      if (name !== ctx.user && !ctx.roles.includes('admin')) throw new EngineError('FORBIDDEN', '只有管理员可以重设他人的口令');
+      setPassword(db(), name, a.password, ctx.user);
+      return { ok: true };
+    },
+    'imports/list': (a) => listBatches(db(), a),
+    'imports/preview': (a) => previewFile(db(), a.path, { kind: a.kind, encoding: a.encoding }),
+    'imports/withdraw': (a, ctx) => withdrawBatch(db(), a.batchId, a.reason, ctx.user),
     'jobs/start': (a, ctx) => ({ jobId: engine.jobs.start(a.type, a.args as never, ctx.user) }),
     'jobs/cancel': (a) => ({ cancelled: engine.jobs.cancel(a.jobId) }),
-    'recon/runs': (a) => listRuns(db, a),
-    'breaks/list': (a) => listBreaks(db, a),
+    'recon/runs': (a) => listRuns(db(), a),
+    'breaks/list': (a) => listBreaks(db(), a),
+    'audit/list': (a) => listAudit(db(), a),
+    'audit/verify': () => verifyAuditChain(db()),
+    'audit/export': async (a, ctx) => {
+      const name = `审计日志-${stamp()}.xlsx`;
+      const r = await exportAudit(db(), a, path.join(exportsDir(engine), name), ctx.user);
+      return { ...r, download: name };
+    },
+    'system/backup': (a, ctx) => backupTo(db(), a.path ?? path.join(path.dirname(engine.dbPath), 'backups', `workstation-${stamp()}.sqlite`), ctx.user),
+    'system/restore': (a, ctx) => {
+      const checked = checkBackup(a.path);
+      db().close();
+      const keptAside = replaceWithBackup(engine.dbPath, a.path);
+      engine.reopen();
+      appendAudit(db(), { actor: ctx.user, action: 'system.restore', target: path.basename(a.path), detail: { from: a.path, keptAside, auditEntries: checked.entries, head: checked.head } });
+      return { restored: a.path, keptAside, auditEntries: checked.entries };
+    },
   };
 }

@@ -1,19 +1,18 @@
 // `npm run web`: the workstation in a browser, for headless machines and the
-// end-to-end tests. Options: --port N (default: a free port), --db FILE, --user NAME.
+// end-to-end tests. Options: --port N (default: a free port), --db FILE.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/engine';
 import { WorkerJobRunner } from './jobs/worker-runner';
 import { startHttpHost } from './http/http-host';
-import { defaultDbPath, defaultUser } from './default-paths';
+import { defaultDbPath } from './default-paths';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     db: { type: 'string' },
-    user: { type: 'string' },
     token: { type: 'string' },
     renderer: { type: 'string' },
   },
@@ -30,7 +29,6 @@ const host = await startHttpHost({
   rendererDir: values.renderer ?? path.resolve(here, '../../out/renderer'),
   port: values.port ? Number(values.port) : Number(process.env.GONGJI_PORT ?? 0),
   token: values.token ?? process.env.GONGJI_TOKEN,
-  user: values.user ?? defaultUser(),
 });
 process.stderr.write(`共济对账工作站（浏览器模式）数据库：${dbPath}\n`);
 process.stderr.write(`请在浏览器中打开：\n`);

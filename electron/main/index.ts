@@ -8,7 +8,6 @@ import { createEngine, type Engine } from '../engine/engine';
 import { WorkerJobRunner } from '../host/jobs/worker-runner';
 import { forwardEvents, registerIpc } from './ipc';
 import { hardenSession, hardenWindow } from './security';
-import { defaultUser } from '../host/default-paths';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererFile = path.join(here, '../renderer/index.html');
@@ -39,7 +38,7 @@ app.whenReady().then(() => {
     host: 'electron',
     runner: (_db, bus) => new WorkerJobRunner({ dbPath, nativeBinding, workerFile: path.join(here, 'job-worker.js') }, bus),
   });
-  registerIpc(ipcMain, engine, { isTrustedUrl, ctx: { user: defaultUser(), host: 'electron' } });
+  registerIpc(ipcMain, engine, { isTrustedUrl });
 
   const win = new BrowserWindow({
     width: 1440,

@@ -1,8 +1,8 @@
 // The contract over Electron IPC. The ipc object is passed in (ipcMain in the app,
 // a fake in tests), so the wiring is tested without Electron. One invoke channel
-// carries {name, args}; unknown names and bad arguments are refused, and calls from
+// carries {name, args, session}; unknown names and bad arguments are refused, and calls from
 // any frame but our own page are refused.
-import { CALL_NAMES, EVENT_NAMES, type CallContext } from '../../shared/contract';
+import { CALL_NAMES, EVENT_NAMES } from '../../shared/contract';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/call-names';
 import { EngineError, toErrorData, type ErrorData } from '../../shared/errors';
 import type { Engine } from '../engine/engine';
@@ -27,7 +27,6 @@ export type IpcReply = { ok: true; result: unknown } | { ok: false; error: Error
 export interface IpcOptions {
   /** True for the app's own page (file:// of the build, or the dev server). */
   isTrustedUrl(url: string): boolean;
-  ctx: CallContext;
 }
 
 export function registerIpc(ipc: IpcLike, engine: Engine, opts: IpcOptions): () => void {
@@ -36,12 +35,12 @@ export function registerIpc(ipc: IpcLike, engine: Engine, opts: IpcOptions): () 
       const url = event.senderFrame?.url ?? '';
       if (!opts.isTrustedUrl(url)) throw new EngineError('FORBIDDEN', `拒绝来自未知页面的调用：${url || '（无来源）'}`);
       if (!request || typeof request !== 'object') throw new EngineError('BAD_REQUEST', '调用格式不对');
-      const { name, args } = request as { name?: unknown; args?: unknown };
+      const { name, args, session } = request as { name?: unknown; args?: unknown; session?: unknown };
       if (typeof name !== 'string' || !(CALL_NAMES as readonly string[]).includes(name)) {
         throw new EngineError('UNKNOWN_CALL', `未知的调用：${String(name)}`);
       }
       // Replies are plain data: never an Electron object, never the event.
-      return { ok: true, result: await engine.call(name as never, args, opts.ctx) };
+      return { ok: true, result: await engine.call(name as never, args, { host: 'electron', session: typeof session === 'string' ? session : null }) };
     } catch (e) {
       return { ok: false, error: toErrorData(e) };
     }

@@ -7,9 +7,9 @@ const calls = new Set<string>(CALL_NAME_LIST);
 const events = new Set<string>(EVENT_NAME_LIST);
 
 contextBridge.exposeInMainWorld('gongji', {
-  call(name: string, args: unknown): Promise<unknown> {
+  call(name: string, args: unknown, session: string | null): Promise<unknown> {
     if (!calls.has(name)) return Promise.reject(new Error(`未知的调用：${name}`));
-    return ipcRenderer.invoke(IPC_CALL_CHANNEL, { name, args });
+    return ipcRenderer.invoke(IPC_CALL_CHANNEL, { name, args, session });
   },
   on(name: string, listener: (payload: unknown) => void): () => void {
     if (!events.has(name)) throw new Error(`未知的事件：${name}`);

@@ -10,13 +10,16 @@ import { ReconPage } from './pages/ReconPage';
 import { BreaksPage } from './pages/BreaksPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
+import { AuditPage } from './pages/AuditPage';
+import { useMe } from './auth/AuthGate';
+import { RoleChips } from './components/RoleChips';
 
 const SECTIONS: { id: string; label: MessageKey; page: () => ReactNode }[] = [
   { id: 'import', label: 'navImport', page: () => <ImportPage /> },
   { id: 'recon', label: 'navRecon', page: () => <ReconPage /> },
   { id: 'breaks', label: 'navBreaks', page: () => <BreaksPage /> },
   { id: 'clearing', label: 'navClearing', page: () => <ComingSoonPage testId="clearing-page" /> },
-  { id: 'audit', label: 'navAudit', page: () => <ComingSoonPage testId="audit-page" /> },
+  { id: 'audit', label: 'navAudit', page: () => <AuditPage /> },
   { id: 'settings', label: 'navSettings', page: () => <SettingsPage /> },
 ];
 
@@ -25,6 +28,7 @@ const current = () => window.location.hash.replace(/^#\/?/, '') || 'import';
 
 export function App() {
   const { t, toggle } = useI18n();
+  const me = useMe();
   const [section, setSection] = useState(current);
   useEffect(() => {
     const onHash = () => setSection(current());
@@ -38,7 +42,10 @@ export function App() {
       <AppBar position="fixed" sx={{ zIndex: (th) => th.zIndex.drawer + 1 }}>
         <Toolbar variant="dense">
           <Typography variant="h6" sx={{ flex: 1 }} data-testid="app-title">{t('appTitle')}</Typography>
+          <Typography variant="body2" sx={{ mr: 1 }} data-testid="current-user">{me.user}</Typography>
+          <RoleChips roles={me.roles} />
           <Button color="inherit" data-testid="lang-toggle" onClick={toggle}>{t('language')}</Button>
+          <Button color="inherit" data-testid="logout" onClick={() => void me.logout()}>{t('logout')}</Button>
         </Toolbar>
       </AppBar>
       <Drawer variant="permanent" sx={{ width: NAV_WIDTH, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>

@@ -4,6 +4,7 @@ import { CssBaseline, ThemeProvider, createTheme } from '@mui/material';
 import { zhCN } from '@mui/material/locale';
 import { App } from './App';
 import { I18nProvider } from './i18n/i18n';
+import { AuthGate } from './auth/AuthGate';
 
 const theme = createTheme(
   {
@@ -18,7 +19,9 @@ createRoot(document.getElementById('root')!).render(
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <I18nProvider>
-        <App />
+        <AuthGate>
+          <App />
+        </AuthGate>
       </I18nProvider>
     </ThemeProvider>
   </StrictMode>,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { launchBrowser, screenshot, signInThroughPage } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
@@ -26,6 +26,7 @@ beforeAll(async () => {
     bad: writeTextFile(path.join(host.dir, 'bad.txt'), TAX_HEADER, bad, { delimiter: '|' }),
   };
   await page.goto(host.openUrl);
+  await signInThroughPage(page);
   await page.waitForSelector('[data-testid=drop-zone]');
 });
 afterAll(async () => {

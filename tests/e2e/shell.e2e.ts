@@ -2,7 +2,7 @@
 // the empty batch list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { E2E_PASSWORD, launchBrowser, screenshot } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
 
 let host: WebHost;
@@ -27,9 +27,22 @@ describe('the workstation shell (browser mode)', () => {
     expect(await page.textContent('body')).toContain('访问令牌');
   });
 
-  it('opens with the token, in Chinese, on an empty batch list', async () => {
+  it('asks for the first administrator on a new workstation, in Chinese', async () => {
     await page.goto(host.openUrl);
+    await page.waitForSelector('[data-testid=setup-screen]');
+    expect(await page.textContent('[data-testid=setup-screen]')).toContain('首次使用：创建管理员');
+    await page.fill('[data-testid=user-name]', 'admin');
+    await page.fill('[data-testid=password]', 'short');
+    await page.click('[data-testid=auth-submit]');
+    await page.waitForSelector('[data-testid=auth-error]');
+    expect(await page.textContent('[data-testid=auth-error]')).toContain('口令至少 8 位');
+    await page.fill('[data-testid=password]', E2E_PASSWORD);
+    await page.click('[data-testid=auth-submit]');
     await page.waitForSelector('[data-testid=app-title]');
+    expect(await page.textContent('[data-testid=current-user]')).toBe('admin');
+  });
+
+  it('opens on an empty batch list', async () => {
     expect(await page.textContent('[data-testid=app-title]')).toBe('共济对账工作站');
     // The token leaves the address bar once the page holds it.
     expect(page.url()).not.toContain('token=');
@@ -55,13 +68,30 @@ describe('the workstation shell (browser mode)', () => {
     await page.click('[data-testid=nav-settings]');
     await page.waitForSelector('[data-testid=workstation-info]');
     expect(await page.textContent('[data-testid=workstation-info]')).toContain(host.dbPath);
+    await page.click('[data-testid=nav-audit]');
+    await page.waitForSelector('[data-testid=audit-grid] .ag-row[row-index="0"]');
+    expect(await page.textContent('[data-testid=audit-grid]')).toContain('user.create');
+  });
+
+  it('signs out and in again, refusing a wrong password', async () => {
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=login-screen]');
+    await page.fill('[data-testid=user-name]', 'admin');
+    await page.fill('[data-testid=password]', 'Wrong-pass-1');
+    await page.click('[data-testid=auth-submit]');
+    await page.waitForSelector('[data-testid=auth-error]');
+    expect(await page.textContent('[data-testid=auth-error]')).toContain('用户名或口令不对');
+    await screenshot(page, 'login-refused');
+    await page.fill('[data-testid=password]', E2E_PASSWORD);
+    await page.click('[data-testid=auth-submit]');
+    await page.waitForSelector('[data-testid=app-title]');
   });
 
   it('switches to English and back', async () => {
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === 'Gongji Recon');
     expect(await page.textContent('[data-testid=nav-breaks]')).toBe('Breaks');
-    expect(await page.textContent('[data-testid=section-title]')).toBe('Settings');
+    expect(await page.textContent('[data-testid=section-title]')).toBe('Audit');
     await screenshot(page, 'shell-english');
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === '共济对账工作站');

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { forwardEvents, registerIpc, type IpcInvokeEvent, type IpcLike, type IpcReply } from '../../electron/main/ipc';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/call-names';
-import { tempEngine } from '../support/temp-engine';
+import { tempEngine, type TestEngine } from '../support/temp-engine';
 
 class FakeIpc implements IpcLike {
   handlers = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
@@ -21,62 +21,68 @@ class FakeIpc implements IpcLike {
 }
 
 const APP = 'file:///opt/gongji/out/renderer/index.html';
-const engines: ReturnType<typeof tempEngine>[] = [];
+const engines: TestEngine[] = [];
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close();
 });
 
-function setup() {
-  const e = tempEngine();
+async function setup() {
+  const e = await tempEngine();
   engines.push(e);
   const ipc = new FakeIpc();
-  const unregister = registerIpc(ipc, e, { isTrustedUrl: (u) => u === APP, ctx: { user: 'officer-a', host: 'electron' } });
-  return { e, ipc, unregister };
+  const unregister = registerIpc(ipc, e, { isTrustedUrl: (u) => u === APP });
+  return { e, ipc, unregister, session: e.caller.session };
 }
 
 describe('Electron IPC registration', () => {
   it('registers exactly one invoke channel and serves contract calls on it', async () => {
-    const { ipc } = setup();
+    const { ipc, session } = await setup();
     expect([...ipc.handlers.keys()]).toEqual([IPC_CALL_CHANNEL]);
-    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'workstation/info', args: {} });
+    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'workstation/info', args: {}, session });
     expect(r).toMatchObject({ ok: true, result: { host: 'electron', user: 'officer-a', schemaVersion: expect.any(Number) } });
   });
 
   it('rejects an unknown channel', async () => {
-    const { ipc } = setup();
-    await expect(ipc.invoke('gongji:shell-exec', APP, { cmd: 'rm -rf /' })).rejects.toThrow(/No handler/);
+    const { ipc, session } = await setup();
+    await expect(ipc.invoke('gongji:shell-exec', APP, { cmd: 'rm -rf /', session })).rejects.toThrow(/No handler/);
   });
 
   it('rejects an unknown call name', async () => {
-    const { ipc } = setup();
-    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'db/exec', args: { sql: 'DROP TABLE audit_log' } });
+    const { ipc, session } = await setup();
+    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'db/exec', args: { sql: 'DROP TABLE audit_log' }, session });
     expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
   });
 
   it('rejects a bad argument, saying which', async () => {
-    const { ipc } = setup();
-    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'imports/withdraw', args: { batchId: 'one', reason: '' } });
+    const { ipc, session } = await setup();
+    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'imports/withdraw', args: { batchId: 'one', reason: '' }, session });
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('batchId') } });
-    const extra = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'imports/list', args: { kind: 'tax-premium', sql: '1=1' } });
+    const extra = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'imports/list', args: { kind: 'tax-premium', sql: '1=1' }, session });
     expect(extra).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('rejects calls from any frame but the app’s own page', async () => {
-    const { ipc } = setup();
+    const { ipc, session } = await setup();
     for (const url of ['https://evil.example/', 'file:///tmp/other.html', null]) {
-      const r = await ipc.invoke(IPC_CALL_CHANNEL, url, { name: 'workstation/info', args: {} });
+      const r = await ipc.invoke(IPC_CALL_CHANNEL, url, { name: 'workstation/info', args: {}, session });
       expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
   });
 
+  it('refuses a call without a signed-in session', async () => {
+    const { ipc } = await setup();
+    const r = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'imports/list', args: {} });
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+  });
+
   it('unregisters cleanly', async () => {
-    const { ipc, unregister } = setup();
+    const { ipc, unregister } = await setup();
     unregister();
     expect(ipc.handlers.size).toBe(0);
   });
 
-  it('forwards engine events to the window as plain {name, payload}', () => {
-    const { e } = setup();
+  it('forwards engine events to the window as plain {name, payload}', async () => {
+    const { e } = await setup();
     const sent: [string, unknown][] = [];
     const off = forwardEvents(e, { send: (c, p) => sent.push([c, p]), isDestroyed: () => false });
     const progress = { jobId: 'j', type: 'import' as const, done: 1, total: 2, rate: 1, unit: 'rows' as const, stage: 's' };

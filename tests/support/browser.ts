@@ -18,3 +18,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
+
+export const E2E_PASSWORD = 'Passw0rd-2025';
+
+/** Signs in through the page: creates the first administrator on a new workstation, or logs in. */
+export async function signInThroughPage(page: Page, name = 'admin', password = E2E_PASSWORD): Promise<void> {
+  await page.waitForSelector('[data-testid=setup-screen], [data-testid=login-screen], [data-testid=app-title]');
+  if (await page.locator('[data-testid=app-title]').count()) return;
+  await page.fill('[data-testid=user-name]', name);
+  await page.fill('[data-testid=password]', password);
+  await page.click('[data-testid=auth-submit]');
+  await page.waitForSelector('[data-testid=app-title]');
+}

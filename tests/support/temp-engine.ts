@@ -4,32 +4,47 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../../electron/engine/engine';
-import type { CallContext, ImportArgs, ReconcileArgs } from '../../shared/contract';
+import type { Caller, ImportArgs, ReconcileArgs } from '../../shared/contract';
+import type { Role } from '../../shared/roles';
 import type { ImportSummary } from '../../shared/import-types';
 import type { ReconSummary } from '../../shared/recon-types';
 import { EngineError } from '../../shared/errors';
 
-export const ctx: CallContext = { user: 'officer-a', host: 'cli' };
+export const PASSWORD = 'Passw0rd-2025';
 
 export function tempDir(prefix = 'gongji-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function tempEngine(dir = tempDir()): Engine & { dir: string } {
+export type TestEngine = Engine & { dir: string; caller: Caller };
+
+/**
+ * A fresh workstation whose first administrator `officer-a` is signed in. While
+ * it is the only account it holds every role, as a new database's first user does.
+ */
+export async function tempEngine(dir = tempDir()): Promise<TestEngine> {
   const engine = createEngine({ dbPath: path.join(dir, 'workstation.sqlite'), host: 'cli' });
-  return Object.assign(engine, { dir });
+  const { session } = await engine.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'cli' });
+  return Object.assign(engine, { dir, caller: { host: 'cli' as const, session } });
 }
 
-async function run<T>(engine: Engine, type: 'import' | 'reconcile', args: unknown): Promise<T> {
-  const { jobId } = await engine.call('jobs/start', { type, args }, ctx);
+/** Adds an account with the given roles and signs it in. */
+export async function signIn(engine: TestEngine, name: string, roles: Role[]): Promise<Caller> {
+  await engine.call('users/create', { name, displayName: name, roles, password: PASSWORD }, engine.caller);
+  const { session } = await engine.call('auth/login', { name, password: PASSWORD }, { host: 'cli' });
+  return { host: 'cli', session };
+}
+
+async function run<T>(engine: TestEngine, type: 'import' | 'reconcile', args: unknown): Promise<T> {
+  const { jobId } = await engine.call('jobs/start', { type, args }, engine.caller);
   const fin = await engine.jobs.wait(jobId);
   if (fin.outcome === 'result') return fin.result as T;
   if (fin.outcome === 'cancelled') throw new EngineError('CANCELLED', 'cancelled');
   throw new EngineError(fin.error.code, fin.error.message, fin.error.details);
 }
 
-export const importFile = (engine: Engine, args: ImportArgs) => run<ImportSummary>(engine, 'import', args);
-export const reconcile = (engine: Engine, args: ReconcileArgs) => run<ReconSummary>(engine, 'reconcile', args);
+export const importFile = (engine: TestEngine, args: ImportArgs) => run<ImportSummary>(engine, 'import', args);
+export const reconcile = (engine: TestEngine, args: ReconcileArgs) => run<ReconSummary>(engine, 'reconcile', args);
 
 /** Runs `fn`, expecting an EngineError, and returns it. */
 export async function refusal(fn: () => Promise<unknown>): Promise<EngineError> {

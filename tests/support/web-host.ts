@@ -16,12 +16,12 @@ export interface WebHost {
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-export async function startWebHost(opts: { dbPath?: string; user?: string } = {}): Promise<WebHost> {
+export async function startWebHost(opts: { dbPath?: string } = {}): Promise<WebHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-e2e-'));
   const dbPath = opts.dbPath ?? path.join(dir, 'workstation.sqlite');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(root, 'electron/host/web-main.ts'), '--db', dbPath, '--user', opts.user ?? 'e2e-officer'],
+    ['--import', 'tsx', path.join(root, 'electron/host/web-main.ts'), '--db', dbPath],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -63,6 +63,40 @@ describe('the command line', () => {
     expect(bad.stderr).toMatch(/期间应为/);
   });
 
+  it('acts as a named user: refuses a wrong password and an auditor’s change', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2 } });
+    expect(cli(['--db', db, '--user', 'chief', 'import', '--file', writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' })]).code).toBe(0);
+    const add = cli(['--db', db, '--user', 'chief', 'users', 'add', '--name', 'auditor-c', '--roles', 'auditor', '--password-env', 'NEW_PW'], { NEW_PW: 'Audit0r-pass' });
+    expect(add.code, add.stderr).toBe(0);
+    const wrong = cli(['--db', db, '--user', 'chief', 'imports'], { RECON_PASSWORD: 'Wrong-pass-1' });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('用户名或口令不对');
+    const asAuditor = { RECON_PASSWORD: 'Audit0r-pass' };
+    expect(cli(['--db', db, '--user', 'auditor-c', 'imports'], asAuditor).json()).toHaveLength(1);
+    const refused = cli(['--db', db, '--user', 'auditor-c', 'withdraw', '--batch', '1', '--reason', 'x'], asAuditor);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/auditor-c 没有“对账员”角色/);
+    const rec = cli(['--db', db, '--user', 'auditor-c', 'reconcile', '--kind', 'premium', '--period', '2025-W47'], asAuditor);
+    expect(rec.code).toBe(3);
+  });
+
+  it('backs up and restores from the command line', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2 } });
+    cli(['--db', db, 'import', '--file', writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' })]);
+    const bak = path.join(dir, 'b.sqlite');
+    expect(cli(['--db', db, 'backup', '--out', bak]).code).toBe(0);
+    cli(['--db', db, 'withdraw', '--batch', '1', '--reason', '测试']);
+    expect(cli(['--db', db, 'imports']).json()).toHaveLength(0);
+    const r = cli(['--db', db, 'restore', '--from', bak]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(cli(['--db', db, 'imports']).json()).toHaveLength(1);
+    expect(cli(['--db', db, 'audit', 'verify']).json()).toMatchObject({ ok: true });
+  });
+
   it('verifies the audit chain and names a broken entry', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');
@@ -71,15 +105,15 @@ describe('the command line', () => {
     cli(['--db', db, 'import', '--file', writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' })]);
     const ok = cli(['--db', db, 'audit', 'verify']);
     expect(ok.code).toBe(0);
-    expect(ok.json()).toMatchObject({ ok: true, entries: 2 });
+    expect(ok.json()).toMatchObject({ ok: true, entries: 3 }); // the first user's creation, two imports
     const Database = (await import('better-sqlite3')).default;
     const raw = new Database(db);
     raw.exec('DROP TRIGGER audit_log_no_update');
-    raw.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 1").run();
+    raw.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2").run();
     raw.close();
     const broken = cli(['--db', db, 'audit', 'verify']);
     expect(broken.code).toBe(1);
-    expect(broken.json()).toMatchObject({ ok: false, brokenAt: 1 });
-    expect(broken.stderr).toContain('第 1 条');
+    expect(broken.json()).toMatchObject({ ok: false, brokenAt: 2 });
+    expect(broken.stderr).toContain('第 2 条');
   });
 });

@@ -6,24 +6,26 @@ import { startHttpHost, type HttpHost } from '../../electron/host/http/http-host
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 import { writeTextFile } from '../support/files';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
-import { tempDir } from '../support/temp-engine';
+import { PASSWORD, tempDir } from '../support/temp-engine';
 
 let engine: Engine;
 let host: HttpHost;
 let dir: string;
+let session: string;
 
 beforeAll(async () => {
   dir = tempDir();
   const dbPath = path.join(dir, 'w.sqlite');
   engine = createEngine({ dbPath, host: 'http', runner: (_db, bus) => new WorkerJobRunner({ dbPath }, bus) });
-  host = await startHttpHost({ engine, rendererDir: dir, user: 'officer-a' });
+  host = await startHttpHost({ engine, rendererDir: dir });
+  session = (await engine.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'http' })).session;
 });
 afterAll(async () => {
   await host.close();
   await engine.close();
 });
 
-const call = (name: string, body: unknown, headers: Record<string, string> = { 'x-gongji-token': host.token }) =>
+const call = (name: string, body: unknown, headers: Record<string, string> = { 'x-gongji-token': host.token, 'x-gongji-session': session }) =>
   fetch(`${host.url}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 describe('the HTTP host', () => {
@@ -98,5 +100,19 @@ describe('the HTTP host', () => {
     expect(events.some((e) => e.event === 'job/progress' && e.data.jobId === start.result.jobId)).toBe(true);
     const list = await (await call('imports/list', {})).json();
     expect(list.result).toHaveLength(1);
+  });
+
+  // Last: once a second account exists, the first no longer holds every role.
+  it('refuses an auditor’s change through the HTTP host, in the engine', async () => {
+    await engine.call('users/create', { name: 'auditor-c', displayName: '审计丙', roles: ['auditor'], password: PASSWORD }, { host: 'http', session });
+    const { session: auditor } = await engine.call('auth/login', { name: 'auditor-c', password: PASSWORD }, { host: 'http' });
+    const headers = { 'x-gongji-token': host.token, 'x-gongji-session': auditor };
+    expect((await call('imports/list', {}, headers)).status).toBe(200);
+    const r = await call('jobs/start', { type: 'reconcile', args: { kind: 'premium', period: '2025-W47' } }, headers);
+    expect(r.status).toBe(403);
+    expect(await r.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const noSession = await call('imports/list', {}, { 'x-gongji-token': host.token });
+    expect(noSession.status).toBe(401);
+    expect(await noSession.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ctx, importFile, refusal, storeCounts, tempEngine } from '../support/temp-engine';
+import { importFile, refusal, storeCounts, tempEngine } from '../support/temp-engine';
 import { writeTextFile, writeXlsx } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import { makeCertNo } from '../support/ids';
@@ -16,7 +16,7 @@ describe('importing the real-shaped example files', () => {
     ['settlement_2025-11.txt', 'settlement', 'utf-8', '\t'],
     ['ledger-settlement_2025-11.csv', 'ledger-settlement', 'gb18030', ','],
   ])('%s is recognised as %s (%s, %j)', async (file, kind, encoding, delimiter) => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const s = await importFile(e, { path: path.join(EXAMPLES, file) });
     expect(s).toMatchObject({ kind, encoding, delimiter, rejected: 0 });
     expect(s.rows).toBeGreaterThan(30);
@@ -31,7 +31,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     ['gb18030', false, '|'],
     ['gbk', false, ','],
   ] as const)('reads a tax extract in %s (BOM %s) split by %j', async (encoding, bom, delimiter) => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { encoding, bom, delimiter, eol: '\r\n' });
     const s = await importFile(e, { path: file });
@@ -45,7 +45,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
   });
 
   it('skips a title line, checks the 合计 line against the rows, and keeps editor line numbers', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, {
       encoding: 'gb18030', delimiter: '|', title: '税务部门共济账户代缴城乡居民保费对账明细（2025年第47周）', total: ['合计', '', '', '', '', '', '', g.taxTotal, '', '', ''],
@@ -59,7 +59,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
   });
 
   it('refuses a file whose 合计 line disagrees with its rows, naming the line', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', total: ['合计', '', '', '', '', '', '', '99999.00', '', '', ''] });
     const err = await refusal(() => importFile(e, { path: file }));
@@ -71,7 +71,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
   });
 
   it('reads an XLSX sheet with its own row numbers', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = await writeXlsx(path.join(e.dir, 'ledger.xlsx'), LEDGER_HEADER, g.ledger);
     const s = await importFile(e, { path: file });
@@ -84,7 +84,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
 
 describe('the other kinds and platform files', () => {
   it('imports a 3202 对明细账 result (headerless, tab-separated) through its positional profile', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const rows = [
       ['P001', 'MD001', '33010020251101000001', 'MSG1', '0', '0', '', '331.44', '100.00', '95.47'],
       ['P002', 'MD002', '33010020251101000002', 'MSG2', '1', '0', '金额不符', '120.00', '60.00', '60.00'],
@@ -99,7 +99,7 @@ describe('the other kinds and platform files', () => {
   });
 
   it('imports a 3260 异地清分明细 file', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const header = ['seqno', 'mdtrtarea', 'medins_no', 'certno', 'mdtrt_id', 'mdtrt_setl_time', 'setl_sn', 'fulamt_advpay_flag', 'medfee_sumamt', 'optins_pay_sumamt'];
     const cert = makeCertNo('340100', '19800101', 1);
     const file = writeTextFile(path.join(e.dir, '3260.txt'), header, [['1', '330100', 'H3301', cert, 'MD1', '20251105103000', 'S0001', '0', '500.00', '320.50']], { delimiter: '|' });
@@ -111,7 +111,7 @@ describe('the other kinds and platform files', () => {
   });
 
   it('imports a binding list', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const file = writeTextFile(path.join(e.dir, 'binding.csv'), ['授权人证件号码', '授权人参保地', '被授权人证件号码', '被授权人参保地', '关系', '绑定时间', '解绑时间'], [
       [makeCertNo('340100', '19700101', 1), '340100', makeCertNo('340100', '20000101', 2), '340100', '子女', '2024/03/01', ''],
     ]);
@@ -122,7 +122,7 @@ describe('the other kinds and platform files', () => {
 
 describe('bad files are refused whole, naming line and column, the store unchanged', () => {
   async function refusedWith(rows: string[][], mutate: (r: string[][]) => void, expectText: RegExp) {
-    const e = tempEngine();
+    const e = await tempEngine();
     const copy = rows.map((r) => [...r]);
     mutate(copy);
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, copy, { delimiter: '|' });
@@ -146,7 +146,7 @@ describe('bad files are refused whole, naming line and column, the store unchang
   });
 
   it('a truncated last line', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
     const text = fs.readFileSync(file, 'utf8');
@@ -158,7 +158,7 @@ describe('bad files are refused whole, naming line and column, the store unchang
   });
 
   it('a missing required column', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const header = TAX_HEADER.filter((h) => h !== '实缴金额');
     const rows = g.tax.map((r) => r.filter((_c, i) => i !== 7));
@@ -170,7 +170,7 @@ describe('bad files are refused whole, naming line and column, the store unchang
   });
 
   it('an ID number stored as a number in XLSX', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = await writeXlsx(path.join(e.dir, 'tax.xlsx'), TAX_HEADER, g.tax, { numericColumns: [2] });
     const err = await refusal(() => importFile(e, { path: file }));
@@ -185,7 +185,7 @@ describe('bad files are refused whole, naming line and column, the store unchang
   });
 
   it('the same file twice, saying when it was first imported', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
     const first = await importFile(e, { path: file });
@@ -202,7 +202,7 @@ describe('bad files are refused whole, naming line and column, the store unchang
 
 describe('partial imports, withdrawal and cancel', () => {
   it('imports the good rows on request and writes the rejected ones beside the source', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const rows = g.tax.map((r) => [...r]);
     rows[2]![7] = '4O0.00';
@@ -216,11 +216,11 @@ describe('partial imports, withdrawal and cancel', () => {
   });
 
   it('withdraws a batch: its rows leave, the record and an audit entry stay, and the file may come again', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = week();
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
     const s = await importFile(e, { path: file });
-    const w = await e.call('imports/withdraw', { batchId: s.batchId!, reason: '税务重发了本周文件' }, ctx);
+    const w = await e.call('imports/withdraw', { batchId: s.batchId!, reason: '税务重发了本周文件' }, e.caller);
     expect(w.status).toBe('withdrawn');
     expect(storeCounts(e).rows).toBe(0);
     const entry = e.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'import.withdraw'").get() as { actor: string; detail: string };
@@ -231,17 +231,18 @@ describe('partial imports, withdrawal and cancel', () => {
   });
 
   it('leaves nothing behind when cancelled', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 20000 } });
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
-    const { jobId } = await e.call('jobs/start', { type: 'import', args: { path: file } }, ctx);
+    const before = storeCounts(e);
+    const { jobId } = await e.call('jobs/start', { type: 'import', args: { path: file } }, e.caller);
     const off = e.bus.on('job/progress', (p) => {
       if (p.jobId === jobId && p.stage.startsWith('已读')) e.jobs.cancel(jobId);
     });
     const fin = await e.jobs.wait(jobId);
     off();
     expect(fin.outcome).toBe('cancelled');
-    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0, audit: 0 });
+    expect(storeCounts(e)).toEqual(before);
     await e.close();
   });
 });

@@ -2,11 +2,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allBreaks } from '../../electron/engine/match/break-export';
 import type { BreakRow } from '../../shared/recon-types';
-import { importFile, reconcile, tempEngine } from '../support/temp-engine';
+import { importFile, reconcile, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER, type PremiumClass } from '../support/premium-generator';
 
-async function loadWeek(counts: Partial<Record<PremiumClass, number>>, e = tempEngine(), monday = '2025-11-17', tag = 'w47') {
+async function loadWeek(counts: Partial<Record<PremiumClass, number>>, given?: TestEngine, monday = '2025-11-17', tag = 'w47') {
+  const e = given ?? (await tempEngine());
   const g = generatePremium({ monday, counts, prefix: `JF${tag}` });
   if (g.ledger.length) await importFile(e, { path: writeTextFile(path.join(e.dir, `ledger-${tag}.csv`), LEDGER_HEADER, g.ledger, { bom: true }) });
   if (g.tax.length) await importFile(e, { path: writeTextFile(path.join(e.dir, `tax-${tag}.txt`), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030' }) });

@@ -6,7 +6,7 @@ import { writeTextFile } from '../support/files';
 import { LEDGER_SETTLEMENT_HEADER, SETTLEMENT_HEADER, settlementFiles, type Bill } from '../support/settlement-generator';
 
 async function load(bills: Bill[]) {
-  const e = tempEngine();
+  const e = await tempEngine();
   const f = settlementFiles(bills);
   await importFile(e, { path: writeTextFile(path.join(e.dir, 'ledger-settlement.csv'), LEDGER_SETTLEMENT_HEADER, f.ledger, { encoding: 'gb18030' }) });
   await importFile(e, { path: writeTextFile(path.join(e.dir, 'settlement.txt'), SETTLEMENT_HEADER, f.external, { delimiter: '\t' }) });
@@ -46,7 +46,7 @@ describe('settlement reconciliation (ledger-settlement ↔ settlement)', () => {
   });
 
   it('finds the same settlement twice on the institution side as 重复', async () => {
-    const e = tempEngine();
+    const e = await tempEngine();
     const f = settlementFiles([{ setlId: 'S020', region: '330100', payers: [{ region: '330100', amount: '70.00' }], at: '2025-11-03 10:00:00' }]);
     await importFile(e, { path: writeTextFile(path.join(e.dir, 'l.csv'), LEDGER_SETTLEMENT_HEADER, f.ledger) });
     await importFile(e, { path: writeTextFile(path.join(e.dir, 's.txt'), SETTLEMENT_HEADER, [...f.external, f.external[0]!], { delimiter: '\t' }) });

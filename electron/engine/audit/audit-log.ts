@@ -52,9 +52,8 @@ export function appendAudit(db: Database, input: AuditInput, now: Date = new Dat
   return entry;
 }
 
-export type ChainCheck =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
+export type { ChainCheck } from '../../../shared/audit-types';
+import type { ChainCheck } from '../../../shared/audit-types';
 
 /** Walks the whole chain and names the first entry that does not fit. */
 export function verifyAuditChain(db: Database): ChainCheck {

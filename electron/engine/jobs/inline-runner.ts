@@ -10,7 +10,7 @@ import { runTask } from './run-task';
 
 export class InlineJobRunner implements JobRunner {
   private readonly running = new Map<string, { cancel: boolean; finished: boolean; done: Promise<JobFinished> }>();
-  constructor(private readonly db: Database, private readonly bus: EventBus) {}
+  constructor(private readonly db: () => Database, private readonly bus: EventBus) {}
 
   start<T extends JobType>(type: T, args: JobArgs<T>, user: string): string {
     const jobId = newJobId();
@@ -20,7 +20,7 @@ export class InlineJobRunner implements JobRunner {
       await Promise.resolve(); // let the caller receive the job id first
       let fin: JobFinished;
       try {
-        const result = await runTask(this.db, type, args, { user, progress, cancelled: () => state.cancel });
+        const result = await runTask(this.db(), type, args, { user, progress, cancelled: () => state.cancel });
         fin = { jobId, type, outcome: 'result', result };
       } catch (e) {
         fin = e instanceof EngineError && e.code === 'CANCELLED'

@@ -146,6 +146,27 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'users with roles, workstation settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE app_user (
+          name          TEXT PRIMARY KEY,
+          display_name  TEXT NOT NULL,
+          roles         TEXT NOT NULL,          -- JSON array of officer | finance | auditor | admin
+          password_hash TEXT NOT NULL,          -- scrypt$N$r$p$salt$hash
+          disabled      INTEGER NOT NULL DEFAULT 0,
+          created_at    TEXT NOT NULL,
+          created_by    TEXT NOT NULL
+        );
+        CREATE TABLE setting (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

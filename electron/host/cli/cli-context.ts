@@ -2,7 +2,8 @@
 // database, JSON on stdout, human messages on stderr.
 import type { Command } from 'commander';
 import { createEngine, type Engine } from '../../engine/engine';
-import type { CallContext, JobFinished } from '../../../shared/contract';
+import type { Caller, JobFinished } from '../../../shared/contract';
+import { cliLogin } from './cli-login';
 import { EngineError } from '../../../shared/errors';
 import { defaultDbPath, defaultUser } from '../default-paths';
 
@@ -16,10 +17,16 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-export function openEngine(cmd: Command): { engine: Engine; ctx: CallContext } {
+/** Opens the workstation database and signs the invoking user in. */
+export async function openEngine(cmd: Command): Promise<{ engine: Engine; ctx: Caller }> {
   const g = globals(cmd);
   const engine = createEngine({ dbPath: g.db ?? defaultDbPath(), host: 'cli' });
-  return { engine, ctx: { user: g.user ?? defaultUser(), host: 'cli' } };
+  try {
+    return { engine, ctx: await cliLogin(engine, g.user ?? defaultUser()) };
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
 }
 
 export function printJson(value: unknown): void {
@@ -31,7 +38,7 @@ export function say(cmd: Command, message: string): void {
 }
 
 /** Runs a job in-process, showing progress on stderr when it is a terminal. */
-export async function runJob(engine: Engine, cmd: Command, type: 'import' | 'reconcile', args: unknown, ctx: CallContext): Promise<unknown> {
+export async function runJob(engine: Engine, cmd: Command, type: 'import' | 'reconcile', args: unknown, ctx: Caller): Promise<unknown> {
   const tty = process.stderr.isTTY && !globals(cmd).quiet;
   const off = engine.bus.on('job/progress', (p) => {
     if (!tty) return;
@@ -60,7 +67,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
         for (const p of problems.slice(0, 20)) process.stderr.write(`  第 ${p.line} 行「${p.column}」“${p.value}”：${p.message}\n`);
         if (problems.length > 20) process.stderr.write(`  ……另有 ${problems.length - 20} 处\n`);
       }
-      process.exitCode = err.code === 'BAD_REQUEST' ? 2 : 1;
+      process.exitCode = err.code === 'BAD_REQUEST' ? 2 : err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN' ? 3 : 1;
     }
   };
 }

@@ -5,18 +5,20 @@ import pkg from '../../../package.json';
 import { registerImportCommands } from './commands/imports';
 import { registerReconcileCommands } from './commands/reconcile';
 import { registerSystemCommands } from './commands/system';
+import { registerAdminCommands } from './commands/admin';
 
 export function buildProgram(): Command {
   const program = new Command('gongji')
     .description(`${pkg.productName} 命令行：导入、对账、差异、审计`)
     .version(pkg.version)
     .option('--db <file>', '工作站数据库文件（默认在用户数据目录）')
-    .option('--user <name>', '以哪个用户的身份操作（默认当前系统用户）')
+    .option('--user <name>', '以哪个用户的身份操作（默认当前系统用户；口令取自 RECON_PASSWORD 或终端输入）')
     .option('--quiet', '不在 stderr 打印提示')
     .showHelpAfterError();
   registerSystemCommands(program);
   registerImportCommands(program);
   registerReconcileCommands(program);
+  registerAdminCommands(program);
   return program;
 }
 

@@ -8,10 +8,11 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { EVENT_NAMES, type CallContext } from '../../../shared/contract';
+import { EVENT_NAMES } from '../../../shared/contract';
 import { toErrorData } from '../../../shared/errors';
 import type { Engine } from '../../engine/engine';
 import { serveStatic } from './static-files';
+import { exportsDir } from '../../engine/system/exports-dir';
 
 export interface HttpHostOptions {
   engine: Engine;
@@ -19,7 +20,6 @@ export interface HttpHostOptions {
   rendererDir: string;
   port?: number;
   token?: string;
-  user: string;
   /** Where browser uploads are staged before import. */
   uploadDir?: string;
 }
@@ -66,7 +66,6 @@ function sameToken(a: string | null | undefined, b: string): boolean {
 export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const uploadDir = opts.uploadDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-upload-'));
-  const ctx: CallContext = { user: opts.user, host: 'http' };
   const sse = new Set<ServerResponse>();
   const offs = EVENT_NAMES.map((name) =>
     opts.engine.bus.on(name, (payload) => {
@@ -94,6 +93,15 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
           req.on('close', () => sse.delete(res));
           return;
         }
+        if (url.pathname === '/api/download' && req.method === 'GET') {
+          // Only files the workstation exported, by name: nothing else on disk is reachable.
+          const name = path.basename(url.searchParams.get('name') ?? '');
+          const file = path.join(exportsDir(opts.engine), name);
+          if (!name || !fs.existsSync(file)) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '没有这个导出文件' } });
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` });
+          fs.createReadStream(file).pipe(res);
+          return;
+        }
         if (url.pathname === '/api/upload' && req.method === 'POST') {
           // The browser sends a file's bytes; the engine imports from this staged copy.
           const name = path.basename(url.searchParams.get('name') ?? 'upload.bin').replace(/[^\p{L}\p{N}._-]/gu, '_');
@@ -118,11 +126,13 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
             return json(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: '请求体不是 JSON' } });
           }
           try {
-            const result = await opts.engine.call(decodeURIComponent(m[1]!) as never, args, ctx);
+            const session = (req.headers['x-gongji-session'] as string | undefined) ?? null;
+            const result = await opts.engine.call(decodeURIComponent(m[1]!) as never, args, { host: 'http', session });
             return json(res, 200, { ok: true, result });
           } catch (e) {
             const err = toErrorData(e);
-            return json(res, err.code === 'INTERNAL' ? 500 : 400, { ok: false, error: err });
+            const status = err.code === 'INTERNAL' ? 500 : err.code === 'UNAUTHENTICATED' || err.code === 'LOCKED' ? 401 : err.code === 'FORBIDDEN' ? 403 : 400;
+            return json(res, status, { ok: false, error: err });
           }
         }
         return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '没有这个接口' } });

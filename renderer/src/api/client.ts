@@ -12,7 +12,7 @@ export class CallError extends Error {
 type Reply = { ok: true; result: unknown } | { ok: false; error: ErrorData };
 
 interface PreloadBridge {
-  call(name: string, args: unknown): Promise<Reply>;
+  call(name: string, args: unknown, session: string | null): Promise<Reply>;
   on(name: string, listener: (payload: unknown) => void): () => void;
   pathForFile?(file: File): string;
 }
@@ -23,15 +23,35 @@ declare global {
   }
 }
 
+/** The signed-in session: kept for this window only, sent with every call. */
+export const session = {
+  get(): string | null {
+    return sessionStorage.getItem('gongji.session');
+  },
+  set(id: string | null): void {
+    if (id) sessionStorage.setItem('gongji.session', id);
+    else sessionStorage.removeItem('gongji.session');
+  },
+};
+
+type AuthListener = (code: 'UNAUTHENTICATED' | 'LOCKED') => void;
+const authListeners = new Set<AuthListener>();
+/** Told when a call comes back refused for want of a (live) session: the shell shows login or unlock. */
+export function onAuthProblem(l: AuthListener): () => void {
+  authListeners.add(l);
+  return () => authListeners.delete(l);
+}
+
 function unwrap<T>(reply: Reply): T {
   if (reply.ok) return reply.result as T;
+  if (reply.error.code === 'UNAUTHENTICATED' || reply.error.code === 'LOCKED') for (const l of authListeners) l(reply.error.code);
   throw new CallError(reply.error);
 }
 
 function ipcClient(bridge: PreloadBridge): ContractClient {
   return {
     async call(name, args) {
-      return unwrap(await bridge.call(name, args));
+      return unwrap(await bridge.call(name, args, session.get()));
     },
     on(name, listener) {
       return bridge.on(name, listener as (p: unknown) => void);
@@ -69,7 +89,7 @@ function httpClient(token: string): ContractClient {
     async call(name, args) {
       const res = await fetch(`/api/call/${name}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-gongji-token': token },
+        headers: { 'content-type': 'application/json', 'x-gongji-token': token, ...(session.get() ? { 'x-gongji-session': session.get()! } : {}) },
         body: JSON.stringify(args ?? {}),
       });
       return unwrap(await res.json());
@@ -98,3 +118,8 @@ export async function fileForEngine(file: File): Promise<string> {
 }
 
 export type { CallArgs, CallName, CallResults, EventName, EventPayloads };
+
+/** Where the browser fetches a file the workstation exported (the app shows its path instead). */
+export function downloadUrl(name: string): string {
+  return window.gongji ? '#' : `/api/download?name=${encodeURIComponent(name)}&token=${encodeURIComponent(token)}`;
+}

@@ -1,29 +1,94 @@
-import { useEffect, useState } from 'react';
-import { Paper, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+// 设置: the workstation's facts, its users and roles (administrators change them),
+// and a backup of the database.
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Checkbox, FormControlLabel, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { WorkstationInfo } from '../../../shared/domain';
+import type { UserInfo } from '../../../shared/auth-types';
+import { ROLES, type Role } from '../../../shared/roles';
 import { api } from '../api/client';
+import { useMe } from '../auth/AuthGate';
+import { RoleChips } from '../components/RoleChips';
 import { useI18n } from '../i18n/i18n';
+
+function AddUser({ onDone }: { onDone(): void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [roles, setRoles] = useState<Role[]>(['officer']);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', mt: 2 }} component="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        api.call('users/create', { name, displayName: displayName || name, roles, password }).then(() => { setName(''); setPassword(''); onDone(); }, (er: Error) => setError(er.message));
+      }}>
+      <TextField size="small" label={t('userName')} value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'new-user-name' } }} />
+      <TextField size="small" label={t('displayName')} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      <TextField size="small" type="password" label={t('password')} value={password} onChange={(e) => setPassword(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'new-user-password' } }} />
+      {ROLES.map((r) => (
+        <FormControlLabel key={r} label={<RoleChips roles={[r]} light={false} />} control={<Checkbox size="small" checked={roles.includes(r)} data-testid={`new-user-role-${r}`} onChange={(e) => setRoles((rs) => (e.target.checked ? [...rs, r] : rs.filter((x) => x !== r)))} />} />
+      ))}
+      <Button type="submit" variant="outlined" data-testid="add-user">{t('addUser')}</Button>
+      {error && <Alert severity="error">{error}</Alert>}
+    </Stack>
+  );
+}
 
 export function SettingsPage() {
   const { t } = useI18n();
+  const me = useMe();
   const [info, setInfo] = useState<WorkstationInfo | null>(null);
+  const [users, setUsers] = useState<UserInfo[]>([]);
+  const [backup, setBackup] = useState<string | null>(null);
+  const loadUsers = useCallback(() => void api.call('users/list', {}).then(setUsers), []);
   useEffect(() => {
     void api.call('workstation/info', {}).then(setInfo);
-  }, []);
+    loadUsers();
+  }, [loadUsers]);
+  const isAdmin = me.roles.includes('admin');
   return (
-    <Paper variant="outlined" sx={{ p: 2, maxWidth: 720 }}>
-      <Typography variant="h6" gutterBottom>{t('workstation')}</Typography>
-      {info && (
-        <Table size="small" data-testid="workstation-info">
+    <Stack spacing={2} sx={{ maxWidth: 1000 }}>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="h6" gutterBottom>{t('workstation')}</Typography>
+        {info && (
+          <Table size="small" data-testid="workstation-info">
+            <TableBody>
+              <TableRow><TableCell>{t('version')}</TableCell><TableCell>{info.product} {info.version}</TableCell></TableRow>
+              <TableRow><TableCell>{t('database')}</TableCell><TableCell>{info.dbPath}</TableCell></TableRow>
+              <TableRow><TableCell>{t('schema')}</TableCell><TableCell>{info.schemaVersion}</TableCell></TableRow>
+              <TableRow><TableCell>{t('user')}</TableCell><TableCell>{info.user}</TableCell></TableRow>
+              <TableRow><TableCell>{t('host')}</TableCell><TableCell>{info.host}</TableCell></TableRow>
+            </TableBody>
+          </Table>
+        )}
+        {(isAdmin || me.roles.includes('auditor')) && (
+          <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
+            <Button variant="outlined" data-testid="backup" onClick={() => void api.call('system/backup', {}).then((r) => setBackup(r.path))}>{t('backup')}</Button>
+            {backup && <Typography variant="body2" data-testid="backup-done">{t('backupDone')} {backup}</Typography>}
+          </Stack>
+        )}
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="h6" gutterBottom>{t('users')}</Typography>
+        <Table size="small" data-testid="user-table">
+          <TableHead>
+            <TableRow><TableCell>{t('userName')}</TableCell><TableCell>{t('displayName')}</TableCell><TableCell>{t('roles')}</TableCell><TableCell /></TableRow>
+          </TableHead>
           <TableBody>
-            <TableRow><TableCell>{t('version')}</TableCell><TableCell>{info.product} {info.version}</TableCell></TableRow>
-            <TableRow><TableCell>{t('database')}</TableCell><TableCell>{info.dbPath}</TableCell></TableRow>
-            <TableRow><TableCell>{t('schema')}</TableCell><TableCell>{info.schemaVersion}</TableCell></TableRow>
-            <TableRow><TableCell>{t('user')}</TableCell><TableCell>{info.user}</TableCell></TableRow>
-            <TableRow><TableCell>{t('host')}</TableCell><TableCell>{info.host}</TableCell></TableRow>
+            {users.map((u) => (
+              <TableRow key={u.name}>
+                <TableCell>{u.name}</TableCell>
+                <TableCell>{u.displayName}</TableCell>
+                <TableCell><RoleChips roles={u.roles} light={false} /></TableCell>
+                <TableCell>{u.disabled ? t('disabled') : ''}</TableCell>
+              </TableRow>
+            ))}
           </TableBody>
         </Table>
-      )}
-    </Paper>
+        {isAdmin && <AddUser onDone={loadUsers} />}
+      </Paper>
+    </Stack>
   );
 }

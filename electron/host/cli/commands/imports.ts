@@ -14,7 +14,7 @@ export function registerImportCommands(program: Command): void {
     .option('--accept-partial', '导入正确的行，错误行另存为 <文件>.rejected.csv')
     .action(
       action(async (o: { file: string; kind?: string; encoding?: string; profile?: string; sheet?: string; acceptPartial?: boolean }, cmd: Command) => {
-        const { engine, ctx } = openEngine(cmd);
+        const { engine, ctx } = await openEngine(cmd);
         try {
           const args = { path: o.file, kind: o.kind, encoding: o.encoding, profile: o.profile, sheet: o.sheet, acceptPartial: o.acceptPartial };
           const summary = (await runJob(engine, cmd, 'import', JSON.parse(JSON.stringify(args)), ctx)) as { rows: number; batchId: number };
@@ -33,7 +33,7 @@ export function registerImportCommands(program: Command): void {
     .option('--all', '包括已撤销的批次')
     .action(
       action(async (o: { kind?: string; all?: boolean }, cmd: Command) => {
-        const { engine, ctx } = openEngine(cmd);
+        const { engine, ctx } = await openEngine(cmd);
         try {
           printJson(await engine.call('imports/list', JSON.parse(JSON.stringify({ kind: o.kind, includeWithdrawn: o.all })), ctx));
         } finally {
@@ -49,7 +49,7 @@ export function registerImportCommands(program: Command): void {
     .requiredOption('--reason <text>', '撤销原因')
     .action(
       action(async (o: { batch: string; reason: string }, cmd: Command) => {
-        const { engine, ctx } = openEngine(cmd);
+        const { engine, ctx } = await openEngine(cmd);
         try {
           printJson(await engine.call('imports/withdraw', { batchId: Number(o.batch), reason: o.reason }, ctx));
         } finally {

@@ -14,7 +14,7 @@ export function registerReconcileCommands(program: Command): void {
     .option('--window-hours <n>', '在途时间窗（期末前多少小时，默认 24）')
     .action(
       action(async (o: { kind: string; period: string; windowHours?: string }, cmd: Command) => {
-        const { engine, ctx } = openEngine(cmd);
+        const { engine, ctx } = await openEngine(cmd);
         try {
           const args = { kind: o.kind, period: o.period, ...(o.windowHours ? { windowHours: Number(o.windowHours) } : {}) };
           const summary = await runJob(engine, cmd, 'reconcile', args, ctx);
@@ -35,7 +35,7 @@ export function registerReconcileCommands(program: Command): void {
     .option('--out <file>', '写入文件（tax-feedback 必需）')
     .action(
       action(async (o: { kind: string; period?: string; status: string; format: string; out?: string }, cmd: Command) => {
-        const { engine } = openEngine(cmd);
+        const { engine } = await openEngine(cmd);
         try {
           if (!(RECON_KINDS as readonly string[]).includes(o.kind)) throw new EngineError('BAD_REQUEST', `对账类型应为 ${RECON_KINDS.join(' 或 ')}`);
           if (!['open', 'closed', 'all'].includes(o.status)) throw new EngineError('BAD_REQUEST', '--status 应为 open、closed 或 all');

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { verifyAuditChain } from '../../../engine/audit/audit-log';
 import { action, openEngine, printJson, say } from '../cli-context';
 
 export function registerSystemCommands(program: Command): void {
@@ -8,7 +7,7 @@ export function registerSystemCommands(program: Command): void {
     .description('工作站信息：版本、数据库、结构版本')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const { engine, ctx } = openEngine(cmd);
+        const { engine, ctx } = await openEngine(cmd);
         try {
           printJson(await engine.call('workstation/info', {}, ctx));
         } finally {
@@ -23,9 +22,9 @@ export function registerSystemCommands(program: Command): void {
     .description('校验整条审计哈希链，指出第一条被改动的记录')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const { engine } = openEngine(cmd);
+        const { engine, ctx } = await openEngine(cmd);
         try {
-          const r = verifyAuditChain(engine.db);
+          const r = await engine.call('audit/verify', {}, ctx);
           printJson(r);
           if (r.ok) say(cmd, `审计链完整：${r.entries} 条，链头 ${r.head}`);
           else {

@@ -1,0 +1,28 @@
+import type { Database } from 'better-sqlite3';
+import type { AuditPage, AuditQuery } from '../../../shared/audit-types';
+
+export function listAudit(db: Database, q: AuditQuery): AuditPage {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.actor) {
+    where.push('actor = ?');
+    params.push(q.actor);
+  }
+  if (q.action) {
+    where.push('(action = ? OR action LIKE ?)');
+    params.push(q.action, `${q.action}.%`);
+  }
+  if (q.from) {
+    where.push('at >= ?');
+    params.push(q.from);
+  }
+  if (q.to) {
+    where.push('at < ?');
+    params.push(q.to);
+  }
+  const w = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const total = (db.prepare(`SELECT count(*) n FROM audit_log${w}`).get(...params) as { n: number }).n;
+  const rows = db.prepare(`SELECT * FROM audit_log${w} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...params, q.limit ?? 200, q.offset ?? 0) as AuditPage['rows'];
+  const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return { total, rows, head: head ?? null };
+}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { EngineError } from '../../../../shared/errors';
+import { ROLES, type Role } from '../../../../shared/roles';
+import { action, openEngine, printJson, say } from '../cli-context';
+
+function parseRoles(text: string): Role[] {
+  const roles = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (bad.length || !roles.length) throw new EngineError('BAD_REQUEST', `角色应为 ${ROLES.join('、')} 中的一个或几个（逗号分隔），收到：${text}`);
+  return roles as Role[];
+}
+
+export function registerAdminCommands(program: Command): void {
+  const users = program.command('users').description('用户与角色（管理员）');
+  users
+    .command('list')
+    .description('列出用户')
+    .action(
+      action(async (_o: unknown, cmd: Command) => {
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          printJson(await engine.call('users/list', {}, ctx));
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+  users
+    .command('add')
+    .description('添加用户；新用户的口令取自 --password-env 指定的环境变量')
+    .requiredOption('--name <name>', '用户名')
+    .requiredOption('--roles <roles>', `角色，逗号分隔：${ROLES.join(',')}`)
+    .option('--display-name <text>', '姓名')
+    .requiredOption('--password-env <VAR>', '存放新用户口令的环境变量名')
+    .action(
+      action(async (o: { name: string; roles: string; displayName?: string; passwordEnv: string }, cmd: Command) => {
+        const password = process.env[o.passwordEnv];
+        if (!password) throw new EngineError('BAD_REQUEST', `环境变量 ${o.passwordEnv} 没有设置`);
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          printJson(await engine.call('users/create', { name: o.name, displayName: o.displayName ?? o.name, roles: parseRoles(o.roles), password }, ctx));
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+
+  program
+    .command('backup')
+    .description('在线备份工作站数据库（不影响正在进行的工作）')
+    .requiredOption('--out <file>', '备份文件')
+    .action(
+      action(async (o: { out: string }, cmd: Command) => {
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          const r = await engine.call('system/backup', { path: o.out }, ctx);
+          say(cmd, `已备份到 ${r.path}（${r.bytes} 字节）`);
+          printJson(r);
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+
+  program
+    .command('restore')
+    .description('从备份恢复：先校验完整性和审计链，再替换（原文件保留在旁边）')
+    .requiredOption('--from <file>', '备份文件')
+    .action(
+      action(async (o: { from: string }, cmd: Command) => {
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          const r = await engine.call('system/restore', { path: o.from }, ctx);
+          say(cmd, `已从 ${r.restored} 恢复；原数据库保留为 ${r.keptAside}`);
+          printJson(r);
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,46 @@
+// Roles and who may call what. The engine checks this table on every call, in
+// every host; the UI only uses it to hide what would be refused anyway.
+import type { CallName, JobType } from './contract';
+
+export const ROLES = ['officer', 'finance', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  officer: '对账员',
+  finance: '财务复核',
+  auditor: '审计',
+  admin: '管理员',
+};
+
+/** 'public': no login needed; 'any': any signed-in role (reading); otherwise the roles that may. */
+export type Permission = 'public' | 'any' | readonly Role[];
+
+export const CALL_PERMISSIONS: Record<CallName, Permission> = {
+  'auth/status': 'public',
+  'auth/setup': 'public',
+  'auth/login': 'public',
+  'auth/logout': 'any',
+  'auth/unlock': 'public',
+  'workstation/info': 'any',
+  'users/list': 'any',
+  'users/create': ['admin'],
+  'users/update': ['admin'],
+  'users/password': 'any',
+  'imports/list': 'any',
+  'imports/preview': ['officer'],
+  'imports/withdraw': ['officer'],
+  'jobs/start': 'any', // the job type decides, below
+  'jobs/cancel': 'any',
+  'recon/runs': 'any',
+  'breaks/list': 'any',
+  'audit/list': 'any',
+  'audit/verify': 'any',
+  'audit/export': 'any',
+  'system/backup': ['admin', 'auditor'],
+  'system/restore': ['admin'],
+};
+
+export const JOB_PERMISSIONS: Record<JobType, readonly Role[]> = {
+  import: ['officer'],
+  reconcile: ['officer'],
+};
