@@ -7,10 +7,11 @@ import { IMPORT_KINDS, RECON_KINDS, BREAK_TYPES } from './domain';
 import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
 import type { BatchInfo, WorkstationInfo } from './domain';
 import type { ImportSummary, ImportPreview } from './import-types';
-import type { ReconSummary, BreakRow, BreakPage } from './recon-types';
+import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData } from './recon-types';
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
 import { ROLES, type Role } from './roles';
+import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
 
 const importKind = z.enum(IMPORT_KINDS);
 const reconKind = z.enum(RECON_KINDS);
@@ -58,6 +59,11 @@ export const breakQuery = z.strictObject({
   status: z.enum(['open', 'closed', 'all']).optional(),
   types: z.array(z.enum(BREAK_TYPES)).optional(),
   search: z.string().max(100).optional(),
+  aging: z.array(z.enum(AGING_BUCKETS)).optional(),
+  /** A user name, or '' for breaks nobody is assigned. */
+  assignee: z.string().max(32).optional(),
+  /** Only write-offs waiting for finance. */
+  pending: z.boolean().optional(),
   /** Allow-listed columns only: the engine maps these names to SQL, never the text. */
   sort: z.array(z.strictObject({ col: z.string(), dir: z.enum(['asc', 'desc']) })).max(3).optional(),
   offset: z.number().int().min(0).optional(),
@@ -66,6 +72,7 @@ export const breakQuery = z.strictObject({
 export type BreakQuery = z.infer<typeof breakQuery>;
 
 const role = z.enum(ROLES);
+const breakIds = z.array(z.number().int().positive()).min(1).max(5000);
 const userName = z.string().min(1).max(32);
 const password = z.string().min(1).max(200);
 
@@ -87,6 +94,17 @@ export const callSchemas = {
   'jobs/cancel': z.strictObject({ jobId: z.string().min(1) }),
   'recon/runs': z.strictObject({ kind: reconKind.optional(), period: period.optional() }),
   'breaks/list': breakQuery,
+  'breaks/facets': breakQuery,
+  'breaks/detail': z.strictObject({ id: z.number().int().positive() }),
+  'breaks/assign': z.strictObject({ ids: breakIds, to: userName.nullable() }),
+  'breaks/comment': z.strictObject({ id: z.number().int().positive(), text: z.string().min(1).max(2000) }),
+  'breaks/dispose': z.strictObject({ ids: breakIds, reason: z.enum(DISPOSITIONS), note: z.string().max(2000), period: period.optional() }),
+  'breaks/approve': z.strictObject({ ids: breakIds, approve: z.boolean(), note: z.string().max(2000).optional(), period: period.optional() }),
+  'breaks/undo': z.strictObject({}),
+  'breaks/export': z.strictObject({ query: breakQuery, format: z.enum(['xlsx', 'csv']) }),
+  'pii/reveal': z.strictObject({ breakId: z.number().int().positive() }),
+  'recon/dashboard': z.strictObject({ kind: reconKind, period }),
+  'demo/load': z.strictObject({}),
   'audit/list': z.strictObject({
     actor: z.string().optional(),
     action: z.string().optional(),
@@ -122,6 +140,17 @@ export interface CallResults {
   'jobs/cancel': { cancelled: boolean };
   'recon/runs': ReconSummary[];
   'breaks/list': BreakPage;
+  'breaks/facets': BreakFacets;
+  'breaks/detail': BreakDetail;
+  'breaks/assign': { count: number };
+  'breaks/comment': { count: number };
+  'breaks/dispose': { count: number };
+  'breaks/approve': { count: number };
+  'breaks/undo': { undone: number; action: string };
+  'breaks/export': { path: string; rows: number; download: string };
+  'pii/reveal': { certno: string | null; name: string | null };
+  'recon/dashboard': DashboardData;
+  'demo/load': { files: string[]; premium: ReconSummary; settlement: ReconSummary };
   'audit/list': AuditPage;
   'audit/verify': import('./audit-types').ChainCheck;
   'audit/export': { path: string; rows: number; head: string | null; chainOk: boolean; download: string };

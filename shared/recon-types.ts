@@ -53,6 +53,46 @@ export interface BreakRow {
   aging_days: number;
   ledger_origin: string[];
   external_origin: string[];
+  assignee: string | null;
+  note: string | null;
+  /** '核销' while a write-off waits for finance. */
+  pending: string | null;
+  pending_by: string | null;
+  disposed_by: string | null;
+}
+
+export type BreakFacets = BreakTypeTotal[];
+
+export interface SourceRecord {
+  origin: string;
+  file: string;
+  line: number;
+  norm: Record<string, unknown>;
+  raw: string[];
+  header: string[] | null;
+}
+
+export interface BreakEvent {
+  at: string;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface BreakDetail {
+  row: BreakRow;
+  ledger: SourceRecord[];
+  external: SourceRecord[];
+  history: BreakEvent[];
+}
+
+export interface DashboardData {
+  kind: ReconKind;
+  period: string;
+  summary: ReconSummary | null;
+  byType: BreakTypeTotal[];
+  aging: { bucket: string; counts: Partial<Record<import('./domain').BreakType, number>> }[];
+  trend: { period: string; matchRate: number | null; breaks: number; open: number }[];
 }
 
 export interface BreakPage {

@@ -8,11 +8,16 @@ import type { Engine } from './engine';
 import { listBatches, withdrawBatch } from './ingest/batches';
 import { previewFile } from './ingest/preview';
 import { listRuns } from './match/runs';
-import { listBreaks } from './match/break-query';
+import { breakFacets, listBreaks } from './breaks/break-query';
+import { breakDetail, revealBreak } from './breaks/break-detail';
+import { assignBreaks, commentBreak, decideWriteOff, disposeBreaks, undoLast } from './breaks/break-work';
+import { dashboard } from './breaks/dashboard';
+import { exportView } from './breaks/view-export';
+import { loadDemo } from './demo/load-demo';
 import { appendAudit, verifyAuditChain } from './audit/audit-log';
 import { listAudit } from './audit/audit-query';
 import { exportAudit } from './audit/audit-export';
-import { exportsDir } from './system/exports-dir';
+import { ensureDir, exportsDir } from './system/exports-dir';
 import { authenticate, createUser, getUser, listUsers, setPassword, updateUser, userCount } from './users/users';
 import { backupTo, checkBackup, replaceWithBackup } from './system/backup';
 import pkg from '../../package.json';
@@ -72,12 +77,27 @@ export function makeHandlers(engine: Engine): Handlers {
     'jobs/start': (a, ctx) => ({ jobId: engine.jobs.start(a.type, a.args as never, ctx.user) }),
     'jobs/cancel': (a) => ({ cancelled: engine.jobs.cancel(a.jobId) }),
     'recon/runs': (a) => listRuns(db(), a),
-    'breaks/list': (a) => listBreaks(db(), a),
+    'breaks/list': (a) => listBreaks(db(), a, { mask: true }),
+    'breaks/facets': (a) => breakFacets(db(), a),
+    'breaks/detail': (a) => breakDetail(db(), a.id),
+    'breaks/assign': (a, ctx) => assignBreaks(db(), a.ids, a.to, ctx.user),
+    'breaks/comment': (a, ctx) => commentBreak(db(), a.id, a.text, ctx.user),
+    'breaks/dispose': (a, ctx) => disposeBreaks(db(), a.ids, a.reason, a.note, ctx.user, a.period),
+    'breaks/approve': (a, ctx) => decideWriteOff(db(), a.ids, a.approve, a.note ?? '', ctx.user, a.period),
+    'breaks/undo': (_a, ctx) => undoLast(db(), ctx.user),
+    'breaks/export': async (a, ctx) => {
+      const name = `差异清单-${a.query.kind}-${a.query.period ?? '全部'}-${stamp()}.${a.format}`;
+      const r = await exportView(db(), a.query, a.format, path.join(ensureDir(exportsDir(engine)), name), ctx.user);
+      return { ...r, download: name };
+    },
+    'pii/reveal': (a, ctx) => revealBreak(db(), a.breakId, ctx.user),
+    'recon/dashboard': (a) => dashboard(db(), a.kind, a.period),
+    'demo/load': (_a, ctx) => loadDemo(db(), path.join(path.dirname(path.resolve(engine.dbPath)), 'demo'), ctx.user),
     'audit/list': (a) => listAudit(db(), a),
     'audit/verify': () => verifyAuditChain(db()),
     'audit/export': async (a, ctx) => {
       const name = `审计日志-${stamp()}.xlsx`;
-      const r = await exportAudit(db(), a, path.join(exportsDir(engine), name), ctx.user);
+      const r = await exportAudit(db(), a, path.join(ensureDir(exportsDir(engine)), name), ctx.user);
       return { ...r, download: name };
     },
     'system/backup': (a, ctx) => backupTo(db(), a.path ?? path.join(path.dirname(engine.dbPath), 'backups', `workstation-${stamp()}.sqlite`), ctx.user),

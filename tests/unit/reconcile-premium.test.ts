@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allBreaks } from '../../electron/engine/match/break-export';
+import { allBreaks } from '../../electron/engine/breaks/break-export';
 import type { BreakRow } from '../../shared/recon-types';
 import { importFile, reconcile, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allBreaks } from '../../electron/engine/match/break-export';
+import { allBreaks } from '../../electron/engine/breaks/break-export';
 import { importFile, reconcile, tempEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { LEDGER_SETTLEMENT_HEADER, SETTLEMENT_HEADER, settlementFiles, type Bill } from '../support/settlement-generator';

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { BatchInfo, ImportKind } from '../../../shared/domain';
 import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
+import { assertRangeOpen } from '../periods/period-lock';
 
 const SELECT = `SELECT id, kind, file_name AS fileName, file_size AS fileSize, sha256, encoding, delimiter, profile, rows, rejected,
   period_from AS periodFrom, period_to AS periodTo, imported_by AS importedBy, imported_at AS importedAt, status FROM import_batch`;
@@ -31,6 +32,7 @@ export function withdrawBatch(db: Database, id: number, reason: string, user: st
   return db.transaction(() => {
     const b = getBatch(db, id);
     if (b.status === 'withdrawn') throw new EngineError('CONFLICT', `批次 #${id} 已经撤销过了`);
+    assertRangeOpen(db, b.kind, b.periodFrom, b.periodTo, `撤销批次 #${id}`);
     db.prepare('DELETE FROM source_row WHERE batch_id = ?').run(id);
     db.prepare("UPDATE import_batch SET status = 'withdrawn' WHERE id = ?").run(id);
     appendAudit(db, { actor: user, action: 'import.withdraw', target: `batch:${id}`, detail: { reason, file: b.fileName, sha256: b.sha256, rows: b.rows } });

@@ -19,6 +19,7 @@ import { findProfile, listProfiles } from './profiles';
 import { makeRowNormalizer } from './row-normalizer';
 import type { SourceRow } from './table-source';
 import { writeRejectedCsv } from './rejected-csv';
+import { assertRangeOpen } from '../periods/period-lock';
 
 const HEAD_ROWS = 30;
 const MAX_PROBLEMS_KEPT = 1000;
@@ -172,6 +173,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     }
     if (accepted === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 没有可导入的数据行`, { problems, problemCount });
 
+    assertRangeOpen(db, kind!, minAt, maxAt, `导入 ${fileName}`);
     const rejectedFile = rejectedRows.length ? writeRejectedCsv(file, match.header, rejectedRows) : null;
     db.prepare('UPDATE import_batch SET rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
       accepted, rejectedRows.length, minAt, maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);

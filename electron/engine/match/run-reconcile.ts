@@ -14,6 +14,7 @@ import { RECON_SPECS } from './recon-specs';
 import { collectBreaks } from './collect-breaks';
 import { applyBreaks } from './apply-breaks';
 import { summarize } from './summarize';
+import { assertPeriodOpen } from '../periods/period-lock';
 
 export const DEFAULT_WINDOW_HOURS = 24;
 
@@ -29,6 +30,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
   if (isWeek !== (spec.granularity === 'week')) {
     throw new EngineError('BAD_REQUEST', `${args.kind === 'premium' ? '缴费共济按周对账（如 2025-W47）' : '就医共济按月对账（如 2025-11）'}，收到期间 ${args.period}`);
   }
+  assertPeriodOpen(db, args.kind, args.period, '重新对账');
   const windowHours = args.windowHours ?? DEFAULT_WINDOW_HOURS;
   const w: Window = { ...bounds, windowStart: hoursBefore(bounds.end, windowHours) };
   const steps = 5;

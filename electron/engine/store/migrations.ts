@@ -167,6 +167,32 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'working breaks: assignment, dispositions, write-off approval, undo groups',
+    up(db) {
+      db.exec(`
+        ALTER TABLE recon_break ADD COLUMN assignee TEXT;
+        ALTER TABLE recon_break ADD COLUMN note TEXT;
+        ALTER TABLE recon_break ADD COLUMN disposed_by TEXT;
+        ALTER TABLE recon_break ADD COLUMN pending TEXT;          -- '核销' while a write-off waits for finance
+        ALTER TABLE recon_break ADD COLUMN pending_by TEXT;
+        ALTER TABLE break_event ADD COLUMN grp TEXT;               -- one user action over many breaks, undone together
+        CREATE INDEX break_event_break ON break_event(break_id);
+        CREATE INDEX recon_break_status ON recon_break(kind, status, type);
+
+        -- A confirmed period: nothing may change it any more.
+        CREATE TABLE period_lock (
+          kind      TEXT NOT NULL,
+          period    TEXT NOT NULL,
+          locked_at TEXT NOT NULL,
+          locked_by TEXT NOT NULL,
+          reason    TEXT NOT NULL,
+          PRIMARY KEY (kind, period)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -6,6 +6,7 @@ import { registerImportCommands } from './commands/imports';
 import { registerReconcileCommands } from './commands/reconcile';
 import { registerSystemCommands } from './commands/system';
 import { registerAdminCommands } from './commands/admin';
+import { registerWorkCommands } from './commands/work';
 
 export function buildProgram(): Command {
   const program = new Command('gongji')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSystemCommands(program);
   registerImportCommands(program);
   registerReconcileCommands(program);
+  registerWorkCommands(program);
   registerAdminCommands(program);
   return program;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { EngineError } from '../../../../shared/errors';
 import { RECON_KINDS, type ReconKind } from '../../../../shared/domain';
-import { allBreaks, breaksToCsv, writeTaxFeedback } from '../../../engine/match/break-export';
+import { allBreaks, breaksToCsv, writeTaxFeedback } from '../../../engine/breaks/break-export';
 import { action, openEngine, printJson, runJob, say } from '../cli-context';
 
 export function registerReconcileCommands(program: Command): void {

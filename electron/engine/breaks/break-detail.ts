@@ -1,0 +1,62 @@
+// One break in full, for the detail panel: both sides' records field by field with
+// their origin (file, line) and raw cells, and the break's history. Personal data
+// is masked here; pii/reveal shows it, audited.
+import type { Database } from 'better-sqlite3';
+import { EngineError } from '../../../shared/errors';
+import { KINDS } from '../../../shared/import-kinds';
+import type { ImportKind } from '../../../shared/domain';
+import { maskCertNo, maskName } from '../../../shared/gb11643';
+import type { BreakDetail, BreakEvent, SourceRecord } from '../../../shared/recon-types';
+import { getBreakRaw, todayOf, toBreakRow } from './break-query';
+import { appendAudit } from '../audit/audit-log';
+
+const ID_LIKE = /^\d{17}[\dXx]$/;
+
+function record(db: Database, origin: string, mask: boolean): SourceRecord | null {
+  const [batchId, line] = origin.split(':').map(Number);
+  const r = db
+    .prepare('SELECT s.kind, s.norm, s.raw, b.file_name, b.header FROM source_row s JOIN import_batch b ON b.id = s.batch_id WHERE s.batch_id = ? AND s.line = ?')
+    .get(batchId, line) as { kind: ImportKind; norm: string; raw: string; file_name: string; header: string | null } | undefined;
+  if (!r) return null;
+  const norm = JSON.parse(r.norm) as Record<string, unknown>;
+  let raw = JSON.parse(r.raw) as string[];
+  if (mask) {
+    const names = new Set<string>();
+    for (const [f, spec] of Object.entries(KINDS[r.kind].fields)) {
+      const v = norm[f];
+      if (typeof v !== 'string') continue;
+      if (spec.type === 'id') norm[f] = maskCertNo(v);
+      else if (/name$/.test(f) && !/fixmedins/.test(f)) {
+        names.add(v);
+        norm[f] = maskName(v);
+      }
+    }
+    raw = raw.map((c) => (ID_LIKE.test(c.trim()) ? maskCertNo(c.trim().toUpperCase()) : names.has(c.trim()) ? maskName(c.trim()) : c));
+  }
+  return { origin, file: r.file_name, line: line!, norm, raw, header: r.header ? JSON.parse(r.header) : null };
+}
+
+export function breakDetail(db: Database, id: number, mask = true, now: Date = new Date()): BreakDetail {
+  const b = getBreakRaw(db, id);
+  if (!b) throw new EngineError('NOT_FOUND', `没有差异 #${id}`);
+  const origins = (s: string) => (JSON.parse(s) as string[]).map((o) => record(db, o, mask)).filter((x): x is SourceRecord => x !== null);
+  const history = (db.prepare('SELECT at, actor, action, detail FROM break_event WHERE break_id = ? ORDER BY id').all(id) as { at: string; actor: string; action: string; detail: string }[]).map(
+    (e): BreakEvent => ({ at: e.at, actor: e.actor, action: e.action, detail: JSON.parse(e.detail) }),
+  );
+  return { row: toBreakRow(b, Date.parse(todayOf(now) + 'T00:00:00Z'), mask), ledger: origins(b.ledger_origin), external: origins(b.external_origin), history };
+}
+
+/** The full ID number and name behind a break, for a role that may see them; every reveal is audited. */
+export function revealBreak(db: Database, id: number, user: string): { certno: string | null; name: string | null } {
+  const b = getBreakRaw(db, id);
+  if (!b) throw new EngineError('NOT_FOUND', `没有差异 #${id}`);
+  let name = b.name;
+  if (!name) {
+    const d = breakDetail(db, id, false);
+    const rec = d.ledger[0] ?? d.external[0];
+    const n = rec && (rec.norm.beneficiary_name ?? rec.norm.name ?? rec.norm.psn_name);
+    name = typeof n === 'string' ? n : null;
+  }
+  appendAudit(db, { actor: user, action: 'pii.reveal', target: `break:${id}`, detail: { key: b.match_key, fields: ['certno', 'name'] } });
+  return { certno: b.certno, name };
+}

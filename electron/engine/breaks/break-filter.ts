@@ -1,0 +1,80 @@
+// The one place a break query becomes SQL. Every filter is a parameter; sort
+// columns come from an allow-list, so nothing the grid sends is pasted into SQL.
+import type { BreakQuery } from '../../../shared/contract';
+import { EngineError } from '../../../shared/errors';
+import type { AgingBucket } from '../../../shared/break-work';
+
+const SORTABLE: Record<string, string> = {
+  type: 'type',
+  key: 'match_key',
+  status: 'status',
+  amount_ledger: 'amount_ledger',
+  amount_external: 'amount_external',
+  difference: '(coalesce(amount_ledger, 0) - coalesce(amount_external, 0))',
+  opened_period: 'opened_period',
+  closed_period: 'closed_period',
+  event_at: 'event_at',
+  aging_days: 'event_at',
+  certno: 'certno',
+  assignee: 'assignee',
+  resolution: 'resolution',
+};
+
+/** Days of age as SQL, from the record's time to `today` (YYYY-MM-DD). */
+const AGE = "(julianday(?) - julianday(substr(coalesce(event_at, ?), 1, 10)))";
+const BUCKET_SQL: Record<AgingBucket, string> = {
+  '0-7': `${AGE} <= 7`,
+  '8-30': `${AGE} BETWEEN 8 AND 30`,
+  '31-90': `${AGE} BETWEEN 31 AND 90`,
+  '90+': `${AGE} > 90`,
+};
+
+export interface BuiltFilter {
+  where: string;
+  params: (string | number)[];
+  order: string;
+}
+
+export function buildBreakFilter(q: BreakQuery, today: string, opts: { ignoreTypes?: boolean } = {}): BuiltFilter {
+  const where = ['kind = ?'];
+  const params: (string | number)[] = [q.kind];
+  const status = q.status ?? 'open';
+  if (status !== 'all') {
+    where.push('status = ?');
+    params.push(status);
+  }
+  // A period shows the breaks open at its end: opened in it or before, not closed by then.
+  if (q.period) {
+    where.push('opened_period <= ? AND (closed_period IS NULL OR closed_period >= ?)');
+    params.push(q.period, q.period);
+  }
+  if (q.types?.length && !opts.ignoreTypes) {
+    where.push(`type IN (${q.types.map(() => '?').join(',')})`);
+    params.push(...q.types);
+  }
+  if (q.aging?.length) {
+    where.push(`(${q.aging.map((b) => BUCKET_SQL[b]).join(' OR ')})`);
+    for (const _b of q.aging) params.push(today, today);
+  }
+  if (q.assignee !== undefined) {
+    if (q.assignee === '') where.push('assignee IS NULL');
+    else {
+      where.push('assignee = ?');
+      params.push(q.assignee);
+    }
+  }
+  if (q.pending) where.push('pending IS NOT NULL');
+  if (q.search) {
+    // Order, settlement ID, ID number or name: the text is a LIKE parameter, never SQL.
+    where.push('(match_key LIKE ? OR certno LIKE ? OR name LIKE ?)');
+    const s = `%${q.search.trim().replace(/[%_]/g, '')}%`;
+    params.push(s, s.toUpperCase(), s);
+  }
+  const order = (q.sort ?? []).map((s) => {
+    const col = SORTABLE[s.col];
+    if (!col) throw new EngineError('BAD_REQUEST', `不能按“${s.col}”排序`);
+    return `${col} ${s.dir === 'desc' ? 'DESC' : 'ASC'}`;
+  });
+  order.push('id');
+  return { where: where.join(' AND '), params, order: order.join(', ') };
+}

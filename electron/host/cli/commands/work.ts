@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { Caller } from '../../../../shared/contract';
+import { DISPOSITIONS, type Disposition } from '../../../../shared/break-work';
+import { EngineError } from '../../../../shared/errors';
+import type { ReconKind } from '../../../../shared/domain';
+import type { Engine } from '../../../engine/engine';
+import { action, openEngine, printJson, say } from '../cli-context';
+
+/** Break ids from --id 3,4 or from --kind K --key ORDER (its open break). */
+async function breakIds(engine: Engine, ctx: Caller, o: { id?: string; key?: string; kind?: string }): Promise<number[]> {
+  if (o.id) return o.id.split(',').map((s) => Number(s.trim()));
+  if (!o.key || !o.kind) throw new EngineError('BAD_REQUEST', '请用 --id，或用 --kind 加 --key 指明差异');
+  const page = await engine.call('breaks/list', { kind: o.kind as ReconKind, status: 'open', search: o.key, limit: 50 }, ctx);
+  const ids = page.rows.filter((b) => b.key === o.key).map((b) => b.id);
+  if (!ids.length) throw new EngineError('NOT_FOUND', `没有单号为 ${o.key} 的未处理差异`);
+  return ids;
+}
+
+export function registerWorkCommands(program: Command): void {
+  program
+    .command('dispose')
+    .description(`处理差异：${DISPOSITIONS.join(' · ')}（核销须财务审批）`)
+    .option('--id <ids>', '差异编号，逗号分隔')
+    .option('--kind <kind>', 'premium | settlement（与 --key 一起用）')
+    .option('--key <key>', '单号或结算ID')
+    .requiredOption('--reason <reason>', DISPOSITIONS.join(' | '))
+    .option('--note <text>', '说明', '')
+    .option('--period <period>', '记入的期间（默认该差异最近一次对账的期间）')
+    .action(
+      action(async (o: { id?: string; kind?: string; key?: string; reason: string; note: string; period?: string }, cmd: Command) => {
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          const ids = await breakIds(engine, ctx, o);
+          const r = await engine.call('breaks/dispose', { ids, reason: o.reason as Disposition, note: o.note, ...(o.period ? { period: o.period } : {}) }, ctx);
+          say(cmd, `已处理 ${r.count} 条差异（${o.reason}）`);
+          printJson(r);
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+
+  program
+    .command('approve')
+    .description('财务审批核销（不能审批自己提出的）')
+    .requiredOption('--id <ids>', '差异编号，逗号分隔')
+    .option('--reject', '驳回')
+    .option('--note <text>', '说明', '')
+    .action(
+      action(async (o: { id: string; reject?: boolean; note: string }, cmd: Command) => {
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          printJson(await engine.call('breaks/approve', { ids: o.id.split(',').map(Number), approve: !o.reject, note: o.note }, ctx));
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('载入示例数据：一周缴费文件和一个月结算文件，导入并对账')
+    .action(
+      action(async (_o: unknown, cmd: Command) => {
+        const { engine, ctx } = await openEngine(cmd);
+        try {
+          const r = await engine.call('demo/load', {}, ctx);
+          say(cmd, `已载入示例数据：${r.files.length} 个文件；缴费 ${r.premium.period}、就医 ${r.settlement.period} 已对账`);
+          printJson(r);
+        } finally {
+          await engine.close();
+        }
+      }),
+    );
+}
