@@ -20,3 +20,20 @@ export const FIELD_LABELS: Record<string, string> = {
   tax_voucher_no: '电子税票号码',
   duplicate_of: '重复单号',
 };
+
+/** Canonical statuses as people read them. */
+export const STATUS_LABELS: Record<string, string> = {
+  paid: '已缴费',
+  refunded: '已退费',
+  reversed: '已冲正',
+  unpaid: '未缴费',
+  normal: '正常',
+  cancelled: '已撤销',
+  cancel: '撤销',
+};
+
+/** A differing value for people: statuses in words, everything else as it is. */
+export function fieldValueLabel(field: string, value: string | null): string {
+  if (value === null) return '无';
+  return field === 'status' ? (STATUS_LABELS[value] ?? value) : value;
+}

@@ -1,5 +1,5 @@
 // An officer's week in the browser: import the two premium files through the page,
-// reconcile with a progress bar, and find the breaks.
+// reconcile with a progress bar, then work the breaks on the workbench.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -7,6 +7,8 @@ import { launchBrowser, screenshot, signInThroughPage } from '../support/browser
 import { startWebHost, type WebHost } from '../support/web-host';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
+import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 
 let host: WebHost;
 let browser: Browser;
@@ -17,7 +19,7 @@ beforeAll(async () => {
   host = await startWebHost();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40, LEDGER_ONLY: 3, EXTERNAL_ONLY: 2, AMOUNT_MISMATCH: 1, IN_TRANSIT: 1 } });
+  const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 20000, LEDGER_ONLY: 3, EXTERNAL_ONLY: 2, AMOUNT_MISMATCH: 1, IN_TRANSIT: 1 } });
   const bad = g.tax.map((r) => [...r]);
   bad[4]![7] = '4O0.00';
   files = {
@@ -59,6 +61,7 @@ describe('importing and reconciling in the browser', () => {
   it('refuses a bad file and lists the problem with its line and column', async () => {
     await importThroughPage(files.bad);
     expect(await page.textContent('[data-testid=import-error]')).toContain('第 6 行「实缴金额」值“4O0.00”');
+    await page.waitForSelector('[data-testid=import-preview]');
     await screenshot(page, 'import-refused');
   });
 
@@ -71,25 +74,89 @@ describe('importing and reconciling in the browser', () => {
     expect(grid).toContain('税务中间库_2025-W47.txt');
   });
 
-  it('reconciles the week and shows the summary', async () => {
+  it('reconciles the week with a progress bar and shows the summary and dashboard', async () => {
     await page.click('[data-testid=nav-recon]');
     await page.fill('[data-testid=period-input]', '2025-W47');
+    const progress = page.waitForSelector('[data-testid=job-progress]', { state: 'attached', timeout: 20_000 });
     await page.click('[data-testid=run-recon]');
+    await progress;
     await page.waitForSelector('[data-testid=recon-summary]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=matched-count]')?.textContent === '40');
+    await page.waitForFunction(() => document.querySelector('[data-testid=matched-count]')?.textContent === '20000');
+    await page.waitForSelector('[data-testid=chart-by-type] svg');
+    await page.waitForSelector('[data-testid=chart-trend] svg');
     expect(await page.textContent('[data-testid=tie-out]')).toBe('平衡');
     expect(await page.textContent('[data-testid=break-total-LEDGER_ONLY]')).toContain('医保单边');
-    await screenshot(page, 'recon-summary');
+    await screenshot(page, 'dashboard');
   });
 
-  it('lists the breaks, filters by type, and shows the differing field', async () => {
+  const rows = () => page.locator('[data-testid=breaks-grid] .ag-row').count();
+  const waitRows = (n: number) => page.waitForFunction((k) => document.querySelectorAll('[data-testid=breaks-grid] .ag-row').length === k, n);
+
+  it('filters to 医保单边, opens a break and sees the differing fields', async () => {
     await page.click('[data-testid=nav-breaks]');
     await page.fill('[data-testid=period-input]', '2025-W47');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '7');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=breaks-grid] .ag-row').length === 7);
+    expect(await page.textContent('[data-testid=chip-LEDGER_ONLY]')).toMatch(/医保单边 3 · ¥/);
+    await page.click('[data-testid=chip-LEDGER_ONLY]');
+    await waitRows(3);
+    await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=break-detail]');
+    expect(await page.textContent('[data-testid=detail-diffs]')).toMatch(/金额：医保侧 \d+\.00 → 对方侧 —/);
+    expect(await page.locator('[data-testid=record-ledger] [data-differs=true]').count()).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=detail-person]')).toMatch(/\d{6}\*{8}[\dX]{4}/);
+    await screenshot(page, 'workbench');
+  });
+
+  it('reveals the ID number, and the reveal is audited', async () => {
+    await page.click('[data-testid=reveal]');
+    await page.waitForFunction(() => /\d{17}[\dX]/.test(document.querySelector('[data-testid=detail-person]')?.textContent ?? ''));
+    const db = new Database(host.dbPath, { readonly: true });
+    const n = (db.prepare("SELECT count(*) n FROM audit_log WHERE action = 'pii.reveal' AND actor = 'admin'").get() as { n: number }).n;
+    db.close();
+    expect(n).toBe(1);
+    await page.click('[data-testid=detail-close]');
+  });
+
+  it('disposes one with a single key, sees the count drop, and undoes it', async () => {
+    await page.click('[data-testid=breaks-grid] .ag-row[row-index="1"] [col-id=key]');
+    await page.keyboard.press('b');
+    await page.waitForSelector('[data-testid=dispose-dialog]');
+    await page.fill('[data-testid=dispose-note]', '税务补录');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '2');
+    await waitRows(2);
+    expect(await page.textContent('[data-testid=chip-LEDGER_ONLY]')).toMatch(/医保单边 2/);
+    await page.click('[data-testid=undo]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '3');
+    await waitRows(3);
+  });
+
+  it('bulk-disposes three selected breaks', async () => {
+    for (const i of [0, 1, 2]) await page.click(`[data-testid=breaks-grid] .ag-row[row-index="${i}"] .ag-selection-checkbox input`);
+    await page.click('[data-testid=bulk-dispose]');
+    await page.waitForSelector('[data-testid=dispose-dialog]');
+    await page.click('[data-testid=dispose-confirm]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '0');
+    expect(await rows()).toBe(0);
+    expect(await page.textContent('[data-testid=chip-LEDGER_ONLY]')).toMatch(/医保单边 0/);
+  });
+
+  it('exports the current view to XLSX and reads it back', async () => {
+    await page.click('[data-testid=chip-LEDGER_ONLY]');
     await page.click('[data-testid=chip-AMOUNT_MISMATCH]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=breaks-grid] .ag-row').length === 1);
+    await waitRows(1);
     expect(await page.textContent('[data-testid=breaks-grid] .ag-row[row-index="0"]')).toContain('400.00 → 380.00');
+    await page.click('[data-testid=export-xlsx]');
+    await page.waitForSelector('[data-testid=download-link]');
+    const name = (await page.textContent('[data-testid=download-link]'))!;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(path.dirname(host.dbPath), 'exports', name));
+    const ws = wb.getWorksheet('单边账')!;
+    expect(String(ws.getCell('A2').value)).toContain('差异 金额不符');
+    expect(ws.getRow(4).getCell(1).value).toBe('金额不符');
+    expect(ws.getRow(4).getCell(5).value).toBe(400);
+    expect(ws.getRow(4).getCell(6).value).toBe(380);
     await screenshot(page, 'breaks');
   });
 });

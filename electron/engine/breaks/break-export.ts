@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import type { Database } from 'better-sqlite3';
 import type { BreakQuery } from '../../../shared/contract';
 import type { BreakRow } from '../../../shared/recon-types';
-import { BREAK_LABELS, FIELD_LABELS } from '../../../shared/labels';
+import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
 
@@ -23,7 +23,7 @@ const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
 
 export function explain(b: BreakRow): string {
   if (!b.fields.length) return BREAK_LABELS[b.type];
-  return b.fields.map((f) => `${FIELD_LABELS[f.field] ?? f.field}：医保 ${f.ledger ?? '无'} / 对方 ${f.external ?? '无'}`).join('；');
+  return b.fields.map((f) => `${FIELD_LABELS[f.field] ?? f.field}：医保 ${fieldValueLabel(f.field, f.ledger)} / 对方 ${fieldValueLabel(f.field, f.external)}`).join('；');
 }
 
 export function breaksToCsv(rows: BreakRow[]): string {

@@ -41,7 +41,7 @@ function write(db: Database, id: number, m: Mutable): void {
   db.prepare(`UPDATE recon_break SET ${STATE_COLS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...STATE_COLS.map((c) => m[c]), id);
 }
 
-function group(db: Database, user: string, action: string, rows: State[], change: (s: State) => Mutable, extra: Record<string, unknown> = {}): { grp: string; count: number } {
+function group(db: Database, user: string, action: string, rows: State[], change: (s: State) => Mutable, extra: Record<string, unknown> = {}): { count: number } {
   const grp = randomUUID();
   const at = new Date().toISOString();
   const ev = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail, grp) VALUES (?, ?, ?, ?, ?, ?)');
@@ -52,7 +52,7 @@ function group(db: Database, user: string, action: string, rows: State[], change
     ev.run(r.id, at, user, action, JSON.stringify({ ...extra, before, after }), grp);
   }
   appendAudit(db, { actor: user, action: `break.${action}`, target: rows.length === 1 ? `break:${rows[0]!.id}` : `breaks:${rows.length}`, detail: { ...extra, ids: rows.map((r) => r.id), keys: rows.map((r) => r.match_key), grp } });
-  return { grp, count: rows.length };
+  return { count: rows.length };
 }
 
 /** The period an action on a break is recorded in: the one the officer works in, or the break's latest run. */

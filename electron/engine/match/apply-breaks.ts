@@ -31,9 +31,9 @@ export function applyBreaks(
   const sameClosed = db.prepare(
     "SELECT id FROM recon_break WHERE kind = ? AND key = ? AND status = 'closed' AND type = ? AND amount_ledger IS ? AND amount_external IS ? LIMIT 1",
   );
-  const insert = db.prepare(`INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, event_at,
-    ledger_origin, external_origin, opened_period, opened_run, last_run) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const update = db.prepare(`UPDATE recon_break SET type = ?, fields = ?, amount_ledger = ?, amount_external = ?, certno = ?, event_at = ?,
+  const insert = db.prepare(`INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, name, event_at,
+    ledger_origin, external_origin, opened_period, opened_run, last_run) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const update = db.prepare(`UPDATE recon_break SET type = ?, fields = ?, amount_ledger = ?, amount_external = ?, certno = ?, name = ?, event_at = ?,
     ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
   const event = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
   const close = db.prepare("UPDATE recon_break SET status = 'closed', closed_period = ?, closed_at = ?, resolution = '自动核销', last_run = ? WHERE id = ?");
@@ -48,7 +48,7 @@ export function applyBreaks(
     const xo = JSON.stringify(b.externalOrigin);
     const open = findOpen.get(kind, b.key) as Existing | undefined;
     if (open) {
-      update.run(b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.eventAt, lo, xo, runId, open.id);
+      update.run(b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, runId, open.id);
       if (open.type !== b.type || open.amount_ledger !== b.amountLedger || open.amount_external !== b.amountExternal) {
         event.run(open.id, now, user, 'reclassify', JSON.stringify({ period, from: open.type, to: b.type }));
       }
@@ -56,7 +56,7 @@ export function applyBreaks(
       continue;
     }
     if (sameClosed.get(kind, b.key, b.type, b.amountLedger, b.amountExternal)) continue;
-    const id = Number(insert.run(kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.eventAt, lo, xo, period, runId, runId).lastInsertRowid);
+    const id = Number(insert.run(kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, period, runId, runId).lastInsertRowid);
     event.run(id, now, user, 'open', JSON.stringify({ period, type: b.type }));
     opened++;
   }

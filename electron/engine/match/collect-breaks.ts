@@ -15,6 +15,7 @@ export interface ProducedBreak {
   amountLedger: number | null;
   amountExternal: number | null;
   certno: string | null;
+  name: string | null;
   eventAt: string | null;
   ledgerOrigin: string[];
   externalOrigin: string[];
@@ -42,6 +43,14 @@ function diffs(spec: ReconSpec, r: JRow): FieldDiff[] {
 
 export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackResult): ProducedBreak[] {
   const out: ProducedBreak[] = [];
+  // The beneficiary's name, from the first record behind the break (whichever side has one).
+  const nameOf = db.prepare(
+    "SELECT coalesce(json_extract(norm, '$.beneficiary_name'), json_extract(norm, '$.name'), json_extract(norm, '$.psn_name')) AS n FROM source_row WHERE batch_id = ? AND line = ?",
+  );
+  const name = (origins: string[]) => {
+    const [b, l] = (origins[0] ?? '').split(':').map(Number);
+    return origins.length ? ((nameOf.get(b, l) as { n: string | null } | undefined)?.n ?? null) : null;
+  };
   for (const r of db.prepare("SELECT * FROM j WHERE cls NOT IN ('MATCHED', 'NETTED')").iterate() as IterableIterator<JRow>) {
     out.push({
       key: r.gk,
@@ -51,6 +60,7 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
       amountLedger: r.l_gk !== null ? Number(r.l_net) : null,
       amountExternal: r.x_gk !== null ? Number(r.x_net) : null,
       certno: text(r.l_f0 ?? r.x_f0),
+      name: name(origins(r.l_origins).concat(origins(r.x_origins))),
       eventAt: text(r.l_event_at ?? r.x_event_at),
       ledgerOrigin: origins(r.l_origins),
       externalOrigin: origins(r.x_origins),
@@ -71,6 +81,7 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
         amountLedger: side === 'l' ? d.amount_fen : null,
         amountExternal: side === 'x' ? d.amount_fen : null,
         certno: d.certno,
+        name: name([origin]),
         eventAt: d.event_at,
         ledgerOrigin: side === 'l' ? [origin] : [],
         externalOrigin: side === 'x' ? [origin] : [],
@@ -87,6 +98,7 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
       amountLedger: r.side === 'l' ? r.amount_fen : null,
       amountExternal: r.side === 'x' ? r.amount_fen : null,
       certno: r.certno,
+      name: name([origin]),
       eventAt: r.event_at,
       ledgerOrigin: r.side === 'l' ? [origin] : [],
       externalOrigin: r.side === 'x' ? [origin] : [],

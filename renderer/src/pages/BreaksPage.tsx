@@ -1,18 +1,26 @@
-// 单边账: the breaks of a kind and period, coloured by type, the differing fields
-// shown with both values, filter chips per type with count and amount.
-import { useEffect, useMemo, useState } from 'react';
-import { Box, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import type { ColDef } from 'ag-grid-community';
+// 单边账: the officer's workbench. The grid reads pages from the engine (AG Grid's
+// Infinite Row Model; sorting and filtering are done in SQL), rows are coloured by
+// type and the differing fields shown with both values. Keyboard first: j/k or the
+// arrows move, Enter opens the detail, a single key disposes, u undoes, / searches.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Box, Button, Chip, Drawer, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import type { AgGridReact } from 'ag-grid-react';
+import type { CellKeyDownEvent, ColDef, GridApi, IDatasource, IGetRowsParams, SortModelItem } from 'ag-grid-community';
 import { BREAK_TYPES, type BreakType, type ReconKind } from '../../../shared/domain';
-import type { BreakRow } from '../../../shared/recon-types';
-import { FIELD_LABELS } from '../../../shared/labels';
-import { maskCertNo } from '../../../shared/gb11643';
-import { api } from '../api/client';
+import type { BreakFacets, BreakRow } from '../../../shared/recon-types';
+import type { BreakQuery } from '../../../shared/contract';
+import { AGING_BUCKETS, DISPOSITION_KEYS, type AgingBucket, type Disposition } from '../../../shared/break-work';
+import { FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
+import { formatYuan, parseAmountToFen } from '../../../shared/money';
+import { api, downloadUrl } from '../api/client';
 import { DataGrid } from '../grid/DataGrid';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
 import { useI18n } from '../i18n/i18n';
+import { useMe } from '../auth/AuthGate';
+import { BreakDetailPanel } from './breaks/BreakDetailPanel';
+import { DisposeDialog } from './breaks/DisposeDialog';
 
-const TYPE_COLOURS: Record<BreakType, string> = {
+export const TYPE_COLOURS: Record<BreakType, string> = {
   LEDGER_ONLY: '#fdecea',
   EXTERNAL_ONLY: '#fff4e5',
   AMOUNT_MISMATCH: '#fce4ec',
@@ -22,88 +30,294 @@ const TYPE_COLOURS: Record<BreakType, string> = {
   IN_TRANSIT: '#e8f5e9',
 };
 
+const yuan = (s: string | null | undefined) => {
+  // Rows of the infinite model that have not loaded yet have no values.
+  if (s === null || s === undefined) return '';
+  const r = parseAmountToFen(s);
+  return r.ok ? formatYuan(r.fen) : s;
+};
+
 export function BreaksPage() {
   const { t, breakLabel } = useI18n();
+  const me = useMe();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
   const [status, setStatus] = useState<'open' | 'closed' | 'all'>('open');
   const [types, setTypes] = useState<BreakType[]>([]);
+  const [aging, setAging] = useState<AgingBucket[]>([]);
+  const [pendingOnly, setPendingOnly] = useState(false);
   const [search, setSearch] = useState('');
-  const [rows, setRows] = useState<BreakRow[]>([]);
-  const [total, setTotal] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
+  const [facets, setFacets] = useState<BreakFacets>([]);
+  const [detailId, setDetailId] = useState<number | null>(null);
+  const [dispose, setDispose] = useState<{ ids: number[]; reason: Disposition } | null>(null);
+  const [message, setMessage] = useState<{ severity: 'success' | 'error' | 'info'; text: string; link?: string } | null>(null);
+  const grid = useRef<AgGridReact<BreakRow>>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  const validPeriod = /^\d{4}-(W\d{2}|\d{2})$/.test(period);
+  const query = useMemo<BreakQuery>(
+    () => ({
+      kind,
+      ...(validPeriod ? { period } : {}),
+      status,
+      ...(types.length ? { types } : {}),
+      ...(aging.length ? { aging } : {}),
+      ...(pendingOnly ? { pending: true } : {}),
+      ...(search.trim() ? { search: search.trim() } : {}),
+    }),
+    [kind, period, validPeriod, status, types, aging, pendingOnly, search],
+  );
+
+  const api$ = () => grid.current?.api as GridApi<BreakRow> | undefined;
+
+  const datasource = useMemo<IDatasource>(
+    () => ({
+      getRows(p: IGetRowsParams) {
+        const sort = (p.sortModel as SortModelItem[]).map((s) => ({ col: s.colId, dir: s.sort }));
+        api
+          .call('breaks/list', { ...query, offset: p.startRow, limit: p.endRow - p.startRow, ...(sort.length ? { sort } : {}) })
+          .then((page) => {
+            setTotal(page.total);
+            p.successCallback(page.rows, page.total);
+          })
+          .catch((e: Error) => {
+            setMessage({ severity: 'error', text: e.message });
+            p.failCallback();
+          });
+      },
+    }),
+    [query],
+  );
+
+  const loadFacets = useCallback(() => void api.call('breaks/facets', query).then(setFacets).catch(() => setFacets([])), [query]);
+  useEffect(loadFacets, [loadFacets]);
+
+  /** After an action: reload the visible pages in place, keeping scroll and selection. */
+  const refresh = useCallback(() => {
+    api$()?.refreshInfiniteCache();
+    loadFacets();
+  }, [loadFacets]);
+
+  const targets = (): number[] => {
+    const a = api$();
+    if (!a) return [];
+    const sel = a.getSelectedRows().map((r) => r.id);
+    if (sel.length) return sel;
+    const f = a.getFocusedCell();
+    const row = f ? a.getDisplayedRowAtIndex(f.rowIndex)?.data : undefined;
+    return row ? [row.id] : [];
+  };
+
+  const doDispose = async (ids: number[], reason: Disposition, note: string) => {
+    try {
+      const r = await api.call('breaks/dispose', { ids, reason, note, ...(validPeriod ? { period } : {}) });
+      setMessage({ severity: 'success', text: `${reason}：${r.count}` });
+      api$()?.deselectAll();
+      refresh();
+      if (detailId !== null && ids.includes(detailId) && reason !== '核销') setDetailId(null);
+    } catch (e) {
+      setMessage({ severity: 'error', text: (e as Error).message });
+    }
+  };
+
+  const undo = async () => {
+    try {
+      const r = await api.call('breaks/undo', {});
+      setMessage({ severity: 'info', text: `${t('undo')}：${r.action} × ${r.undone}` });
+      refresh();
+    } catch (e) {
+      setMessage({ severity: 'error', text: (e as Error).message });
+    }
+  };
+
+  const decide = async (approve: boolean) => {
+    const ids = targets();
+    if (!ids.length) return;
+    try {
+      const r = await api.call('breaks/approve', { ids, approve });
+      setMessage({ severity: 'success', text: `${approve ? t('approve') : t('reject')}：${r.count}` });
+      api$()?.deselectAll();
+      refresh();
+    } catch (e) {
+      setMessage({ severity: 'error', text: (e as Error).message });
+    }
+  };
+
+  const exportView = async (format: 'xlsx' | 'csv') => {
+    try {
+      const r = await api.call('breaks/export', { query, format });
+      setMessage({ severity: 'success', text: `${r.rows} → ${r.path}`, link: r.download });
+    } catch (e) {
+      setMessage({ severity: 'error', text: (e as Error).message });
+    }
+  };
+
+  const canWork = me.roles.includes('officer');
+  const onKey = (e: CellKeyDownEvent<BreakRow>) => {
+    const ev = e.event as KeyboardEvent | undefined;
+    if (!ev || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const a = e.api;
+    if (ev.key === 'j' || ev.key === 'k') {
+      const next = Math.max(0, e.rowIndex! + (ev.key === 'j' ? 1 : -1));
+      a.ensureIndexVisible(next);
+      a.setFocusedCell(next, e.column);
+      ev.preventDefault();
+    } else if (ev.key === 'Enter' && e.data) {
+      setDetailId(e.data.id);
+      ev.preventDefault();
+    } else if (ev.key === 'u' && canWork) {
+      void undo();
+    } else if (DISPOSITION_KEYS[ev.key] && canWork) {
+      const ids = targets();
+      if (ids.length) setDispose({ ids, reason: DISPOSITION_KEYS[ev.key]! });
+      ev.preventDefault();
+    }
+  };
 
   useEffect(() => {
-    if (!/^\d{4}-(W\d{2}|\d{2})$/.test(period)) return;
-    void api
-      .call('breaks/list', { kind, period, status, limit: 5000, ...(search ? { search } : {}) })
-      .then((page) => {
-        setRows(page.rows);
-        setTotal(page.total);
-      })
-      .catch(() => setRows([]));
-  }, [kind, period, status, search]);
-
-  const counts = useMemo(() => {
-    const m = new Map<BreakType, number>();
-    for (const r of rows) m.set(r.type, (m.get(r.type) ?? 0) + 1);
-    return m;
-  }, [rows]);
-  const shown = types.length ? rows.filter((r) => types.includes(r.type)) : rows;
+    const onSlash = (ev: KeyboardEvent) => {
+      const tag = (ev.target as HTMLElement).tagName;
+      if (ev.key === '/' && tag !== 'INPUT' && tag !== 'TEXTAREA') {
+        ev.preventDefault();
+        searchBox.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onSlash);
+    return () => window.removeEventListener('keydown', onSlash);
+  }, []);
 
   const cols = useMemo<ColDef<BreakRow>[]>(
     () => [
-      { field: 'type', headerName: t('breakType'), width: 120, valueFormatter: (p) => breakLabel(p.value as BreakType) },
-      { field: 'key', headerName: t('key'), width: 200 },
-      { field: 'certno', headerName: t('certno'), width: 180, valueFormatter: (p) => maskCertNo(p.value as string | null) },
-      { field: 'amount_ledger', headerName: t('amountLedger'), width: 120, type: 'numericColumn' },
-      { field: 'amount_external', headerName: t('amountExternal'), width: 120, type: 'numericColumn' },
-      { field: 'difference', headerName: t('difference'), width: 110, type: 'numericColumn' },
+      { field: 'type', headerName: t('breakType'), width: 110, sortable: true, valueFormatter: (p) => (p.value ? breakLabel(p.value as BreakType) : '') },
+      { field: 'key', headerName: t('key'), width: 200, sortable: true },
+      { field: 'certno', headerName: t('certno'), width: 170 },
+      { field: 'name', headerName: t('displayName'), width: 80 },
       {
+        field: 'amount_ledger',
+        headerName: t('amountLedger'),
+        width: 120,
+        type: 'numericColumn',
+        sortable: true,
+        valueFormatter: (p) => yuan(p.value as string | null | undefined),
+        cellClassRules: { 'cell-differs': (p) => !!p.data?.fields.some((f) => f.field === 'amount') },
+      },
+      {
+        field: 'amount_external',
+        headerName: t('amountExternal'),
+        width: 120,
+        type: 'numericColumn',
+        sortable: true,
+        valueFormatter: (p) => yuan(p.value as string | null | undefined),
+        cellClassRules: { 'cell-differs': (p) => !!p.data?.fields.some((f) => f.field === 'amount') },
+      },
+      { field: 'difference', headerName: t('difference'), width: 110, type: 'numericColumn', sortable: true, valueFormatter: (p) => yuan(p.value as string | null | undefined) },
+      {
+        colId: 'fields',
         headerName: t('fieldsDiffer'),
         flex: 1,
-        minWidth: 260,
-        valueGetter: (p) => (p.data?.fields ?? []).map((f) => `${FIELD_LABELS[f.field] ?? f.field}: ${f.ledger ?? '—'} → ${f.external ?? '—'}`).join('；'),
+        minWidth: 240,
+        valueGetter: (p) => (p.data?.fields ?? []).map((f) => `${FIELD_LABELS[f.field] ?? f.field}: ${f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)} → ${f.external === null ? '—' : fieldValueLabel(f.field, f.external)}`).join('；'),
         cellStyle: { color: '#b71c1c' },
       },
-      { field: 'opened_period', headerName: t('openedPeriod'), width: 110 },
-      { field: 'aging_days', headerName: t('aging'), width: 100, type: 'numericColumn' },
+      { field: 'opened_period', headerName: t('openedPeriod'), width: 105, sortable: true },
+      { field: 'aging_days', headerName: t('aging'), width: 95, type: 'numericColumn', sortable: true },
+      { field: 'assignee', headerName: t('assignee'), width: 100, sortable: true },
+      { field: 'resolution', headerName: t('resolution'), width: 90, valueGetter: (p) => (p.data?.pending ? `${p.data.pending}?` : (p.data?.resolution ?? '')) },
     ],
     [t, breakLabel],
   );
 
+  const facetOf = (type: BreakType) => facets.find((f) => f.type === type);
+
   return (
-    <Stack spacing={2} sx={{ height: '100%' }}>
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+    <Stack spacing={1.5} sx={{ height: '100%' }}>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
-        <TextField select size="small" label={t('colStatus')} value={status} onChange={(e) => setStatus(e.target.value as 'open')} sx={{ width: 120 }}>
+        <TextField select size="small" label={t('colStatus')} value={status} onChange={(e) => setStatus(e.target.value as 'open')} sx={{ width: 110 }} slotProps={{ htmlInput: { 'data-testid': 'status-select' } }}>
           <MenuItem value="open">{t('statusOpen')}</MenuItem>
           <MenuItem value="closed">{t('statusClosed')}</MenuItem>
           <MenuItem value="all">{t('statusAll')}</MenuItem>
         </TextField>
-        <TextField size="small" label={t('search')} value={search} onChange={(e) => setSearch(e.target.value)} sx={{ width: 240 }} />
-        <Typography variant="body2" color="text.secondary" data-testid="break-count">{total}</Typography>
+        <TextField size="small" inputRef={searchBox} label={`${t('search')} (/)`} value={search} onChange={(e) => setSearch(e.target.value)} sx={{ width: 230 }} slotProps={{ htmlInput: { 'data-testid': 'break-search' } }} />
+        <Typography variant="body2" color="text.secondary" data-testid="break-count">{total ?? ''}</Typography>
+        <Box sx={{ flex: 1 }} />
+        {canWork && <Button size="small" data-testid="undo" onClick={() => void undo()}>{t('undo')}（u）</Button>}
+        {canWork && <Button size="small" variant="outlined" data-testid="bulk-dispose" onClick={() => { const ids = targets(); if (ids.length) setDispose({ ids, reason: '补记' }); }}>{t('dispose')}</Button>}
+        {me.roles.includes('finance') && pendingOnly && <Button size="small" variant="outlined" data-testid="approve" onClick={() => void decide(true)}>{t('approve')}</Button>}
+        {me.roles.includes('finance') && pendingOnly && <Button size="small" onClick={() => void decide(false)}>{t('reject')}</Button>}
+        <Button size="small" data-testid="export-xlsx" onClick={() => void exportView('xlsx')}>{t('exportXlsx')}</Button>
+        <Button size="small" data-testid="export-csv" onClick={() => void exportView('csv')}>{t('exportCsv')}</Button>
       </Stack>
-      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
-        {BREAK_TYPES.map((type) => (
-          <Chip
-            key={type}
-            data-testid={`chip-${type}`}
-            label={`${breakLabel(type)} ${counts.get(type) ?? 0}`}
-            onClick={() => setTypes((ts) => (ts.includes(type) ? ts.filter((x) => x !== type) : [...ts, type]))}
-            variant={types.includes(type) ? 'filled' : 'outlined'}
-            sx={{ bgcolor: types.includes(type) ? TYPE_COLOURS[type] : undefined }}
-          />
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+        {BREAK_TYPES.map((type) => {
+          const f = facetOf(type);
+          return (
+            <Chip
+              key={type}
+              data-testid={`chip-${type}`}
+              label={`${breakLabel(type)} ${f?.count ?? 0} · ¥${yuan(type === 'EXTERNAL_ONLY' ? (f?.amountExternal ?? '0.00') : (f?.amountLedger ?? '0.00'))}`}
+              onClick={() => setTypes((ts) => (ts.includes(type) ? ts.filter((x) => x !== type) : [...ts, type]))}
+              variant={types.includes(type) ? 'filled' : 'outlined'}
+              sx={{ bgcolor: types.includes(type) ? TYPE_COLOURS[type] : undefined, borderColor: TYPE_COLOURS[type] }}
+            />
+          );
+        })}
+        <Box sx={{ width: 16 }} />
+        {AGING_BUCKETS.map((b) => (
+          <Chip key={b} size="small" data-testid={`aging-${b}`} label={`${b} ${t('days')}`} variant={aging.includes(b) ? 'filled' : 'outlined'} onClick={() => setAging((as) => (as.includes(b) ? as.filter((x) => x !== b) : [...as, b]))} />
         ))}
+        <Chip size="small" data-testid="pending-only" label={t('pendingOnly')} variant={pendingOnly ? 'filled' : 'outlined'} color={pendingOnly ? 'warning' : 'default'} onClick={() => setPendingOnly((v) => !v)} />
       </Stack>
-      <Box sx={{ flex: 1, minHeight: 300 }} data-testid="breaks-grid">
-        <DataGrid
-          rowData={shown}
+      {message && (
+        <Alert severity={message.severity} onClose={() => setMessage(null)} data-testid="break-message">
+          {message.text} {message.link && <a href={downloadUrl(message.link)} download data-testid="download-link">{message.link}</a>}
+        </Alert>
+      )}
+      <Typography variant="caption" color="text.secondary">{t('keyboardHint')}</Typography>
+      <Box sx={{ flex: 1, minHeight: 300, '& .cell-differs': { bgcolor: '#ffcdd2', fontWeight: 600 } }} data-testid="breaks-grid">
+        <DataGrid<BreakRow>
+          ref={grid}
           columnDefs={cols}
+          rowModelType="infinite"
+          datasource={datasource}
+          cacheBlockSize={200}
+          maxBlocksInCache={50}
           getRowId={(p) => String(p.data.id)}
+          rowSelection={{ mode: 'multiRow', checkboxes: true, headerCheckbox: false, enableClickSelection: false }}
           getRowStyle={(p) => (p.data ? { background: TYPE_COLOURS[p.data.type] } : undefined)}
-          overlayNoRowsTemplate={`<span>${t('noBreaks')}</span>`}
+          onCellKeyDown={onKey}
+          onCellDoubleClicked={(e) => e.data && setDetailId(e.data.id)}
         />
       </Box>
+      <Drawer
+        anchor="right"
+        open={detailId !== null}
+        onClose={() => setDetailId(null)}
+        variant="persistent"
+        // Below the app bar, which sits above drawers.
+        sx={{ '& .MuiDrawer-paper': { top: 48, height: 'calc(100% - 48px)', boxShadow: 6 } }}
+      >
+        {detailId !== null && (
+          <BreakDetailPanel
+            id={detailId}
+            onClose={() => setDetailId(null)}
+            onChanged={refresh}
+            onDispose={(reason) => setDispose({ ids: [detailId], reason })}
+          />
+        )}
+      </Drawer>
+      <DisposeDialog
+        open={dispose !== null}
+        count={dispose?.ids.length ?? 0}
+        reason={dispose?.reason ?? '补记'}
+        onClose={() => setDispose(null)}
+        onConfirm={(reason, note) => {
+          const ids = dispose?.ids ?? [];
+          setDispose(null);
+          void doDispose(ids, reason, note);
+        }}
+      />
     </Stack>
   );
 }

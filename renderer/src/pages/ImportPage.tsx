@@ -76,8 +76,25 @@ export function ImportPage() {
     [t],
   );
 
+  const [demo, setDemo] = useState<string | null>(null);
+  const loadDemo = async () => {
+    try {
+      const r = await api.call('demo/load', {});
+      setDemo(`${t('demoLoaded')}：${r.premium.period}、${r.settlement.period}`);
+      refresh();
+    } catch (e) {
+      setDemo((e as Error).message);
+    }
+  };
+
   return (
     <Stack spacing={2} sx={{ height: '100%' }}>
+      {batches.length === 0 && (
+        <Alert severity="info" action={<Button data-testid="load-demo" onClick={() => void loadDemo()}>{t('demoData')}</Button>}>
+          {t('noBatches')}
+        </Alert>
+      )}
+      {demo && <Alert severity="success" data-testid="demo-result" onClose={() => setDemo(null)}>{demo}</Alert>}
       <Paper
         variant="outlined"
         data-testid="drop-zone"

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReconKind } from '../../../shared/domain';
-import type { ReconSummary } from '../../../shared/recon-types';
+import type { DashboardData, ReconSummary } from '../../../shared/recon-types';
+import { Dashboard } from './recon/Dashboard';
 import { formatYuan, parseAmountToFen } from '../../../shared/money';
 import { api } from '../api/client';
 import { useJob } from '../api/use-job';
@@ -32,16 +33,17 @@ export function ReconPage() {
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
   const [summary, setSummary] = useState<ReconSummary | null>(null);
+  const [dash, setDash] = useState<DashboardData | null>(null);
   const job = useJob('reconcile');
 
   const load = useCallback(() => {
     if (!/^\d{4}-(W\d{2}|\d{2})$/.test(period)) return;
-    void api.call('recon/runs', { kind, period }).then((runs) => setSummary(runs[0] ?? null)).catch(() => setSummary(null));
+    void api.call('recon/dashboard', { kind, period }).then((d) => { setDash(d); setSummary(d.summary); }).catch(() => { setDash(null); setSummary(null); });
   }, [kind, period]);
   useEffect(load, [load]);
   useEffect(() => {
-    if (job.result) setSummary(job.result);
-  }, [job.result]);
+    if (job.result) load();
+  }, [job.result, load]);
 
   const rate = summary && summary.ledger.keys + summary.external.keys > 0
     ? ((2 * summary.matched.count) / (summary.ledger.keys + summary.external.keys)) * 100
@@ -87,6 +89,7 @@ export function ReconPage() {
           </Table>
         </Box>
       )}
+      {dash && summary && <Dashboard data={dash} />}
     </Stack>
   );
 }

@@ -1,0 +1,168 @@
+// The detail panel: the ledger record(s) and the other side's record side by side,
+// field by field with the differing fields marked, each record's origin (file,
+// line) and raw row, the break's history, and the actions on it.
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
+import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
+import { FIELD_LABELS, STATUS_LABELS, fieldValueLabel } from '../../../../shared/labels';
+import { formatYuan } from '../../../../shared/money';
+import { KINDS } from '../../../../shared/import-kinds';
+import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
+import { api } from '../../api/client';
+import { useI18n } from '../../i18n/i18n';
+import { useMe } from '../../auth/AuthGate';
+
+const KEY_OF = Object.fromEntries(Object.entries(DISPOSITION_KEYS).map(([k, v]) => [v, k])) as Record<Disposition, string>;
+
+/** Canonical fields on either side that are the compared ones (the break's `fields` names). */
+const COMPARED_AS: Record<string, string> = {
+  amount: 'amount',
+  acct_mulaid_pay: 'amount',
+  beneficiary_certno: 'certno',
+  certno: 'certno',
+  insutype: 'insutype',
+  pay_year: 'pay_year',
+  status: 'status',
+  tax_voucher_no: 'tax_voucher_no',
+};
+
+function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledger' | 'external'; differing: Set<string> }) {
+  const kind = Object.values(KINDS).find((k) => Object.keys(rec.norm).every((f) => f in k.fields));
+  const label = (f: string) => kind?.fields[f]?.label ?? FIELD_LABELS[f] ?? f;
+  // Stored forms for people: amounts are integer fen, statuses canonical codes.
+  const show = (f: string, v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const type = kind?.fields[f]?.type;
+    if (type === 'amount' && typeof v === 'number') return formatYuan(v);
+    if (f === 'status' && typeof v === 'string') return STATUS_LABELS[v] ?? v;
+    return String(v);
+  };
+  return (
+    <Box data-testid={`record-${side}`} sx={{ mb: 1 }}>
+      <Typography variant="caption" color="text.secondary">
+        {rec.file} · 第 {rec.line} 行
+      </Typography>
+      <Table size="small">
+        <TableBody>
+          {Object.entries(rec.norm).map(([f, v]) => {
+            const differs = differing.has(COMPARED_AS[f] ?? '');
+            return (
+              <TableRow key={f} sx={differs ? { bgcolor: '#ffebee' } : undefined} data-differs={differs ? 'true' : undefined}>
+                <TableCell sx={{ color: 'text.secondary', width: 120, py: 0.25 }}>{label(f)}</TableCell>
+                <TableCell sx={{ py: 0.25, fontFamily: 'monospace' }}>{show(f, v)}</TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5, wordBreak: 'break-all' }} data-testid={`raw-${side}`}>
+        原始行：{rec.raw.join(' | ')}
+      </Typography>
+    </Box>
+  );
+}
+
+export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged(): void; onDispose(reason: Disposition): void }) {
+  const { id, onClose, onChanged, onDispose } = props;
+  const { t, breakLabel } = useI18n();
+  const me = useMe();
+  const [d, setD] = useState<BreakDetail | null>(null);
+  const [comment, setComment] = useState('');
+  const [revealed, setRevealed] = useState<{ certno: string | null; name: string | null } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => void api.call('breaks/detail', { id }).then(setD, (e: Error) => setError(e.message)), [id]);
+  useEffect(() => {
+    setRevealed(null);
+    load();
+  }, [load]);
+  if (!d) return error ? <Alert severity="error">{error}</Alert> : null;
+  const differing = new Set(d.row.fields.map((f) => f.field));
+  const canWork = me.roles.includes('officer') && d.row.status === 'open' && !d.row.pending;
+  const mayReveal = me.roles.some((r) => r === 'officer' || r === 'finance' || r === 'auditor');
+  return (
+    <Box sx={{ p: 2, width: 640, overflowY: 'auto' }} data-testid="break-detail">
+      <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }} spacing={1}>
+        <Chip label={breakLabel(d.row.type)} color="error" size="small" />
+        <Typography variant="h6" sx={{ flex: 1 }}>
+          {d.row.key}
+        </Typography>
+        <IconButton onClick={onClose} aria-label="close" data-testid="detail-close">
+          ×
+        </IconButton>
+      </Stack>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
+        <Typography variant="body2" data-testid="detail-person">
+          {revealed ? `${revealed.certno ?? ''} ${revealed.name ?? ''}` : `${d.row.certno ?? ''} ${d.row.name ?? ''}`}
+        </Typography>
+        {mayReveal && !revealed && (
+          <Button size="small" data-testid="reveal" onClick={() => void api.call('pii/reveal', { breakId: id }).then(setRevealed)}>
+            {t('reveal')}
+          </Button>
+        )}
+      </Stack>
+      {d.row.fields.length > 0 && (
+        <Alert severity="warning" sx={{ mb: 1 }} data-testid="detail-diffs">
+          {d.row.fields.map((f) => (
+            <div key={f.field}>
+              {FIELD_LABELS[f.field] ?? f.field}：{t('ledgerSide')} <b>{f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)}</b> → {t('externalSide')} <b>{f.external === null ? '—' : fieldValueLabel(f.field, f.external)}</b>
+            </div>
+          ))}
+        </Alert>
+      )}
+      {d.row.pending && (
+        <Alert severity="info" sx={{ mb: 1 }}>
+          {t('pendingWriteoff')}（{d.row.pending_by}）
+        </Alert>
+      )}
+      <Stack direction="row" spacing={2}>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <Typography variant="subtitle2">{t('ledgerSide')}</Typography>
+          {d.ledger.length ? d.ledger.map((r) => <RecordTable key={r.origin} rec={r} side="ledger" differing={differing} />) : <Typography color="text.secondary">{t('noRecord')}</Typography>}
+        </Box>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <Typography variant="subtitle2">{t('externalSide')}</Typography>
+          {d.external.length ? d.external.map((r) => <RecordTable key={r.origin} rec={r} side="external" differing={differing} />) : <Typography color="text.secondary">{t('noRecord')}</Typography>}
+        </Box>
+      </Stack>
+      <Divider sx={{ my: 1 }} />
+      {canWork && (
+        <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', mb: 1 }}>
+          {DISPOSITIONS.map((r) => (
+            <Button key={r} size="small" variant="outlined" data-testid={`detail-dispose-${r}`} onClick={() => onDispose(r)}>
+              {r}（{KEY_OF[r]}）
+            </Button>
+          ))}
+          <Button size="small" onClick={() => void api.call('breaks/assign', { ids: [id], to: me.user }).then(() => { load(); onChanged(); })}>
+            {t('assignToMe')}
+          </Button>
+        </Stack>
+      )}
+      <Stack
+        direction="row"
+        spacing={1}
+        sx={{ mb: 1 }}
+        component="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (comment.trim()) void api.call('breaks/comment', { id, text: comment }).then(() => { setComment(''); load(); });
+        }}
+      >
+        <TextField size="small" fullWidth label={t('comment')} value={comment} onChange={(e) => setComment(e.target.value)} />
+        <Button type="submit">{t('confirm')}</Button>
+      </Stack>
+      <Typography variant="subtitle2">{t('history')}</Typography>
+      <Table size="small" data-testid="detail-history">
+        <TableBody>
+          {d.history.map((h, i) => (
+            <TableRow key={i}>
+              <TableCell sx={{ py: 0.25, whiteSpace: 'nowrap' }}>{new Date(h.at).toLocaleString('zh-CN', { hour12: false })}</TableCell>
+              <TableCell sx={{ py: 0.25 }}>{h.actor}</TableCell>
+              <TableCell sx={{ py: 0.25 }}>{h.action}</TableCell>
+              <TableCell sx={{ py: 0.25 }}>{'text' in h.detail ? String(h.detail.text) : 'reason' in h.detail ? String(h.detail.reason) : ''}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
