@@ -10,6 +10,7 @@ import type { ImportSummary, ImportPreview } from './import-types';
 import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData } from './recon-types';
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
+import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from './clearing-types';
 import { ROLES, type Role } from './roles';
 import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
 
@@ -72,6 +73,7 @@ export const breakQuery = z.strictObject({
 export type BreakQuery = z.infer<typeof breakQuery>;
 
 const role = z.enum(ROLES);
+const month = z.string().regex(/^\d{4}-\d{2}$/, '清算期间应为月份，如 2025-11');
 const breakIds = z.array(z.number().int().positive()).min(1).max(5000);
 const userName = z.string().min(1).max(32);
 const password = z.string().min(1).max(200);
@@ -105,6 +107,15 @@ export const callSchemas = {
   'pii/reveal': z.strictObject({ breakId: z.number().int().positive() }),
   'recon/dashboard': z.strictObject({ kind: reconKind, period }),
   'demo/load': z.strictObject({}),
+  'clearing/compute': z.strictObject({ period: month }),
+  'clearing/deadlines': z.strictObject({ period: month }),
+  'keys/status': z.strictObject({}),
+  'keys/generate': z.strictObject({ password }),
+  'keys/import': z.strictObject({ pem: z.string().min(1).max(10_000), password }),
+  'statements/list': z.strictObject({}),
+  'statements/prepare': z.strictObject({ period: month, region: z.string().regex(/^\d{6}$/, '统筹区应为 6 位区划代码'), password }),
+  'statements/confirm': z.strictObject({ id: z.number().int().positive(), password }),
+  'statements/verify': z.strictObject({ path: z.string().min(1) }),
   'audit/list': z.strictObject({
     actor: z.string().optional(),
     action: z.string().optional(),
@@ -151,6 +162,15 @@ export interface CallResults {
   'pii/reveal': { certno: string | null; name: string | null };
   'recon/dashboard': DashboardData;
   'demo/load': { files: string[]; premium: ReconSummary; settlement: ReconSummary };
+  'clearing/compute': ClearingJson;
+  'clearing/deadlines': Deadline[];
+  'keys/status': KeyStatus;
+  'keys/generate': KeyStatus;
+  'keys/import': KeyStatus;
+  'statements/list': StatementInfo[];
+  'statements/prepare': StatementInfo;
+  'statements/confirm': { statement: StatementInfo | null; locked: string[] };
+  'statements/verify': VerifyReport;
   'audit/list': AuditPage;
   'audit/verify': import('./audit-types').ChainCheck;
   'audit/export': { path: string; rows: number; head: string | null; chainOk: boolean; download: string };

@@ -14,6 +14,12 @@ import { assignBreaks, commentBreak, decideWriteOff, disposeBreaks, undoLast } f
 import { dashboard } from './breaks/dashboard';
 import { exportView } from './breaks/view-export';
 import { loadDemo } from './demo/load-demo';
+import { balancedClearing, clearingJson } from './clearing/balance-table';
+import { clearingDeadlines } from './clearing/deadlines';
+import { generateUserKey, importUserKey, keyStatus, unlockUserKey } from './sign/user-keys';
+import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
+import { confirmStatement } from './statements/confirm-statement';
+import { verifyBundle } from './statements/verify-bundle';
 import { appendAudit, verifyAuditChain } from './audit/audit-log';
 import { listAudit } from './audit/audit-query';
 import { exportAudit } from './audit/audit-export';
@@ -93,6 +99,20 @@ export function makeHandlers(engine: Engine): Handlers {
     'pii/reveal': (a, ctx) => revealBreak(db(), a.breakId, ctx.user),
     'recon/dashboard': (a) => dashboard(db(), a.kind, a.period),
     'demo/load': (_a, ctx) => loadDemo(db(), path.join(path.dirname(path.resolve(engine.dbPath)), 'demo'), ctx.user),
+    'clearing/compute': (a) => clearingJson(balancedClearing(db(), a.period)),
+    'clearing/deadlines': (a) => clearingDeadlines(db(), a.period),
+    'keys/status': (_a, ctx) => keyStatus(db(), ctx.user),
+    'keys/generate': (a, ctx) => generateUserKey(db(), ctx.user, a.password),
+    'keys/import': (a, ctx) => importUserKey(db(), ctx.user, a.pem, a.password),
+    'statements/list': () => listStatements(db()),
+    'statements/prepare': (a, ctx) =>
+      prepareStatement(db(), { period: a.period, region: a.region, outDir: ensureDir(exportsDir(engine)), signer: { user: ctx.user, ...unlockUserKey(db(), ctx.user, a.password) } }),
+    'statements/confirm': (a, ctx) => {
+      const st = getStatement(db(), a.id);
+      const r = confirmStatement(db(), st.dir, { user: ctx.user, ...unlockUserKey(db(), ctx.user, a.password) });
+      return { statement: r.statement, locked: r.locked };
+    },
+    'statements/verify': (a) => verifyBundle(a.path),
     'audit/list': (a) => listAudit(db(), a),
     'audit/verify': () => verifyAuditChain(db()),
     'audit/export': async (a, ctx) => {

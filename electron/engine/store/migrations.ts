@@ -193,6 +193,37 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'signing keys and clearing statements',
+    up(db) {
+      db.exec(`
+        CREATE TABLE user_key (
+          user        TEXT PRIMARY KEY REFERENCES app_user(name),
+          public_key  TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          key_file    TEXT NOT NULL,             -- JSON: the private key sealed under the user's password
+          created_at  TEXT NOT NULL
+        );
+        CREATE TABLE statement (
+          id            INTEGER PRIMARY KEY,
+          period        TEXT NOT NULL,
+          region        TEXT NOT NULL,
+          name          TEXT NOT NULL,           -- 清算_<region>_<period>_<kind>
+          dir           TEXT NOT NULL,
+          zip           TEXT NOT NULL,
+          manifest_sm3  TEXT NOT NULL,
+          prepared_by   TEXT NOT NULL,
+          prepared_at   TEXT NOT NULL,
+          preparer_fpr  TEXT NOT NULL,
+          confirmed_by  TEXT,
+          confirmed_at  TEXT,
+          confirmer_fpr TEXT,
+          status        TEXT NOT NULL CHECK (status IN ('prepared','confirmed'))
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,6 +7,7 @@ import { registerReconcileCommands } from './commands/reconcile';
 import { registerSystemCommands } from './commands/system';
 import { registerAdminCommands } from './commands/admin';
 import { registerWorkCommands } from './commands/work';
+import { registerClearingCommands } from './commands/clearing';
 
 export function buildProgram(): Command {
   const program = new Command('gongji')
@@ -15,11 +16,14 @@ export function buildProgram(): Command {
     .option('--db <file>', '工作站数据库文件（默认在用户数据目录）')
     .option('--user <name>', '以哪个用户的身份操作（默认当前系统用户；口令取自 RECON_PASSWORD 或终端输入）')
     .option('--quiet', '不在 stderr 打印提示')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options belong to the command they follow (statement --key vs statement confirm --key).
+    .enablePositionalOptions();
   registerSystemCommands(program);
   registerImportCommands(program);
   registerReconcileCommands(program);
   registerWorkCommands(program);
+  registerClearingCommands(program);
   registerAdminCommands(program);
   return program;
 }

@@ -1,0 +1,53 @@
+// What the clearing and statement calls return, as the UI and CLI see them.
+export interface ClearingJson {
+  period: string;
+  care: { regions: { region: string; receivable: string; payable: string; net: string }[]; pairs: { from: string; to: string; amount: string }[] };
+  premium: { pairs: { from: string; to: string; amount: string }[] };
+  totals: { care: string; premium: string; careLines: number; premiumLines: number };
+  openBreaks: number;
+}
+
+export interface Deadline {
+  key: string;
+  label: string;
+  due: string;
+  state: 'done' | 'pending' | 'overdue';
+  note: string;
+}
+
+export interface KeyStatus {
+  user: string;
+  fingerprint: string | null;
+  publicKeyPem: string | null;
+  createdAt: string | null;
+}
+
+export interface StatementInfo {
+  id: number;
+  name: string;
+  dir: string;
+  zip: string;
+  period: string;
+  region: string;
+  manifestSm3: string;
+  preparedBy: string;
+  preparedAt: string;
+  preparerFingerprint: string;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  status: 'prepared' | 'confirmed';
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  confirmed: boolean;
+  path: string;
+  source: 'folder' | 'zip';
+  name: string | null;
+  region: string | null;
+  period: string | null;
+  files: { name: string; size: number; sizeOk: boolean; sm3Ok: boolean; sha256Ok: boolean; ok: boolean }[];
+  signatures: { role: string; label: string; ok: boolean; signer: string | null; time: string | null; fingerprint: string | null; file: string }[];
+  totals: Record<string, unknown> | null;
+  problems: string[];
+}
