@@ -9,7 +9,7 @@ import { ImportPage } from './pages/ImportPage';
 import { ReconPage } from './pages/ReconPage';
 import { BreaksPage } from './pages/BreaksPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { ComingSoonPage } from './pages/ComingSoonPage';
+import { ClearingPage } from './pages/ClearingPage';
 import { AuditPage } from './pages/AuditPage';
 import { useMe } from './auth/AuthGate';
 import { RoleChips } from './components/RoleChips';
@@ -18,7 +18,7 @@ const SECTIONS: { id: string; label: MessageKey; page: () => ReactNode }[] = [
   { id: 'import', label: 'navImport', page: () => <ImportPage /> },
   { id: 'recon', label: 'navRecon', page: () => <ReconPage /> },
   { id: 'breaks', label: 'navBreaks', page: () => <BreaksPage /> },
-  { id: 'clearing', label: 'navClearing', page: () => <ComingSoonPage testId="clearing-page" /> },
+  { id: 'clearing', label: 'navClearing', page: () => <ClearingPage /> },
   { id: 'audit', label: 'navAudit', page: () => <AuditPage /> },
   { id: 'settings', label: 'navSettings', page: () => <SettingsPage /> },
 ];

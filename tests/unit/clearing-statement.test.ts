@@ -141,7 +141,8 @@ describe('signed statements: prepared, confirmed, verified', () => {
       fs.cpSync(bundle, copy, { recursive: true });
       const f = path.join(copy, name);
       const bytes = fs.readFileSync(f);
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
       fs.writeFileSync(f, bytes);
       return cli(['verify', copy]);
     };

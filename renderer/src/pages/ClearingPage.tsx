@@ -1,0 +1,307 @@
+// 清算与报表: the month's deadlines, the 清算平衡表 (care net between regions,
+// premiums in full), the user's signing key, preparing a statement (officer),
+// confirming it (finance, never the preparer), and verifying any bundle (验证).
+import { useCallback, useEffect, useState } from 'react';
+import type React from 'react';
+import { Alert, Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from '../../../shared/clearing-types';
+import { formatYuan, parseAmountToFen } from '../../../shared/money';
+import { api, downloadUrl, fileForEngine } from '../api/client';
+import { useMe } from '../auth/AuthGate';
+import { useI18n } from '../i18n/i18n';
+
+const yuan = (s: string) => {
+  const r = parseAmountToFen(s);
+  return r.ok ? formatYuan(r.fen) : s;
+};
+
+function lastMonth(now = new Date()): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid={testId}>
+      <Typography variant="h6" gutterBottom>
+        {title}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
+
+function PasswordField({ value, onChange, testId }: { value: string; onChange(v: string): void; testId: string }) {
+  const { t } = useI18n();
+  return <TextField size="small" type="password" label={t('password')} value={value} onChange={(e) => onChange(e.target.value)} slotProps={{ htmlInput: { 'data-testid': testId } }} />;
+}
+
+export function VerifyReportView({ r }: { r: VerifyReport }) {
+  const { t } = useI18n();
+  return (
+    <Box data-testid="verify-report">
+      <Alert severity={r.ok ? 'success' : 'error'} sx={{ mb: 1 }} data-testid="verify-verdict">
+        {r.ok ? `${t('verifyOk')}：${r.name}（${r.confirmed ? t('confirmed') : t('awaitingConfirm')}）` : `${t('verifyFailed')}：${r.problems.join('；')}`}
+      </Alert>
+      <Table size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>{t('file')}</TableCell>
+            <TableCell align="right">{t('size')}</TableCell>
+            <TableCell>SM3</TableCell>
+            <TableCell>SHA-256</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.files.map((f) => (
+            <TableRow key={f.name}>
+              <TableCell>{f.name}</TableCell>
+              <TableCell align="right">{f.size}</TableCell>
+              <TableCell>{f.sm3Ok ? '✓' : '✗'}</TableCell>
+              <TableCell>{f.sha256Ok ? '✓' : '✗'}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Table size="small" sx={{ mt: 1 }} data-testid="verify-signatures">
+        <TableHead>
+          <TableRow>
+            <TableCell>{t('roles')}</TableCell>
+            <TableCell>{t('signature')}</TableCell>
+            <TableCell>{t('signer')}</TableCell>
+            <TableCell>{t('colAt')}</TableCell>
+            <TableCell>{t('fingerprint')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.signatures.map((s) => (
+            <TableRow key={s.role}>
+              <TableCell>{s.label}</TableCell>
+              <TableCell>{s.ok ? '✓' : '✗'}</TableCell>
+              <TableCell>{s.signer}</TableCell>
+              <TableCell>{s.time?.slice(0, 19).replace('T', ' ')}</TableCell>
+              <TableCell sx={{ fontFamily: 'monospace', fontSize: 11 }}>{s.fingerprint}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
+export function ClearingPage() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [period, setPeriod] = useState(lastMonth);
+  const [region, setRegion] = useState('330100');
+  const [table, setTable] = useState<ClearingJson | null>(null);
+  const [tableError, setTableError] = useState<string | null>(null);
+  const [deadlines, setDeadlines] = useState<Deadline[]>([]);
+  const [key, setKey] = useState<KeyStatus | null>(null);
+  const [statements, setStatements] = useState<StatementInfo[]>([]);
+  const [pw, setPw] = useState('');
+  const [pem, setPem] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [verifyPath, setVerifyPath] = useState('');
+  const [report, setReport] = useState<VerifyReport | null>(null);
+  const valid = /^\d{4}-\d{2}$/.test(period);
+
+  const load = useCallback(() => {
+    void api.call('keys/status', {}).then(setKey);
+    void api.call('statements/list', {}).then(setStatements);
+    if (!valid) return;
+    void api.call('clearing/deadlines', { period }).then(setDeadlines);
+    api.call('clearing/compute', { period }).then(
+      (r) => {
+        setTable(r);
+        setTableError(null);
+      },
+      (e: Error) => {
+        setTable(null);
+        setTableError(e.message);
+      },
+    );
+  }, [period, valid]);
+  useEffect(load, [load]);
+
+  const run = async (fn: () => Promise<string>) => {
+    setMessage(null);
+    try {
+      setMessage({ ok: true, text: await fn() });
+      setPw('');
+      load();
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+
+  const isOfficer = me.roles.includes('officer');
+  const isFinance = me.roles.includes('finance');
+  const stateColor = { done: 'success', pending: 'default', overdue: 'error' } as const;
+
+  return (
+    <Stack spacing={2} sx={{ maxWidth: 1200 }}>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <TextField size="small" label={t('period')} value={period} onChange={(e) => setPeriod(e.target.value.trim())} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'clearing-period' } }} />
+        <TextField size="small" label={t('region')} value={region} onChange={(e) => setRegion(e.target.value.trim())} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'clearing-region' } }} />
+      </Stack>
+      {message && (
+        <Alert severity={message.ok ? 'success' : 'error'} onClose={() => setMessage(null)} data-testid="clearing-message">
+          {message.text}
+        </Alert>
+      )}
+      <Section title={t('deadlines')} testId="deadlines">
+        <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+          {deadlines.map((d) => (
+            <Chip key={d.key} color={stateColor[d.state]} variant={d.state === 'pending' ? 'outlined' : 'filled'} label={`${d.label} · ${d.due} · ${d.note}`} />
+          ))}
+        </Stack>
+      </Section>
+      <Section title={t('balanceTable')} testId="balance-table">
+        {tableError && <Alert severity="warning">{tableError}</Alert>}
+        {table && (
+          <Stack direction="row" spacing={3} sx={{ flexWrap: 'wrap' }}>
+            <Box>
+              <Typography variant="subtitle2">{t('careNet')}</Typography>
+              <Table size="small">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>{t('region')}</TableCell>
+                    <TableCell align="right">{t('receivable')}</TableCell>
+                    <TableCell align="right">{t('payable')}</TableCell>
+                    <TableCell align="right">{t('net')}</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {table.care.regions.map((r) => (
+                    <TableRow key={r.region} selected={r.region === region}>
+                      <TableCell>{r.region}</TableCell>
+                      <TableCell align="right">{yuan(r.receivable)}</TableCell>
+                      <TableCell align="right">{yuan(r.payable)}</TableCell>
+                      <TableCell align="right">{yuan(r.net)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </Box>
+            <Box>
+              <Typography variant="subtitle2">{t('pairs')}</Typography>
+              <Table size="small">
+                <TableBody>
+                  {table.care.pairs.map((p) => (
+                    <TableRow key={`${p.from}-${p.to}`}>
+                      <TableCell>{p.from} → {p.to}</TableCell>
+                      <TableCell align="right">{yuan(p.amount)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </Box>
+            <Box>
+              <Typography variant="subtitle2">{t('premiumFull')}</Typography>
+              <Table size="small">
+                <TableBody>
+                  {table.premium.pairs.map((p) => (
+                    <TableRow key={`${p.from}-${p.to}`}>
+                      <TableCell>{p.from} → {p.to}</TableCell>
+                      <TableCell align="right">{yuan(p.amount)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </Box>
+          </Stack>
+        )}
+      </Section>
+      <Section title={t('signingKey')} testId="key-section">
+        {key?.fingerprint ? (
+          <Typography variant="body2" data-testid="key-fingerprint" sx={{ fontFamily: 'monospace' }}>
+            {t('fingerprint')}：{key.fingerprint}
+          </Typography>
+        ) : (
+          <Typography variant="body2" color="text.secondary">{t('noKey')}</Typography>
+        )}
+        {(isOfficer || isFinance) && (
+          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+            <PasswordField value={pw} onChange={setPw} testId="key-password" />
+            <Button variant="outlined" data-testid="key-generate" onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/generate', { password: pw })).fingerprint}`)}>
+              {t('generateKey')}
+            </Button>
+            <TextField size="small" multiline maxRows={3} label="PEM" value={pem} onChange={(e) => setPem(e.target.value)} sx={{ width: 320 }} />
+            <Button disabled={!pem.trim()} onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/import', { pem, password: pw })).fingerprint}`)}>
+              {t('importKey')}
+            </Button>
+          </Stack>
+        )}
+      </Section>
+      <Section title={t('statements')} testId="statements">
+        {isOfficer && (
+          <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
+            <PasswordField value={pw} onChange={setPw} testId="prepare-password" />
+            <Button variant="contained" data-testid="prepare" disabled={!valid} onClick={() => void run(async () => `${t('prepared')}：${(await api.call('statements/prepare', { period, region, password: pw })).name}`)}>
+              {t('prepare')}
+            </Button>
+          </Stack>
+        )}
+        <Table size="small" data-testid="statement-table">
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('statementName')}</TableCell>
+              <TableCell>{t('preparedBy')}</TableCell>
+              <TableCell>{t('confirmedBy')}</TableCell>
+              <TableCell>{t('colStatus')}</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {statements.map((s) => (
+              <TableRow key={s.id} data-testid={`statement-${s.id}`}>
+                <TableCell>
+                  <a href={downloadUrl(s.zip.split(/[\\/]/).pop()!)} download>{s.name}</a>
+                </TableCell>
+                <TableCell>{s.preparedBy}</TableCell>
+                <TableCell>{s.confirmedBy ?? ''}</TableCell>
+                <TableCell>{s.status === 'confirmed' ? t('confirmed') : t('awaitingConfirm')}</TableCell>
+                <TableCell>
+                  <Stack direction="row" spacing={1}>
+                    <Button size="small" data-testid={`verify-${s.id}`} onClick={() => { setVerifyPath(s.zip); void api.call('statements/verify', { path: s.zip }).then(setReport); }}>
+                      {t('verify')}
+                    </Button>
+                    {isFinance && s.status === 'prepared' && (
+                      <Button size="small" variant="outlined" data-testid={`confirm-${s.id}`} onClick={() => void run(async () => `${t('confirmed')}：${(await api.call('statements/confirm', { id: s.id, password: pw })).locked.join('、')}`)}>
+                        {t('confirm')}
+                      </Button>
+                    )}
+                  </Stack>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {isFinance && <Box sx={{ mt: 1 }}><PasswordField value={pw} onChange={setPw} testId="confirm-password" /></Box>}
+      </Section>
+      <Section title={t('verify')} testId="verify-section">
+        <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
+          <TextField size="small" label={t('bundlePath')} value={verifyPath} onChange={(e) => setVerifyPath(e.target.value)} sx={{ width: 520 }} slotProps={{ htmlInput: { 'data-testid': 'verify-path' } }} />
+          <Button variant="outlined" data-testid="verify-run" onClick={() => void api.call('statements/verify', { path: verifyPath }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>
+            {t('verify')}
+          </Button>
+          <Button component="label">
+            {t('chooseFile')}
+            <input
+              hidden
+              type="file"
+              accept=".zip"
+              data-testid="verify-file"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void fileForEngine(f).then((p) => { setVerifyPath(p); return api.call('statements/verify', { path: p }); }).then(setReport);
+              }}
+            />
+          </Button>
+        </Stack>
+        {report && <VerifyReportView r={report} />}
+      </Section>
+    </Stack>
+  );
+}

@@ -1,0 +1,84 @@
+// The month's statement in the browser: an officer prepares and signs it, finance
+// confirms it (a different person), and the bundle verifies.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createEngine } from '../../electron/engine/engine';
+import { E2E_PASSWORD, launchBrowser, screenshot, signInThroughPage } from '../support/browser';
+import { startWebHost, type WebHost } from '../support/web-host';
+
+let host: WebHost;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  // A workstation with the sample month reconciled, an officer and a finance user.
+  const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-e2e-st-')), 'workstation.sqlite');
+  const e = createEngine({ dbPath, host: 'cli' });
+  const { session } = await e.call('auth/setup', { name: 'admin', displayName: '管理员', password: E2E_PASSWORD }, { host: 'cli' });
+  const admin = { host: 'cli' as const, session };
+  await e.call('demo/load', {}, admin);
+  await e.call('users/create', { name: 'officer-o', displayName: '对账员', roles: ['officer'], password: E2E_PASSWORD }, admin);
+  await e.call('users/create', { name: 'finance-f', displayName: '财务', roles: ['finance'], password: E2E_PASSWORD }, admin);
+  await e.close();
+  host = await startWebHost({ dbPath });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function as(user: string) {
+  if (await page.locator('[data-testid=logout]').count()) {
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=login-screen]');
+  } else await page.goto(host.openUrl);
+  await signInThroughPage(page, user);
+  await page.click('[data-testid=nav-clearing]');
+  await page.fill('[data-testid=clearing-period]', '2025-11');
+  await page.waitForSelector('[data-testid=balance-table] table');
+}
+
+describe('statements in the browser', () => {
+  it('the officer generates a key, sees the balance table and prepares the statement', async () => {
+    await as('officer-o');
+    expect(await page.textContent('[data-testid=balance-table]')).toContain('330100');
+    await page.fill('[data-testid=key-password]', E2E_PASSWORD);
+    await page.click('[data-testid=key-generate]');
+    await page.waitForSelector('[data-testid=key-fingerprint]');
+    expect(await page.textContent('[data-testid=key-fingerprint]')).toMatch(/([0-9A-F]{4} ){15}[0-9A-F]{4}/);
+    await page.fill('[data-testid=clearing-region]', '330100');
+    await page.fill('[data-testid=prepare-password]', E2E_PASSWORD);
+    await page.click('[data-testid=prepare]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=clearing-message]')?.textContent?.includes('已编制'));
+    expect(await page.textContent('[data-testid=statement-table]')).toContain('清算_330100_2025-11_家庭共济');
+    expect(await page.textContent('[data-testid=statement-table]')).toContain('待复核');
+    await screenshot(page, 'statement-prepared');
+  });
+
+  it('finance confirms it with their own key', async () => {
+    await as('finance-f');
+    await page.fill('[data-testid=key-password]', E2E_PASSWORD);
+    await page.click('[data-testid=key-generate]');
+    await page.waitForSelector('[data-testid=key-fingerprint]');
+    await page.fill('[data-testid=confirm-password]', E2E_PASSWORD);
+    await page.click('[data-testid=confirm-1]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=clearing-message]')?.textContent?.includes('settlement:2025-11'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=statement-table]')?.textContent?.includes('finance-f'));
+  });
+
+  it('verifies the bundle: files, both signatures, signers and fingerprints', async () => {
+    await page.click('[data-testid=verify-1]');
+    await page.waitForSelector('[data-testid=verify-report]');
+    expect(await page.textContent('[data-testid=verify-verdict]')).toContain('验证通过');
+    expect(await page.textContent('[data-testid=verify-verdict]')).toContain('已复核');
+    const sigs = await page.textContent('[data-testid=verify-signatures]');
+    expect(sigs).toContain('officer-o');
+    expect(sigs).toContain('finance-f');
+    await screenshot(page, 'statement-verified');
+  });
+});
