@@ -10,6 +10,7 @@ import type { ImportSummary, ImportPreview } from './import-types';
 import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData } from './recon-types';
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
+import type { PolicyCheckResult, PolicyFinding, PolicyInfo } from './policy-types';
 import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from './clearing-types';
 import { ROLES, type Role } from './roles';
 import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
@@ -116,6 +117,11 @@ export const callSchemas = {
   'statements/prepare': z.strictObject({ period: month, region: z.string().regex(/^\d{6}$/, '统筹区应为 6 位区划代码'), password }),
   'statements/confirm': z.strictObject({ id: z.number().int().positive(), password }),
   'statements/verify': z.strictObject({ path: z.string().min(1) }),
+  'policy/list': z.strictObject({}),
+  'policy/select': z.strictObject({ id: z.string().min(1) }),
+  'policy/save': z.strictObject({ profile: z.unknown() }),
+  'policy/check': z.strictObject({ period }),
+  'policy/findings': z.strictObject({ period: period.optional(), rule: z.string().optional() }),
   'audit/list': z.strictObject({
     actor: z.string().optional(),
     action: z.string().optional(),
@@ -171,6 +177,11 @@ export interface CallResults {
   'statements/prepare': StatementInfo;
   'statements/confirm': { statement: StatementInfo | null; locked: string[] };
   'statements/verify': VerifyReport;
+  'policy/list': PolicyInfo[];
+  'policy/select': PolicyInfo;
+  'policy/save': PolicyInfo;
+  'policy/check': PolicyCheckResult;
+  'policy/findings': PolicyFinding[];
   'audit/list': AuditPage;
   'audit/verify': import('./audit-types').ChainCheck;
   'audit/export': { path: string; rows: number; head: string | null; chainOk: boolean; download: string };

@@ -53,6 +53,12 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'statements/prepare': ['officer'],
   'statements/confirm': ['finance'],
   'statements/verify': 'any',
+  'policy/list': 'any',
+  'policy/select': ['admin'],
+  'policy/save': ['admin'],
+  // Checking writes findings, not money: auditors run it.
+  'policy/check': ['auditor', 'officer'],
+  'policy/findings': 'any',
   'audit/list': 'any',
   'audit/verify': 'any',
   'audit/export': 'any',

@@ -20,6 +20,11 @@ import { generateUserKey, importUserKey, keyStatus, unlockUserKey } from './sign
 import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
 import { confirmStatement } from './statements/confirm-statement';
 import { verifyBundle } from './statements/verify-bundle';
+import { activePolicy, listPolicies, savePolicy, selectPolicy, type PolicyProfile } from './policy/policy-profiles';
+import { runPolicyChecks } from './policy/run-checks';
+import { listFindings } from './policy/findings';
+
+const policyInfo = (p: PolicyProfile, activeId: string) => ({ id: p.id, name: p.name, version: p.version, document: p.document, active: p.id === activeId, rules: p.rules });
 import { appendAudit, verifyAuditChain } from './audit/audit-log';
 import { listAudit } from './audit/audit-query';
 import { exportAudit } from './audit/audit-export';
@@ -113,6 +118,14 @@ export function makeHandlers(engine: Engine): Handlers {
       return { statement: r.statement, locked: r.locked };
     },
     'statements/verify': (a) => verifyBundle(a.path),
+    'policy/list': () => {
+      const active = activePolicy(db()).id;
+      return listPolicies(db()).map((p) => policyInfo(p, active));
+    },
+    'policy/select': (a, ctx) => policyInfo(selectPolicy(db(), a.id, ctx.user), a.id),
+    'policy/save': (a, ctx) => policyInfo(savePolicy(db(), a.profile, ctx.user), activePolicy(db()).id),
+    'policy/check': (a, ctx) => runPolicyChecks(db(), a.period, ctx.user),
+    'policy/findings': (a) => listFindings(db(), a),
     'audit/list': (a) => listAudit(db(), a),
     'audit/verify': () => verifyAuditChain(db()),
     'audit/export': async (a, ctx) => {

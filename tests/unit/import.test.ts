@@ -82,6 +82,21 @@ describe('encodings, delimiters, title and 合计 lines', () => {
   });
 });
 
+describe('XLSX with Chinese text across zip chunk boundaries', () => {
+  it('reads every character whole (exceljs stream reader, patched)', async () => {
+    const e = await tempEngine();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3000 } });
+    // Distinct Chinese names make a shared-strings part far larger than one zip chunk.
+    g.tax.forEach((r, i) => (r[3] = `${'张王李赵'[i % 4]}${'一二三四五六七八九十'[i % 10]}${'甲乙丙丁戊'[i % 5]}${i}`));
+    const file = await writeXlsx(path.join(e.dir, 'tax-big.xlsx'), TAX_HEADER, g.tax);
+    const s = await importFile(e, { path: file });
+    expect(s.rows).toBe(3000);
+    const bad = e.db.prepare("SELECT count(*) n FROM source_row WHERE raw LIKE '%' || char(65533) || '%'").get() as { n: number };
+    expect(bad.n).toBe(0);
+    await e.close();
+  });
+});
+
 describe('the other kinds and platform files', () => {
   it('imports a 3202 对明细账 result (headerless, tab-separated) through its positional profile', async () => {
     const e = await tempEngine();

@@ -38,12 +38,15 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     for (const f of fields) {
       const text = row.cells[f.index] ?? '';
       if (text.trim() === '') {
+        // Empty optional fields are left out of the stored JSON: smaller rows, and
+        // SQL can tell at a glance (instr) whether a record carries a field at all.
         if (required.has(f.field)) at(f.header, text, '必填字段为空');
-        else norm[f.field] = null;
         continue;
       }
       const r = normalizeField(f.type, text, kind, { numeric: row.numeric?.[f.index] });
-      if (r.ok) norm[f.field] = r.value;
+      if (r.ok) {
+        if (r.value !== null) norm[f.field] = r.value;
+      }
       else at(f.header, text, r.reason);
     }
     if (problems.length > before) return null;

@@ -47,7 +47,8 @@ export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
       { name: 'certno', ledgerSql: 'max(certno)', externalSql: 'max(certno)' },
       { name: 'insutype', ledgerSql: 'max(insutype)', externalSql: 'max(insutype)' },
       { name: 'pay_year', ledgerSql: 'max(pay_year)', externalSql: 'max(pay_year)' },
-      { name: 'tax_voucher_no', ledgerSql: "max(json_extract(norm, '$.tax_voucher_no'))", externalSql: 'max(sub_key)' },
+      // Few ledgers carry the voucher: look inside the JSON only where the key is there.
+      { name: 'tax_voucher_no', ledgerSql: "max(CASE WHEN instr(norm, '\"tax_voucher_no\"') THEN json_extract(norm, '$.tax_voucher_no') END)", externalSql: 'max(sub_key)' },
     ],
   },
   settlement: {

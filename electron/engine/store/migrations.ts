@@ -224,6 +224,36 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'policy profiles (versioned) and policy findings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE policy_profile (
+          id         TEXT NOT NULL,
+          version    INTEGER NOT NULL,
+          definition TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (id, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE policy_finding (
+          id              INTEGER PRIMARY KEY,
+          period          TEXT NOT NULL,
+          rule            TEXT NOT NULL,
+          profile         TEXT NOT NULL,
+          profile_version INTEGER NOT NULL,
+          subject         TEXT NOT NULL,
+          rows            TEXT NOT NULL,
+          explanation     TEXT NOT NULL,
+          citation        TEXT NOT NULL,
+          status          TEXT NOT NULL DEFAULT 'open',
+          created_at      TEXT NOT NULL
+        );
+        CREATE INDEX policy_finding_period ON policy_finding(period, rule);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,6 +8,7 @@ import { registerSystemCommands } from './commands/system';
 import { registerAdminCommands } from './commands/admin';
 import { registerWorkCommands } from './commands/work';
 import { registerClearingCommands } from './commands/clearing';
+import { registerPolicyCommands } from './commands/policy';
 
 export function buildProgram(): Command {
   const program = new Command('gongji')
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerReconcileCommands(program);
   registerWorkCommands(program);
   registerClearingCommands(program);
+  registerPolicyCommands(program);
   registerAdminCommands(program);
   return program;
 }

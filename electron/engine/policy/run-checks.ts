@@ -1,0 +1,51 @@
+// A policy check of one period under the workstation's profile: every enabled rule
+// runs, the period's findings are replaced (a re-run gives the same list), and the
+// run is audited.
+import type { Database } from 'better-sqlite3';
+import { EngineError } from '../../../shared/errors';
+import { periodBounds } from '../../../shared/periods';
+import { appendAudit } from '../audit/audit-log';
+import { activePolicy, type PolicyProfile } from './policy-profiles';
+import { loadBindings, RULES, RULE_LABELS, type Finding, type RuleId } from './policy-rules';
+import type { PolicyCheckResult } from '../../../shared/policy-types';
+
+
+export function runPolicyChecks(db: Database, period: string, user: string, profile: PolicyProfile = activePolicy(db)): PolicyCheckResult {
+  let w;
+  try {
+    w = periodBounds(period);
+  } catch (e) {
+    throw new EngineError('BAD_REQUEST', (e as Error).message);
+  }
+  return db.transaction(() => {
+    const bindings = loadBindings(db);
+    const skipped: string[] = [];
+    const found: Finding[] = [];
+    for (const [id, rule] of Object.entries(profile.rules) as [RuleId, { enabled: boolean }][]) {
+      if (!rule.enabled) continue;
+      if (id !== 'premium_no_partial' && id !== 'excluded_regions' && bindings === 0) {
+        skipped.push(`${RULE_LABELS[id]}：没有导入绑定关系（binding），无法判断`);
+        continue;
+      }
+      found.push(...RULES[id](db, profile, w));
+    }
+    db.prepare('DELETE FROM policy_finding WHERE period = ? AND profile = ?').run(period, profile.id);
+    const ins = db.prepare('INSERT INTO policy_finding (period, rule, profile, profile_version, subject, rows, explanation, citation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const at = new Date().toISOString();
+    const findings = found.map((f) => ({
+      id: Number(ins.run(period, f.rule, profile.id, profile.version, f.subject, JSON.stringify(f.rows), f.explanation, f.citation, at).lastInsertRowid),
+      period,
+      rule: f.rule,
+      label: RULE_LABELS[f.rule],
+      profile: profile.id,
+      profileVersion: profile.version,
+      rows: f.rows,
+      explanation: f.explanation,
+      citation: f.citation,
+      status: 'open',
+    }));
+    appendAudit(db, { actor: user, action: 'policy.check', target: period, detail: { profile: `${profile.id}@${profile.version}`, findings: findings.length, skipped } });
+    db.exec('DROP TABLE IF EXISTS temp.pb');
+    return { period, profile: profile.id, profileVersion: profile.version, findings, skipped };
+  })();
+}

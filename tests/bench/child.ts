@@ -1,0 +1,25 @@
+// One measured step in its own process, so its peak memory is its own:
+//   child.ts import DB FILE   |   child.ts reconcile DB KIND PERIOD   |   child.ts open DB
+import { openStore } from '../../electron/engine/store/open-store';
+import { runImport } from '../../electron/engine/ingest/run-import';
+import { runReconcile } from '../../electron/engine/match/run-reconcile';
+import { listBreaks } from '../../electron/engine/breaks/break-query';
+import { breakFacets } from '../../electron/engine/breaks/break-query';
+
+const [step, dbPath, a, b] = process.argv.slice(2);
+const db = openStore(dbPath!, { skipIntegrityCheck: true });
+const ctx = { user: 'bench', progress: () => undefined, cancelled: () => false };
+const t0 = process.hrtime.bigint();
+let detail: unknown;
+if (step === 'import') detail = await runImport(db, { path: a!, ...(b ? { kind: b as 'tax-premium' } : {}) }, ctx);
+else if (step === 'reconcile') detail = runReconcile(db, { kind: a as 'premium', period: b! }, ctx);
+else if (step === 'open') {
+  // What the workbench asks for when it opens a period: the first page and the type chips.
+  const page = listBreaks(db, { kind: 'premium', period: b ?? '2025-W47', offset: 0, limit: 200 }, { mask: true });
+  const facets = breakFacets(db, { kind: 'premium', period: b ?? '2025-W47' });
+  detail = { total: page.total, first: page.rows.length, facets: facets.filter((f) => f.count).length };
+}
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+db.close();
+const r = detail as { rows?: number };
+process.stdout.write(JSON.stringify({ seconds, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), rows: r?.rows, detail: step === 'import' ? undefined : detail }) + '\n');

@@ -1,0 +1,86 @@
+// `npm run bench`: the speed and memory targets of the import, match and workbench
+// issues, measured on generated data and printed beside DuckDB on the same files
+// (the reference run on this machine). Figures, not pass/fail: nothing here is a
+// timed test. BENCH_ROWS=200000 npm run bench for a quicker run.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { writeBenchFiles } from './gen';
+import { duckReadCsv, duckReconcile } from './duckdb';
+import { measureBrowserOpen } from './browser-open';
+
+const N = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const XLSX_ROWS = Number(process.env.BENCH_XLSX_ROWS ?? 200_000);
+const root = path.resolve(import.meta.dirname, '../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-bench-'));
+const db = path.join(dir, 'bench.sqlite');
+
+interface ChildResult { seconds: number; maxRssMB: number; rows?: number; detail?: unknown }
+function child(...args: string[]): ChildResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/child.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+const rows: [string, string, string, string, string][] = [];
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} rows/s`;
+const log = (m: string) => process.stderr.write(m + '\n');
+
+log(`基准数据：${N.toLocaleString('en')} 笔（约 1.5 % 差异），目录 ${dir}`);
+const t0 = performance.now();
+const files = writeBenchFiles(dir, N);
+log(`  生成用时 ${((performance.now() - t0) / 1000).toFixed(1)} s；医保 ${files.ledgerRows} 行，税务 ${files.taxRows} 行，差异 ${files.breaks}`);
+
+log('导入税务中间库文件（GB18030，|，标题行和合计行）……');
+const taxImp = child('import', db, files.tax);
+const duckTax = await duckReadCsv(files.taxUtf8, '|');
+rows.push([`import tax-premium GB18030 ${N.toLocaleString('en')} rows`, `${fmt(taxImp.seconds)} · ${rate(files.taxRows, taxImp.seconds)} · peak ${taxImp.maxRssMB} MB`, `${fmt(duckTax.seconds)} (read_csv, UTF-8 copy)`, `${(taxImp.seconds / duckTax.seconds).toFixed(1)}×`, '≥ 300,000 rows/s, < 500 MB']);
+
+log('导入医保划扣明细（UTF-8，逗号）……');
+const ledImp = child('import', db, files.ledger);
+const duckLed = await duckReadCsv(files.ledger, ',');
+rows.push([`import ledger-premium UTF-8 ${N.toLocaleString('en')} rows`, `${fmt(ledImp.seconds)} · ${rate(files.ledgerRows, ledImp.seconds)} · peak ${ledImp.maxRssMB} MB`, `${fmt(duckLed.seconds)} (read_csv)`, `${(ledImp.seconds / duckLed.seconds).toFixed(1)}×`, '≥ 300,000 rows/s, < 500 MB']);
+
+log('对账（匹配并分类）……');
+const rec = child('reconcile', db, 'premium', '2025-W47');
+const duckJob = await duckReconcile(files.ledger, files.taxUtf8);
+const summary = rec.detail as { matched: { count: number }; breaks: { type: string; count: number }[]; tieOut: { ok: boolean } };
+rows.push([`match & classify ${N.toLocaleString('en')} × ${N.toLocaleString('en')}`, `${fmt(rec.seconds)} · peak ${rec.maxRssMB} MB · matched ${summary.matched.count}, breaks ${summary.breaks.reduce((s, b) => s + b.count, 0)}, tie-out ${summary.tieOut.ok ? 'ok' : 'FAIL'}`, '—', '—', '≤ 3 s, ≤ 1 GB']);
+const whole = taxImp.seconds + ledImp.seconds + rec.seconds;
+rows.push(['whole job: both imports + match', fmt(whole), `${fmt(duckJob.seconds)} (read both, FULL OUTER JOIN, classify)`, `${(whole / duckJob.seconds).toFixed(1)}×`, '≤ 4× DuckDB']);
+
+log('打开单边账（第一页和类型计数）……');
+const open = child('open', db, 'premium', '2025-W47');
+rows.push([`workbench open: first page + chips (${(open.detail as { total: number }).total} breaks)`, `${(open.seconds * 1000).toFixed(0)} ms (engine)`, '—', '—', '< 2 s']);
+try {
+  const browser = await measureBrowserOpen(db);
+  rows.push(['workbench open in Chromium (page → first rows)', `${browser.openMs} ms`, '—', '—', '< 2 s']);
+  rows.push(['workbench scroll to the middle → rows filled', `${browser.scrollMs} ms (blank rows gone)`, '—', '—', 'no lingering blanks']);
+} catch (e) {
+  rows.push(['workbench open in Chromium', `not measured: ${(e as Error).message.split('\n')[0]}`, '—', '—', '< 2 s']);
+}
+
+log(`XLSX ${XLSX_ROWS.toLocaleString('en')} 行……`);
+const xlsx = path.join(dir, `tax-${XLSX_ROWS}.xlsx`);
+{
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: false });
+  const ws = wb.addWorksheet('Sheet1');
+  const src = fs.readFileSync(files.taxUtf8, 'utf8').split('\n');
+  ws.addRow(src[0]!.split('|')).commit();
+  for (let i = 1; i <= XLSX_ROWS && i < src.length; i++) ws.addRow(src[i]!.replace(/^JF/, 'JX').split('|')).commit();
+  await wb.commit();
+}
+const xImp = child('import', path.join(dir, 'xlsx.sqlite'), xlsx);
+rows.push([`import XLSX ${XLSX_ROWS.toLocaleString('en')} rows`, `${fmt(xImp.seconds)} · ${rate(xImp.rows ?? XLSX_ROWS, xImp.seconds)} · peak ${xImp.maxRssMB} MB`, 'n/a (DuckDB excel extension not installable offline)', '—', '≥ 30,000 rows/s']);
+
+const w = [0, 0, 0, 0, 0];
+const head: [string, string, string, string, string] = ['figure', 'Gongji Recon', 'DuckDB (reference)', 'ratio', 'target'];
+for (const r of [head, ...rows]) r.forEach((c, i) => (w[i] = Math.max(w[i]!, [...c].length)));
+const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(w[i]! - [...c].length)).join(' │ ');
+console.log(`\nGongji Recon benchmark · ${os.cpus().length} cores · Node ${process.version} · ${new Date().toISOString().slice(0, 10)}`);
+console.log(line(head));
+console.log(w.map((n) => '─'.repeat(n)).join('─┼─'));
+for (const r of rows) console.log(line(r));
+fs.rmSync(dir, { recursive: true, force: true });
