@@ -44,6 +44,8 @@ export const CALL_NAME_LIST = [
   'policy/save',
   'policy/check',
   'policy/findings',
+  'policy/dispose',
+  'policy/export',
   'audit/list',
   'audit/verify',
   'audit/export',

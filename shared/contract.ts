@@ -121,7 +121,9 @@ export const callSchemas = {
   'policy/select': z.strictObject({ id: z.string().min(1) }),
   'policy/save': z.strictObject({ profile: z.unknown() }),
   'policy/check': z.strictObject({ period }),
-  'policy/findings': z.strictObject({ period: period.optional(), rule: z.string().optional() }),
+  'policy/findings': z.strictObject({ period: period.optional(), rule: z.string().optional(), status: z.enum(['open', 'closed', 'all']).optional() }),
+  'policy/dispose': z.strictObject({ ids: breakIds, resolution: z.enum(['确认违规', '已追回', '误报', '已整改']), note: z.string().max(2000) }),
+  'policy/export': z.strictObject({ period: period.optional() }),
   'audit/list': z.strictObject({
     actor: z.string().optional(),
     action: z.string().optional(),
@@ -182,6 +184,8 @@ export interface CallResults {
   'policy/save': PolicyInfo;
   'policy/check': PolicyCheckResult;
   'policy/findings': PolicyFinding[];
+  'policy/dispose': { count: number };
+  'policy/export': { path: string; rows: number; download: string };
   'audit/list': AuditPage;
   'audit/verify': import('./audit-types').ChainCheck;
   'audit/export': { path: string; rows: number; head: string | null; chainOk: boolean; download: string };

@@ -10,6 +10,8 @@ export interface PolicyFinding {
   explanation: string;
   citation: string;
   status: string;
+  resolution: string | null;
+  note: string | null;
 }
 
 export interface PolicyInfo {

@@ -59,6 +59,8 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   // Checking writes findings, not money: auditors run it.
   'policy/check': ['auditor', 'officer'],
   'policy/findings': 'any',
+  'policy/dispose': ['auditor', 'officer'],
+  'policy/export': 'any',
   'audit/list': 'any',
   'audit/verify': 'any',
   'audit/export': 'any',

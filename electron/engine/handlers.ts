@@ -22,7 +22,7 @@ import { confirmStatement } from './statements/confirm-statement';
 import { verifyBundle } from './statements/verify-bundle';
 import { activePolicy, listPolicies, savePolicy, selectPolicy, type PolicyProfile } from './policy/policy-profiles';
 import { runPolicyChecks } from './policy/run-checks';
-import { listFindings } from './policy/findings';
+import { disposeFindings, exportFindings, listFindings } from './policy/findings';
 
 const policyInfo = (p: PolicyProfile, activeId: string) => ({ id: p.id, name: p.name, version: p.version, document: p.document, active: p.id === activeId, rules: p.rules });
 import { appendAudit, verifyAuditChain } from './audit/audit-log';
@@ -126,6 +126,12 @@ export function makeHandlers(engine: Engine): Handlers {
     'policy/save': (a, ctx) => policyInfo(savePolicy(db(), a.profile, ctx.user), activePolicy(db()).id),
     'policy/check': (a, ctx) => runPolicyChecks(db(), a.period, ctx.user),
     'policy/findings': (a) => listFindings(db(), a),
+    'policy/dispose': (a, ctx) => disposeFindings(db(), a.ids, a.resolution, a.note, ctx.user),
+    'policy/export': async (a, ctx) => {
+      const name = `政策检查-${a.period ?? '全部'}-${stamp()}.xlsx`;
+      const r = await exportFindings(db(), a, path.join(ensureDir(exportsDir(engine)), name), ctx.user);
+      return { ...r, download: name };
+    },
     'audit/list': (a) => listAudit(db(), a),
     'audit/verify': () => verifyAuditChain(db()),
     'audit/export': async (a, ctx) => {

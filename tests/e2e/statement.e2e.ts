@@ -22,6 +22,7 @@ beforeAll(async () => {
   await e.call('demo/load', {}, admin);
   await e.call('users/create', { name: 'officer-o', displayName: '对账员', roles: ['officer'], password: E2E_PASSWORD }, admin);
   await e.call('users/create', { name: 'finance-f', displayName: '财务', roles: ['finance'], password: E2E_PASSWORD }, admin);
+  await e.call('users/create', { name: 'auditor-a', displayName: '审计', roles: ['auditor'], password: E2E_PASSWORD }, admin);
   await e.close();
   host = await startWebHost({ dbPath });
   browser = await launchBrowser();
@@ -55,7 +56,7 @@ describe('statements in the browser', () => {
     await page.fill('[data-testid=prepare-password]', E2E_PASSWORD);
     await page.click('[data-testid=prepare]');
     await page.waitForFunction(() => document.querySelector('[data-testid=clearing-message]')?.textContent?.includes('已编制'));
-    expect(await page.textContent('[data-testid=statement-table]')).toContain('清算_330100_2025-11_家庭共济');
+    await page.waitForFunction(() => document.querySelector('[data-testid=statement-table]')?.textContent?.includes('清算_330100_2025-11_家庭共济'));
     expect(await page.textContent('[data-testid=statement-table]')).toContain('待复核');
     await screenshot(page, 'statement-prepared');
   });
@@ -80,5 +81,19 @@ describe('statements in the browser', () => {
     expect(sigs).toContain('officer-o');
     expect(sigs).toContain('finance-f');
     await screenshot(page, 'statement-verified');
+  });
+
+  it('an auditor runs the policy checks of the month and sees cited findings', async () => {
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=login-screen]');
+    await signInThroughPage(page, 'auditor-a');
+    await page.click('[data-testid=nav-audit]');
+    await page.click('[data-testid=tab-policy]');
+    await page.fill('[data-testid=policy-period]', '2025-11');
+    await page.click('[data-testid=policy-run]');
+    await page.waitForSelector('[data-testid=policy-message]');
+    await page.waitForSelector('[data-testid=policy-grid] .ag-row[row-index="0"]');
+    expect(await page.textContent('[data-testid=policy-grid]')).toContain('浙医保联发〔2024〕5号');
+    await screenshot(page, 'policy-findings');
   });
 });

@@ -38,6 +38,12 @@ export function writeDemoFiles(dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const r = rng(20251117);
   const name = () => SURNAMES[Math.floor(r() * SURNAMES.length)]! + GIVEN[Math.floor(r() * GIVEN.length)]!;
+  // Who is bound to whom: every payment below has its binding, but a few, so the
+  // policy checks have something to show.
+  const bindings = new Map<string, string>();
+  const bindPair = (payer: string, pr: string, ben: string, br: string, n: number) => {
+    if (n % 23 !== 0) bindings.set(`${payer}|${ben}`, [payer, pr, ben, br, ['父母', '子女', '配偶', '兄弟姐妹'][n % 4], `2024-0${1 + (n % 9)}-15 10:00:00`, ''].join(','));
+  };
   const ledger = ['缴费单号,划扣流水号,授权人证件号码,授权人姓名,授权人参保地,被代缴人证件号码,被代缴人姓名,被代缴人参保地,关系,险种,缴费年度,划扣金额,状态,划扣时间,原划扣流水号'];
   const tax: string[] = [];
   let taxFen = 0;
@@ -53,6 +59,7 @@ export function writeDemoFiles(dir: string): string[] {
     const day = 17 + (n % 6);
     const at = nov(day, 8 + (n % 10), n % 60);
     const kind = n % 40;
+    bindPair(payer, payRegion, ben, benRegion, n);
     const led = (no: string, fen: number, status = '划扣成功', orig = '', when = at) =>
       ledger.push([order, no, payer, name(), payRegion, ben, benName, benRegion, '父母', '390', '2026', fenToText(fen), status, when, orig].join(','));
     const tx = (fen: number, status = '已缴费', item = '城乡居民基本医疗保险', when = at) => {
@@ -112,6 +119,7 @@ export function writeDemoFiles(dir: string): string[] {
     const kind = n % 30;
     const ext = (id: string, fen: number, flag: string, init: string, when = at) =>
       setl.push([id, `MD${id}`, `P${n}`, ben, name(), region, region, `H${region}0${n % 9}`, '定点医药机构', when, fenToText(total + 5000), '0.00', fenToText(fen), flag, init].join('\t'));
+    payers.forEach((p, i) => bindPair(cert(p, 1965 + i, n * 3 + i), p, ben, region, n + i));
     const led = (id: string, init: string, sign: number, when = at) =>
       payers.forEach((p, i) => care.push([id, init, `A${n}${i}`, cert(p, 1965 + i, n * 3 + i), p, `P${n}`, ben, region, region, fenToText(sign * fens[i]!), when, String(i + 1)].join(',')));
     if (kind === 1) led(setlId, '', 1);
@@ -133,6 +141,7 @@ export function writeDemoFiles(dir: string): string[] {
   files.push(
     write(path.join(dir, '结算明细_2025-11.txt'), setl, 'utf8'),
     write(path.join(dir, '个人账户共济支出明细_2025-11.csv'), care, 'gb18030'),
+    write(path.join(dir, '家庭共济绑定关系.csv'), ['授权人证件号码,授权人参保地,被授权人证件号码,被授权人参保地,关系,绑定时间,解绑时间', ...bindings.values()], 'gb18030'),
   );
   return files;
 }

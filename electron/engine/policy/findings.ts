@@ -1,8 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import { EngineError } from '../../../shared/errors';
+import { appendAudit } from '../audit/audit-log';
 import type { PolicyFinding } from '../../../shared/policy-types';
 import { RULE_LABELS, type RuleId } from './policy-rules';
 
-export function listFindings(db: Database, q: { period?: string; rule?: string }): PolicyFinding[] {
+export function listFindings(db: Database, q: { period?: string; rule?: string; status?: 'open' | 'closed' | 'all' }): PolicyFinding[] {
   const where: string[] = [];
   const params: string[] = [];
   if (q.period) {
@@ -13,8 +16,40 @@ export function listFindings(db: Database, q: { period?: string; rule?: string }
     where.push('rule = ?');
     params.push(q.rule);
   }
+  if (q.status && q.status !== 'all') {
+    where.push('status = ?');
+    params.push(q.status);
+  }
   const rows = db.prepare(`SELECT * FROM policy_finding${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY period DESC, rule, id`).all(...params) as {
-    id: number; period: string; rule: RuleId; profile: string; profile_version: number; subject: string; rows: string; explanation: string; citation: string; status: string;
+    id: number; period: string; rule: RuleId; profile: string; profile_version: number; subject: string; rows: string; explanation: string; citation: string; status: string; resolution: string | null; note: string | null;
   }[];
-  return rows.map((r) => ({ id: r.id, period: r.period, rule: r.rule, label: RULE_LABELS[r.rule], profile: r.profile, profileVersion: r.profile_version, rows: JSON.parse(r.rows), explanation: r.explanation, citation: r.citation, status: r.status }));
+  return rows.map((r) => ({ id: r.id, period: r.period, rule: r.rule, label: RULE_LABELS[r.rule], profile: r.profile, profileVersion: r.profile_version, rows: JSON.parse(r.rows), explanation: r.explanation, citation: r.citation, status: r.status, resolution: r.resolution, note: r.note }));
+}
+
+/** An auditor's or officer's conclusion on findings: closed with a reason, audited. */
+export function disposeFindings(db: Database, ids: number[], resolution: string, note: string, user: string): { count: number } {
+  return db.transaction(() => {
+    const rows = db.prepare(`SELECT id, status FROM policy_finding WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { id: number; status: string }[];
+    if (rows.length !== ids.length) throw new EngineError('NOT_FOUND', '有的发现不存在');
+    if (rows.some((r) => r.status !== 'open')) throw new EngineError('CONFLICT', '有的发现已经处理过了');
+    const upd = db.prepare("UPDATE policy_finding SET status = 'closed', resolution = ?, note = ?, disposed_by = ? WHERE id = ?");
+    for (const id of ids) upd.run(resolution, note, user, id);
+    appendAudit(db, { actor: user, action: 'policy.dispose', target: `findings:${ids.length}`, detail: { ids, resolution, note } });
+    return { count: ids.length };
+  })();
+}
+
+export async function exportFindings(db: Database, q: { period?: string }, out: string, user: string): Promise<{ path: string; rows: number }> {
+  const list = listFindings(db, { ...q, status: 'all' });
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('政策检查', { views: [{ state: 'frozen', ySplit: 2 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:2' } });
+  ws.addRow([`政策检查发现${q.period ? `（${q.period}）` : ''}\u3000导出：${user}`]).font = { bold: true };
+  const h = ws.addRow(['编号', '期间', '规则', '方案', '说明', '依据', '涉及记录（批次:行）', '状态', '处理结果', '备注']);
+  h.font = { bold: true };
+  for (const f of list) ws.addRow([f.id, f.period, f.label, `${f.profile}@${f.profileVersion}`, f.explanation, f.citation, f.rows.join(' '), f.status === 'open' ? '未处理' : '已处理', f.resolution ?? '', f.note ?? '']);
+  [8, 10, 26, 16, 80, 50, 24, 8, 10, 20].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  ws.getColumn(5).alignment = { wrapText: true };
+  await wb.xlsx.writeFile(out);
+  appendAudit(db, { actor: user, action: 'policy.export', target: out.split(/[\\/]/).pop() ?? out, detail: { query: q, rows: list.length } });
+  return { path: out, rows: list.length };
 }

@@ -29,10 +29,13 @@ export function runPolicyChecks(db: Database, period: string, user: string, prof
       }
       found.push(...RULES[id](db, profile, w));
     }
-    db.prepare('DELETE FROM policy_finding WHERE period = ? AND profile = ?').run(period, profile.id);
+    // A re-run replaces the period's open findings; worked ones stay as they were.
+    const kept = db.prepare("SELECT rule, subject FROM policy_finding WHERE period = ? AND profile = ? AND status = 'closed'").all(period, profile.id) as { rule: string; subject: string }[];
+    const done = new Set(kept.map((k) => `${k.rule}|${k.subject}`));
+    db.prepare("DELETE FROM policy_finding WHERE period = ? AND profile = ? AND status = 'open'").run(period, profile.id);
     const ins = db.prepare('INSERT INTO policy_finding (period, rule, profile, profile_version, subject, rows, explanation, citation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const at = new Date().toISOString();
-    const findings = found.map((f) => ({
+    const findings = found.filter((f) => !done.has(`${f.rule}|${f.subject}`)).map((f) => ({
       id: Number(ins.run(period, f.rule, profile.id, profile.version, f.subject, JSON.stringify(f.rows), f.explanation, f.citation, at).lastInsertRowid),
       period,
       rule: f.rule,
@@ -43,6 +46,8 @@ export function runPolicyChecks(db: Database, period: string, user: string, prof
       explanation: f.explanation,
       citation: f.citation,
       status: 'open',
+      resolution: null,
+      note: null,
     }));
     appendAudit(db, { actor: user, action: 'policy.check', target: period, detail: { profile: `${profile.id}@${profile.version}`, findings: findings.length, skipped } });
     db.exec('DROP TABLE IF EXISTS temp.pb');

@@ -248,6 +248,9 @@ export const MIGRATIONS: Migration[] = [
           explanation     TEXT NOT NULL,
           citation        TEXT NOT NULL,
           status          TEXT NOT NULL DEFAULT 'open',
+          resolution      TEXT,
+          note            TEXT,
+          disposed_by     TEXT,
           created_at      TEXT NOT NULL
         );
         CREATE INDEX policy_finding_period ON policy_finding(period, rule);

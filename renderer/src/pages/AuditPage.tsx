@@ -1,7 +1,8 @@
 // 审计: the trail, newest first, filtered by actor and action; the chain verified
 // on demand; the view exported to XLSX with the chain's head hash.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, Box, Button, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { PolicyPanel } from './audit/PolicyPanel';
 import type { ColDef } from 'ag-grid-community';
 import type { AuditPage as Page, AuditRow, ChainCheck } from '../../../shared/audit-types';
 import { api, downloadUrl } from '../api/client';
@@ -9,6 +10,20 @@ import { DataGrid } from '../grid/DataGrid';
 import { useI18n } from '../i18n/i18n';
 
 export function AuditPage() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<'trail' | 'policy'>('trail');
+  return (
+    <Stack sx={{ height: '100%' }}>
+      <Tabs value={tab} onChange={(_e, v) => setTab(v)} sx={{ mb: 1 }}>
+        <Tab value="trail" label={t('auditTrail')} data-testid="tab-trail" />
+        <Tab value="policy" label={t('policyChecks')} data-testid="tab-policy" />
+      </Tabs>
+      <Box sx={{ flex: 1, minHeight: 0 }}>{tab === 'trail' ? <AuditTrail /> : <PolicyPanel />}</Box>
+    </Stack>
+  );
+}
+
+function AuditTrail() {
   const { t } = useI18n();
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
