@@ -6,27 +6,11 @@ import ExcelJS from 'exceljs';
 import type { Database } from 'better-sqlite3';
 import type { AuditQuery, AuditRow } from '../../../shared/audit-types';
 import { appendAudit, verifyAuditChain } from './audit-log';
+import { auditWhere } from './audit-query';
 
 export async function exportAudit(db: Database, q: AuditQuery, out: string, user: string): Promise<{ path: string; rows: number; head: string | null; chainOk: boolean }> {
-  const where: string[] = [];
-  const params: string[] = [];
-  if (q.actor) {
-    where.push('actor = ?');
-    params.push(q.actor);
-  }
-  if (q.action) {
-    where.push('(action = ? OR action LIKE ?)');
-    params.push(q.action, `${q.action}.%`);
-  }
-  if (q.from) {
-    where.push('at >= ?');
-    params.push(q.from);
-  }
-  if (q.to) {
-    where.push('at < ?');
-    params.push(q.to);
-  }
-  const rows = db.prepare(`SELECT * FROM audit_log${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY seq`).all(...params) as AuditRow[];
+  const { sql, params } = auditWhere(q);
+  const rows = db.prepare(`SELECT * FROM audit_log${sql} ORDER BY seq`).all(...params) as AuditRow[];
   const chain = verifyAuditChain(db);
   const head = chain.ok ? chain.head : null;
 

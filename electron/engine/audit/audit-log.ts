@@ -5,16 +5,7 @@ import type { Database } from 'better-sqlite3';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+export type AuditEntry = AuditRow;
 
 export interface AuditInput {
   actor: string;
@@ -53,7 +44,7 @@ export function appendAudit(db: Database, input: AuditInput, now: Date = new Dat
 }
 
 export type { ChainCheck } from '../../../shared/audit-types';
-import type { ChainCheck } from '../../../shared/audit-types';
+import type { AuditRow, ChainCheck } from '../../../shared/audit-types';
 
 /** Walks the whole chain and names the first entry that does not fit. */
 export function verifyAuditChain(db: Database): ChainCheck {

@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { AuditPage, AuditQuery } from '../../../shared/audit-types';
 
-export function listAudit(db: Database, q: AuditQuery): AuditPage {
+/** The audit filter as SQL: every value a parameter. Shared by the list and the export. */
+export function auditWhere(q: AuditQuery): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (q.actor) {
@@ -20,7 +21,11 @@ export function listAudit(db: Database, q: AuditQuery): AuditPage {
     where.push('at < ?');
     params.push(q.to);
   }
-  const w = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  return { sql: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function listAudit(db: Database, q: AuditQuery): AuditPage {
+  const { sql: w, params } = auditWhere(q);
   const total = (db.prepare(`SELECT count(*) n FROM audit_log${w}`).get(...params) as { n: number }).n;
   const rows = db.prepare(`SELECT * FROM audit_log${w} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...params, q.limit ?? 200, q.offset ?? 0) as AuditPage['rows'];
   const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;

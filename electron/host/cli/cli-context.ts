@@ -29,6 +29,16 @@ export async function openEngine(cmd: Command): Promise<{ engine: Engine; ctx: C
   }
 }
 
+/** Runs a command's work against the signed-in engine, closing it however the work ends. */
+export async function withEngine(cmd: Command, work: (engine: Engine, ctx: Caller) => Promise<void>): Promise<void> {
+  const { engine, ctx } = await openEngine(cmd);
+  try {
+    await work(engine, ctx);
+  } finally {
+    await engine.close();
+  }
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }

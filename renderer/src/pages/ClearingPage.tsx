@@ -31,6 +31,27 @@ function Section({ title, children, testId }: { title: string; children: React.R
   );
 }
 
+/** `from` owes `to`. */
+function PairsTable({ title, pairs }: { title: string; pairs: ClearingJson['premium']['pairs'] }) {
+  return (
+    <Box>
+      <Typography variant="subtitle2">{title}</Typography>
+      <Table size="small">
+        <TableBody>
+          {pairs.map((p) => (
+            <TableRow key={`${p.from}-${p.to}`}>
+              <TableCell>
+                {p.from} → {p.to}
+              </TableCell>
+              <TableCell align="right">{yuan(p.amount)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
 function PasswordField({ value, onChange, testId }: { value: string; onChange(v: string): void; testId: string }) {
   const { t } = useI18n();
   return <TextField size="small" type="password" label={t('password')} value={value} onChange={(e) => onChange(e.target.value)} slotProps={{ htmlInput: { 'data-testid': testId } }} />;
@@ -184,32 +205,8 @@ export function ClearingPage() {
                 </TableBody>
               </Table>
             </Box>
-            <Box>
-              <Typography variant="subtitle2">{t('pairs')}</Typography>
-              <Table size="small">
-                <TableBody>
-                  {table.care.pairs.map((p) => (
-                    <TableRow key={`${p.from}-${p.to}`}>
-                      <TableCell>{p.from} → {p.to}</TableCell>
-                      <TableCell align="right">{yuan(p.amount)}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Box>
-            <Box>
-              <Typography variant="subtitle2">{t('premiumFull')}</Typography>
-              <Table size="small">
-                <TableBody>
-                  {table.premium.pairs.map((p) => (
-                    <TableRow key={`${p.from}-${p.to}`}>
-                      <TableCell>{p.from} → {p.to}</TableCell>
-                      <TableCell align="right">{yuan(p.amount)}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Box>
+            <PairsTable title={t('pairs')} pairs={table.care.pairs} />
+            <PairsTable title={t('premiumFull')} pairs={table.premium.pairs} />
           </Stack>
         )}
       </Section>

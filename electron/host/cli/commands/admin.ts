@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EngineError } from '../../../../shared/errors';
 import { ROLES, type Role } from '../../../../shared/roles';
-import { action, openEngine, printJson, say } from '../cli-context';
+import { action, withEngine, printJson, say } from '../cli-context';
 
 function parseRoles(text: string): Role[] {
   const roles = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -17,12 +17,9 @@ export function registerAdminCommands(program: Command): void {
     .description('列出用户')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           printJson(await engine.call('users/list', {}, ctx));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
   users
@@ -36,12 +33,9 @@ export function registerAdminCommands(program: Command): void {
       action(async (o: { name: string; roles: string; displayName?: string; passwordEnv: string }, cmd: Command) => {
         const password = process.env[o.passwordEnv];
         if (!password) throw new EngineError('BAD_REQUEST', `环境变量 ${o.passwordEnv} 没有设置`);
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           printJson(await engine.call('users/create', { name: o.name, displayName: o.displayName ?? o.name, roles: parseRoles(o.roles), password }, ctx));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -51,14 +45,11 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption('--out <file>', '备份文件')
     .action(
       action(async (o: { out: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const r = await engine.call('system/backup', { path: o.out }, ctx);
           say(cmd, `已备份到 ${r.path}（${r.bytes} 字节）`);
           printJson(r);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -68,14 +59,11 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption('--from <file>', '备份文件')
     .action(
       action(async (o: { from: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const r = await engine.call('system/restore', { path: o.from }, ctx);
           say(cmd, `已从 ${r.restored} 恢复；原数据库保留为 ${r.keptAside}`);
           printJson(r);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 }

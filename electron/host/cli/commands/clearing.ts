@@ -8,7 +8,7 @@ import { prepareStatement } from '../../../engine/statements/prepare-statement';
 import { confirmStatement } from '../../../engine/statements/confirm-statement';
 import { verifyBundle } from '../../../engine/statements/verify-bundle';
 import { defaultUser } from '../../default-paths';
-import { action, globals, openEngine, printJson, say } from '../cli-context';
+import { action, globals, withEngine, printJson, say } from '../cli-context';
 
 function passphrase(envVar: string): string {
   const v = process.env[envVar];
@@ -32,12 +32,9 @@ export function registerClearingCommands(program: Command): void {
     .option('--format <format>', 'json', 'json')
     .action(
       action(async (o: { period: string }, cmd: Command) => {
-        const { engine } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine) => {
           printJson(clearingJson(balancedClearing(engine.db, o.period)));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -73,8 +70,7 @@ export function registerClearingCommands(program: Command): void {
         for (const [k, v] of Object.entries({ period: o.period, region: o.region, out: o.out, key: o.key, 'passphrase-env': o.passphraseEnv })) {
           if (!v) throw new EngineError('BAD_REQUEST', `缺少 --${k}`);
         }
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const me = engine.sessions.resolve(ctx.session);
           if (!me.roles.includes('officer')) throw new EngineError('FORBIDDEN', `${me.user} 没有“对账员”角色，不能编制报表`);
           const key = loadKey(o.key!, o.passphraseEnv!);
@@ -82,9 +78,7 @@ export function registerClearingCommands(program: Command): void {
           const st = await prepareStatement(engine.db, { period: o.period!, region: o.region!, outDir: o.out!, signer: { user: me.user, ...key } });
           say(cmd, `已编制 ${st.name}`);
           printJson(st);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
   statement
@@ -95,16 +89,13 @@ export function registerClearingCommands(program: Command): void {
     .requiredOption('--passphrase-env <VAR>', '存放密钥口令的环境变量名')
     .action(
       action(async (o: { bundle: string; key: string; passphraseEnv: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const me = engine.sessions.resolve(ctx.session);
           if (!me.roles.includes('finance')) throw new EngineError('FORBIDDEN', `${me.user} 没有“财务复核”角色，不能复核报表`);
           const r = confirmStatement(engine.db, o.bundle, { user: me.user, ...loadKey(o.key, o.passphraseEnv) });
           say(cmd, `已复核；锁定 ${r.locked.join('、') || '（无新锁定）'}`);
           printJson({ statement: r.statement, locked: r.locked, verify: r.report });
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 

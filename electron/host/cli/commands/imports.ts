@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { IMPORT_KINDS } from '../../../../shared/domain';
-import { action, openEngine, printJson, runJob, say } from '../cli-context';
+import { action, withEngine, printJson, runJob, say } from '../cli-context';
 
 export function registerImportCommands(program: Command): void {
   program
@@ -14,15 +14,12 @@ export function registerImportCommands(program: Command): void {
     .option('--accept-partial', '导入正确的行，错误行另存为 <文件>.rejected.csv')
     .action(
       action(async (o: { file: string; kind?: string; encoding?: string; profile?: string; sheet?: string; acceptPartial?: boolean }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const args = { path: o.file, kind: o.kind, encoding: o.encoding, profile: o.profile, sheet: o.sheet, acceptPartial: o.acceptPartial };
           const summary = (await runJob(engine, cmd, 'import', JSON.parse(JSON.stringify(args)), ctx)) as { rows: number; batchId: number };
           say(cmd, `已导入 ${summary.rows} 行（批次 #${summary.batchId}）`);
           printJson(summary);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -33,12 +30,9 @@ export function registerImportCommands(program: Command): void {
     .option('--all', '包括已撤销的批次')
     .action(
       action(async (o: { kind?: string; all?: boolean }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           printJson(await engine.call('imports/list', JSON.parse(JSON.stringify({ kind: o.kind, includeWithdrawn: o.all })), ctx));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -49,12 +43,9 @@ export function registerImportCommands(program: Command): void {
     .requiredOption('--reason <text>', '撤销原因')
     .action(
       action(async (o: { batch: string; reason: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           printJson(await engine.call('imports/withdraw', { batchId: Number(o.batch), reason: o.reason }, ctx));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, openEngine, printJson, say } from '../cli-context';
+import { action, withEngine, printJson, say } from '../cli-context';
 
 export function registerPolicyCommands(program: Command): void {
   program
@@ -10,15 +10,12 @@ export function registerPolicyCommands(program: Command): void {
     .option('--profile <id>', '先把工作站的政策方案切换为它（管理员）：zhejiang-2024 | anhui-2024 | jiangsu-2022')
     .action(
       action(async (o: { period: string; profile?: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           if (o.profile) await engine.call('policy/select', { id: o.profile }, ctx);
           const r = await engine.call('policy/check', { period: o.period }, ctx);
           say(cmd, `${r.profile}@${r.profileVersion}：${r.findings.length} 项发现${r.skipped.length ? `；未检查：${r.skipped.join('；')}` : ''}`);
           printJson(r.findings);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 }

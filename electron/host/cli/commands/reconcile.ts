@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EngineError } from '../../../../shared/errors';
 import { RECON_KINDS, type ReconKind } from '../../../../shared/domain';
 import { allBreaks, breaksToCsv, writeTaxFeedback } from '../../../engine/breaks/break-export';
-import { action, openEngine, printJson, runJob, say } from '../cli-context';
+import { action, withEngine, printJson, runJob, say } from '../cli-context';
 
 export function registerReconcileCommands(program: Command): void {
   program
@@ -14,14 +14,11 @@ export function registerReconcileCommands(program: Command): void {
     .option('--window-hours <n>', '在途时间窗（期末前多少小时，默认 24）')
     .action(
       action(async (o: { kind: string; period: string; windowHours?: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const args = { kind: o.kind, period: o.period, ...(o.windowHours ? { windowHours: Number(o.windowHours) } : {}) };
           const summary = await runJob(engine, cmd, 'reconcile', args, ctx);
           printJson(summary);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -35,8 +32,7 @@ export function registerReconcileCommands(program: Command): void {
     .option('--out <file>', '写入文件（tax-feedback 必需）')
     .action(
       action(async (o: { kind: string; period?: string; status: string; format: string; out?: string }, cmd: Command) => {
-        const { engine } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine) => {
           if (!(RECON_KINDS as readonly string[]).includes(o.kind)) throw new EngineError('BAD_REQUEST', `对账类型应为 ${RECON_KINDS.join(' 或 ')}`);
           if (!['open', 'closed', 'all'].includes(o.status)) throw new EngineError('BAD_REQUEST', '--status 应为 open、closed 或 all');
           const rows = allBreaks(engine.db, { kind: o.kind as ReconKind, period: o.period, status: o.status as 'open' });
@@ -55,9 +51,7 @@ export function registerReconcileCommands(program: Command): void {
             printJson({ file: o.out, ...r });
           } else throw new EngineError('BAD_REQUEST', '--format 应为 json、csv 或 tax-feedback');
           if (o.format !== 'tax-feedback') say(cmd, `${rows.length} 条差异`);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, openEngine, printJson, say } from '../cli-context';
+import { action, withEngine, printJson, say } from '../cli-context';
 
 export function registerSystemCommands(program: Command): void {
   program
@@ -7,12 +7,9 @@ export function registerSystemCommands(program: Command): void {
     .description('工作站信息：版本、数据库、结构版本')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           printJson(await engine.call('workstation/info', {}, ctx));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -22,8 +19,7 @@ export function registerSystemCommands(program: Command): void {
     .description('校验整条审计哈希链，指出第一条被改动的记录')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const r = await engine.call('audit/verify', {}, ctx);
           printJson(r);
           if (r.ok) say(cmd, `审计链完整：${r.entries} 条，链头 ${r.head}`);
@@ -31,9 +27,7 @@ export function registerSystemCommands(program: Command): void {
             say(cmd, `审计链断裂：${r.reason}`);
             process.exitCode = 1;
           }
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 }

@@ -4,7 +4,7 @@ import { DISPOSITIONS, type Disposition } from '../../../../shared/break-work';
 import { EngineError } from '../../../../shared/errors';
 import type { ReconKind } from '../../../../shared/domain';
 import type { Engine } from '../../../engine/engine';
-import { action, openEngine, printJson, say } from '../cli-context';
+import { action, withEngine, printJson, say } from '../cli-context';
 
 /** Break ids from --id 3,4 or from --kind K --key ORDER (its open break). */
 async function breakIds(engine: Engine, ctx: Caller, o: { id?: string; key?: string; kind?: string }): Promise<number[]> {
@@ -28,15 +28,12 @@ export function registerWorkCommands(program: Command): void {
     .option('--period <period>', '记入的期间（默认该差异最近一次对账的期间）')
     .action(
       action(async (o: { id?: string; kind?: string; key?: string; reason: string; note: string; period?: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const ids = await breakIds(engine, ctx, o);
           const r = await engine.call('breaks/dispose', { ids, reason: o.reason as Disposition, note: o.note, ...(o.period ? { period: o.period } : {}) }, ctx);
           say(cmd, `已处理 ${r.count} 条差异（${o.reason}）`);
           printJson(r);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -48,12 +45,9 @@ export function registerWorkCommands(program: Command): void {
     .option('--note <text>', '说明', '')
     .action(
       action(async (o: { id: string; reject?: boolean; note: string }, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           printJson(await engine.call('breaks/approve', { ids: o.id.split(',').map(Number), approve: !o.reject, note: o.note }, ctx));
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 
@@ -62,14 +56,11 @@ export function registerWorkCommands(program: Command): void {
     .description('载入示例数据：一周缴费文件和一个月结算文件，导入并对账')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const { engine, ctx } = await openEngine(cmd);
-        try {
+        await withEngine(cmd, async (engine, ctx) => {
           const r = await engine.call('demo/load', {}, ctx);
           say(cmd, `已载入示例数据：${r.files.length} 个文件；缴费 ${r.premium.period}、就医 ${r.settlement.period} 已对账`);
           printJson(r);
-        } finally {
-          await engine.close();
-        }
+        });
       }),
     );
 }
