@@ -1,7 +1,8 @@
 // 设置: the workstation's facts, its users and roles (administrators change them),
 // and a backup of the database.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Checkbox, FormControlLabel, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { Alert, Button, Checkbox, FormControlLabel, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import type { PolicyInfo } from '../../../shared/policy-types';
 import type { WorkstationInfo } from '../../../shared/domain';
 import type { UserInfo } from '../../../shared/auth-types';
 import { ROLES, type Role } from '../../../shared/roles';
@@ -42,9 +43,11 @@ export function SettingsPage() {
   const [info, setInfo] = useState<WorkstationInfo | null>(null);
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [backup, setBackup] = useState<string | null>(null);
+  const [policies, setPolicies] = useState<PolicyInfo[]>([]);
   const loadUsers = useCallback(() => void api.call('users/list', {}).then(setUsers), []);
   useEffect(() => {
     void api.call('workstation/info', {}).then(setInfo);
+    void api.call('policy/list', {}).then(setPolicies);
     loadUsers();
   }, [loadUsers]);
   const isAdmin = me.roles.includes('admin');
@@ -69,6 +72,23 @@ export function SettingsPage() {
             {backup && <Typography variant="body2" data-testid="backup-done">{t('backupDone')} {backup}</Typography>}
           </Stack>
         )}
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="h6" gutterBottom>{t('policyProfile')}</Typography>
+        <TextField
+          select
+          size="small"
+          value={policies.find((p) => p.active)?.id ?? ''}
+          disabled={!isAdmin}
+          onChange={(e) => void api.call('policy/select', { id: e.target.value }).then(() => api.call('policy/list', {})).then(setPolicies)}
+          sx={{ minWidth: 360 }}
+          slotProps={{ htmlInput: { 'data-testid': 'policy-select' } }}
+        >
+          {policies.map((p) => (
+            <MenuItem key={p.id} value={p.id}>{p.name}（v{p.version}）</MenuItem>
+          ))}
+        </TextField>
+        <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>{policies.find((p) => p.active)?.document}</Typography>
       </Paper>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Typography variant="h6" gutterBottom>{t('users')}</Typography>
