@@ -22,6 +22,8 @@ export interface KindSpec {
   totalField: string | null;
   /** The status when the file has no status column, from a flag or the amount's sign. */
   derivedStatus?: { flagField?: string; positive: string; negative: string };
+  /** Rows in this status are matched under ref_key (a cancellation, under the settlement it reverses). */
+  groupByRefWhen?: string;
 }
 
 const f = (type: FieldType, label: string): FieldSpec => ({ type, label });
@@ -102,6 +104,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     columns: { key: 'setl_id', ref_key: 'init_setl_id', amount_fen: 'acct_mulaid_pay', certno: 'certno', event_at: 'setl_time' },
     totalField: 'acct_mulaid_pay',
     derivedStatus: { flagField: 'refd_setl_flag', positive: 'normal', negative: 'cancel' },
+    groupByRefWhen: 'cancel',
   },
   'ledger-settlement': {
     label: '医保个人账户共济支出明细',
@@ -123,6 +126,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     columns: { key: 'setl_id', sub_key: 'seq', ref_key: 'init_setl_id', amount_fen: 'amount', certno: 'beneficiary_certno', event_at: 'paid_at' },
     totalField: 'amount',
     derivedStatus: { positive: 'normal', negative: 'cancel' },
+    groupByRefWhen: 'cancel',
   },
   binding: {
     label: '家庭共济绑定关系',

@@ -143,6 +143,20 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 
+  it('compares the 电子税票号码 where the ledger carries it too', async () => {
+    const e = await tempEngine();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3 }, prefix: 'JFV' });
+    // The ledger records each order's voucher; the second one disagrees with the tax side.
+    const ledger = g.ledger.map((r, i) => [...r, i === 1 ? '39999999999999999999' : g.tax[i]![1]!]);
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l.csv'), [...LEDGER_HEADER, '电子税票号码'], ledger) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) });
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(s.matched.count).toBe(2);
+    const [b] = allBreaks(e.db, { kind: 'premium' });
+    expect(b).toMatchObject({ type: 'FIELD_MISMATCH', key: g.ledger[1]![0], fields: [{ field: 'tax_voucher_no', ledger: '39999999999999999999', external: g.tax[1]![1] }] });
+    await e.close();
+  });
+
   it('refuses a month for the weekly kind, saying which form it wants', async () => {
     const { e } = await loadWeek({ MATCHED: 1 });
     await expect(reconcile(e, { kind: 'premium', period: '2025-11' })).rejects.toThrow(/按周对账/);

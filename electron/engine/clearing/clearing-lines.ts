@@ -8,14 +8,14 @@ const SOURCES = {
   care: {
     importKind: 'ledger-settlement',
     breakKind: 'settlement',
-    groupKey: "CASE WHEN s.status = 'cancel' AND s.ref_key IS NOT NULL THEN s.ref_key ELSE s.key END",
+    groupKey: 's.gk',
     subKey: 's.sub_key',
     careRegion: "json_extract(s.norm, '$.mdtrtarea_admvs')",
   },
   premium: {
     importKind: 'ledger-premium',
     breakKind: 'premium',
-    groupKey: 's.key',
+    groupKey: 's.gk',
     subKey: 's.sub_key',
     careRegion: 'NULL',
   },

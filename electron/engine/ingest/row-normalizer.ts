@@ -10,6 +10,8 @@ import type { SourceRow } from './table-source';
 export interface NormalizedRow {
   norm: Record<string, string | number | null>;
   indexed: Record<IndexedColumn, string | number | null>;
+  /** The key the row is matched under. */
+  gk: string | null;
 }
 
 const INDEXED: IndexedColumn[] = ['key', 'sub_key', 'ref_key', 'amount_fen', 'status', 'certno', 'insutype', 'pay_year', 'event_at'];
@@ -62,6 +64,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       const src = col === 'status' && spec.derivedStatus ? 'status' : spec.columns[col];
       indexed[col] = src ? (norm[src] ?? null) : null;
     }
-    return { norm, indexed };
+    const gk = spec.groupByRefWhen && indexed.status === spec.groupByRefWhen && indexed.ref_key !== null ? String(indexed.ref_key) : (indexed.key as string | null);
+    return { norm, indexed, gk };
   };
 }

@@ -74,12 +74,12 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       ).run(kind, fileName, fileSize, sha256, source.encoding, source.delimiter, m.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
     );
     const stmt = db.prepare(
-      'INSERT INTO source_row (batch_id, line, raw, kind, key, sub_key, ref_key, amount_fen, status, certno, insutype, pay_year, event_at, norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO source_row (batch_id, line, raw, kind, key, sub_key, ref_key, amount_fen, status, certno, insutype, pay_year, event_at, norm, gk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const k = kind;
     insert = (row, n) => {
       const x = n.indexed;
-      stmt.run(batchId, row.line, JSON.stringify(row.cells), k, x.key, x.sub_key === null ? null : String(x.sub_key), x.ref_key, x.amount_fen, x.status, x.certno, x.insutype, x.pay_year, x.event_at, JSON.stringify(n.norm));
+      stmt.run(batchId, row.line, JSON.stringify(row.cells), k, x.key, x.sub_key === null ? null : String(x.sub_key), x.ref_key, x.amount_fen, x.status, x.certno, x.insutype, x.pay_year, x.event_at, JSON.stringify(n.norm), n.gk);
     };
   };
 

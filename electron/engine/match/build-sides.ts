@@ -1,8 +1,9 @@
-// Materialises each side's rows and per-key aggregates into temp WITHOUT ROWID
-// tables keyed by the match key, then joins them. (SQLite plans a FULL OUTER JOIN of
-// two grouped CTEs as a nested loop; keyed tables join in one pass.)
+// Builds each side's per-key aggregates into temp WITHOUT ROWID tables keyed by the
+// match key, then joins them. Rows are read in key order from the covering index
+// source_row_match, so neither the duplicate check nor the grouping needs a sort. (SQLite plans a FULL OUTER JOIN of two
+// grouped CTEs as a nested loop; keyed tables join in one pass.)
 import type { Database } from 'better-sqlite3';
-import type { ReconSpec, SideSpec } from './recon-specs';
+import { comparedFields, type ReconSpec, type SideSpec } from './recon-specs';
 
 export interface Window {
   period: string;
@@ -13,17 +14,14 @@ export interface Window {
 }
 
 export function dropTemp(db: Database): void {
-  for (const t of ['u_keys', 'l_rows', 'x_rows', 'l_agg', 'x_agg', 'j']) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
+  for (const t of ['u_keys', 'l_dups', 'x_dups', 'l_agg', 'x_agg', 'j']) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
 }
 
 /** The keys this run decides: any dated in the period, and any still open from before. */
 export function buildUniverse(db: Database, spec: ReconSpec, kind: string, w: Window): number {
   db.exec('CREATE TEMP TABLE u_keys (gk TEXT PRIMARY KEY) WITHOUT ROWID');
   for (const side of [spec.ledger, spec.external]) {
-    db.prepare(
-      `INSERT OR IGNORE INTO u_keys SELECT ${spec.groupKey} FROM source_row r
-       WHERE r.kind = ? AND r.event_at >= ? AND r.event_at < ? AND ${spec.groupKey} IS NOT NULL`,
-    ).run(side.importKind, w.start, w.end);
+    db.prepare('INSERT OR IGNORE INTO u_keys SELECT gk FROM source_row WHERE kind = ? AND event_at >= ? AND event_at < ? AND gk IS NOT NULL').run(side.importKind, w.start, w.end);
   }
   db.prepare(
     `INSERT OR IGNORE INTO u_keys SELECT match_key FROM recon_break
@@ -32,46 +30,64 @@ export function buildUniverse(db: Database, spec: ReconSpec, kind: string, w: Wi
   return (db.prepare('SELECT count(*) n FROM u_keys').get() as { n: number }).n;
 }
 
+/** The side's rows in the universe, read in key order from the covering index. */
+const IN_UNIVERSE = `r.kind = ? AND r.event_at < ? AND r.amount_fen IS NOT NULL AND r.gk IN (SELECT gk FROM u_keys)`;
+
 function buildSide(db: Database, spec: ReconSpec, side: SideSpec, prefix: 'l' | 'x', w: Window): void {
-  // rn > 1 marks a second copy of the same record: a duplicate, kept out of the sums.
-  db.exec(`CREATE TEMP TABLE ${prefix}_rows AS SELECT 0 AS batch_id, 0 AS line, '' AS gk, 0 AS rn, 0 AS amount_fen, '' AS status,
-    '' AS certno, '' AS insutype, 0 AS pay_year, '' AS event_at, '' AS norm, '' AS sub_key WHERE 0`);
-  db.prepare(
-    `INSERT INTO ${prefix}_rows
-     SELECT r.batch_id, r.line, ${spec.groupKey} AS gk,
-            row_number() OVER (PARTITION BY ${side.identity} ORDER BY r.batch_id, r.line) AS rn,
-            r.amount_fen, r.status, r.certno, r.insutype, r.pay_year, r.event_at, r.norm, r.sub_key
-     FROM source_row r JOIN u_keys u ON u.gk = ${spec.groupKey}
-     WHERE r.kind = ? AND r.event_at < ? AND r.amount_fen IS NOT NULL`,
-  ).run(side.importKind, w.end);
-  const fieldCols = spec.fields.map((f, i) => `${prefix === 'l' ? f.ledgerSql : f.externalSql} AS f${i}`).join(', ');
-  const fieldDefs = spec.fields.map((_f, i) => `f${i}`).join(', ');
-  db.exec(`CREATE TEMP TABLE ${prefix}_agg (gk TEXT PRIMARY KEY, n INTEGER, net INTEGER, cmp INTEGER, status TEXT, event_at TEXT, origins TEXT${
-    spec.fields.length ? ', ' + fieldDefs : ''
-  }) WITHOUT ROWID`);
-  db.exec(
-    `INSERT INTO ${prefix}_agg
-     SELECT gk, count(*), sum(amount_fen), ${side.compare}, ${side.status}, max(event_at), group_concat(batch_id || ':' || line)${
-       spec.fields.length ? ', ' + fieldCols : ''
-     }
-     FROM ${prefix}_rows WHERE rn = 1 GROUP BY gk`,
+  // A second copy of a record (same gk, key and sub_key) is a duplicate: it is set
+  // aside, and the sums count each record once. Duplicates are rare, so they are
+  // found with one ordered pass and collected one group at a time.
+  db.exec(`CREATE TEMP TABLE ${prefix}_dups (batch_id INTEGER, line INTEGER, gk TEXT, amount_fen INTEGER, certno TEXT, event_at TEXT, PRIMARY KEY (batch_id, line)) WITHOUT ROWID`);
+  const groups = db
+    .prepare(`SELECT r.gk, r.key, r.sub_key FROM source_row r INDEXED BY source_row_match WHERE ${IN_UNIVERSE} GROUP BY r.gk, r.key, r.sub_key HAVING count(*) > 1`)
+    .all(side.importKind, w.end) as { gk: string; key: string | null; sub_key: string | null }[];
+  const copies = db.prepare(
+    `SELECT batch_id, line, gk, amount_fen, certno, event_at FROM source_row r
+     WHERE r.kind = ? AND r.gk = ? AND r.key IS ? AND r.sub_key IS ? AND r.event_at < ? AND r.amount_fen IS NOT NULL ORDER BY batch_id, line`,
   );
+  const setAside = db.prepare(`INSERT INTO ${prefix}_dups VALUES (?, ?, ?, ?, ?, ?)`);
+  for (const g of groups) {
+    const rows = copies.all(side.importKind, g.gk, g.key, g.sub_key, w.end) as { batch_id: number; line: number; gk: string; amount_fen: number; certno: string | null; event_at: string }[];
+    for (const c of rows.slice(1)) setAside.run(c.batch_id, c.line, c.gk, c.amount_fen, c.certno, c.event_at);
+  }
+
+  const fields = comparedFields(spec);
+  const defs = fields.map((_f, i) => `, f${i}`).join('');
+  db.exec(`CREATE TEMP TABLE ${prefix}_agg (gk TEXT PRIMARY KEY, n INTEGER, net INTEGER, cmp INTEGER, status TEXT, event_at TEXT, origins TEXT${defs}) WITHOUT ROWID`);
+  // The external side keeps the voucher in sub_key (in the index); the ledger's is filled below.
+  const cols = spec.fields.map((f) => `, max(${f.column})`).join('') + (spec.voucher ? (prefix === 'x' ? ', max(sub_key)' : ', NULL') : '');
+  db.prepare(
+    `INSERT INTO ${prefix}_agg
+     SELECT gk, count(*), sum(amount_fen), ${side.compare}, ${side.status}, max(event_at), group_concat(batch_id || ':' || line)${cols}
+     FROM source_row r INDEXED BY source_row_match
+     WHERE ${IN_UNIVERSE} AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)
+     GROUP BY gk`,
+  ).run(side.importKind, w.end);
+  if (spec.voucher && prefix === 'l') fillLedgerVoucher(db, spec, side, fields.length - 1);
+}
+
+/** The ledger's voucher, from the JSON of the batches whose header has one. */
+function fillLedgerVoucher(db: Database, spec: ReconSpec, side: SideSpec, index: number): void {
+  const v = spec.voucher!;
+  const batches = (db.prepare("SELECT id FROM import_batch WHERE kind = ? AND status = 'active' AND header LIKE ?").all(side.importKind, `%${v.headerHint}%`) as { id: number }[]).map((b) => b.id);
+  if (!batches.length) return;
+  db.prepare(
+    `UPDATE l_agg SET f${index} = (SELECT max(json_extract(norm, '$.${v.ledgerField}')) FROM source_row r
+       WHERE r.kind = ? AND r.gk = l_agg.gk AND r.batch_id IN (${batches.map(() => '?').join(',')}))`,
+  ).run(side.importKind, ...batches);
 }
 
 export function buildJoin(db: Database, spec: ReconSpec, w: Window): void {
   buildSide(db, spec, spec.ledger, 'l', w);
   buildSide(db, spec, spec.external, 'x', w);
-  const f = spec.fields.map((_x, i) => i);
-  const lCols = ['gk', 'n', 'net', 'cmp', 'status', 'event_at', 'origins', ...f.map((i) => `f${i}`)];
-  const sel = (p: 'l' | 'x', present: boolean) => lCols.map((c) => (present ? `${p}.${c} AS ${p}_${c}` : `NULL AS ${p}_${c}`)).join(', ');
-  const fieldDiff = f
-    .map((i) => `(l.f${i} IS NOT NULL AND x.f${i} IS NOT NULL AND l.f${i} <> x.f${i})`)
-    .join(' OR ');
+  const f = comparedFields(spec).map((_x, i) => i);
+  const cols = ['gk', 'n', 'net', 'cmp', 'status', 'event_at', 'origins', ...f.map((i) => `f${i}`)];
+  const sel = (p: 'l' | 'x', present: boolean) => cols.map((c) => (present ? `${p}.${c} AS ${p}_${c}` : `NULL AS ${p}_${c}`)).join(', ');
+  const fieldDiff = f.map((i) => `(l.f${i} IS NOT NULL AND x.f${i} IS NOT NULL AND l.f${i} <> x.f${i})`).join(' OR ');
   db.exec(`CREATE TEMP TABLE j AS
     SELECT coalesce(l.gk, x.gk) AS gk, ${sel('l', true)}, ${sel('x', true)},
       CASE
         WHEN x.gk IS NULL THEN CASE WHEN l.net = 0 AND l.status <> 'paid' AND l.status <> 'normal' THEN 'NETTED' ELSE 'LEDGER_ONLY' END
-        WHEN l.gk IS NULL THEN 'EXTERNAL_ONLY'
         WHEN l.cmp <> x.cmp THEN 'AMOUNT_MISMATCH'
         WHEN l.status <> x.status THEN 'STATUS_MISMATCH'
         ${fieldDiff ? `WHEN ${fieldDiff} THEN 'FIELD_MISMATCH'` : ''}

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
-import type { ReconSpec } from './recon-specs';
+import { comparedFields, type ReconSpec } from './recon-specs';
 import type { FallbackResult, KeylessRow } from './fallback';
 
 export interface ProducedBreak {
@@ -33,10 +33,10 @@ function diffs(spec: ReconSpec, r: JRow): FieldDiff[] {
   const x = r.x_gk !== null;
   if (!l || !x || r.l_cmp !== r.x_cmp) out.push({ field: 'amount', ledger: l ? money(r.l_cmp) : null, external: x ? money(r.x_cmp) : null });
   if (l && x && r.l_status !== r.x_status) out.push({ field: 'status', ledger: text(r.l_status), external: text(r.x_status) });
-  spec.fields.forEach((f, i) => {
+  comparedFields(spec).forEach((name, i) => {
     const a = r[`l_f${i}`];
     const b = r[`x_f${i}`];
-    if (l && x && a !== null && b !== null && a !== b) out.push({ field: f.name, ledger: text(a), external: text(b) });
+    if (l && x && a !== null && b !== null && a !== b) out.push({ field: name, ledger: text(a), external: text(b) });
   });
   return out;
 }
@@ -68,7 +68,7 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
   }
   // A second copy of a record already counted: the same key twice on one side.
   for (const side of ['l', 'x'] as const) {
-    const rows = db.prepare(`SELECT batch_id, line, gk, amount_fen, certno, event_at FROM ${side}_rows WHERE rn > 1`).all() as {
+    const rows = db.prepare(`SELECT batch_id, line, gk, amount_fen, certno, event_at FROM ${side}_dups`).all() as {
       batch_id: number; line: number; gk: string; amount_fen: number; certno: string | null; event_at: string;
     }[];
     for (const d of rows) {

@@ -1,27 +1,34 @@
 // How each reconciliation kind reads its two sides, as data the SQL builder uses:
-// which import kind is which side, how rows group to one match key (a cancellation
-// nets against its original), what makes two rows the same record (duplicates),
-// and how a side's status and comparable amount derive from its rows.
+// which import kind is which side, and how a side's status and comparable amount
+// derive from its rows. Rows group under their match key (source_row.gk: a
+// cancellation under the settlement it reverses); a record's identity within a side
+// is (gk, key, sub_key), so a second copy of the same record is a duplicate.
 import type { ImportKind, ReconKind } from '../../../shared/domain';
 
 export interface SideSpec {
   importKind: ImportKind;
-  /** SQL over source_row r: the record's identity within its side. */
-  identity: string;
-  /** SQL over the grouped rows (aliases: net, gross): the side's status. */
+  /** SQL over the grouped rows: the side's status. */
   status: string;
   /** SQL over the grouped rows: the amount compared with the other side. */
   compare: string;
 }
 
+/** A compared field read from a column of the covering index on both sides. */
+export interface FieldSpec {
+  name: string;
+  column: 'certno' | 'insutype' | 'pay_year';
+}
+
 export interface ReconSpec {
   granularity: 'week' | 'month';
-  /** SQL over source_row r: the match key rows group under. */
-  groupKey: string;
   ledger: SideSpec;
   external: SideSpec;
-  /** Other fields compared where both sides carry them. */
-  fields: { name: string; ledgerSql: string; externalSql: string }[];
+  fields: FieldSpec[];
+  /**
+   * 电子税票号码: compared where the ledger carries it too. Few ledgers do, so it is
+   * read from the JSON of those batches only, against the external side's sub_key.
+   */
+  voucher?: { ledgerField: string; headerHint: string };
 }
 
 const settlementStatus = "CASE WHEN sum(status = 'cancel') > 0 AND sum(amount_fen) = 0 THEN 'cancelled' ELSE 'normal' END";
@@ -29,43 +36,29 @@ const settlementStatus = "CASE WHEN sum(status = 'cancel') > 0 AND sum(amount_fe
 export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
   premium: {
     granularity: 'week',
-    groupKey: 'r.key',
     ledger: {
       importKind: 'ledger-premium',
-      identity: 'r.sub_key',
       status: "CASE WHEN sum(amount_fen) > 0 THEN 'paid' WHEN sum(status = 'reversed') > 0 AND sum(status = 'refunded') = 0 THEN 'reversed' ELSE 'refunded' END",
       // A fully refunded order is compared by what was paid before the refund.
       compare: 'CASE WHEN sum(amount_fen) <= 0 THEN sum(max(amount_fen, 0)) ELSE sum(amount_fen) END',
     },
-    external: {
-      importKind: 'tax-premium',
-      identity: 'r.key',
-      status: 'max(status)',
-      compare: 'sum(amount_fen)',
-    },
+    external: { importKind: 'tax-premium', status: 'max(status)', compare: 'sum(amount_fen)' },
     fields: [
-      { name: 'certno', ledgerSql: 'max(certno)', externalSql: 'max(certno)' },
-      { name: 'insutype', ledgerSql: 'max(insutype)', externalSql: 'max(insutype)' },
-      { name: 'pay_year', ledgerSql: 'max(pay_year)', externalSql: 'max(pay_year)' },
-      // Few ledgers carry the voucher: look inside the JSON only where the key is there.
-      { name: 'tax_voucher_no', ledgerSql: "max(CASE WHEN instr(norm, '\"tax_voucher_no\"') THEN json_extract(norm, '$.tax_voucher_no') END)", externalSql: 'max(sub_key)' },
+      { name: 'certno', column: 'certno' },
+      { name: 'insutype', column: 'insutype' },
+      { name: 'pay_year', column: 'pay_year' },
     ],
+    voucher: { ledgerField: 'tax_voucher_no', headerHint: '税票' },
   },
   settlement: {
     granularity: 'month',
-    groupKey: "CASE WHEN r.status = 'cancel' AND r.ref_key IS NOT NULL THEN r.ref_key ELSE r.key END",
-    ledger: {
-      importKind: 'ledger-settlement',
-      identity: "r.key || '|' || coalesce(json_extract(r.norm, '$.payer_certno'), '') || '|' || coalesce(r.sub_key, '')",
-      status: settlementStatus,
-      compare: 'sum(amount_fen)',
-    },
-    external: {
-      importKind: 'settlement',
-      identity: 'r.key',
-      status: settlementStatus,
-      compare: 'sum(amount_fen)',
-    },
-    fields: [{ name: 'certno', ledgerSql: 'max(certno)', externalSql: 'max(certno)' }],
+    ledger: { importKind: 'ledger-settlement', status: settlementStatus, compare: 'sum(amount_fen)' },
+    external: { importKind: 'settlement', status: settlementStatus, compare: 'sum(amount_fen)' },
+    fields: [{ name: 'certno', column: 'certno' }],
   },
 };
+
+/** The compared fields in the order the aggregates carry them (f0, f1, …), the voucher last. */
+export function comparedFields(spec: ReconSpec): string[] {
+  return [...spec.fields.map((f) => f.name), ...(spec.voucher ? ['tax_voucher_no'] : [])];
+}

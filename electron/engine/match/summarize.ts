@@ -21,9 +21,9 @@ const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0),
 
 export function summarize(db: Database, head: RunHead, produced: ProducedBreak[], fb: FallbackResult, autoClosed: number): ReconSummary {
   const side = (p: 'l' | 'x', keyless: number[]) => {
-    const r = db.prepare(`SELECT count(*) n, coalesce(sum(amount_fen), 0) t FROM ${p}_rows`).get() as { n: number; t: number };
-    const k = db.prepare(`SELECT count(*) n FROM ${p}_agg`).get() as { n: number };
-    return { rows: r.n + keyless.length, keys: k.n + keyless.length, totalFen: r.t + sum(keyless) };
+    const a = db.prepare(`SELECT count(*) k, coalesce(sum(n), 0) n, coalesce(sum(net), 0) t FROM ${p}_agg`).get() as { k: number; n: number; t: number };
+    const d = db.prepare(`SELECT count(*) n, coalesce(sum(amount_fen), 0) t FROM ${p}_dups`).get() as { n: number; t: number };
+    return { rows: a.n + d.n + keyless.length, keys: a.k + keyless.length, totalFen: a.t + d.t + sum(keyless) };
   };
   const ledgerKeyless = [...fb.ledgerOnly, ...fb.pairs.map(([l]) => l)].map((r) => r.amount_fen);
   const externalKeyless = [...fb.externalOnly, ...fb.pairs.map(([, x]) => x)].map((r) => r.amount_fen);

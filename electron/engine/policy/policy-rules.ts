@@ -189,10 +189,10 @@ export function checkPaymentOrder(db: Database, p: PolicyProfile, w: Window): Fi
 export function checkPremiumNoPartial(db: Database, p: PolicyProfile, w: Window): Finding[] {
   const rows = db
     .prepare(
-      `SELECT l.key, sum(l.amount_fen) AS paid, t.amount_fen AS due, group_concat(l.batch_id || ':' || l.line) AS origins, t.batch_id || ':' || t.line AS tax
-       FROM source_row l JOIN source_row t ON t.kind = 'tax-premium' AND t.key = l.key
+      `SELECT l.gk AS key, sum(l.amount_fen) AS paid, t.amount_fen AS due, group_concat(l.batch_id || ':' || l.line) AS origins, t.batch_id || ':' || t.line AS tax
+       FROM source_row l JOIN source_row t ON t.kind = 'tax-premium' AND t.gk = l.gk
        WHERE l.kind = 'ledger-premium' AND l.event_at >= ? AND l.event_at < ?
-       GROUP BY l.key HAVING sum(l.amount_fen) > 0 AND sum(l.amount_fen) < t.amount_fen`,
+       GROUP BY l.gk HAVING sum(l.amount_fen) > 0 AND sum(l.amount_fen) < t.amount_fen`,
     )
     .all(w.start, w.end) as { key: string; paid: number; due: number; origins: string; tax: string }[];
   return rows.map((r) => ({
