@@ -15,6 +15,8 @@ export const CALL_NAME_LIST = [
   'imports/list',
   'imports/preview',
   'imports/withdraw',
+  'profiles/list',
+  'profiles/save',
   'jobs/start',
   'jobs/cancel',
   'recon/runs',

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { IMPORT_KINDS, RECON_KINDS, BREAK_TYPES } from './domain';
 import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
 import type { BatchInfo, WorkstationInfo } from './domain';
-import type { ImportSummary, ImportPreview } from './import-types';
+import type { ImportSummary, ImportPreview, ColumnProfileInfo } from './import-types';
 import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData } from './recon-types';
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
@@ -93,6 +93,9 @@ export const callSchemas = {
   'imports/list': z.strictObject({ kind: importKind.optional(), includeWithdrawn: z.boolean().optional() }),
   'imports/preview': z.strictObject({ path: z.string().min(1), kind: importKind.optional(), encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional() }),
   'imports/withdraw': z.strictObject({ batchId: z.number().int().positive(), reason: z.string().min(1).max(500) }),
+  'profiles/list': z.strictObject({ kind: importKind.optional() }),
+  /** The engine validates the profile itself (fields of the kind, names not built in). */
+  'profiles/save': z.strictObject({ profile: z.unknown() }),
   'jobs/start': jobStart,
   'jobs/cancel': z.strictObject({ jobId: z.string().min(1) }),
   'recon/runs': z.strictObject({ kind: reconKind.optional(), period: period.optional() }),
@@ -155,6 +158,8 @@ export interface CallResults {
   'imports/list': BatchInfo[];
   'imports/preview': ImportPreview;
   'imports/withdraw': BatchInfo;
+  'profiles/list': ColumnProfileInfo[];
+  'profiles/save': ColumnProfileInfo;
   'jobs/start': { jobId: string };
   'jobs/cancel': { cancelled: boolean };
   'recon/runs': ReconSummary[];

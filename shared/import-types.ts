@@ -40,3 +40,13 @@ export interface ImportPreview {
   mapping: Record<string, string>;
   missing: string[];
 }
+
+/** A column profile as saved and exchanged (JSON): canonical field → the headers it may have. */
+export interface ColumnProfileInfo {
+  name: string;
+  kind: ImportKind;
+  fields: Record<string, string[]>;
+  required?: string[];
+  positional?: boolean;
+  builtin?: boolean;
+}

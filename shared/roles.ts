@@ -29,6 +29,8 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'imports/list': 'any',
   'imports/preview': ['officer'],
   'imports/withdraw': ['officer'],
+  'profiles/list': 'any',
+  'profiles/save': ['officer', 'admin'],
   'jobs/start': 'any', // the job type decides, below
   'jobs/cancel': 'any',
   'recon/runs': 'any',

@@ -7,6 +7,7 @@ import { EngineError } from '../../shared/errors';
 import type { Engine } from './engine';
 import { listBatches, withdrawBatch } from './ingest/batches';
 import { previewFile } from './ingest/preview';
+import { listProfiles, saveProfile } from './ingest/profiles';
 import { listRuns } from './match/runs';
 import { breakFacets, listBreaks } from './breaks/break-query';
 import { breakDetail, revealBreak } from './breaks/break-detail';
@@ -85,6 +86,8 @@ export function makeHandlers(engine: Engine): Handlers {
     'imports/list': (a) => listBatches(db(), a),
     'imports/preview': (a) => previewFile(db(), a.path, { kind: a.kind, encoding: a.encoding }),
     'imports/withdraw': (a, ctx) => withdrawBatch(db(), a.batchId, a.reason, ctx.user),
+    'profiles/list': (a) => listProfiles(db(), a.kind),
+    'profiles/save': (a, ctx) => saveProfile(db(), a.profile, ctx.user),
     'jobs/start': (a, ctx) => ({ jobId: engine.jobs.start(a.type, a.args as never, ctx.user) }),
     'jobs/cancel': (a) => ({ cancelled: engine.jobs.cancel(a.jobId) }),
     'recon/runs': (a) => listRuns(db(), a),

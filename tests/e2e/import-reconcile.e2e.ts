@@ -160,3 +160,24 @@ describe('importing and reconciling in the browser', () => {
     await screenshot(page, 'breaks');
   });
 });
+
+describe('a file whose header fits no profile', () => {
+  it('is mapped column by column, saved as a profile, and imported with it', async () => {
+    await page.click('[data-testid=nav-import]');
+    const g = generatePremium({ monday: '2025-11-24', counts: { MATCHED: 5 }, prefix: 'JFM' });
+    const header = ['单号', '税票', '身份证', '名字', '地区', '品目', '所属期', '金额', '状况', '日期', '方式'];
+    const file = writeTextFile(path.join(host.dir, '自定义格式.csv'), header, g.tax);
+    await page.setInputFiles('[data-testid=file-input]', file);
+    await page.waitForSelector('[data-testid=profile-mapper]');
+    const pick = async (field: string, column: string) => {
+      await page.click(`[data-testid=mapper-field-${field}] >> xpath=..`);
+      await page.click(`li[role=option]:text-is("${column}")`);
+    };
+    for (const [f, c] of [['order_no', '单号'], ['tax_voucher_no', '税票'], ['certno', '身份证'], ['insutype', '品目'], ['pay_year', '所属期'], ['amount', '金额'], ['status', '状况'], ['paid_at', '日期']] as const) await pick(f, c);
+    await page.fill('[data-testid=mapper-name]', '某区县税务导出');
+    await page.click('[data-testid=mapper-save]');
+    await page.waitForSelector('[data-testid=import-result]');
+    expect(await page.textContent('[data-testid=import-result]')).toMatch(/已导入 5 行/);
+    await screenshot(page, 'import-mapped');
+  });
+});

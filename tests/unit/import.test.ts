@@ -261,3 +261,26 @@ describe('partial imports, withdrawal and cancel', () => {
     await e.close();
   });
 });
+
+describe('column profiles saved by users', () => {
+  it('saves a mapping by name, imports a file with it, and round-trips as JSON', async () => {
+    const e = await tempEngine();
+    const g = week();
+    const header = ['单号', '税票', '身份证', '名字', '地区', '品目', '所属期', '金额', '状况', '日期', '方式'];
+    const file = writeTextFile(path.join(e.dir, 'odd.csv'), header, g.tax);
+    const preview = await e.call('imports/preview', { path: file }, e.caller);
+    expect(preview.profile).toBeNull();
+    const fields = { order_no: ['单号'], certno: ['身份证'], insutype: ['品目'], pay_year: ['所属期'], amount: ['金额'], status: ['状况'], paid_at: ['日期'] };
+    await expect(e.call('profiles/save', { profile: { name: '缺字段', kind: 'tax-premium', fields: { order_no: ['单号'] } } }, e.caller)).rejects.toMatchObject({ message: expect.stringContaining('缺少必需字段') });
+    await e.call('profiles/save', { profile: { name: '区县导出', kind: 'tax-premium', fields } }, e.caller);
+    expect(await importFile(e, { path: file, profile: '区县导出' })).toMatchObject({ rows: g.tax.length, profile: '区县导出' });
+    // Exported as JSON and imported into another workstation, it reads the same files.
+    const json = JSON.stringify((await e.call('profiles/list', {}, e.caller)).filter((p) => !p.builtin));
+    const other = await tempEngine();
+    for (const p of JSON.parse(json)) await other.call('profiles/save', { profile: p }, other.caller);
+    expect(await importFile(other, { path: file })).toMatchObject({ rows: g.tax.length, profile: '区县导出' });
+    expect(e.db.prepare("SELECT count(*) n FROM audit_log WHERE action = 'profile.save'").get()).toEqual({ n: 1 });
+    await e.close();
+    await other.close();
+  });
+});

@@ -40,7 +40,11 @@ export function findProfile(db: Database, name: string): ColumnProfile {
 }
 
 export function saveProfile(db: Database, def: unknown, user: string): ColumnProfile {
-  const p = profileSchema.parse(def);
+  const parsed = profileSchema.safeParse(def);
+  if (!parsed.success) throw new EngineError('BAD_REQUEST', `列映射方案格式不对：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
+  const p = parsed.data;
+  const missing = requiredFields(p).filter((f) => !p.fields[f]?.length);
+  if (missing.length) throw new EngineError('BAD_REQUEST', `方案缺少必需字段的列：${missing.map((f) => KINDS[p.kind].fields[f]?.label ?? f).join('、')}`);
   const unknown = Object.keys(p.fields).filter((f) => !(f in KINDS[p.kind].fields));
   if (unknown.length) throw new EngineError('BAD_REQUEST', `方案里有不认识的字段：${unknown.join('、')}`);
   if (BUILTIN.some((b) => b.name === p.name)) throw new EngineError('CONFLICT', `“${p.name}”是内置方案的名称，请换一个`);

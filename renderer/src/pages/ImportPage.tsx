@@ -11,6 +11,7 @@ import { api, fileForEngine } from '../api/client';
 import { useJob } from '../api/use-job';
 import { DataGrid } from '../grid/DataGrid';
 import { JobProgressBar } from '../components/JobProgressBar';
+import { ProfileExchange, ProfileMapper } from './import/ProfileMapper';
 import { useI18n } from '../i18n/i18n';
 
 export function ImportPage() {
@@ -150,8 +151,14 @@ export function ImportPage() {
               </tbody>
             </table>
           </Box>
+          {(!preview.profile || preview.missing.length > 0) && (
+            <ProfileMapper
+              preview={preview}
+              onSaved={(profile) => void job.start({ path: staged.path, displayName: staged.name, acceptPartial, profile })}
+            />
+          )}
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-            <Button variant="contained" data-testid="import-button" disabled={job.running} onClick={() => void job.start({ path: staged.path, displayName: staged.name, acceptPartial })}>
+            <Button variant="contained" data-testid="import-button" disabled={job.running || !preview.profile} onClick={() => void job.start({ path: staged.path, displayName: staged.name, acceptPartial })}>
               {t('importNow')}
             </Button>
             <FormControlLabel control={<Checkbox checked={acceptPartial} onChange={(e) => setAcceptPartial(e.target.checked)} />} label={t('acceptPartial')} />
@@ -173,7 +180,10 @@ export function ImportPage() {
           <DataGrid rowData={problems} columnDefs={problemCols} />
         </Box>
       )}
-      <Typography variant="h6">{t('batches')}</Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+        <Typography variant="h6">{t('batches')}</Typography>
+        <ProfileExchange />
+      </Stack>
       <Box sx={{ flex: 1, minHeight: 260 }} data-testid="batch-grid">
         <DataGrid rowData={batches} columnDefs={batchCols} overlayNoRowsTemplate={`<span>${t('noBatches')}</span>`} getRowId={(p) => String(p.data.id)} />
       </Box>
