@@ -38,23 +38,6 @@ export const reconcileArgs = z.strictObject({
 });
 export type ReconcileArgs = z.infer<typeof reconcileArgs>;
 
-/** Long work: each job type with its argument and result. */
-export const jobSchemas = {
-  import: importArgs,
-  reconcile: reconcileArgs,
-} as const;
-export type JobType = keyof typeof jobSchemas;
-export interface JobResults {
-  import: ImportSummary;
-  reconcile: ReconSummary;
-}
-export type JobArgs<T extends JobType> = z.infer<(typeof jobSchemas)[T]>;
-
-const jobStart = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('import'), args: importArgs }),
-  z.strictObject({ type: z.literal('reconcile'), args: reconcileArgs }),
-]);
-
 export const breakQuery = z.strictObject({
   kind: reconKind,
   period: period.optional(),
@@ -72,6 +55,31 @@ export const breakQuery = z.strictObject({
   limit: z.number().int().min(1).max(5000).optional(),
 });
 export type BreakQuery = z.infer<typeof breakQuery>;
+
+export const exportArgs = z.strictObject({ query: breakQuery, format: z.enum(['xlsx', 'csv']) });
+export type ExportArgs = z.infer<typeof exportArgs>;
+
+/** Long work: each job type with its argument and result. */
+export const jobSchemas = {
+  import: importArgs,
+  reconcile: reconcileArgs,
+  export: exportArgs,
+} as const;
+export type JobType = keyof typeof jobSchemas;
+export interface JobResults {
+  import: ImportSummary;
+  reconcile: ReconSummary;
+  export: { path: string; rows: number; download: string };
+}
+export type JobArgs<T extends JobType> = z.infer<(typeof jobSchemas)[T]>;
+
+const jobStart = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('import'), args: importArgs }),
+  z.strictObject({ type: z.literal('reconcile'), args: reconcileArgs }),
+  z.strictObject({ type: z.literal('export'), args: exportArgs }),
+]);
+
+
 
 const role = z.enum(ROLES);
 const month = z.string().regex(/^\d{4}-\d{2}$/, '清算期间应为月份，如 2025-11');

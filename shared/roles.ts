@@ -73,4 +73,5 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
 export const JOB_PERMISSIONS: Record<JobType, readonly Role[]> = {
   import: ['officer'],
   reconcile: ['officer'],
+  export: ['officer', 'finance', 'auditor', 'admin'],
 };

@@ -2,7 +2,7 @@
 // Handlers stay thin: each delegates to the module that owns the concept. The
 // engine has validated the argument and authorised the caller before any runs.
 import path from 'node:path';
-import type { Handlers } from '../../shared/contract';
+import type { BreakQuery, Handlers } from '../../shared/contract';
 import { EngineError } from '../../shared/errors';
 import type { Engine } from './engine';
 import { listBatches, withdrawBatch } from './ingest/batches';
@@ -35,6 +35,11 @@ import { backupTo, checkBackup, replaceWithBackup } from './system/backup';
 import pkg from '../../package.json';
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
+
+/** Where an export of the workbench's view is written: the exports folder, named for the view. */
+function breaksExportPath(engine: Engine, q: BreakQuery, format: 'xlsx' | 'csv'): string {
+  return path.join(ensureDir(exportsDir(engine)), `差异清单-${q.kind}-${q.period ?? '全部'}-${stamp()}.${format}`);
+}
 
 export function makeHandlers(engine: Engine): Handlers {
   const db = () => engine.db;
@@ -88,7 +93,11 @@ export function makeHandlers(engine: Engine): Handlers {
     'imports/withdraw': (a, ctx) => withdrawBatch(db(), a.batchId, a.reason, ctx.user),
     'profiles/list': (a) => listProfiles(db(), a.kind),
     'profiles/save': (a, ctx) => saveProfile(db(), a.profile, ctx.user),
-    'jobs/start': (a, ctx) => ({ jobId: engine.jobs.start(a.type, a.args as never, ctx.user) }),
+    'jobs/start': (a, ctx) => {
+      // An export's file goes in the workstation's exports folder, named here.
+      const args = a.type === 'export' ? { ...a.args, out: breaksExportPath(engine, a.args.query, a.args.format) } : a.args;
+      return { jobId: engine.jobs.start(a.type, args as never, ctx.user) };
+    },
     'jobs/cancel': (a) => ({ cancelled: engine.jobs.cancel(a.jobId) }),
     'recon/runs': (a) => listRuns(db(), a),
     'breaks/list': (a) => listBreaks(db(), a, { mask: true }),
@@ -100,9 +109,8 @@ export function makeHandlers(engine: Engine): Handlers {
     'breaks/approve': (a, ctx) => decideWriteOff(db(), a.ids, a.approve, a.note ?? '', ctx.user, a.period),
     'breaks/undo': (_a, ctx) => undoLast(db(), ctx.user),
     'breaks/export': async (a, ctx) => {
-      const name = `差异清单-${a.query.kind}-${a.query.period ?? '全部'}-${stamp()}.${a.format}`;
-      const r = await exportView(db(), a.query, a.format, path.join(ensureDir(exportsDir(engine)), name), ctx.user);
-      return { ...r, download: name };
+      const out = breaksExportPath(engine, a.query, a.format);
+      return { ...(await exportView(db(), a.query, a.format, out, ctx.user)), download: path.basename(out) };
     },
     'pii/reveal': (a, ctx) => revealBreak(db(), a.breakId, ctx.user),
     'recon/dashboard': (a) => dashboard(db(), a.kind, a.period),

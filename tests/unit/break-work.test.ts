@@ -141,3 +141,22 @@ describe('working breaks', () => {
     await e.close();
   });
 });
+
+describe('exporting a view as a job', () => {
+  it('reports progress, writes the file in the exports folder, and can be cancelled', async () => {
+    const { e, officer } = await week();
+    const progress: number[] = [];
+    const off = e.bus.on('job/progress', (p) => p.type === 'export' && progress.push(p.done));
+    const { jobId } = await e.call('jobs/start', { type: 'export', args: { query: { kind: 'premium', status: 'all' }, format: 'xlsx' } }, officer);
+    const fin = await e.jobs.wait(jobId);
+    off();
+    expect(fin).toMatchObject({ outcome: 'result', result: { rows: 7, download: expect.stringMatching(/^差异清单-premium-全部-\d+\.xlsx$/) } });
+    const r = (fin as { result: { path: string } }).result;
+    expect(path.dirname(r.path)).toBe(path.join(e.dir, 'exports'));
+    expect(fs.existsSync(r.path)).toBe(true);
+    expect(progress.length).toBeGreaterThan(0);
+    // A caller cannot choose where the file goes.
+    await expect(e.call('jobs/start', { type: 'export', args: { query: { kind: 'premium' }, format: 'csv', out: '/etc/passwd' } as never }, officer)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await e.close();
+  });
+});

@@ -9,6 +9,8 @@ import { BREAK_LABELS } from '../../../shared/labels';
 import { Decimal } from '../../../shared/money';
 import type { BreakRow } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
+import { EngineError } from '../../../shared/errors';
+import type { TaskContext } from '../jobs/job-types';
 import { listBreaks } from './break-query';
 import { breaksToCsv, explain } from './break-export';
 
@@ -40,11 +42,13 @@ export function describeQuery(q: BreakQuery): string {
   return parts.join('；');
 }
 
-export async function exportView(db: Database, q: BreakQuery, format: 'xlsx' | 'csv', out: string, user: string): Promise<{ path: string; rows: number }> {
+export async function exportView(db: Database, q: BreakQuery, format: 'xlsx' | 'csv', out: string, user: string, ctx?: Pick<TaskContext, 'progress' | 'cancelled'>): Promise<{ path: string; rows: number }> {
   const rows: BreakRow[] = [];
   for (let offset = 0; ; offset += 5000) {
+    if (ctx?.cancelled()) throw new EngineError('CANCELLED', '导出已取消');
     const page = listBreaks(db, { ...q, offset, limit: 5000 }, { mask: true });
     rows.push(...page.rows);
+    ctx?.progress(rows.length, page.total, 'rows', `读取差异 ${rows.length}/${page.total}`);
     if (rows.length >= page.total || !page.rows.length) break;
   }
   if (format === 'csv') {

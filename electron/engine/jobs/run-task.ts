@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import type { JobArgs, JobResults, JobType } from '../../../shared/contract';
 import { runImport } from '../ingest/run-import';
 import { runReconcile } from '../match/run-reconcile';
+import { exportView } from '../breaks/view-export';
 import type { TaskContext } from './job-types';
 
 export async function runTask<T extends JobType>(db: Database, type: T, args: JobArgs<T>, ctx: TaskContext): Promise<JobResults[T]> {
@@ -13,6 +14,12 @@ export async function runTask<T extends JobType>(db: Database, type: T, args: Jo
       return (await runImport(db, args as JobArgs<'import'>, ctx)) as JobResults[T];
     case 'reconcile':
       return runReconcile(db, args as JobArgs<'reconcile'>, ctx) as JobResults[T];
+    case 'export': {
+      // The engine chose where the file goes (`out`, added when the job started): never the caller.
+      const a = args as JobArgs<'export'> & { out: string };
+      const r = await exportView(db, a.query, a.format, a.out, ctx.user, ctx);
+      return { ...r, download: a.out.split(/[\\/]/).pop()! } as JobResults[T];
+    }
     default:
       throw new Error(`unknown job type ${String(type)}`);
   }

@@ -17,6 +17,8 @@ import { DataGrid } from '../grid/DataGrid';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
 import { useI18n } from '../i18n/i18n';
 import { useMe } from '../auth/AuthGate';
+import { useJob } from '../api/use-job';
+import { JobProgressBar } from '../components/JobProgressBar';
 import { BreakDetailPanel } from './breaks/BreakDetailPanel';
 import { DisposeDialog } from './breaks/DisposeDialog';
 
@@ -144,14 +146,13 @@ export function BreaksPage() {
     }
   };
 
-  const exportView = async (format: 'xlsx' | 'csv') => {
-    try {
-      const r = await api.call('breaks/export', { query, format });
-      setMessage({ severity: 'success', text: `${r.rows} → ${r.path}`, link: r.download });
-    } catch (e) {
-      setMessage({ severity: 'error', text: (e as Error).message });
-    }
-  };
+  // Exporting a large view is long work: a job with a progress bar and a cancel button.
+  const exportJob = useJob('export');
+  const exportView = (format: 'xlsx' | 'csv') => void exportJob.start({ query, format });
+  useEffect(() => {
+    if (exportJob.result) setMessage({ severity: 'success', text: `${exportJob.result.rows} → ${exportJob.result.path}`, link: exportJob.result.download });
+    else if (exportJob.error) setMessage({ severity: 'error', text: exportJob.error });
+  }, [exportJob.result, exportJob.error]);
 
   const canWork = me.roles.includes('officer');
   const onKey = (e: CellKeyDownEvent<BreakRow>) => {
@@ -246,8 +247,8 @@ export function BreaksPage() {
         {canWork && <Button size="small" variant="outlined" data-testid="bulk-dispose" onClick={() => { const ids = targets(); if (ids.length) setDispose({ ids, reason: '补记' }); }}>{t('dispose')}</Button>}
         {me.roles.includes('finance') && pendingOnly && <Button size="small" variant="outlined" data-testid="approve" onClick={() => void decide(true)}>{t('approve')}</Button>}
         {me.roles.includes('finance') && pendingOnly && <Button size="small" onClick={() => void decide(false)}>{t('reject')}</Button>}
-        <Button size="small" data-testid="export-xlsx" onClick={() => void exportView('xlsx')}>{t('exportXlsx')}</Button>
-        <Button size="small" data-testid="export-csv" onClick={() => void exportView('csv')}>{t('exportCsv')}</Button>
+        <Button size="small" data-testid="export-xlsx" disabled={exportJob.running} onClick={() => exportView('xlsx')}>{t('exportXlsx')}</Button>
+        <Button size="small" data-testid="export-csv" disabled={exportJob.running} onClick={() => exportView('csv')}>{t('exportCsv')}</Button>
       </Stack>
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
         {BREAK_TYPES.map((type) => {
@@ -269,6 +270,7 @@ export function BreaksPage() {
         ))}
         <Chip size="small" data-testid="pending-only" label={t('pendingOnly')} variant={pendingOnly ? 'filled' : 'outlined'} color={pendingOnly ? 'warning' : 'default'} onClick={() => setPendingOnly((v) => !v)} />
       </Stack>
+      {exportJob.running && <JobProgressBar label={t('exportXlsx')} progress={exportJob.progress} onCancel={() => void exportJob.cancel()} />}
       {message && (
         <Alert severity={message.severity} onClose={() => setMessage(null)} data-testid="break-message">
           {message.text} {message.link && <a href={downloadUrl(message.link)} download data-testid="download-link">{message.link}</a>}
