@@ -80,6 +80,9 @@ describe('the command line', () => {
     expect(refused.stderr).toMatch(/auditor-c 没有“对账员”角色/);
     const rec = cli(['--db', db, '--user', 'auditor-c', 'reconcile', '--kind', 'premium', '--period', '2025-W47'], asAuditor);
     expect(rec.code).toBe(3);
+    const disp = cli(['--db', db, '--user', 'auditor-c', 'dispose', '--id', '1', '--reason', '补记'], asAuditor);
+    expect(disp.code).toBe(3);
+    expect(disp.stderr).toMatch(/auditor-c 没有“对账员”角色/);
   });
 
   it('backs up and restores from the command line', () => {

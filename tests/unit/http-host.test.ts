@@ -110,6 +110,9 @@ describe('the HTTP host', () => {
     expect((await call('imports/list', {}, headers)).status).toBe(200);
     const r = await call('jobs/start', { type: 'reconcile', args: { kind: 'premium', period: '2025-W47' } }, headers);
     expect(r.status).toBe(403);
+    const d = await call('breaks/dispose', { ids: [1], reason: '补记', note: '' }, headers);
+    expect(d.status).toBe(403);
+    expect(await d.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('auditor-c') } });
     expect(await r.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const noSession = await call('imports/list', {}, { 'x-gongji-token': host.token });
     expect(noSession.status).toBe(401);
