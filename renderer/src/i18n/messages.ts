@@ -186,6 +186,9 @@ export const zh = {
   saved: '自定义',
   exportJson: '导出 JSON',
   importJson: '导入 JSON',
+  restore: '从备份恢复',
+  restoreConfirm: '恢复会用备份替换当前数据库（当前文件保留在旁边）。先校验备份的完整性和审计链。继续吗？',
+  restored: '已恢复，审计记录条数',
   assignee: '经办人',
   resolution: '处理结果',
 } as const;
@@ -378,6 +381,9 @@ export const en: Record<MessageKey, string> = {
   saved: 'saved',
   exportJson: 'Export JSON',
   importJson: 'Import JSON',
+  restore: 'Restore from backup',
+  restoreConfirm: 'Restoring replaces the current database with the backup (the current file is kept beside it), after checking the backup’s integrity and audit chain. Continue?',
+  restored: 'Restored; audit entries',
   assignee: 'Assignee',
   resolution: 'Resolution',
 };

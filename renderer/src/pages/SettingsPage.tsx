@@ -6,7 +6,7 @@ import type { PolicyInfo } from '../../../shared/policy-types';
 import type { WorkstationInfo } from '../../../shared/domain';
 import type { UserInfo } from '../../../shared/auth-types';
 import { ROLES, type Role } from '../../../shared/roles';
-import { api } from '../api/client';
+import { api, fileForEngine } from '../api/client';
 import { useMe } from '../auth/AuthGate';
 import { RoleChips } from '../components/RoleChips';
 import { useI18n } from '../i18n/i18n';
@@ -70,6 +70,27 @@ export function SettingsPage() {
           <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
             <Button variant="outlined" data-testid="backup" onClick={() => void api.call('system/backup', {}).then((r) => setBackup(r.path))}>{t('backup')}</Button>
             {backup && <Typography variant="body2" data-testid="backup-done">{t('backupDone')} {backup}</Typography>}
+            {isAdmin && (
+              <Button component="label" color="warning">
+                {t('restore')}
+                <input
+                  hidden
+                  type="file"
+                  accept=".sqlite,.db"
+                  data-testid="restore-file"
+                  onChange={async (e) => {
+                    const f = e.target.files?.[0];
+                    if (!f || !window.confirm(t('restoreConfirm'))) return;
+                    try {
+                      const r = await api.call('system/restore', { path: await fileForEngine(f) });
+                      setBackup(`${t('restored')}：${r.auditEntries}；${r.keptAside}`);
+                    } catch (err) {
+                      setBackup((err as Error).message);
+                    }
+                  }}
+                />
+              </Button>
+            )}
           </Stack>
         )}
       </Paper>
