@@ -53,12 +53,12 @@ function buildSide(db: Database, spec: ReconSpec, side: SideSpec, prefix: 'l' | 
 
   const fields = comparedFields(spec);
   const defs = fields.map((_f, i) => `, f${i}`).join('');
-  db.exec(`CREATE TEMP TABLE ${prefix}_agg (gk TEXT PRIMARY KEY, n INTEGER, net INTEGER, cmp INTEGER, status TEXT, event_at TEXT, origins TEXT${defs}) WITHOUT ROWID`);
+  db.exec(`CREATE TEMP TABLE ${prefix}_agg (gk TEXT PRIMARY KEY, n INTEGER, net INTEGER, cmp INTEGER, status TEXT, event_at TEXT${defs}) WITHOUT ROWID`);
   // The external side keeps the voucher in sub_key (in the index); the ledger's is filled below.
   const cols = spec.fields.map((f) => `, max(${f.column})`).join('') + (spec.voucher ? (prefix === 'x' ? ', max(sub_key)' : ', NULL') : '');
   db.prepare(
     `INSERT INTO ${prefix}_agg
-     SELECT gk, count(*), sum(amount_fen), ${side.compare}, ${side.status}, max(event_at), group_concat(batch_id || ':' || line)${cols}
+     SELECT gk, count(*), sum(amount_fen), ${side.compare}, ${side.status}, max(event_at)${cols}
      FROM source_row r INDEXED BY source_row_match
      WHERE ${IN_UNIVERSE} AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)
      GROUP BY gk`,
@@ -81,7 +81,7 @@ export function buildJoin(db: Database, spec: ReconSpec, w: Window): void {
   buildSide(db, spec, spec.ledger, 'l', w);
   buildSide(db, spec, spec.external, 'x', w);
   const f = comparedFields(spec).map((_x, i) => i);
-  const cols = ['gk', 'n', 'net', 'cmp', 'status', 'event_at', 'origins', ...f.map((i) => `f${i}`)];
+  const cols = ['gk', 'n', 'net', 'cmp', 'status', 'event_at', ...f.map((i) => `f${i}`)];
   const sel = (p: 'l' | 'x', present: boolean) => cols.map((c) => (present ? `${p}.${c} AS ${p}_${c}` : `NULL AS ${p}_${c}`)).join(', ');
   const fieldDiff = f.map((i) => `(l.f${i} IS NOT NULL AND x.f${i} IS NOT NULL AND l.f${i} <> x.f${i})`).join(' OR ');
   db.exec(`CREATE TEMP TABLE j AS
@@ -101,4 +101,18 @@ export function buildJoin(db: Database, spec: ReconSpec, w: Window): void {
   db.prepare(
     `UPDATE j SET cls = 'IN_TRANSIT' WHERE (cls = 'LEDGER_ONLY' AND l_event_at >= ?) OR (cls = 'EXTERNAL_ONLY' AND x_event_at >= ?)`,
   ).run(w.windowStart, w.windowStart);
+}
+
+/**
+ * The records behind one key on one side, as batch:line — looked up only for the
+ * keys that became breaks, so the pass over every row builds no strings.
+ */
+export function originsOf(db: Database, side: SideSpec, prefix: 'l' | 'x', w: Window): (gk: string) => string[] {
+  const q = db.prepare(
+    `SELECT batch_id || ':' || line AS o FROM source_row r INDEXED BY source_row_match
+     WHERE r.kind = ? AND r.gk = ? AND r.event_at < ? AND r.amount_fen IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)
+     ORDER BY batch_id, line`,
+  ).pluck();
+  return (gk) => q.all(side.importKind, gk, w.end) as string[];
 }

@@ -5,6 +5,7 @@ import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { comparedFields, type ReconSpec } from './recon-specs';
+import { originsOf, type Window } from './build-sides';
 import type { FallbackResult, KeylessRow } from './fallback';
 
 export interface ProducedBreak {
@@ -25,7 +26,6 @@ type JRow = Record<string, string | number | null> & { gk: string; cls: BreakTyp
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
 const money = (v: string | number | null | undefined) => (v === null || v === undefined ? null : fenToText(Number(v)));
-const origins = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
 
 function diffs(spec: ReconSpec, r: JRow): FieldDiff[] {
   const out: FieldDiff[] = [];
@@ -41,7 +41,9 @@ function diffs(spec: ReconSpec, r: JRow): FieldDiff[] {
   return out;
 }
 
-export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackResult): ProducedBreak[] {
+export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackResult, w: Window): ProducedBreak[] {
+  const ledgerOrigins = originsOf(db, spec.ledger, 'l', w);
+  const externalOrigins = originsOf(db, spec.external, 'x', w);
   const out: ProducedBreak[] = [];
   // The beneficiary's name, from the first record behind the break (whichever side has one).
   const nameOf = db.prepare(
@@ -51,7 +53,9 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
     const [b, l] = (origins[0] ?? '').split(':').map(Number);
     return origins.length ? ((nameOf.get(b, l) as { n: string | null } | undefined)?.n ?? null) : null;
   };
-  for (const r of db.prepare("SELECT * FROM j WHERE cls NOT IN ('MATCHED', 'NETTED')").iterate() as IterableIterator<JRow>) {
+  for (const r of db.prepare("SELECT * FROM j WHERE cls NOT IN ('MATCHED', 'NETTED')").all() as JRow[]) {
+    const lo = r.l_gk !== null ? ledgerOrigins(r.gk) : [];
+    const xo = r.x_gk !== null ? externalOrigins(r.gk) : [];
     out.push({
       key: r.gk,
       matchKey: r.gk,
@@ -60,10 +64,10 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
       amountLedger: r.l_gk !== null ? Number(r.l_net) : null,
       amountExternal: r.x_gk !== null ? Number(r.x_net) : null,
       certno: text(r.l_f0 ?? r.x_f0),
-      name: name(origins(r.l_origins).concat(origins(r.x_origins))),
+      name: name(lo.concat(xo)),
       eventAt: text(r.l_event_at ?? r.x_event_at),
-      ledgerOrigin: origins(r.l_origins),
-      externalOrigin: origins(r.x_origins),
+      ledgerOrigin: lo,
+      externalOrigin: xo,
     });
   }
   // A second copy of a record already counted: the same key twice on one side.

@@ -53,7 +53,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const runId = Number(
       db.prepare('INSERT INTO recon_run (kind, period, ran_at, ran_by, window_hours, summary) VALUES (?, ?, ?, ?, ?, ?)').run(args.kind, args.period, now, ctx.user, windowHours, '{}').lastInsertRowid,
     );
-    const produced = collectBreaks(db, spec, fallback);
+    const produced = collectBreaks(db, spec, fallback, w);
     step(4, '结转与自动核销');
     const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
     const summary = summarize(db, { runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, produced, fallback, applied.autoClosed);
