@@ -2,20 +2,13 @@
 // matched, each break type's count and amount, and the tie-out
 // total − matched − breaks = 0 on both sides, to the fen.
 import type { Database } from 'better-sqlite3';
-import { BREAK_TYPES, type ReconKind } from '../../../shared/domain';
+import { BREAK_TYPES } from '../../../shared/domain';
 import { fenToText } from '../../../shared/money';
 import type { ReconSummary } from '../../../shared/recon-types';
 import type { ProducedBreak } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 
-interface RunHead {
-  runId: number;
-  kind: ReconKind;
-  period: string;
-  ranAt: string;
-  ranBy: string;
-  windowHours: number;
-}
+type RunHead = Pick<ReconSummary, 'runId' | 'kind' | 'period' | 'ranAt' | 'ranBy' | 'windowHours'>;
 
 const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
