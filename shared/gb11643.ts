@@ -35,3 +35,8 @@ export function maskName(name: string | null | undefined): string {
   const chars = [...name];
   return chars[0] + '*'.repeat(Math.max(chars.length - 1, 1));
 }
+
+/** A cell that has the shape of an ID number (whatever column it is in): masked for display. */
+export function looksLikeCertNo(text: string): boolean {
+  return /^\d{17}[\dXx]$/.test(text.trim());
+}

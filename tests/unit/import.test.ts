@@ -270,6 +270,8 @@ describe('column profiles saved by users', () => {
     const file = writeTextFile(path.join(e.dir, 'odd.csv'), header, g.tax);
     const preview = await e.call('imports/preview', { path: file }, e.caller);
     expect(preview.profile).toBeNull();
+    // Even in columns no profile names, ID numbers are masked in the preview.
+    expect(preview.rows[0]![2]).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
     const fields = { order_no: ['单号'], certno: ['身份证'], insutype: ['品目'], pay_year: ['所属期'], amount: ['金额'], status: ['状况'], paid_at: ['日期'] };
     await expect(e.call('profiles/save', { profile: { name: '缺字段', kind: 'tax-premium', fields: { order_no: ['单号'] } } }, e.caller)).rejects.toMatchObject({ message: expect.stringContaining('缺少必需字段') });
     await e.call('profiles/save', { profile: { name: '区县导出', kind: 'tax-premium', fields } }, e.caller);

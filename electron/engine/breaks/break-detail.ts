@@ -5,12 +5,10 @@ import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import { KINDS } from '../../../shared/import-kinds';
 import type { ImportKind } from '../../../shared/domain';
-import { maskCertNo, maskName } from '../../../shared/gb11643';
+import { looksLikeCertNo, maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakDetail, BreakEvent, SourceRecord } from '../../../shared/recon-types';
 import { getBreakRaw, todayOf, toBreakRow } from './break-query';
 import { appendAudit } from '../audit/audit-log';
-
-const ID_LIKE = /^\d{17}[\dXx]$/;
 
 function record(db: Database, origin: string, mask: boolean): SourceRecord | null {
   const [batchId, line] = origin.split(':').map(Number);
@@ -31,7 +29,7 @@ function record(db: Database, origin: string, mask: boolean): SourceRecord | nul
         norm[f] = maskName(v);
       }
     }
-    raw = raw.map((c) => (ID_LIKE.test(c.trim()) ? maskCertNo(c.trim().toUpperCase()) : names.has(c.trim()) ? maskName(c.trim()) : c));
+    raw = raw.map((c) => (looksLikeCertNo(c) ? maskCertNo(c.trim().toUpperCase()) : names.has(c.trim()) ? maskName(c.trim()) : c));
   }
   return { origin, file: r.file_name, line: line!, norm, raw, header: r.header ? JSON.parse(r.header) : null };
 }

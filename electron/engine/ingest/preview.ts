@@ -12,7 +12,7 @@ import { isBlank, openSource } from './open-source';
 import { listProfiles } from './profiles';
 import type { SourceRow } from './table-source';
 import { KINDS } from '../../../shared/import-kinds';
-import { maskCertNo } from '../../../shared/gb11643';
+import { looksLikeCertNo, maskCertNo } from '../../../shared/gb11643';
 
 export async function previewFile(db: Database, file: string, opts: { kind?: ImportKind; encoding?: TextEncoding } = {}): Promise<ImportPreview> {
   if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到文件：${file}`);
@@ -36,7 +36,8 @@ export async function previewFile(db: Database, file: string, opts: { kind?: Imp
     headerLine: m && m.headerIndex >= 0 ? (head[m.headerIndex]?.line ?? 1) : 0,
     header: m ? m.header : (head[0]?.cells ?? []),
     // ID numbers are personal data: the preview shows them masked.
-    rows: head.slice(headerIndex + 1, headerIndex + 21).map((r) => r.cells.map((c, i) => (idColumns.has(i) ? maskCertNo(c.trim()) : c))),
+    // Unrecognised columns are masked too when a cell looks like an ID number.
+    rows: head.slice(headerIndex + 1, headerIndex + 21).map((r) => r.cells.map((c, i) => (idColumns.has(i) || looksLikeCertNo(c) ? maskCertNo(c.trim()) : c))),
     kind: m ? m.profile.kind : null,
     profile: m ? m.profile.name : null,
     mapping,

@@ -182,7 +182,7 @@ export function ImportPage() {
       )}
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
         <Typography variant="h6">{t('batches')}</Typography>
-        <ProfileExchange />
+        <ProfileExchange key={batches.length} />
       </Stack>
       <Box sx={{ flex: 1, minHeight: 260 }} data-testid="batch-grid">
         <DataGrid rowData={batches} columnDefs={batchCols} overlayNoRowsTemplate={`<span>${t('noBatches')}</span>`} getRowId={(p) => String(p.data.id)} />
