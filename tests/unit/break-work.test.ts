@@ -143,7 +143,7 @@ describe('working breaks', () => {
 });
 
 describe('exporting a view as a job', () => {
-  it('reports progress, writes the file in the exports folder, and can be cancelled', async () => {
+  it('reports progress and writes the file in the exports folder, where the engine names it', async () => {
     const { e, officer } = await week();
     const progress: number[] = [];
     const off = e.bus.on('job/progress', (p) => p.type === 'export' && progress.push(p.done));
