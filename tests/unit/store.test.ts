@@ -44,6 +44,18 @@ describe('the workstation store', () => {
     });
   }
 
+  it('gives existing cancellations the key of the settlement they reverse when matching keys arrive (v8)', () => {
+    const file = path.join(tempDir(), 'v7.sqlite');
+    const old = openStore(file, { targetVersion: 7 });
+    SEED[1]!(old);
+    old.prepare("INSERT INTO source_row (batch_id, line, raw, kind, key, ref_key, status, amount_fen) VALUES (1, 4, '[]', 'settlement', 'S1C', 'S1', 'cancel', -100)").run();
+    old.prepare("INSERT INTO source_row (batch_id, line, raw, kind, key, status, amount_fen) VALUES (1, 5, '[]', 'settlement', 'S2', 'normal', 100)").run();
+    old.close();
+    const db = openStore(file);
+    expect(db.prepare('SELECT line, gk FROM source_row WHERE batch_id = 1 AND line IN (4, 5) ORDER BY line').all()).toEqual([{ line: 4, gk: 'S1' }, { line: 5, gk: 'S2' }]);
+    db.close();
+  });
+
   it('refuses a damaged file at open with a message that names it', () => {
     const file = path.join(tempDir(), 'broken.sqlite');
     const db = openStore(file);
