@@ -51,6 +51,13 @@ describe('importing and reconciling in the browser', () => {
     expect(preview).toContain('税务对账中间库共济代缴明细');
     expect(preview).toContain('gb18030');
     expect(preview).toContain('表头行：2');
+    // Read as UTF-8 by mistake, the header is not recognised; back to GB18030 it is.
+    await page.click('[data-testid=encoding-select] >> xpath=..');
+    await page.click('li[role=option]:text-is("utf-8")');
+    await page.waitForSelector('[data-testid=profile-mapper]');
+    await page.click('[data-testid=encoding-select] >> xpath=..');
+    await page.click('li[role=option]:text-is("gb18030")');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=profile-mapper]'));
     await screenshot(page, 'import-preview');
     await page.click('[data-testid=import-button]');
     await page.waitForSelector('[data-testid=import-result]');

@@ -2,7 +2,7 @@
 // profile, first rows), import it as a job with progress, see problems in a grid,
 // and the batch list after.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Box, Button, Checkbox, Chip, FormControlLabel, Paper, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Checkbox, Chip, FormControlLabel, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
 import type { ColDef } from 'ag-grid-community';
 import type { BatchInfo, ImportProblem } from '../../../shared/domain';
 import type { ImportPreview } from '../../../shared/import-types';
@@ -21,6 +21,8 @@ export function ImportPage() {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [acceptPartial, setAcceptPartial] = useState(false);
+  // The encoding is detected; the officer may override it (an old GBK file read as UTF-8 shows as mojibake).
+  const [encoding, setEncoding] = useState<'utf-8' | 'gb18030' | 'gbk' | null>(null);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const job = useJob('import');
@@ -40,6 +42,7 @@ export function ImportPage() {
     try {
       const path = await fileForEngine(file);
       setStaged({ path, name: file.name });
+      setEncoding(null);
       setPreview(await api.call('imports/preview', { path }));
     } catch (e) {
       setPreviewError((e as Error).message);
@@ -134,7 +137,27 @@ export function ImportPage() {
           <Stack direction="row" spacing={1} sx={{ mb: 1, flexWrap: 'wrap' }}>
             <Typography variant="subtitle1" sx={{ mr: 2 }}>{staged.name}</Typography>
             <Chip size="small" label={`${t('detectedKind')}：${preview.kind ? KINDS[preview.kind].label : '—'}`} color={preview.kind ? 'primary' : 'warning'} />
-            <Chip size="small" label={`${t('encoding')}：${preview.encoding}`} />
+            {preview.format === 'text' ? (
+              <TextField
+                select
+                size="small"
+                label={t('encoding')}
+                value={encoding ?? preview.encoding}
+                sx={{ width: 130 }}
+                slotProps={{ htmlInput: { 'data-testid': 'encoding-select' } }}
+                onChange={(e) => {
+                  const enc = e.target.value as 'utf-8' | 'gb18030' | 'gbk';
+                  setEncoding(enc);
+                  void api.call('imports/preview', { path: staged.path, encoding: enc }).then(setPreview, (er: Error) => setPreviewError(er.message));
+                }}
+              >
+                {(['utf-8', 'gb18030', 'gbk'] as const).map((x) => (
+                  <MenuItem key={x} value={x}>{x}</MenuItem>
+                ))}
+              </TextField>
+            ) : (
+              <Chip size="small" label={`${t('encoding')}：${preview.encoding}`} />
+            )}
             {preview.delimiter && <Chip size="small" label={`${t('delimiter')}：${preview.delimiter === '\t' ? 'Tab' : preview.delimiter}`} />}
             <Chip size="small" label={`${t('profile')}：${preview.profile ?? '—'}`} />
             <Chip size="small" label={`${t('headerLine')}：${preview.headerLine || '—'}`} />
@@ -154,11 +177,11 @@ export function ImportPage() {
           {(!preview.profile || preview.missing.length > 0) && (
             <ProfileMapper
               preview={preview}
-              onSaved={(profile) => void job.start({ path: staged.path, displayName: staged.name, acceptPartial, profile })}
+              onSaved={(profile) => void job.start({ path: staged.path, displayName: staged.name, acceptPartial, profile, ...(encoding ? { encoding } : {}) })}
             />
           )}
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-            <Button variant="contained" data-testid="import-button" disabled={job.running || !preview.profile} onClick={() => void job.start({ path: staged.path, displayName: staged.name, acceptPartial })}>
+            <Button variant="contained" data-testid="import-button" disabled={job.running || !preview.profile} onClick={() => void job.start({ path: staged.path, displayName: staged.name, acceptPartial, ...(encoding ? { encoding } : {}) })}>
               {t('importNow')}
             </Button>
             <FormControlLabel control={<Checkbox checked={acceptPartial} onChange={(e) => setAcceptPartial(e.target.checked)} />} label={t('acceptPartial')} />
