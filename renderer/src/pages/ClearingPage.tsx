@@ -9,6 +9,7 @@ import { formatYuan, parseAmountToFen } from '../../../shared/money';
 import { api, downloadUrl, fileForEngine } from '../api/client';
 import { useMe } from '../auth/AuthGate';
 import { useI18n } from '../i18n/i18n';
+import { FileButton } from '../components/FileButton';
 
 const yuan = (s: string) => {
   const r = parseAmountToFen(s);
@@ -283,19 +284,9 @@ export function ClearingPage() {
           <Button variant="outlined" data-testid="verify-run" onClick={() => void api.call('statements/verify', { path: verifyPath }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>
             {t('verify')}
           </Button>
-          <Button component="label">
+          <FileButton accept=".zip" testId="verify-file" onFile={(f) => void fileForEngine(f).then((p) => { setVerifyPath(p); return api.call('statements/verify', { path: p }); }).then(setReport)}>
             {t('chooseFile')}
-            <input
-              hidden
-              type="file"
-              accept=".zip"
-              data-testid="verify-file"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void fileForEngine(f).then((p) => { setVerifyPath(p); return api.call('statements/verify', { path: p }); }).then(setReport);
-              }}
-            />
-          </Button>
+          </FileButton>
         </Stack>
         {report && <VerifyReportView r={report} />}
       </Section>

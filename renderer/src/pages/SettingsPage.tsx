@@ -9,6 +9,7 @@ import { ROLES, type Role } from '../../../shared/roles';
 import { api, fileForEngine } from '../api/client';
 import { useMe } from '../auth/AuthGate';
 import { RoleChips } from '../components/RoleChips';
+import { FileButton } from '../components/FileButton';
 import { useI18n } from '../i18n/i18n';
 
 function AddUser({ onDone }: { onDone(): void }) {
@@ -71,25 +72,22 @@ export function SettingsPage() {
             <Button variant="outlined" data-testid="backup" onClick={() => void api.call('system/backup', {}).then((r) => setBackup(r.path))}>{t('backup')}</Button>
             {backup && <Typography variant="body2" data-testid="backup-done">{t('backupDone')} {backup}</Typography>}
             {isAdmin && (
-              <Button component="label" color="warning">
+              <FileButton
+                color="warning"
+                accept=".sqlite,.db"
+                testId="restore-file"
+                onFile={async (f) => {
+                  if (!window.confirm(t('restoreConfirm'))) return;
+                  try {
+                    const r = await api.call('system/restore', { path: await fileForEngine(f) });
+                    setBackup(`${t('restored')}：${r.auditEntries}；${r.keptAside}`);
+                  } catch (err) {
+                    setBackup((err as Error).message);
+                  }
+                }}
+              >
                 {t('restore')}
-                <input
-                  hidden
-                  type="file"
-                  accept=".sqlite,.db"
-                  data-testid="restore-file"
-                  onChange={async (e) => {
-                    const f = e.target.files?.[0];
-                    if (!f || !window.confirm(t('restoreConfirm'))) return;
-                    try {
-                      const r = await api.call('system/restore', { path: await fileForEngine(f) });
-                      setBackup(`${t('restored')}：${r.auditEntries}；${r.keptAside}`);
-                    } catch (err) {
-                      setBackup((err as Error).message);
-                    }
-                  }}
-                />
-              </Button>
+              </FileButton>
             )}
           </Stack>
         )}

@@ -8,6 +8,7 @@ import { KINDS } from '../../../../shared/import-kinds';
 import type { ColumnProfileInfo, ImportPreview } from '../../../../shared/import-types';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
+import { FileButton } from '../../components/FileButton';
 
 export function ProfileMapper({ preview, onSaved }: { preview: ImportPreview; onSaved(profile: string): void }) {
   const { t } = useI18n();
@@ -94,30 +95,26 @@ export function ProfileExchange() {
       <Button size="small" href={href} download="列映射方案.json" disabled={!saved.length}>
         {t('exportJson')}
       </Button>
-      <Button size="small" component="label">
-        {t('importJson')}
-        <input
-          hidden
-          type="file"
-          accept=".json"
-          data-testid="profiles-import"
-          onChange={async (e) => {
-            const f = e.target.files?.[0];
-            if (!f) return;
-            try {
-              const list = JSON.parse(await f.text()) as ColumnProfileInfo[];
-              for (const p of Array.isArray(list) ? list : [list]) {
-                const { builtin: _b, ...def } = p;
-                await api.call('profiles/save', { profile: def });
-              }
-              setMessage(`${t('imported')} ${Array.isArray(list) ? list.length : 1}`);
-              load();
-            } catch (err) {
-              setMessage((err as Error).message);
+      <FileButton
+        size="small"
+        accept=".json"
+        testId="profiles-import"
+        onFile={async (f) => {
+          try {
+            const list = JSON.parse(await f.text()) as ColumnProfileInfo[];
+            for (const p of Array.isArray(list) ? list : [list]) {
+              const { builtin: _b, ...def } = p;
+              await api.call('profiles/save', { profile: def });
             }
-          }}
-        />
-      </Button>
+            setMessage(`${t('imported')} ${Array.isArray(list) ? list.length : 1}`);
+            load();
+          } catch (err) {
+            setMessage((err as Error).message);
+          }
+        }}
+      >
+        {t('importJson')}
+      </FileButton>
       {message && <Typography variant="body2">{message}</Typography>}
     </Stack>
   );
