@@ -10,11 +10,17 @@ import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/lab
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
 
-export function allBreaks(db: Database, q: Omit<BreakQuery, 'offset' | 'limit'>): BreakRow[] {
+/** Every break of a query, read a page at a time; `onPage` hears how far it has come (and may throw to stop). */
+export function allBreaks(
+  db: Database,
+  q: Omit<BreakQuery, 'offset' | 'limit'>,
+  opts: { mask?: boolean; onPage?: (read: number, total: number) => void } = {},
+): BreakRow[] {
   const out: BreakRow[] = [];
   for (let offset = 0; ; offset += 5000) {
-    const page = listBreaks(db, { ...q, offset, limit: 5000 });
+    const page = listBreaks(db, { ...q, offset, limit: 5000 }, { mask: opts.mask });
     out.push(...page.rows);
+    opts.onPage?.(out.length, page.total);
     if (out.length >= page.total || page.rows.length === 0) return out;
   }
 }

@@ -11,8 +11,7 @@ import type { BreakRow } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
 import { EngineError } from '../../../shared/errors';
 import type { TaskContext } from '../jobs/job-types';
-import { listBreaks } from './break-query';
-import { breaksToCsv, explain } from './break-export';
+import { allBreaks, breaksToCsv, explain } from './break-export';
 
 const COLUMNS: { header: string; width: number; value(b: BreakRow): string | number | null; money?: boolean }[] = [
   { header: '差异类型', width: 10, value: (b) => BREAK_LABELS[b.type] },
@@ -43,14 +42,13 @@ export function describeQuery(q: BreakQuery): string {
 }
 
 export async function exportView(db: Database, q: BreakQuery, format: 'xlsx' | 'csv', out: string, user: string, ctx?: Pick<TaskContext, 'progress' | 'cancelled'>): Promise<{ path: string; rows: number }> {
-  const rows: BreakRow[] = [];
-  for (let offset = 0; ; offset += 5000) {
-    if (ctx?.cancelled()) throw new EngineError('CANCELLED', '导出已取消');
-    const page = listBreaks(db, { ...q, offset, limit: 5000 }, { mask: true });
-    rows.push(...page.rows);
-    ctx?.progress(rows.length, page.total, 'rows', `读取差异 ${rows.length}/${page.total}`);
-    if (rows.length >= page.total || !page.rows.length) break;
-  }
+  const rows = allBreaks(db, q, {
+    mask: true,
+    onPage: (read, total) => {
+      if (ctx?.cancelled()) throw new EngineError('CANCELLED', '导出已取消');
+      ctx?.progress(read, total, 'rows', `读取差异 ${read}/${total}`);
+    },
+  });
   if (format === 'csv') {
     fs.writeFileSync(out, breaksToCsv(rows));
   } else {
