@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { IMPORT_KINDS, RECON_KINDS, BREAK_TYPES } from './domain';
 import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
+import { PERIOD_PATTERN } from './periods';
 import type { BatchInfo, WorkstationInfo } from './domain';
 import type { ImportSummary, ImportPreview, ColumnProfileInfo } from './import-types';
 import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData } from './recon-types';
@@ -17,7 +18,7 @@ import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
 
 const importKind = z.enum(IMPORT_KINDS);
 const reconKind = z.enum(RECON_KINDS);
-const period = z.string().regex(/^\d{4}-(W\d{2}|\d{2})$/, '期间应为 2025-W47 或 2025-11');
+const period = z.string().regex(PERIOD_PATTERN, '期间应为 2025-W47 或 2025-11');
 
 export const importArgs = z.strictObject({
   path: z.string().min(1),

@@ -73,3 +73,10 @@ export function parseAmountToFen(text: string): FenParse {
   const fen = Number(int + frac);
   return { ok: true, fen: neg && fen !== 0 ? -fen : fen };
 }
+
+/** Amount text from the engine (`1020.00`) for people (`1,020.00`); empty for none, as given when unreadable. */
+export function formatAmountText(text: string | null | undefined): string {
+  if (text === null || text === undefined) return '';
+  const r = parseAmountToFen(text);
+  return r.ok ? formatYuan(r.fen) : text;
+}

@@ -2,6 +2,9 @@
 // months `2025-11` for settlement, in the files' own wall-clock time (Asia/Shanghai).
 // Bounds are `YYYY-MM-DD HH:mm:ss` strings, compared as text with stored times.
 
+/** A week `2025-W47` or a month `2025-11`. */
+export const PERIOD_PATTERN = /^\d{4}-(W\d{2}|\d{2})$/;
+
 export interface PeriodBounds {
   period: string;
   /** inclusive */

@@ -6,11 +6,7 @@ import type { DashboardData, ReconSummary } from '../../../shared/recon-types';
 import { AGING_BUCKETS } from '../../../shared/break-work';
 import { breakFacets, todayOf } from './break-query';
 import { buildBreakFilter } from './break-filter';
-
-export function matchRate(s: ReconSummary): number | null {
-  const keys = s.ledger.keys + s.external.keys;
-  return keys ? Math.round(((2 * s.matched.count) / keys) * 10000) / 100 : null;
-}
+import { matchRate } from '../../../shared/match-rate';
 
 export function dashboard(db: Database, kind: ReconKind, period: string, now: Date = new Date()): DashboardData {
   const latest = (p: string) => db.prepare('SELECT summary FROM recon_run WHERE kind = ? AND period = ? ORDER BY id DESC LIMIT 1').get(kind, p) as { summary: string } | undefined;

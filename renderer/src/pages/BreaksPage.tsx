@@ -2,6 +2,7 @@
 // Infinite Row Model; sorting and filtering are done in SQL), rows are coloured by
 // type and the differing fields shown with both values. Keyboard first: j/k or the
 // arrows move, Enter opens the detail, a single key disposes, u undoes, / searches.
+import { PERIOD_PATTERN } from '../../../shared/periods';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Chip, Drawer, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import type { AgGridReact } from 'ag-grid-react';
@@ -11,7 +12,7 @@ import type { BreakFacets, BreakRow } from '../../../shared/recon-types';
 import type { BreakQuery } from '../../../shared/contract';
 import { AGING_BUCKETS, DISPOSITION_KEYS, type AgingBucket, type Disposition } from '../../../shared/break-work';
 import { FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
-import { formatYuan, parseAmountToFen } from '../../../shared/money';
+import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl } from '../api/client';
 import { DataGrid } from '../grid/DataGrid';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
@@ -32,12 +33,6 @@ export const TYPE_COLOURS: Record<BreakType, string> = {
   IN_TRANSIT: '#e8f5e9',
 };
 
-const yuan = (s: string | null | undefined) => {
-  // Rows of the infinite model that have not loaded yet have no values.
-  if (s === null || s === undefined) return '';
-  const r = parseAmountToFen(s);
-  return r.ok ? formatYuan(r.fen) : s;
-};
 
 export function BreaksPage() {
   const { t, breakLabel } = useI18n();
@@ -57,7 +52,7 @@ export function BreaksPage() {
   const grid = useRef<AgGridReact<BreakRow>>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  const validPeriod = /^\d{4}-(W\d{2}|\d{2})$/.test(period);
+  const validPeriod = PERIOD_PATTERN.test(period);
   const query = useMemo<BreakQuery>(
     () => ({
       kind,
@@ -200,7 +195,7 @@ export function BreaksPage() {
         width: 120,
         type: 'numericColumn',
         sortable: true,
-        valueFormatter: (p) => yuan(p.value as string | null | undefined),
+        valueFormatter: (p) => formatAmountText(p.value as string | null | undefined),
         cellClassRules: { 'cell-differs': (p) => !!p.data?.fields.some((f) => f.field === 'amount') },
       },
       {
@@ -209,10 +204,10 @@ export function BreaksPage() {
         width: 120,
         type: 'numericColumn',
         sortable: true,
-        valueFormatter: (p) => yuan(p.value as string | null | undefined),
+        valueFormatter: (p) => formatAmountText(p.value as string | null | undefined),
         cellClassRules: { 'cell-differs': (p) => !!p.data?.fields.some((f) => f.field === 'amount') },
       },
-      { field: 'difference', headerName: t('difference'), width: 110, type: 'numericColumn', sortable: true, valueFormatter: (p) => yuan(p.value as string | null | undefined) },
+      { field: 'difference', headerName: t('difference'), width: 110, type: 'numericColumn', sortable: true, valueFormatter: (p) => formatAmountText(p.value as string | null | undefined) },
       {
         colId: 'fields',
         headerName: t('fieldsDiffer'),
@@ -257,7 +252,7 @@ export function BreaksPage() {
             <Chip
               key={type}
               data-testid={`chip-${type}`}
-              label={`${breakLabel(type)} ${f?.count ?? 0} · ¥${yuan(type === 'EXTERNAL_ONLY' ? (f?.amountExternal ?? '0.00') : (f?.amountLedger ?? '0.00'))}`}
+              label={`${breakLabel(type)} ${f?.count ?? 0} · ¥${formatAmountText(type === 'EXTERNAL_ONLY' ? (f?.amountExternal ?? '0.00') : (f?.amountLedger ?? '0.00'))}`}
               onClick={() => setTypes((ts) => (ts.includes(type) ? ts.filter((x) => x !== type) : [...ts, type]))}
               variant={types.includes(type) ? 'filled' : 'outlined'}
               sx={{ bgcolor: types.includes(type) ? TYPE_COLOURS[type] : undefined, borderColor: TYPE_COLOURS[type] }}

@@ -5,16 +5,12 @@ import { useCallback, useEffect, useState } from 'react';
 import type React from 'react';
 import { Alert, Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from '../../../shared/clearing-types';
-import { formatYuan, parseAmountToFen } from '../../../shared/money';
+import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl, fileForEngine } from '../api/client';
 import { useMe } from '../auth/AuthGate';
 import { useI18n } from '../i18n/i18n';
 import { FileButton } from '../components/FileButton';
 
-const yuan = (s: string) => {
-  const r = parseAmountToFen(s);
-  return r.ok ? formatYuan(r.fen) : s;
-};
 
 function lastMonth(now = new Date()): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
@@ -44,7 +40,7 @@ function PairsTable({ title, pairs }: { title: string; pairs: ClearingJson['prem
               <TableCell>
                 {p.from} → {p.to}
               </TableCell>
-              <TableCell align="right">{yuan(p.amount)}</TableCell>
+              <TableCell align="right">{formatAmountText(p.amount)}</TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -198,9 +194,9 @@ export function ClearingPage() {
                   {table.care.regions.map((r) => (
                     <TableRow key={r.region} selected={r.region === region}>
                       <TableCell>{r.region}</TableCell>
-                      <TableCell align="right">{yuan(r.receivable)}</TableCell>
-                      <TableCell align="right">{yuan(r.payable)}</TableCell>
-                      <TableCell align="right">{yuan(r.net)}</TableCell>
+                      <TableCell align="right">{formatAmountText(r.receivable)}</TableCell>
+                      <TableCell align="right">{formatAmountText(r.payable)}</TableCell>
+                      <TableCell align="right">{formatAmountText(r.net)}</TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

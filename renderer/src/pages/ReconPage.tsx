@@ -1,21 +1,19 @@
 // 对账: run a period's reconciliation as a job and read its summary — match rate,
 // each side's totals, the breaks by type, and the tie-out.
+import { PERIOD_PATTERN } from '../../../shared/periods';
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReconKind } from '../../../shared/domain';
 import type { DashboardData, ReconSummary } from '../../../shared/recon-types';
 import { Dashboard } from './recon/Dashboard';
-import { formatYuan, parseAmountToFen } from '../../../shared/money';
+import { formatAmountText } from '../../../shared/money';
+import { matchRate } from '../../../shared/match-rate';
 import { api } from '../api/client';
 import { useJob } from '../api/use-job';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
 import { useI18n } from '../i18n/i18n';
 
-const yuan = (s: string) => {
-  const r = parseAmountToFen(s);
-  return r.ok ? formatYuan(r.fen) : s;
-};
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -37,7 +35,7 @@ export function ReconPage() {
   const job = useJob('reconcile');
 
   const load = useCallback(() => {
-    if (!/^\d{4}-(W\d{2}|\d{2})$/.test(period)) return;
+    if (!PERIOD_PATTERN.test(period)) return;
     void api.call('recon/dashboard', { kind, period }).then((d) => { setDash(d); setSummary(d.summary); }).catch(() => { setDash(null); setSummary(null); });
   }, [kind, period]);
   useEffect(load, [load]);
@@ -45,9 +43,7 @@ export function ReconPage() {
     if (job.result) load();
   }, [job.result, load]);
 
-  const rate = summary && summary.ledger.keys + summary.external.keys > 0
-    ? ((2 * summary.matched.count) / (summary.ledger.keys + summary.external.keys)) * 100
-    : null;
+  const rate = summary ? matchRate(summary) : null;
 
   return (
     <Stack spacing={2}>
@@ -63,8 +59,8 @@ export function ReconPage() {
           <Stack direction="row" spacing={2} sx={{ mb: 2, flexWrap: 'wrap' }}>
             <Stat label={t('matchRate')} value={rate === null ? '—' : `${rate.toFixed(2)}%`} testId="match-rate" />
             <Stat label={t('matched')} value={String(summary.matched.count)} testId="matched-count" />
-            <Stat label={`${t('ledgerSide')} ${t('total')}`} value={yuan(summary.ledger.total)} />
-            <Stat label={`${t('externalSide')} ${t('total')}`} value={yuan(summary.external.total)} />
+            <Stat label={`${t('ledgerSide')} ${t('total')}`} value={formatAmountText(summary.ledger.total)} />
+            <Stat label={`${t('externalSide')} ${t('total')}`} value={formatAmountText(summary.external.total)} />
             <Stat label={t('tieOut')} value={summary.tieOut.ok ? t('tieOk') : `${t('tieBad')} ${summary.tieOut.ledger}/${summary.tieOut.external}`} testId="tie-out" />
           </Stack>
           <Table size="small" sx={{ maxWidth: 720 }}>
@@ -81,8 +77,8 @@ export function ReconPage() {
                 <TableRow key={b.type} data-testid={`break-total-${b.type}`}>
                   <TableCell>{breakLabel(b.type)}</TableCell>
                   <TableCell align="right">{b.count}</TableCell>
-                  <TableCell align="right">{yuan(b.amountLedger)}</TableCell>
-                  <TableCell align="right">{yuan(b.amountExternal)}</TableCell>
+                  <TableCell align="right">{formatAmountText(b.amountLedger)}</TableCell>
+                  <TableCell align="right">{formatAmountText(b.amountExternal)}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

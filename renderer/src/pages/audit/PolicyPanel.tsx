@@ -1,6 +1,7 @@
 // 政策检查: the workstation's policy profile with each rule's citation, a check of a
 // period, and its findings — filtered by rule, each with the records involved and a
 // plain-language explanation — worked to a conclusion and exported.
+import { PERIOD_PATTERN } from '../../../../shared/periods';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import type { ColDef } from 'ag-grid-community';
@@ -23,7 +24,7 @@ export function PolicyPanel() {
   const [message, setMessage] = useState<{ ok: boolean; text: string; link?: string } | null>(null);
   const grid = useRef<AgGridReact<PolicyFinding>>(null);
   const active = policies.find((p) => p.active);
-  const valid = /^\d{4}-(W\d{2}|\d{2})$/.test(period);
+  const valid = PERIOD_PATTERN.test(period);
 
   const load = useCallback(() => {
     void api.call('policy/list', {}).then(setPolicies);
