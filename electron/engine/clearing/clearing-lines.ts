@@ -8,15 +8,11 @@ const SOURCES = {
   care: {
     importKind: 'ledger-settlement',
     breakKind: 'settlement',
-    groupKey: 's.gk',
-    subKey: 's.sub_key',
     careRegion: "json_extract(s.norm, '$.mdtrtarea_admvs')",
   },
   premium: {
     importKind: 'ledger-premium',
     breakKind: 'premium',
-    groupKey: 's.gk',
-    subKey: 's.sub_key',
     careRegion: 'NULL',
   },
 } as const;
@@ -25,14 +21,14 @@ export function clearingLines(db: Database, section: 'care' | 'premium', start: 
   const src = SOURCES[section];
   const rows = db
     .prepare(
-      `SELECT ${src.groupKey} AS key, ${src.subKey} AS subKey,
+      `SELECT s.gk AS key, s.sub_key AS subKey,
               json_extract(s.norm, '$.payer_admdvs') AS "from", json_extract(s.norm, '$.beneficiary_admdvs') AS "to",
               ${src.careRegion} AS careRegion, json_extract(s.norm, '$.payer_certno') AS payerCertno, s.certno AS beneficiaryCertno,
               s.amount_fen AS amountFen, s.event_at AS at, b.file_name AS file, s.line AS line
        FROM source_row s JOIN import_batch b ON b.id = s.batch_id
        WHERE s.kind = ? AND s.event_at >= ? AND s.event_at < ?
          AND json_extract(s.norm, '$.payer_admdvs') <> json_extract(s.norm, '$.beneficiary_admdvs')
-         AND ${src.groupKey} NOT IN (SELECT match_key FROM recon_break WHERE kind = ? AND status = 'open')
+         AND s.gk NOT IN (SELECT match_key FROM recon_break WHERE kind = ? AND status = 'open')
        ORDER BY "from", "to", key, s.batch_id, s.line`,
     )
     .all(src.importKind, start, end, src.breakKind) as Omit<ClearingLine, 'section'>[];
