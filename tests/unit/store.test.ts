@@ -6,6 +6,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/engine/store/migratio
 import { appendAudit } from '../../electron/engine/audit/audit-log';
 import { EngineError } from '../../shared/errors';
 import { tempDir } from '../support/temp-engine';
+import { readStoredRecord } from '../../electron/engine/ingest/stored-record';
 
 // What each version's database holds, so the next migration is tested on real data.
 const SEED: Record<number, (db: ReturnType<typeof openStore>) => void> = {
@@ -53,6 +54,18 @@ describe('the workstation store', () => {
     old.close();
     const db = openStore(file);
     expect(db.prepare('SELECT line, gk FROM source_row WHERE batch_id = 1 AND line IN (4, 5) ORDER BY line').all()).toEqual([{ line: 4, gk: 'S1' }, { line: 5, gk: 'S2' }]);
+    db.close();
+  });
+
+  it('keys rows by (batch, line) in the rowid and keeps the raw cells of rows imported before readable (v9)', () => {
+    const file = path.join(tempDir(), 'v8.sqlite');
+    const old = openStore(file, { targetVersion: 8 });
+    SEED[1]!(old);
+    SEED[2]!(old);
+    old.close();
+    const db = openStore(file);
+    expect(db.prepare('SELECT id FROM source_row WHERE batch_id = 1 AND line = 3').get()).toEqual({ id: 2 ** 32 + 3 });
+    expect(readStoredRecord(db, 1, 3)).toMatchObject({ raw: ['x'], norm: { order_no: 'JF1', amount: 38000 }, fileName: 'a.txt' });
     db.close();
   });
 

@@ -9,15 +9,14 @@ import { looksLikeCertNo, maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakDetail, BreakEvent, SourceRecord } from '../../../shared/recon-types';
 import { getBreakRaw, todayOf, toBreakRow } from './break-query';
 import { appendAudit } from '../audit/audit-log';
+import { makeRecordReader } from '../ingest/stored-record';
 
-function record(db: Database, origin: string, mask: boolean): SourceRecord | null {
+function record(origin: string, mask: boolean, read: ReturnType<typeof makeRecordReader>): SourceRecord | null {
   const [batchId, line] = origin.split(':').map(Number);
-  const r = db
-    .prepare('SELECT s.kind, s.norm, s.raw, b.file_name, b.header FROM source_row s JOIN import_batch b ON b.id = s.batch_id WHERE s.batch_id = ? AND s.line = ?')
-    .get(batchId, line) as { kind: ImportKind; norm: string; raw: string; file_name: string; header: string | null } | undefined;
+  const r = read(batchId!, line!);
   if (!r) return null;
-  const norm = JSON.parse(r.norm) as Record<string, unknown>;
-  let raw = JSON.parse(r.raw) as string[];
+  const norm: Record<string, unknown> = r.norm;
+  let raw = r.raw;
   if (mask) {
     const names = new Set<string>();
     for (const [f, spec] of Object.entries(KINDS[r.kind].fields)) {
@@ -31,13 +30,14 @@ function record(db: Database, origin: string, mask: boolean): SourceRecord | nul
     }
     raw = raw.map((c) => (looksLikeCertNo(c) ? maskCertNo(c.trim().toUpperCase()) : names.has(c.trim()) ? maskName(c.trim()) : c));
   }
-  return { origin, file: r.file_name, line: line!, norm, raw, header: r.header ? JSON.parse(r.header) : null };
+  return { origin, file: r.fileName, line: line!, norm, raw, header: r.header };
 }
 
 export function breakDetail(db: Database, id: number, mask = true, now: Date = new Date()): BreakDetail {
   const b = getBreakRaw(db, id);
   if (!b) throw new EngineError('NOT_FOUND', `没有差异 #${id}`);
-  const origins = (s: string) => (JSON.parse(s) as string[]).map((o) => record(db, o, mask)).filter((x): x is SourceRecord => x !== null);
+  const read = makeRecordReader(db);
+  const origins = (s: string) => (JSON.parse(s) as string[]).map((o) => record(o, mask, read)).filter((x): x is SourceRecord => x !== null);
   const history = (db.prepare('SELECT at, actor, action, detail FROM break_event WHERE break_id = ? ORDER BY id').all(id) as { at: string; actor: string; action: string; detail: string }[]).map(
     (e): BreakEvent => ({ at: e.at, actor: e.actor, action: e.action, detail: JSON.parse(e.detail) }),
   );

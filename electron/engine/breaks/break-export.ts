@@ -9,6 +9,7 @@ import type { BreakRow } from '../../../shared/recon-types';
 import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
+import { makeRawReader, rowId, type StoredRaw } from '../ingest/raw-record';
 
 /** Every break of a query, read a page at a time; `onPage` hears how far it has come (and may throw to stop). */
 export function allBreaks(
@@ -57,7 +58,8 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   if (!batch?.header) throw new EngineError('NOT_FOUND', '没有可参照的税务中间库文件（需要先导入一份 tax-premium 文件）');
   const delimiter = batch.delimiter ?? '|';
   const header: string[] = JSON.parse(batch.header);
-  const raw = db.prepare('SELECT raw FROM source_row WHERE batch_id = ? AND line = ?');
+  const raw = db.prepare('SELECT batch_id, raw, raw_off FROM source_row WHERE id = ?');
+  const rawOf = makeRawReader(db);
   const lines = [[...header, '差异类型', '差异说明'].join(delimiter)];
   let n = 0;
   for (const b of rows) {
@@ -65,9 +67,9 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
     if (b.external_origin.length) {
       for (const o of b.external_origin) {
         const [batchId, line] = o.split(':').map(Number);
-        const r = raw.get(batchId, line) as { raw: string } | undefined;
+        const r = raw.get(rowId(batchId!, line!)) as StoredRaw | undefined;
         if (!r) continue;
-        lines.push([...(JSON.parse(r.raw) as string[]), ...tail].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
+        lines.push([...rawOf(r), ...tail].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
         n++;
       }
     } else {

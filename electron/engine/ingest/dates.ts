@@ -19,9 +19,32 @@ const SEP = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$/;
 const SERIAL = /^\d{5}(\.\d+)?$/;
 
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digits = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+};
+
+/** `YYYY-MM-DD HH:mm:ss`, the form most exports use, read without a regex or a Date. */
+function canonical(s: string): DateParse | null {
+  if (s.length !== 19 || s[4] !== '-' || s[7] !== '-' || (s[10] !== ' ' && s[10] !== 'T') || s[13] !== ':' || s[16] !== ':') return null;
+  const y = digits(s, 0, 4), mo = digits(s, 5, 7), d = digits(s, 8, 10), h = digits(s, 11, 13), mi = digits(s, 14, 16), se = digits(s, 17, 19);
+  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (mo === 2 && !leap ? 28 : DAYS[mo - 1]!)) return null;
+  return { ok: true, value: s[10] === ' ' ? s : `${s.slice(0, 10)} ${s.slice(11)}` };
+}
+
 export function parseDateTime(text: string): DateParse {
   const s = text.trim();
   if (s === '') return { ok: false, reason: '日期为空' };
+  const fast = canonical(s);
+  if (fast) return fast;
   let m = SEP.exec(s) ?? COMPACT.exec(s);
   if (m) return build(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
   if (SERIAL.test(s)) return fromExcelSerial(Number(s));

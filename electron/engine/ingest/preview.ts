@@ -10,7 +10,7 @@ import type { TextEncoding } from './detect-text';
 import { detectHeader } from './header-detect';
 import { isBlank, openSource } from './open-source';
 import { listProfiles } from './profiles';
-import type { SourceRow } from './table-source';
+import { rowsOf, type SourceRow } from './table-source';
 import { KINDS } from '../../../shared/import-kinds';
 import { looksLikeCertNo, maskCertNo } from '../../../shared/gb11643';
 
@@ -18,7 +18,7 @@ export async function previewFile(db: Database, file: string, opts: { kind?: Imp
   if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到文件：${file}`);
   const source = openSource(file, { encoding: opts.encoding });
   const head: SourceRow[] = [];
-  for await (const row of source.rows()) {
+  for await (const row of rowsOf(source)) {
     if (!isBlank(row.cells)) head.push(row);
     if (head.length >= 40) break;
   }

@@ -1,31 +1,52 @@
-// A data row of a known kind and header → the values stored (indexed columns plus
-// every canonical field) or the problems that refuse it.
+// A data row of a known kind and header → the values stored (the typed columns
+// matching reads, and the other canonical fields as JSON) or the problems that
+// refuse it. Runs once per row of a million-row file, so it allocates little:
+// values go into a flat array in STORED_COLUMNS order.
 import type { ImportKind, ImportProblem } from '../../../shared/domain';
 import { KINDS, type IndexedColumn } from '../../../shared/import-kinds';
-import { normalizeField } from './normalize-field';
+import { memoizedNormalizer } from './normalize-field';
 import type { HeaderMatch } from './header-detect';
 import { requiredFields } from './profiles';
 import type { SourceRow } from './table-source';
 
 export interface NormalizedRow {
-  norm: Record<string, string | number | null>;
-  indexed: Record<IndexedColumn, string | number | null>;
+  /** The stored columns' values, in STORED_COLUMNS order. */
+  cols: (string | number | null)[];
   /** The key the row is matched under. */
   gk: string | null;
+  /** The canonical fields that have no column of their own, as JSON. */
+  extra: string;
 }
 
-const INDEXED: IndexedColumn[] = ['key', 'sub_key', 'ref_key', 'amount_fen', 'status', 'certno', 'insutype', 'pay_year', 'event_at'];
+export const STORED_COLUMNS: IndexedColumn[] = ['key', 'sub_key', 'ref_key', 'amount_fen', 'status', 'certno', 'insutype', 'pay_year', 'event_at'];
 
 export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName: string) {
   const spec = KINDS[kind];
   const required = new Set(requiredFields(match.profile));
+  // A field may feed two columns (a binding's beneficiary is both sub_key and certno).
+  const columnsOf = new Map<string, number[]>();
+  STORED_COLUMNS.forEach((c, i) => {
+    const src = spec.columns[c];
+    if (src) columnsOf.set(src, [...(columnsOf.get(src) ?? []), i]);
+  });
   const fields = [...match.columns.entries()].map(([field, index]) => ({
     field,
     index,
-    type: spec.fields[field]!.type,
     header: match.header[index] ?? field,
+    required: required.has(field),
+    columns: columnsOf.get(field) ?? [],
+    // JSON.stringify of the name once, not per row.
+    jsonKey: JSON.stringify(field) + ':',
+    normalize: memoizedNormalizer(spec.fields[field]!.type, kind),
   }));
   const width = match.header.length;
+  const derived = spec.derivedStatus;
+  const flagField = derived?.flagField ? fields.find((f) => f.field === derived.flagField) : undefined;
+  const amountCol = STORED_COLUMNS.indexOf('amount_fen');
+  const statusCol = STORED_COLUMNS.indexOf('status');
+  const keyCol = STORED_COLUMNS.indexOf('key');
+  const refCol = STORED_COLUMNS.indexOf('ref_key');
+  const subCol = STORED_COLUMNS.indexOf('sub_key');
 
   return (row: SourceRow, problems: ImportProblem[]): NormalizedRow | null => {
     const before = problems.length;
@@ -36,35 +57,48 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       at(lastHeader, row.cells[row.cells.length - 1] ?? '', `此行只有 ${row.cells.length} 列，表头有 ${width} 列（文件可能被截断）`);
       return null;
     }
-    const norm: Record<string, string | number | null> = {};
-    for (const f of fields) {
+    const cols: (string | number | null)[] = [null, null, null, null, null, null, null, null, null];
+    let extra = '';
+    let flag: string | number | null = null;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       const text = row.cells[f.index] ?? '';
-      if (text.trim() === '') {
-        // Empty optional fields are left out of the stored JSON: smaller rows, and
-        // SQL can tell at a glance (instr) whether a record carries a field at all.
-        if (required.has(f.field)) at(f.header, text, '必填字段为空');
+      const r = f.normalize(text, row.numeric?.[f.index]);
+      if (r === null) {
+        // Empty: optional fields are simply absent.
+        if (f.required) at(f.header, text, '必填字段为空');
         continue;
       }
-      const r = normalizeField(f.type, text, kind, { numeric: row.numeric?.[f.index] });
-      if (r.ok) {
-        if (r.value !== null) norm[f.field] = r.value;
+      if (!r.ok) {
+        at(f.header, text, r.reason);
+        continue;
       }
-      else at(f.header, text, r.reason);
+      if (r.value === null) continue;
+      if (f === flagField) flag = r.value;
+      if (f.columns.length) for (const c of f.columns) cols[c] = r.value;
+      else extra += (extra ? ',' : '') + f.jsonKey + JSON.stringify(r.value);
     }
     if (problems.length > before) return null;
 
-    if (spec.derivedStatus) {
-      const flag = spec.derivedStatus.flagField ? norm[spec.derivedStatus.flagField] : null;
-      const amount = norm[spec.columns.amount_fen ?? ''];
+    if (derived) {
+      const amount = cols[amountCol];
       const negative = flag === 1 || (typeof amount === 'number' && amount < 0);
-      norm.status = negative ? spec.derivedStatus.negative : spec.derivedStatus.positive;
+      cols[statusCol] = negative ? derived.negative : derived.positive;
     }
-    const indexed = {} as NormalizedRow['indexed'];
-    for (const col of INDEXED) {
-      const src = col === 'status' && spec.derivedStatus ? 'status' : spec.columns[col];
-      indexed[col] = src ? (norm[src] ?? null) : null;
-    }
-    const gk = spec.groupByRefWhen && indexed.status === spec.groupByRefWhen && indexed.ref_key !== null ? String(indexed.ref_key) : (indexed.key as string | null);
-    return { norm, indexed, gk };
+    if (cols[subCol] !== null) cols[subCol] = String(cols[subCol]);
+    const gk = spec.groupByRefWhen && cols[statusCol] === spec.groupByRefWhen && cols[refCol] !== null ? String(cols[refCol]) : (cols[keyCol] as string | null);
+    return { cols, gk, extra: `{${extra}}` };
   };
+}
+
+/** Every canonical field of a stored row: its JSON plus the fields kept in columns. */
+export function fullRecord(kind: ImportKind, columns: Partial<Record<IndexedColumn, string | number | null>>, extraJson: string): Record<string, string | number | null> {
+  const spec = KINDS[kind];
+  const out = JSON.parse(extraJson) as Record<string, string | number | null>;
+  for (const c of STORED_COLUMNS) {
+    const src = c === 'status' && spec.derivedStatus ? 'status' : spec.columns[c];
+    const v = columns[c];
+    if (src && v !== null && v !== undefined && !(src in out)) out[src] = v;
+  }
+  return out;
 }

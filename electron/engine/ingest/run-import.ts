@@ -16,12 +16,15 @@ import { sha256File } from './file-hash';
 import { detectHeader, type HeaderMatch } from './header-detect';
 import { isBlank, isTotalLine, openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
-import { makeRowNormalizer } from './row-normalizer';
+import { makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
+import { makeRowWriter, type RowWriter } from './row-writer';
+import { SourceCopy } from './source-copy';
 import type { SourceRow } from './table-source';
 import { writeRejectedCsv } from './rejected-csv';
 import { assertRangeOpen } from '../periods/period-lock';
 
 const HEAD_ROWS = 30;
+const EVENT_AT = STORED_COLUMNS.indexOf('event_at');
 const MAX_PROBLEMS_KEPT = 1000;
 
 export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext): Promise<ImportSummary> {
@@ -48,7 +51,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
   let match: HeaderMatch | null = null;
   let kind: ImportKind | null = null;
   let normalize: ReturnType<typeof makeRowNormalizer> | null = null;
-  let insert: ((row: SourceRow, n: NonNullable<ReturnType<ReturnType<typeof makeRowNormalizer>>>) => void) | null = null;
+  let writer: RowWriter | null = null;
+  const copy = source.format === 'text' ? new SourceCopy() : null;
   let batchId = 0;
   let accepted = 0;
   let computedFen = 0;
@@ -56,7 +60,6 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
   let totalStated: { line: number; fen: number } | null = null;
   let minAt: string | null = null;
   let maxAt: string | null = null;
-  let seen = 0;
 
   const addProblems = (list: ImportProblem[]) => {
     problemCount += list.length;
@@ -73,14 +76,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
         'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
       ).run(kind, fileName, fileSize, sha256, source.encoding, source.delimiter, m.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
     );
-    const stmt = db.prepare(
-      'INSERT INTO source_row (batch_id, line, raw, kind, key, sub_key, ref_key, amount_fen, status, certno, insutype, pay_year, event_at, norm, gk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const k = kind;
-    insert = (row, n) => {
-      const x = n.indexed;
-      stmt.run(batchId, row.line, JSON.stringify(row.cells), k, x.key, x.sub_key === null ? null : String(x.sub_key), x.ref_key, x.amount_fen, x.status, x.certno, x.insutype, x.pay_year, x.event_at, JSON.stringify(n.norm), n.gk);
-    };
+    writer = makeRowWriter(db, batchId, kind, !copy);
   };
 
   const totalField = () => (kind ? KINDS[kind].totalField : null);
@@ -114,9 +110,9 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       if (args.acceptPartial) rejectedRows.push({ row, problems: rowProblems });
       return;
     }
-    insert!(row, n);
+    writer!.add(row, n);
     accepted++;
-    const at = n.indexed.event_at as string | null;
+    const at = n.cols[EVENT_AT] as string | null;
     if (at) {
       if (!minAt || at < minAt) minAt = at;
       if (!maxAt || at > maxAt) maxAt = at;
@@ -125,21 +121,20 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
 
   try {
     try {
-      for await (const row of source.rows()) {
-        seen++;
-        if (!match) {
-          if (!isBlank(row.cells)) head.push(row);
-          if (head.length < HEAD_ROWS) continue;
-          match = resolveHeader(head, profiles, args.kind, fileName);
-          startBatch();
-          for (const r of head.slice(match.headerIndex + 1)) handleData(r);
-          continue;
+      for await (const batch of source.batches(copy?.tap)) {
+        for (const row of batch) {
+          if (!match) {
+            if (!isBlank(row.cells)) head.push(row);
+            if (head.length < HEAD_ROWS) continue;
+            match = resolveHeader(head, profiles, args.kind, fileName);
+            startBatch();
+            for (const r of head.slice(match.headerIndex + 1)) handleData(r);
+            continue;
+          }
+          handleData(row);
         }
-        handleData(row);
-        if ((seen & 4095) === 0) {
-          if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
-          ctx.progress(source.position(), source.totalBytes, source.totalBytes ? 'bytes' : 'rows', `已读 ${accepted + rejectedRows.length} 行`);
-        }
+        if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
+        ctx.progress(source.position(), source.totalBytes, source.totalBytes ? 'bytes' : 'rows', `已读 ${accepted + rejectedRows.length} 行`);
       }
     } catch (e) {
       if (e instanceof EngineError) throw e;
@@ -153,6 +148,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       for (const r of head.slice(match.headerIndex + 1)) handleData(r);
     }
     if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
+    writer!.flush();
 
     if (totalStated) {
       const t = totalStated as { line: number; fen: number };
@@ -174,6 +170,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     if (accepted === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 没有可导入的数据行`, { problems, problemCount });
 
     assertRangeOpen(db, kind!, minAt, maxAt, `导入 ${fileName}`);
+    await copy?.store(db, batchId);
     const rejectedFile = rejectedRows.length ? writeRejectedCsv(file, match.header, rejectedRows) : null;
     db.prepare('UPDATE import_batch SET rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
       accepted, rejectedRows.length, minAt, maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);

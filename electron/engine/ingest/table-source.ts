@@ -4,6 +4,8 @@ export interface SourceRow {
   cells: string[];
   /** XLSX only: which cells held numbers rather than text. */
   numeric?: boolean[];
+  /** Text files: the byte offset where the record starts (its raw bytes are kept with the batch). */
+  offset?: number;
 }
 
 export interface TableSource {
@@ -11,7 +13,16 @@ export interface TableSource {
   encoding: string;
   delimiter: string | null;
   totalBytes: number;
-  rows(): AsyncIterable<SourceRow>;
+  /**
+   * The rows in file order, a batch at a time. `tap` sees every byte of a text
+   * file in order as it is read (the import keeps a compressed copy).
+   */
+  batches(tap?: (bytes: Buffer) => void): AsyncIterable<SourceRow[]>;
   /** How far through the file reading has come, in the unit of `totalBytes`. */
   position(): number;
+}
+
+/** Row by row, for the few callers that only read the head of a file. */
+export async function* rowsOf(source: TableSource): AsyncGenerator<SourceRow> {
+  for await (const batch of source.batches()) yield* batch;
 }

@@ -1,34 +1,30 @@
-// CSV/TXT rows, streamed so a million-row file never sits in memory whole.
-// Decoding is iconv-lite's (GB18030/GBK) or the platform's TextDecoder (UTF-8).
+// CSV/TXT rows, streamed so a million-row file never sits in memory whole, and
+// handed out in batches (a promise per batch, not per row). The file is cut into
+// pieces at line feeds and each piece decoded at once; the byte offset of every
+// record is kept, so the stored copy of the file gives back each raw record.
 // Lines without a quote character — nearly every line of these exports — are split
-// on the delimiter directly, which is exactly CSV's meaning for them and some
-// twenty times faster than a general parser; a record with quotes (possibly over
-// several lines) goes to csv-parse. Line numbers are counted as an editor does.
+// on the delimiter directly, which is exactly CSV's meaning for them; a record
+// with quotes (possibly over several lines) goes to csv-parse. Line numbers are
+// counted as an editor does.
 import fs from 'node:fs';
-import iconv from 'iconv-lite';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { SourceRow, TableSource } from './table-source';
 import { decodeSample, detectDelimiter, detectEncoding, readSample, type TextEncoding } from './detect-text';
+import { decoderFor } from './text-decoding';
 
-interface Decoder {
-  write(chunk: Buffer): string;
-  end(): string;
-}
+const PIECE = 1 << 20;
 
-function decoderFor(encoding: TextEncoding): Decoder {
-  if (encoding === 'utf-8') {
-    const td = new TextDecoder('utf-8', { ignoreBOM: false });
-    return { write: (c) => td.decode(c, { stream: true }), end: () => td.decode() };
-  }
-  const d = iconv.getDecoder(encoding);
-  return { write: (c) => d.write(c), end: () => d.end() ?? '' };
-}
-
-const quotesBalanced = (s: string) => {
+export const quotesBalanced = (s: string): boolean => {
   let n = 0;
   for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
   return n % 2 === 0;
 };
+
+/** One CSV record's cells (a record with quotes). */
+export function parseRecord(text: string, delimiter: string): string[] {
+  const rows = parseCsv(text, { delimiter, relax_quotes: true, relax_column_count: true, bom: false }) as string[][];
+  return rows[0] ?? [''];
+}
 
 export function openTextSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string } = {}): TableSource {
   const sample = readSample(file);
@@ -42,63 +38,76 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
     delimiter,
     totalBytes,
     position: () => read,
-    async *rows(): AsyncGenerator<SourceRow> {
-      const decoder = decoderFor(encoding);
-      let carry = '';
+    async *batches(tap?: (bytes: Buffer) => void): AsyncGenerator<SourceRow[]> {
+      const decode = decoderFor(encoding);
       let lineNo = 0;
       // A quoted record that spans lines, waiting for its closing quote.
-      let pending: { text: string; line: number } | null = null;
+      let pending: { text: string; offset: number } | null = null;
 
-      const record = (text: string, line: number): SourceRow => {
-        const rows = parseCsv(text, { delimiter, relax_quotes: true, relax_column_count: true, bom: false }) as string[][];
-        return { line, cells: rows[0] ?? [''] };
-      };
-
-      function* lines(text: string, final: boolean): Generator<SourceRow> {
-        let start = 0;
-        for (;;) {
-          const nl = text.indexOf('\n', start);
-          if (nl < 0) {
-            carry = text.slice(start);
-            if (!final || carry === '') return;
-          }
-          const end = nl < 0 ? text.length : nl;
-          let line = text.slice(start, end);
-          if (line.endsWith('\r')) line = line.slice(0, -1);
+      // `bytes` holds whole lines (the last may lack its line feed at the end of
+      // the file); `base` is the file offset of bytes[0].
+      const piece = (bytes: Buffer, base: number, out: SourceRow[]) => {
+        let skip = 0;
+        if (base === 0 && encoding === 'utf-8' && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) skip = 3;
+        const text = decode(bytes.subarray(skip));
+        let pos = 0;
+        let at = skip;
+        while (pos < text.length || at < bytes.length) {
+          let nl = text.indexOf('\n', pos);
+          const byteNl = bytes.indexOf(10, at);
+          if (nl < 0) nl = text.length;
+          let line = text.slice(pos, nl);
+          if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
           if (lineNo === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+          const offset = base + at;
           lineNo++;
-          start = end + 1;
+          pos = nl + 1;
+          at = byteNl < 0 ? bytes.length : byteNl + 1;
           if (pending) {
             pending.text += '\n' + line;
             if (quotesBalanced(pending.text)) {
               // The record ends on this line: that is the line an editor shows it on.
-              yield record(pending.text, lineNo);
+              out.push({ line: lineNo, cells: parseRecord(pending.text, delimiter), offset: pending.offset });
               pending = null;
             }
           } else if (line.indexOf('"') < 0) {
-            yield { line: lineNo, cells: line.split(delimiter) };
+            out.push({ line: lineNo, cells: line.split(delimiter), offset });
           } else if (quotesBalanced(line)) {
-            yield record(line, lineNo);
+            out.push({ line: lineNo, cells: parseRecord(line, delimiter), offset });
           } else {
-            pending = { text: line, line: lineNo };
-          }
-          if (nl < 0) {
-            carry = '';
-            return;
+            pending = { text: line, offset };
           }
         }
-      }
+      };
 
-      const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+      const input = fs.createReadStream(file, { highWaterMark: PIECE });
+      let carry: Buffer | null = null;
+      let carryAt = 0;
       try {
         for await (const chunk of input as AsyncIterable<Buffer>) {
+          tap?.(chunk);
           read += chunk.length;
-          yield* lines(carry + decoder.write(chunk), false);
+          const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+          const last = buf.lastIndexOf(10);
+          if (last < 0) {
+            carry = buf;
+            continue;
+          }
+          const out: SourceRow[] = [];
+          piece(buf.subarray(0, last + 1), carryAt, out);
+          carry = last + 1 < buf.length ? buf.subarray(last + 1) : null;
+          carryAt += last + 1;
+          if (out.length) yield out;
         }
-        yield* lines(carry + decoder.end(), true);
+        if (carry) {
+          const out: SourceRow[] = [];
+          piece(carry, carryAt, out);
+          if (out.length) yield out;
+        }
         if (pending) {
-          const p = pending as { text: string; line: number };
-          throw Object.assign(new Error(`引号没有闭合（从第 ${p.line} 行开始），文件可能被截断`), { lines: p.line });
+          const p = pending as { text: string; offset: number };
+          const startLine = lineNo - p.text.split('\n').length + 1;
+          throw Object.assign(new Error(`引号没有闭合（从第 ${startLine} 行开始），文件可能被截断`), { lines: startLine });
         }
       } finally {
         input.destroy();

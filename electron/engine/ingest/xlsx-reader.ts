@@ -35,7 +35,7 @@ export function openXlsxSource(file: string, opts: { sheet?: string } = {}): Tab
     delimiter: null,
     totalBytes: 0,
     position: () => rowsRead,
-    async *rows(): AsyncGenerator<SourceRow> {
+    async *batches(): AsyncGenerator<SourceRow[]> {
       const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
         sharedStrings: 'cache',
         hyperlinks: 'ignore',
@@ -43,6 +43,7 @@ export function openXlsxSource(file: string, opts: { sheet?: string } = {}): Tab
         worksheets: 'emit',
       });
       let sheetIndex = 0;
+      let batch: SourceRow[] = [];
       for await (const ws of reader) {
         sheetIndex++;
         const name = (ws as unknown as { name?: string }).name;
@@ -57,10 +58,15 @@ export function openXlsxSource(file: string, opts: { sheet?: string } = {}): Tab
             numeric.push(c.numeric);
           }
           rowsRead++;
-          yield { line: row.number, cells, numeric };
+          batch.push({ line: row.number, cells, numeric });
+          if (batch.length >= 1000) {
+            yield batch;
+            batch = [];
+          }
         }
         if (!opts.sheet) break;
       }
+      if (batch.length) yield batch;
     },
   };
 }

@@ -274,6 +274,53 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'narrow source rows: rowid by (batch, line), raw bytes kept as a compressed copy of the file',
+    up(db) {
+      db.exec(`
+        -- A row is found by (batch, line) through its rowid, and rows append in
+        -- rowid order. The fields that have a column are no longer repeated in
+        -- the JSON, and a text file's raw records are no longer copied row by
+        -- row: the file itself is kept (compressed, in pieces) in source_blob and
+        -- each row keeps the byte offset of its record. XLSX rows keep their cells
+        -- as JSON in raw. Rows imported before keep theirs.
+        CREATE TABLE source_row_v9 (
+          id         INTEGER PRIMARY KEY, -- batch_id << 32 | line
+          batch_id   INTEGER NOT NULL,
+          line       INTEGER NOT NULL,
+          kind       TEXT NOT NULL,
+          gk         TEXT,
+          key        TEXT,
+          sub_key    TEXT,
+          ref_key    TEXT,
+          amount_fen INTEGER,
+          status     TEXT,
+          certno     TEXT,
+          insutype   TEXT,
+          pay_year   INTEGER,
+          event_at   TEXT,
+          norm       TEXT NOT NULL,
+          raw        TEXT,
+          raw_off    INTEGER
+        );
+        INSERT INTO source_row_v9
+          SELECT (batch_id << 32) | line, batch_id, line, kind, gk, key, sub_key, ref_key, amount_fen, status, certno, insutype, pay_year, event_at, norm, raw, NULL
+          FROM source_row ORDER BY batch_id, line;
+        DROP TABLE source_row;
+        ALTER TABLE source_row_v9 RENAME TO source_row;
+        CREATE INDEX source_row_match ON source_row(kind, gk, key, sub_key, amount_fen, status, certno, insutype, pay_year, event_at);
+
+        CREATE TABLE source_blob (
+          id       INTEGER PRIMARY KEY, -- batch_id << 20 | seq
+          batch_id INTEGER NOT NULL,
+          seq      INTEGER NOT NULL,
+          data     BLOB NOT NULL        -- raw-deflated piece seq of the file
+        );
+        ALTER TABLE import_batch ADD COLUMN blob_piece INTEGER; -- bytes of the file per source_blob piece
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,73 @@
+// A stored row's raw record as the file had it: the cells of an XLSX row (kept as
+// JSON), or a text record read back from the batch's copy of the file at the
+// row's byte offset, decoded in the file's encoding and split as the import did.
+import zlib from 'node:zlib';
+import type { Database } from 'better-sqlite3';
+import type { TextEncoding } from './detect-text';
+import { decoderFor } from './text-decoding';
+import { parseRecord, quotesBalanced } from './text-reader';
+
+/** (batch_id << 32) | line: a stored row's rowid. */
+export const rowId = (batchId: number, line: number): number => batchId * 4294967296 + line;
+
+export interface StoredRaw {
+  batch_id: number;
+  raw: string | null;
+  raw_off: number | null;
+}
+
+/**
+ * A reader for many rows at once (an export of breaks): the last few inflated
+ * pieces are kept, as rows of a batch cluster in its pieces.
+ */
+export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
+  const batchQ = db.prepare('SELECT encoding, delimiter, blob_piece FROM import_batch WHERE id = ?');
+  const pieceQ = db.prepare('SELECT data FROM source_blob WHERE id = ?').pluck();
+  const batches = new Map<number, { encoding: string; delimiter: string; piece: number }>();
+  const cache = new Map<number, Buffer | null>();
+  const piece = (batchId: number, seq: number): Buffer | null => {
+    const id = batchId * 1048576 + seq;
+    let b = cache.get(id);
+    if (b === undefined) {
+      const data = pieceQ.get(id) as Buffer | undefined;
+      b = data ? zlib.inflateRawSync(data) : null;
+      if (cache.size >= 4) cache.delete(cache.keys().next().value!);
+      cache.set(id, b);
+    }
+    return b;
+  };
+  return (row) => {
+    if (row.raw !== null) return JSON.parse(row.raw) as string[];
+    if (row.raw_off === null) return [];
+    let info = batches.get(row.batch_id);
+    if (!info) {
+      const b = batchQ.get(row.batch_id) as { encoding: string; delimiter: string; blob_piece: number } | undefined;
+      if (!b?.blob_piece) return [];
+      info = { encoding: b.encoding, delimiter: b.delimiter, piece: b.blob_piece };
+      batches.set(row.batch_id, info);
+    }
+    const decode = decoderFor(info.encoding as TextEncoding);
+    let seq = Math.floor(row.raw_off / info.piece);
+    let bytes = piece(row.batch_id, seq)?.subarray(row.raw_off % info.piece);
+    if (!bytes) return [];
+    // Whole lines until the record's quotes balance (nearly always the first line).
+    let from = 0;
+    for (;;) {
+      const nl = bytes.indexOf(10, from);
+      if (nl < 0) {
+        const next = piece(row.batch_id, ++seq);
+        if (next) {
+          from = bytes.length;
+          bytes = Buffer.concat([bytes, next]);
+          continue;
+        }
+      }
+      const end = nl < 0 ? bytes.length : nl;
+      let text = decode(bytes.subarray(0, end)).replace(/\r(?=\n|$)/g, '');
+      if (row.raw_off === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.indexOf('"') < 0) return text.split(info.delimiter);
+      if (quotesBalanced(text) || nl < 0) return parseRecord(text, info.delimiter);
+      from = nl + 1;
+    }
+  };
+}
