@@ -4,7 +4,6 @@
 import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import { KINDS } from '../../../shared/import-kinds';
-import type { ImportKind } from '../../../shared/domain';
 import { looksLikeCertNo, maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakDetail, BreakEvent, SourceRecord } from '../../../shared/recon-types';
 import { getBreakRaw, todayOf, toBreakRow } from './break-query';
