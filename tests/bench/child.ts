@@ -8,7 +8,16 @@ import { breakFacets } from '../../electron/engine/breaks/break-query';
 
 const [step, dbPath, a, b] = process.argv.slice(2);
 const db = openStore(dbPath!, { skipIntegrityCheck: true });
-const ctx = { user: 'bench', progress: () => undefined, cancelled: () => false };
+// BENCH_TRACE=1 prints each stage's start time to stderr (where the time goes).
+const started = performance.now();
+let lastStage = '';
+const trace = (_d: number, _t: number, _u: string, stage?: string) => {
+  if (process.env.BENCH_TRACE && stage && stage !== lastStage) {
+    lastStage = stage;
+    process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)} s  ${stage}\n`);
+  }
+};
+const ctx = { user: 'bench', progress: trace, cancelled: () => false };
 const t0 = process.hrtime.bigint();
 let detail: unknown;
 if (step === 'import') detail = await runImport(db, { path: a!, ...(b ? { kind: b as 'tax-premium' } : {}) }, ctx);

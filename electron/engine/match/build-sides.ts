@@ -1,8 +1,8 @@
 // Builds each side's per-key aggregates into temp WITHOUT ROWID tables keyed by the
 // match key, then joins them. Rows are read in key order from the covering index
-// source_row_match, so neither the duplicate check nor the grouping needs a sort. (SQLite plans a FULL OUTER JOIN of two
+// source_row_match, so neither the grouping nor the duplicate check needs a sort. (SQLite plans a FULL OUTER JOIN of two
 // grouped CTEs as a nested loop; keyed tables join in one pass.)
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { comparedFields, type ReconSpec, type SideSpec } from './recon-specs';
 
 export interface Window {
@@ -34,13 +34,40 @@ export function buildUniverse(db: Database, spec: ReconSpec, kind: string, w: Wi
 const IN_UNIVERSE = `r.kind = ? AND r.event_at < ? AND r.amount_fen IS NOT NULL AND r.gk IN (SELECT gk FROM u_keys)`;
 
 function buildSide(db: Database, spec: ReconSpec, side: SideSpec, prefix: 'l' | 'x', w: Window): void {
-  // A second copy of a record (same gk, key and sub_key) is a duplicate: it is set
-  // aside, and the sums count each record once. Duplicates are rare, so they are
-  // found with one ordered pass and collected one group at a time.
+  const fields = comparedFields(spec);
+  const defs = fields.map((_f, i) => `, f${i}`).join('');
+  db.exec(`CREATE TEMP TABLE ${prefix}_agg (gk TEXT PRIMARY KEY, n INTEGER, net INTEGER, cmp INTEGER, status TEXT, event_at TEXT${defs}) WITHOUT ROWID`);
   db.exec(`CREATE TEMP TABLE ${prefix}_dups (batch_id INTEGER, line INTEGER, gk TEXT, amount_fen INTEGER, certno TEXT, event_at TEXT, PRIMARY KEY (batch_id, line)) WITHOUT ROWID`);
+  // max(event_at) is the one min/max aggregate, so the compared fields are bare
+  // columns that SQLite takes from the latest record of the key: no string
+  // aggregates over a million rows, and the latest record is the one to compare.
+  // The external side keeps the voucher in sub_key (in the index); the ledger's is filled below.
+  const cols = spec.fields.map((f) => `, ${f.column}`).join('') + (spec.voucher ? (prefix === 'x' ? ', sub_key' : ', NULL') : '');
+  const aggregate = (extra: string) => db.prepare(
+    `INSERT INTO ${prefix}_agg
+     SELECT gk, count(*), sum(amount_fen), ${side.compare}, ${side.status}, max(event_at)${cols}
+     FROM source_row r INDEXED BY source_row_match
+     WHERE ${IN_UNIVERSE}${extra}
+     GROUP BY gk`,
+  );
+  aggregate('').run(side.importKind, w.end);
+  setAsideDuplicates(db, side, prefix, w, aggregate);
+  if (spec.voucher && prefix === 'l') fillLedgerVoucher(db, spec, side, fields.length - 1);
+}
+
+function setAsideDuplicates(db: Database, side: SideSpec, prefix: 'l' | 'x', w: Window, aggregate: (extra: string) => Statement): void {
+  // A second copy of a record (same gk, key and sub_key) is a duplicate: it is set
+  // aside and the key summed again without it. Only keys with more than one row
+  // can hold one, and they are few, so they are looked at after the one pass.
+  // Driven from the keys with several rows: a seek per such key, no second pass over all rows.
   const groups = db
-    .prepare(`SELECT r.gk, r.key, r.sub_key FROM source_row r INDEXED BY source_row_match WHERE ${IN_UNIVERSE} GROUP BY r.gk, r.key, r.sub_key HAVING count(*) > 1`)
+    .prepare(
+      `SELECT r.gk, r.key, r.sub_key FROM ${prefix}_agg a CROSS JOIN source_row r INDEXED BY source_row_match ON r.kind = ? AND r.gk = a.gk
+       WHERE a.n > 1 AND r.event_at < ? AND r.amount_fen IS NOT NULL
+       GROUP BY r.gk, r.key, r.sub_key HAVING count(*) > 1`,
+    )
     .all(side.importKind, w.end) as { gk: string; key: string | null; sub_key: string | null }[];
+  if (!groups.length) return;
   const copies = db.prepare(
     `SELECT batch_id, line, gk, amount_fen, certno, event_at FROM source_row r
      WHERE r.kind = ? AND r.gk = ? AND r.key IS ? AND r.sub_key IS ? AND r.event_at < ? AND r.amount_fen IS NOT NULL ORDER BY batch_id, line`,
@@ -50,20 +77,8 @@ function buildSide(db: Database, spec: ReconSpec, side: SideSpec, prefix: 'l' | 
     const rows = copies.all(side.importKind, g.gk, g.key, g.sub_key, w.end) as { batch_id: number; line: number; gk: string; amount_fen: number; certno: string | null; event_at: string }[];
     for (const c of rows.slice(1)) setAside.run(c.batch_id, c.line, c.gk, c.amount_fen, c.certno, c.event_at);
   }
-
-  const fields = comparedFields(spec);
-  const defs = fields.map((_f, i) => `, f${i}`).join('');
-  db.exec(`CREATE TEMP TABLE ${prefix}_agg (gk TEXT PRIMARY KEY, n INTEGER, net INTEGER, cmp INTEGER, status TEXT, event_at TEXT${defs}) WITHOUT ROWID`);
-  // The external side keeps the voucher in sub_key (in the index); the ledger's is filled below.
-  const cols = spec.fields.map((f) => `, max(${f.column})`).join('') + (spec.voucher ? (prefix === 'x' ? ', max(sub_key)' : ', NULL') : '');
-  db.prepare(
-    `INSERT INTO ${prefix}_agg
-     SELECT gk, count(*), sum(amount_fen), ${side.compare}, ${side.status}, max(event_at)${cols}
-     FROM source_row r INDEXED BY source_row_match
-     WHERE ${IN_UNIVERSE} AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)
-     GROUP BY gk`,
-  ).run(side.importKind, w.end);
-  if (spec.voucher && prefix === 'l') fillLedgerVoucher(db, spec, side, fields.length - 1);
+  db.exec(`DELETE FROM ${prefix}_agg WHERE gk IN (SELECT gk FROM ${prefix}_dups)`);
+  aggregate(` AND r.gk IN (SELECT gk FROM ${prefix}_dups) AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)`).run(side.importKind, w.end);
 }
 
 /** The ledger's voucher, from the JSON of the batches whose header has one. */
@@ -77,6 +92,11 @@ function fillLedgerVoucher(db: Database, spec: ReconSpec, side: SideSpec, index:
   ).run(side.importKind, ...batches);
 }
 
+/**
+ * The keys that are not simply matched, classified: every key of both sides is
+ * compared, but only the differing ones (and the refunds that net to nothing on
+ * one side) are written out; the summary counts the matched ones from the sides.
+ */
 export function buildJoin(db: Database, spec: ReconSpec, w: Window): void {
   buildSide(db, spec, spec.ledger, 'l', w);
   buildSide(db, spec, spec.external, 'x', w);
@@ -85,15 +105,17 @@ export function buildJoin(db: Database, spec: ReconSpec, w: Window): void {
   const sel = (p: 'l' | 'x', present: boolean) => cols.map((c) => (present ? `${p}.${c} AS ${p}_${c}` : `NULL AS ${p}_${c}`)).join(', ');
   const fieldDiff = f.map((i) => `(l.f${i} IS NOT NULL AND x.f${i} IS NOT NULL AND l.f${i} <> x.f${i})`).join(' OR ');
   db.exec(`CREATE TEMP TABLE j AS
-    SELECT coalesce(l.gk, x.gk) AS gk, ${sel('l', true)}, ${sel('x', true)},
-      CASE
-        WHEN x.gk IS NULL THEN CASE WHEN l.net = 0 AND l.status <> 'paid' AND l.status <> 'normal' THEN 'NETTED' ELSE 'LEDGER_ONLY' END
-        WHEN l.cmp <> x.cmp THEN 'AMOUNT_MISMATCH'
-        WHEN l.status <> x.status THEN 'STATUS_MISMATCH'
-        ${fieldDiff ? `WHEN ${fieldDiff} THEN 'FIELD_MISMATCH'` : ''}
-        ELSE 'MATCHED'
-      END AS cls
-    FROM l_agg l LEFT JOIN x_agg x ON x.gk = l.gk
+    SELECT * FROM (
+      SELECT coalesce(l.gk, x.gk) AS gk, ${sel('l', true)}, ${sel('x', true)},
+        CASE
+          WHEN x.gk IS NULL THEN CASE WHEN l.net = 0 AND l.status <> 'paid' AND l.status <> 'normal' THEN 'NETTED' ELSE 'LEDGER_ONLY' END
+          WHEN l.cmp <> x.cmp THEN 'AMOUNT_MISMATCH'
+          WHEN l.status <> x.status THEN 'STATUS_MISMATCH'
+          ${fieldDiff ? `WHEN ${fieldDiff} THEN 'FIELD_MISMATCH'` : ''}
+          ELSE 'MATCHED'
+        END AS cls
+      FROM l_agg l LEFT JOIN x_agg x ON x.gk = l.gk
+    ) WHERE cls <> 'MATCHED'
     UNION ALL
     SELECT x.gk, ${sel('l', false)}, ${sel('x', true)}, 'EXTERNAL_ONLY'
     FROM x_agg x WHERE NOT EXISTS (SELECT 1 FROM l_agg l WHERE l.gk = x.gk)`);
@@ -104,15 +126,18 @@ export function buildJoin(db: Database, spec: ReconSpec, w: Window): void {
 }
 
 /**
- * The records behind one key on one side, as batch:line — looked up only for the
- * keys that became breaks, so the pass over every row builds no strings.
+ * The records behind each key that became a break, as batch:line in file order —
+ * one pass over the breaks' keys, so the pass over every row builds no strings.
  */
-export function originsOf(db: Database, side: SideSpec, prefix: 'l' | 'x', w: Window): (gk: string) => string[] {
-  const q = db.prepare(
-    `SELECT batch_id || ':' || line AS o FROM source_row r INDEXED BY source_row_match
-     WHERE r.kind = ? AND r.gk = ? AND r.event_at < ? AND r.amount_fen IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)
-     ORDER BY batch_id, line`,
-  ).pluck();
-  return (gk) => q.all(side.importKind, gk, w.end) as string[];
+export function originsOf(db: Database, side: SideSpec, prefix: 'l' | 'x', w: Window): Map<string, string[]> {
+  const rows = db
+    .prepare(
+      `SELECT j.gk, group_concat(r.batch_id || ':' || r.line, ',' ORDER BY r.batch_id, r.line) AS o
+       FROM j CROSS JOIN source_row r INDEXED BY source_row_match ON r.kind = ? AND r.gk = j.gk
+       WHERE j.${prefix}_gk IS NOT NULL AND r.event_at < ? AND r.amount_fen IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ${prefix}_dups d WHERE d.batch_id = r.batch_id AND d.line = r.line)
+       GROUP BY j.gk`,
+    )
+    .all(side.importKind, w.end) as { gk: string; o: string }[];
+  return new Map(rows.map((r) => [r.gk, r.o.split(',')]));
 }

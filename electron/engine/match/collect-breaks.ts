@@ -55,8 +55,8 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
     return origins.length ? ((nameOf.get(rowId(b!, l!)) as { n: string | null } | undefined)?.n ?? null) : null;
   };
   for (const r of db.prepare("SELECT * FROM j WHERE cls NOT IN ('MATCHED', 'NETTED')").all() as JRow[]) {
-    const lo = r.l_gk !== null ? ledgerOrigins(r.gk) : [];
-    const xo = r.x_gk !== null ? externalOrigins(r.gk) : [];
+    const lo = r.l_gk !== null ? (ledgerOrigins.get(r.gk) ?? []) : [];
+    const xo = r.x_gk !== null ? (externalOrigins.get(r.gk) ?? []) : [];
     out.push({
       key: r.gk,
       matchKey: r.gk,

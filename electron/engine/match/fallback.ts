@@ -29,7 +29,7 @@ export function matchKeyless(db: Database, spec: ReconSpec, w: Window, windowDay
     (db
       .prepare(
         `SELECT batch_id, line, amount_fen, certno, insutype, pay_year, event_at FROM source_row
-         WHERE kind = ? AND key IS NULL AND amount_fen IS NOT NULL AND event_at >= ? AND event_at < ? ORDER BY event_at`,
+         WHERE kind = ? AND gk IS NULL AND key IS NULL AND amount_fen IS NOT NULL AND event_at >= ? AND event_at < ? ORDER BY event_at`,
       )
       .all(kind, w.start, w.end) as Omit<KeylessRow, 'side'>[]).map((r) => ({ ...r, side }));
   const ledger = read('l', spec.ledger.importKind);

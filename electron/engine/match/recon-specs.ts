@@ -42,7 +42,8 @@ export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
       // A fully refunded order is compared by what was paid before the refund.
       compare: 'CASE WHEN sum(amount_fen) <= 0 THEN sum(max(amount_fen, 0)) ELSE sum(amount_fen) END',
     },
-    external: { importKind: 'tax-premium', status: 'max(status)', compare: 'sum(amount_fen)' },
+    // The tax side's status is its latest record's (a bare column beside max(event_at)).
+    external: { importKind: 'tax-premium', status: 'status', compare: 'sum(amount_fen)' },
     fields: [
       { name: 'certno', column: 'certno' },
       { name: 'insutype', column: 'insutype' },

@@ -22,7 +22,12 @@ export function summarize(db: Database, head: RunHead, produced: ProducedBreak[]
   const externalKeyless = [...fb.externalOnly, ...fb.pairs.map(([, x]) => x)].map((r) => r.amount_fen);
   const l = side('l', ledgerKeyless);
   const x = side('x', externalKeyless);
-  const m = db.prepare("SELECT count(*) n, coalesce(sum(l_net), 0) lt, coalesce(sum(x_net), 0) xt FROM j WHERE cls = 'MATCHED'").get() as { n: number; lt: number; xt: number };
+  // j holds only the keys that did not simply match: the matched ones are the
+  // ledger's keys (every matched key has both sides) less those in j.
+  const notMatched = db.prepare('SELECT count(l_gk) n, coalesce(sum(l_net), 0) lt, coalesce(sum(x_net), 0) xt FROM j').get() as { n: number; lt: number; xt: number };
+  const aggL = db.prepare('SELECT count(*) k, coalesce(sum(net), 0) t FROM l_agg').get() as { k: number; t: number };
+  const aggX = db.prepare('SELECT coalesce(sum(net), 0) t FROM x_agg').get() as { t: number };
+  const m = { n: aggL.k - notMatched.n, lt: aggL.t - notMatched.lt, xt: aggX.t - notMatched.xt };
   // A fully refunded order on one side only nets to zero: not a break, still counted.
   const netted = db.prepare("SELECT coalesce(sum(l_net), 0) lt FROM j WHERE cls = 'NETTED'").get() as { lt: number };
   const matchedL = m.lt + netted.lt + sum(fb.pairs.map(([a]) => a.amount_fen));
