@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { importFile, refusal, storeCounts, tempEngine } from '../support/temp-engine';
 import { writeTextFile, writeXlsx } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
@@ -61,7 +61,9 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     await e.close();
   });
 
-  it('keeps the file itself: every raw record reads back as written, across stored pieces and quoted lines', async () => {
+  it.each(['never', 'always'])('keeps the file itself: every raw record reads back as written, across stored pieces and quoted lines (parsing thread: %s)', async (worker) => {
+    process.env.GONGJI_PARSE_WORKER = worker;
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
     const e = await tempEngine();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 9000 } });
     g.tax[5]![10] = '共济\n代缴'; // a quoted cell over two lines

@@ -87,9 +87,13 @@ const MEMO_LIMIT = 50_000;
  */
 export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNormalizer {
   if (type === 'text') {
+    // One result object, refilled: the caller reads it before the next call.
+    const r = { ok: true as const, value: '' };
     return (text) => {
       const s = text.trim();
-      return s === '' ? null : { ok: true, value: s };
+      if (s === '') return null;
+      r.value = s;
+      return r;
     };
   }
   if (type === 'id') {

@@ -48,16 +48,21 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   const refCol = STORED_COLUMNS.indexOf('ref_key');
   const subCol = STORED_COLUMNS.indexOf('sub_key');
 
+  const at = (problems: ImportProblem[], row: SourceRow, column: string, value: string, message: string) => problems.push({ file: fileName, line: row.line, column, value, message });
+  // One result object and column array, refilled for every row: the caller copies
+  // the values out before it asks for the next row (a million rows make no garbage here).
+  const cols: (string | number | null)[] = new Array(STORED_COLUMNS.length);
+  const out: NormalizedRow = { cols, gk: null, extra: '' };
+
   return (row: SourceRow, problems: ImportProblem[]): NormalizedRow | null => {
     const before = problems.length;
-    const at = (column: string, value: string, message: string) => problems.push({ file: fileName, line: row.line, column, value, message });
     // XLSX rows simply omit trailing empty cells; only a text row can be cut short.
     if (row.cells.length < width && !match.profile.positional && !row.numeric) {
       const lastHeader = match.header[row.cells.length] ?? '';
-      at(lastHeader, row.cells[row.cells.length - 1] ?? '', `此行只有 ${row.cells.length} 列，表头有 ${width} 列（文件可能被截断）`);
+      at(problems, row, lastHeader, row.cells[row.cells.length - 1] ?? '', `此行只有 ${row.cells.length} 列，表头有 ${width} 列（文件可能被截断）`);
       return null;
     }
-    const cols: (string | number | null)[] = [null, null, null, null, null, null, null, null, null];
+    cols.fill(null);
     let extra = '';
     let flag: string | number | null = null;
     for (let i = 0; i < fields.length; i++) {
@@ -66,11 +71,11 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       const r = f.normalize(text, row.numeric?.[f.index]);
       if (r === null) {
         // Empty: optional fields are simply absent.
-        if (f.required) at(f.header, text, '必填字段为空');
+        if (f.required) at(problems, row, f.header, text, '必填字段为空');
         continue;
       }
       if (!r.ok) {
-        at(f.header, text, r.reason);
+        at(problems, row, f.header, text, r.reason);
         continue;
       }
       if (r.value === null) continue;
@@ -87,7 +92,9 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     }
     if (cols[subCol] !== null) cols[subCol] = String(cols[subCol]);
     const gk = spec.groupByRefWhen && cols[statusCol] === spec.groupByRefWhen && cols[refCol] !== null ? String(cols[refCol]) : (cols[keyCol] as string | null);
-    return { cols, gk, extra: `{${extra}}` };
+    out.gk = gk;
+    out.extra = `{${extra}}`;
+    return out;
   };
 }
 

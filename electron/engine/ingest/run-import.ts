@@ -5,27 +5,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ImportArgs } from '../../../shared/contract';
-import type { ImportKind, ImportProblem } from '../../../shared/domain';
+import type { ImportKind } from '../../../shared/domain';
 import { EngineError } from '../../../shared/errors';
 import { KINDS } from '../../../shared/import-kinds';
 import type { ImportSummary, TotalCheck } from '../../../shared/import-types';
-import { fenToText, parseAmountToFen } from '../../../shared/money';
+import { fenToText } from '../../../shared/money';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import { sha256File } from './file-hash';
 import { detectHeader, type HeaderMatch } from './header-detect';
-import { isBlank, isTotalLine, openSource } from './open-source';
+import { isBlank, openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
-import { makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
-import { makeRowWriter, type RowWriter } from './row-writer';
-import { SourceCopy } from './source-copy';
-import type { SourceRow } from './table-source';
+import { makeRowWriter } from './row-writer';
+import { storePieces } from './source-copy';
+import { rowsOf, type SourceRow } from './table-source';
+import type { ParseJob } from './parse-pipeline';
+import { parseRows } from './parse-runner';
+import type { ProcessorStats } from './row-processor';
+import type { TextEncoding } from './detect-text';
 import { writeRejectedCsv } from './rejected-csv';
 import { assertRangeOpen } from '../periods/period-lock';
 
 const HEAD_ROWS = 30;
-const EVENT_AT = STORED_COLUMNS.indexOf('event_at');
-const MAX_PROBLEMS_KEPT = 1000;
 
 export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext): Promise<ImportSummary> {
   const file = path.resolve(args.path);
@@ -43,120 +44,75 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
   }
 
   const profiles = args.profile ? [findProfile(db, args.profile)] : listProfiles(db, args.kind);
-  const source = openSource(file, { encoding: args.encoding, sheet: args.sheet });
-  const problems: ImportProblem[] = [];
-  let problemCount = 0;
-  const rejectedRows: { row: SourceRow; problems: ImportProblem[] }[] = [];
-  const head: SourceRow[] = [];
-  let match: HeaderMatch | null = null;
-  let kind: ImportKind | null = null;
-  let normalize: ReturnType<typeof makeRowNormalizer> | null = null;
-  let writer: RowWriter | null = null;
-  const copy = source.format === 'text' ? new SourceCopy() : null;
-  let batchId = 0;
-  let accepted = 0;
-  let computedFen = 0;
-  let total: TotalCheck | null = null;
-  let totalStated: { line: number; fen: number } | null = null;
-  let minAt: string | null = null;
-  let maxAt: string | null = null;
+  const opened = openSource(file, { encoding: args.encoding, sheet: args.sheet });
+  const source = { format: opened.format, encoding: opened.encoding, delimiter: opened.delimiter };
 
-  const addProblems = (list: ImportProblem[]) => {
-    problemCount += list.length;
-    for (const p of list) if (problems.length < MAX_PROBLEMS_KEPT) problems.push(p);
+  // The header (and the profile that fits it) from the first rows; then the whole
+  // file is read once more by the parse pipeline, from the line after the header.
+  const head: SourceRow[] = [];
+  try {
+    for await (const row of rowsOf(opened)) {
+      if (!isBlank(row.cells)) head.push(row);
+      if (head.length >= HEAD_ROWS) break;
+    }
+  } catch (e) {
+    throw unreadable(fileName, e);
+  }
+  if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 是空的`);
+  const match = resolveHeader(head, profiles, args.kind, fileName);
+  const kind = match.profile.kind;
+  const job: ParseJob = {
+    file,
+    fileName,
+    encoding: source.format === 'text' ? (source.encoding as TextEncoding) : undefined,
+    delimiter: source.delimiter ?? undefined,
+    sheet: args.sheet,
+    kind,
+    match,
+    headerLine: match.headerIndex >= 0 ? head[match.headerIndex]!.line : 0,
+    acceptPartial: !!args.acceptPartial,
   };
 
-  const startBatch = () => {
-    const m = match!;
-    kind = m.profile.kind;
-    normalize = makeRowNormalizer(kind, m, fileName);
-    db.exec('BEGIN IMMEDIATE');
-    batchId = Number(
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const batchId = Number(
       db.prepare(
         'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-      ).run(kind, fileName, fileSize, sha256, source.encoding, source.delimiter, m.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
+      ).run(kind, fileName, fileSize, sha256, source.encoding, source.delimiter, match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
     );
-    writer = makeRowWriter(db, batchId, kind, !copy);
-  };
-
-  const totalField = () => (kind ? KINDS[kind].totalField : null);
-
-  const handleData = (row: SourceRow) => {
-    if (isBlank(row.cells)) return;
-    if (totalStated) {
-      addProblems([{ file: fileName, line: row.line, column: '', value: row.cells.join(' '), message: '合计行之后还有数据行' }]);
-      return;
-    }
-    if (isTotalLine(row.cells)) {
-      const tf = totalField();
-      const idx = tf ? match!.columns.get(tf) : undefined;
-      const candidates = idx !== undefined && row.cells[idx]?.trim() ? [row.cells[idx]!] : row.cells.slice(1).filter((c) => c.trim() !== '');
-      const parsed = candidates.map((c) => parseAmountToFen(c)).find((r) => r.ok);
-      if (parsed && parsed.ok) totalStated = { line: row.line, fen: parsed.fen };
-      else totalStated = { line: row.line, fen: NaN };
-      return;
-    }
-    const rowProblems: ImportProblem[] = [];
-    const n = normalize!(row, rowProblems);
-    const tf = totalField();
-    if (tf) {
-      // The 合计 check counts every row whose amount reads, accepted or not.
-      const idx = match!.columns.get(tf);
-      const r = idx !== undefined ? parseAmountToFen(row.cells[idx] ?? '') : null;
-      if (r?.ok) computedFen += r.fen;
-    }
-    if (!n) {
-      addProblems(rowProblems);
-      if (args.acceptPartial) rejectedRows.push({ row, problems: rowProblems });
-      return;
-    }
-    writer!.add(row, n);
-    accepted++;
-    const at = n.cols[EVENT_AT] as string | null;
-    if (at) {
-      if (!minAt || at < minAt) minAt = at;
-      if (!maxAt || at > maxAt) maxAt = at;
-    }
-  };
-
-  try {
+    const writer = makeRowWriter(db, batchId, kind);
+    let stats: ProcessorStats | null = null;
+    let pieces: Buffer[] = [];
+    let written = 0;
     try {
-      for await (const batch of source.batches(copy?.tap)) {
-        for (const row of batch) {
-          if (!match) {
-            if (!isBlank(row.cells)) head.push(row);
-            if (head.length < HEAD_ROWS) continue;
-            match = resolveHeader(head, profiles, args.kind, fileName);
-            startBatch();
-            for (const r of head.slice(match.headerIndex + 1)) handleData(r);
-            continue;
-          }
-          handleData(row);
-        }
-        if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
-        ctx.progress(source.position(), source.totalBytes, source.totalBytes ? 'bytes' : 'rows', `已读 ${accepted + rejectedRows.length} 行`);
+      for await (const ev of parseRows(job, fileSize)) {
+        if (ev.t === 'rows') {
+          writer.addBatch(ev.batch);
+          written += ev.batch.count;
+          if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
+          ctx.progress(opened.totalBytes ? ev.position : written, opened.totalBytes, opened.totalBytes ? 'bytes' : 'rows', `已读 ${written} 行`);
+        } else if (ev.t === 'pieces') pieces = ev.pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+        else stats = ev.stats;
       }
     } catch (e) {
-      if (e instanceof EngineError) throw e;
-      const line = (e as { lines?: number }).lines;
-      throw new EngineError('IMPORT_REFUSED', `文件 ${fileName}${line ? ` 第 ${line} 行` : ''} 无法读取：${(e as Error).message}`, { problems: [{ file: fileName, line: line ?? 0, column: '', value: '', message: (e as Error).message }] });
-    }
-    if (!match) {
-      if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 是空的`);
-      match = resolveHeader(head, profiles, args.kind, fileName);
-      startBatch();
-      for (const r of head.slice(match.headerIndex + 1)) handleData(r);
+      throw unreadable(fileName, e);
     }
     if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
-    writer!.flush();
+    writer.flush();
+    const st = stats!;
+    const problems = st.problems;
+    let problemCount = st.problemCount;
 
-    if (totalStated) {
-      const t = totalStated as { line: number; fen: number };
-      const ok = t.fen === computedFen;
-      total = { stated: Number.isNaN(t.fen) ? '' : fenToText(t.fen), computed: fenToText(computedFen), ok, line: t.line };
+    let total: TotalCheck | null = null;
+    if (st.totalStated) {
+      const t = st.totalStated;
+      const ok = t.fen === st.computedFen;
+      total = { stated: Number.isNaN(t.fen) ? '' : fenToText(t.fen), computed: fenToText(st.computedFen), ok, line: t.line };
       if (!ok) {
-        const col = totalField() ? (match.header[match.columns.get(totalField()!) ?? -1] ?? '') : '';
-        addProblems([{ file: fileName, line: t.line, column: col, value: total.stated, message: `合计行金额 ${total.stated} 与各行之和 ${total.computed} 不符` }]);
+        const tf = KINDS[kind].totalField;
+        const col = tf ? (match.header[match.columns.get(tf) ?? -1] ?? '') : '';
+        problemCount++;
+        if (problems.length < 1000) problems.push({ file: fileName, line: t.line, column: col, value: total.stated, message: `合计行金额 ${total.stated} 与各行之和 ${total.computed} 不符` });
       }
     }
     if (problemCount > 0 && !args.acceptPartial) {
@@ -167,19 +123,19 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
         { problems, problemCount },
       );
     }
-    if (accepted === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 没有可导入的数据行`, { problems, problemCount });
+    if (st.accepted === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 没有可导入的数据行`, { problems, problemCount });
 
-    assertRangeOpen(db, kind!, minAt, maxAt, `导入 ${fileName}`);
-    await copy?.store(db, batchId);
-    const rejectedFile = rejectedRows.length ? writeRejectedCsv(file, match.header, rejectedRows) : null;
+    assertRangeOpen(db, kind, st.minAt, st.maxAt, `导入 ${fileName}`);
+    if (pieces.length) storePieces(db, batchId, pieces);
+    const rejectedFile = st.rejectedRows.length ? writeRejectedCsv(file, match.header, st.rejectedRows) : null;
     db.prepare('UPDATE import_batch SET rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
-      accepted, rejectedRows.length, minAt, maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);
+      st.accepted, st.rejectedRows.length, st.minAt, st.maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);
     const summary: ImportSummary = {
       batchId,
       file: fileName,
-      kind: kind!,
-      rows: accepted,
-      rejected: rejectedRows.length,
+      kind,
+      rows: st.accepted,
+      rejected: st.rejectedRows.length,
       encoding: source.encoding,
       delimiter: source.delimiter,
       profile: match.profile.name,
@@ -187,21 +143,30 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       totalCheck: total,
       rejectedFile,
       problems,
-      periodFrom: minAt,
-      periodTo: maxAt,
+      periodFrom: st.minAt,
+      periodTo: st.maxAt,
     };
     appendAudit(db, {
       actor: ctx.user,
       action: 'import',
       target: `batch:${batchId}`,
-      detail: { file: fileName, sha256, kind, rows: accepted, rejected: rejectedRows.length, profile: match.profile.name, encoding: source.encoding },
+      detail: { file: fileName, sha256, kind, rows: st.accepted, rejected: st.rejectedRows.length, profile: match.profile.name, encoding: source.encoding },
     });
     db.exec('COMMIT');
-    ctx.progress(source.totalBytes || accepted, source.totalBytes || accepted, source.totalBytes ? 'bytes' : 'rows', '完成');
+    ctx.progress(opened.totalBytes || st.accepted, opened.totalBytes || st.accepted, opened.totalBytes ? 'bytes' : 'rows', '完成');
     return summary;
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
   }
+}
+
+/** A reading failure (a quote never closed, a damaged zip) as a refusal naming the file and line. */
+function unreadable(fileName: string, e: unknown): Error {
+  if (e instanceof EngineError) return e;
+  const line = (e as { lines?: number }).lines;
+  return new EngineError('IMPORT_REFUSED', `文件 ${fileName}${line ? ` 第 ${line} 行` : ''} 无法读取：${(e as Error).message}`, {
+    problems: [{ file: fileName, line: line ?? 0, column: '', value: '', message: (e as Error).message }],
+  });
 }
 
 function resolveHeader(head: SourceRow[], profiles: ReturnType<typeof listProfiles>, kind: ImportKind | undefined, fileName: string): HeaderMatch {

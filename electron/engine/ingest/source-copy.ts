@@ -8,12 +8,14 @@ import { promisify } from 'node:util';
 import type { Database } from 'better-sqlite3';
 
 export const BLOB_PIECE = 1 << 20;
+const MAX_PENDING = 3;
 const deflate = promisify(zlib.deflateRaw);
 
 export class SourceCopy {
   private readonly pieces: Promise<Buffer>[] = [];
   private held: Buffer[] = [];
   private heldBytes = 0;
+  private pending = 0;
 
   /** Every byte of the file, in order. */
   tap = (chunk: Buffer): void => {
@@ -21,20 +23,35 @@ export class SourceCopy {
     this.heldBytes += chunk.length;
     while (this.heldBytes >= BLOB_PIECE) {
       const all = Buffer.concat(this.held);
-      this.pieces.push(deflate(all.subarray(0, BLOB_PIECE), { level: 1 }));
+      this.pieces.push(this.compress(all.subarray(0, BLOB_PIECE)));
       this.held = [all.subarray(BLOB_PIECE)];
       this.heldBytes = all.length - BLOB_PIECE;
     }
   };
 
-  /** Stores the pieces with the batch (inside the import's transaction). */
-  async store(db: Database, batchId: number): Promise<void> {
-    if (this.heldBytes > 0) this.pieces.push(deflate(Buffer.concat(this.held), { level: 1 }));
-    this.held = [];
-    const insert = db.prepare('INSERT INTO source_blob (id, batch_id, seq, data) VALUES (?, ?, ?, ?)');
-    for (let seq = 0; seq < this.pieces.length; seq++) insert.run(blobId(batchId, seq), batchId, seq, await this.pieces[seq]!);
-    db.prepare('UPDATE import_batch SET blob_piece = ? WHERE id = ?').run(BLOB_PIECE, batchId);
+  /**
+   * On the thread pool while it keeps up; when pieces queue up behind it (reading
+   * is faster than deflating), in this thread, so memory stays bounded.
+   */
+  private compress(bytes: Buffer): Promise<Buffer> {
+    if (this.pending >= MAX_PENDING) return Promise.resolve(zlib.deflateRawSync(bytes, { level: 1 }));
+    this.pending++;
+    return deflate(bytes, { level: 1 }).finally(() => this.pending--);
   }
+
+  /** The compressed pieces, in order, once the whole file has been seen. */
+  async finish(): Promise<Buffer[]> {
+    if (this.heldBytes > 0) this.pieces.push(this.compress(Buffer.concat(this.held)));
+    this.held = [];
+    return Promise.all(this.pieces);
+  }
+}
+
+/** Stores a file's pieces with its batch (inside the import's transaction). */
+export function storePieces(db: Database, batchId: number, pieces: Buffer[]): void {
+  const insert = db.prepare('INSERT INTO source_blob (id, batch_id, seq, data) VALUES (?, ?, ?, ?)');
+  pieces.forEach((data, seq) => insert.run(blobId(batchId, seq), batchId, seq, data));
+  db.prepare('UPDATE import_batch SET blob_piece = ? WHERE id = ?').run(BLOB_PIECE, batchId);
 }
 
 export const blobId = (batchId: number, seq: number): number => batchId * 1048576 + seq;

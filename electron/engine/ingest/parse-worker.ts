@@ -1,0 +1,33 @@
+// The parsing thread of a big import: runs the parse pipeline and posts what it
+// yields to the import's thread, at most a few batches ahead of the writer (each
+// batch is acknowledged once written), so memory stays flat on any file size.
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseFile, type ParseJob } from './parse-pipeline';
+
+const AHEAD = 2;
+const port = parentPort!;
+let credits = AHEAD;
+let wake: (() => void) | null = null;
+port.on('message', (m) => {
+  if (m === 'ack') {
+    credits++;
+    wake?.();
+    wake = null;
+  }
+});
+
+async function main(): Promise<void> {
+  try {
+    for await (const ev of parseFile(workerData as ParseJob)) {
+      if (ev.t === 'rows') {
+        while (credits === 0) await new Promise<void>((r) => (wake = r));
+        credits--;
+        port.postMessage(ev, [ev.batch.lens.buffer as ArrayBuffer, ev.batch.nums.buffer as ArrayBuffer]);
+      } else port.postMessage(ev);
+    }
+  } catch (e) {
+    port.postMessage({ t: 'error', message: (e as Error).message, lines: (e as { lines?: number }).lines });
+  }
+  port.close();
+}
+void main();

@@ -1,0 +1,98 @@
+// What happens to each row of a file after its header is known, wherever it runs
+// (in a parsing thread for big files, in line for small ones): blank lines are
+// skipped, the 合计 line is read and checked, every other row is normalised and
+// either packed for storing or refused with its problems.
+import type { ImportKind, ImportProblem } from '../../../shared/domain';
+import { KINDS } from '../../../shared/import-kinds';
+import { parseAmountToFen } from '../../../shared/money';
+import type { HeaderMatch } from './header-detect';
+import { isBlank, isTotalLine } from './open-source';
+import { PackedBuilder } from './packed-rows';
+import { makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
+import type { SourceRow } from './table-source';
+
+const MAX_PROBLEMS_KEPT = 1000;
+const EVENT_AT = STORED_COLUMNS.indexOf('event_at');
+const AMOUNT = STORED_COLUMNS.indexOf('amount_fen');
+
+export interface ProcessorOptions {
+  kind: ImportKind;
+  match: HeaderMatch;
+  fileName: string;
+  acceptPartial: boolean;
+}
+
+export interface ProcessorStats {
+  accepted: number;
+  computedFen: number;
+  totalStated: { line: number; fen: number } | null;
+  minAt: string | null;
+  maxAt: string | null;
+  problems: ImportProblem[];
+  problemCount: number;
+  rejectedRows: { row: SourceRow; problems: ImportProblem[] }[];
+}
+
+export class RowProcessor {
+  readonly out = new PackedBuilder();
+  readonly stats: ProcessorStats = { accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [] };
+  private readonly normalize: ReturnType<typeof makeRowNormalizer>;
+  private readonly rowProblems: ImportProblem[] = [];
+  private readonly totalIndex: number | undefined;
+  /** The 合计 is of the amount column: an accepted row's is already read. */
+  private readonly totalIsAmount: boolean;
+
+  constructor(private readonly o: ProcessorOptions) {
+    this.normalize = makeRowNormalizer(o.kind, o.match, o.fileName);
+    const tf = KINDS[o.kind].totalField;
+    this.totalIndex = tf ? o.match.columns.get(tf) : undefined;
+    this.totalIsAmount = tf !== null && KINDS[o.kind].columns.amount_fen === tf;
+  }
+
+  private addProblems(list: ImportProblem[]): void {
+    const s = this.stats;
+    s.problemCount += list.length;
+    for (const p of list) if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push(p);
+  }
+
+  push(row: SourceRow): void {
+    const s = this.stats;
+    if (isBlank(row.cells)) return;
+    if (s.totalStated) {
+      this.addProblems([{ file: this.o.fileName, line: row.line, column: '', value: row.cells.join(' '), message: '合计行之后还有数据行' }]);
+      return;
+    }
+    if (isTotalLine(row.cells)) {
+      const idx = this.totalIndex;
+      const candidates = idx !== undefined && row.cells[idx]?.trim() ? [row.cells[idx]!] : row.cells.slice(1).filter((c) => c.trim() !== '');
+      const parsed = candidates.map((c) => parseAmountToFen(c)).find((r) => r.ok);
+      s.totalStated = { line: row.line, fen: parsed && parsed.ok ? parsed.fen : NaN };
+      return;
+    }
+    const rowProblems = this.rowProblems;
+    rowProblems.length = 0;
+    const n = this.normalize(row, rowProblems);
+    if (this.totalIndex !== undefined) {
+      // The 合计 check counts every row whose amount reads, accepted or not.
+      const fen = n && this.totalIsAmount ? (n.cols[AMOUNT] as number | null) : null;
+      if (fen !== null) s.computedFen += fen;
+      else {
+        const r = parseAmountToFen(row.cells[this.totalIndex] ?? '');
+        if (r.ok) s.computedFen += r.fen;
+      }
+    }
+    if (!n) {
+      this.addProblems(rowProblems);
+      if (this.o.acceptPartial) s.rejectedRows.push({ row, problems: [...rowProblems] });
+      return;
+    }
+    // Text rows are read back from the stored file at their offset; XLSX rows keep their cells.
+    this.out.add(row, n, row.offset === undefined ? JSON.stringify(row.cells) : null);
+    s.accepted++;
+    const at = n.cols[EVENT_AT] as string | null;
+    if (at) {
+      if (!s.minAt || at < s.minAt) s.minAt = at;
+      if (!s.maxAt || at > s.maxAt) s.maxAt = at;
+    }
+  }
+}
