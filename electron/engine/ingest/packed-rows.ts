@@ -1,44 +1,45 @@
 // Normalised rows in the form that crosses from the parsing thread to the one
-// that writes them: every text of a batch in one string, cut by lengths, and the
-// numbers in one array — two transferable buffers and one string, instead of a
-// structured clone of a million small arrays.
+// that writes them: the texts of a batch in one flat array, a type-or-length code
+// per value and the numbers in two typed arrays (transferred, not copied) —
+// instead of a structured clone of a million small arrays and objects.
 import type { NormalizedRow } from './row-normalizer';
 import type { SourceRow } from './table-source';
 
-/** Per row, in lens: gk, the nine stored columns, the JSON of the other fields, the raw cells (XLSX). */
-const LENS = 12;
+/** Per row, a code (null, number or text) for each of: gk, the nine stored columns, the JSON of the other fields, the raw cells (XLSX). */
+const CODES = 12;
 /** Per row: line, offset, then a slot per stored column for numbers. */
 const NUMS = 11;
 const NULL = -1;
 const NUMBER = -2;
+const TEXT = 1;
 
 export interface PackedBatch {
   count: number;
-  text: string;
-  lens: Int32Array;
+  texts: string[];
+  codes: Int32Array;
   nums: Float64Array;
 }
 
 export class PackedBuilder {
   private parts: string[] = [];
-  private lens: Int32Array;
+  private codes: Int32Array;
   private nums: Float64Array;
   private li = 0;
   count = 0;
 
-  constructor(private readonly capacity = 4096) {
-    this.lens = new Int32Array(capacity * LENS);
+  constructor(private readonly capacity = 1024) {
+    this.codes = new Int32Array(capacity * CODES);
     this.nums = new Float64Array(capacity * NUMS);
   }
 
   private put(v: string | number | null, slot: number): void {
-    if (v === null) this.lens[this.li++] = NULL;
+    if (v === null) this.codes[this.li++] = NULL;
     else if (typeof v === 'number') {
-      this.lens[this.li++] = NUMBER;
+      this.codes[this.li++] = NUMBER;
       this.nums[slot] = v;
     } else {
-      this.lens[this.li++] = v.length;
-      if (v.length) this.parts.push(v);
+      this.codes[this.li++] = TEXT;
+      this.parts.push(v);
     }
   }
 
@@ -58,7 +59,7 @@ export class PackedBuilder {
   }
 
   take(): PackedBatch {
-    const b: PackedBatch = { count: this.count, text: this.parts.join(''), lens: this.lens.slice(0, this.li), nums: this.nums.slice(0, this.count * NUMS) };
+    const b: PackedBatch = { count: this.count, texts: this.parts, codes: this.codes.slice(0, this.li), nums: this.nums.slice(0, this.count * NUMS) };
     this.parts = [];
     this.li = 0;
     this.count = 0;
@@ -78,15 +79,13 @@ export interface UnpackedRow {
 /** Calls `each` with every row of the batch; the row object is reused between calls. */
 export function unpack(b: PackedBatch, each: (r: UnpackedRow) => void): void {
   const r: UnpackedRow = { line: 0, offset: null, gk: null, cols: new Array(9), extra: '', raw: null };
-  let pos = 0;
+  let ti = 0;
   let li = 0;
   const next = (slot: number): string | number | null => {
-    const len = b.lens[li++]!;
-    if (len === NULL) return null;
-    if (len === NUMBER) return b.nums[slot]!;
-    const s = b.text.slice(pos, pos + len);
-    pos += len;
-    return s;
+    const code = b.codes[li++]!;
+    if (code === NULL) return null;
+    if (code === NUMBER) return b.nums[slot]!;
+    return b.texts[ti++]!;
   };
   for (let i = 0; i < b.count; i++) {
     const base = i * NUMS;
