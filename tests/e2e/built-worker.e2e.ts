@@ -1,9 +1,12 @@
-// The app's build ships its job worker as out/main/job-worker.js: it must run a job
-// on its own, without tsx.
+// The app's build ships its job worker as out/main/job-worker.js and the import's
+// parsing thread as out/main/parse-worker.js: they must run on their own, without tsx.
+import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { EventBus } from '../../electron/engine/event-bus';
 import { openStore } from '../../electron/engine/store/open-store';
+import { WORKER_MIN_BYTES } from '../../electron/engine/ingest/parse-runner';
+import { readStoredRecord } from '../../electron/engine/ingest/stored-record';
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 import { writeTextFile } from '../support/files';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
@@ -20,5 +23,24 @@ describe('the built job worker', () => {
     const fin = await runner.wait(runner.start('import', { path: file }, 'officer-a'));
     expect(fin).toMatchObject({ outcome: 'result', result: { rows: 10, kind: 'tax-premium' } });
     await runner.close();
+  });
+
+  it('parses a big file in out/main/parse-worker.js and keeps its raw records', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'w.sqlite');
+    openStore(dbPath).close();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40000 } });
+    const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030' });
+    expect(fs.statSync(file).size).toBeGreaterThan(WORKER_MIN_BYTES);
+    // 'always' refuses to fall back to parsing in line when the entry is missing.
+    process.env.GONGJI_PARSE_WORKER = 'always';
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    const runner = new WorkerJobRunner({ dbPath, workerFile: path.resolve(import.meta.dirname, '../../out/main/job-worker.js') }, new EventBus());
+    const fin = await runner.wait(runner.start('import', { path: file }, 'officer-a'));
+    expect(fin).toMatchObject({ outcome: 'result', result: { rows: 40000, kind: 'tax-premium', encoding: 'gb18030' } });
+    await runner.close();
+    const db = openStore(dbPath);
+    expect(readStoredRecord(db, 1, 40001)!.raw).toEqual(g.tax[39999]);
+    db.close();
   });
 });

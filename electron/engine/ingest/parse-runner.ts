@@ -24,7 +24,9 @@ export function useWorker(fileSize: number): string | null {
   const mode = process.env.GONGJI_PARSE_WORKER;
   if (mode === 'never') return null;
   if (mode !== 'always' && fileSize < WORKER_MIN_BYTES) return null;
-  return parseWorkerFile();
+  const file = parseWorkerFile();
+  if (!file && mode === 'always') throw new Error('找不到解析线程的入口（parse-worker.js）');
+  return file;
 }
 
 type WorkerMessage = ParseEvent | { t: 'error'; message: string; lines?: number };
