@@ -15,6 +15,7 @@ export const CALL_NAME_LIST = [
   'imports/list',
   'imports/preview',
   'imports/withdraw',
+  'imports/source',
   'profiles/list',
   'profiles/save',
   'jobs/start',

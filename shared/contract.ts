@@ -102,6 +102,8 @@ export const callSchemas = {
   'imports/list': z.strictObject({ kind: importKind.optional(), includeWithdrawn: z.boolean().optional() }),
   'imports/preview': z.strictObject({ path: z.string().min(1), kind: importKind.optional(), encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional() }),
   'imports/withdraw': z.strictObject({ batchId: z.number().int().positive(), reason: z.string().min(1).max(500) }),
+  /** The batch's original file, written out from the store (to `path`, or the exports folder). */
+  'imports/source': z.strictObject({ batchId: z.number().int().positive(), path: z.string().min(1).optional() }),
   'profiles/list': z.strictObject({ kind: importKind.optional() }),
   /** The engine validates the profile itself (fields of the kind, names not built in). */
   'profiles/save': z.strictObject({ profile: z.unknown() }),
@@ -167,6 +169,7 @@ export interface CallResults {
   'imports/list': BatchInfo[];
   'imports/preview': ImportPreview;
   'imports/withdraw': BatchInfo;
+  'imports/source': { path: string; bytes: number; sha256: string; matches: boolean; download: string };
   'profiles/list': ColumnProfileInfo[];
   'profiles/save': ColumnProfileInfo;
   'jobs/start': { jobId: string };

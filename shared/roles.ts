@@ -29,6 +29,8 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'imports/list': 'any',
   'imports/preview': ['officer'],
   'imports/withdraw': ['officer'],
+  // The original file holds full ID numbers: the people who work with or audit the data.
+  'imports/source': ['officer', 'auditor', 'admin'],
   'profiles/list': 'any',
   'profiles/save': ['officer', 'admin'],
   'jobs/start': 'any', // the job type decides, below

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { BreakQuery, Handlers } from '../../shared/contract';
 import { EngineError } from '../../shared/errors';
 import type { Engine } from './engine';
-import { listBatches, withdrawBatch } from './ingest/batches';
+import { getBatch, listBatches, withdrawBatch } from './ingest/batches';
+import { writeSourceFile } from './ingest/source-file';
 import { previewFile } from './ingest/preview';
 import { listProfiles, saveProfile } from './ingest/profiles';
 import { listRuns } from './match/runs';
@@ -91,6 +92,11 @@ export function makeHandlers(engine: Engine): Handlers {
     'imports/list': (a) => listBatches(db(), a),
     'imports/preview': (a) => previewFile(db(), a.path, { kind: a.kind, encoding: a.encoding }),
     'imports/withdraw': (a, ctx) => withdrawBatch(db(), a.batchId, a.reason, ctx.user),
+    'imports/source': (a, ctx) => {
+      const name = `原始文件-批次${a.batchId}-${getBatch(db(), a.batchId).fileName}`;
+      const r = writeSourceFile(db(), a.batchId, a.path ?? path.join(ensureDir(exportsDir(engine)), name), ctx.user);
+      return { ...r, download: a.path ? path.basename(a.path) : name };
+    },
     'profiles/list': (a) => listProfiles(db(), a.kind),
     'profiles/save': (a, ctx) => saveProfile(db(), a.profile, ctx.user),
     'jobs/start': (a, ctx) => {

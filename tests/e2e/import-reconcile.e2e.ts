@@ -1,5 +1,6 @@
 // An officer's week in the browser: import the two premium files through the page,
 // reconcile with a progress bar, then work the breaks on the workbench.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -79,6 +80,17 @@ describe('importing and reconciling in the browser', () => {
     const grid = await page.textContent('[data-testid=batch-grid]');
     expect(grid).toContain('医保划扣明细_2025-W47.csv');
     expect(grid).toContain('税务中间库_2025-W47.txt');
+  });
+
+  it('gives back a batch\'s original file, checked against its SHA-256', async () => {
+    await page.click('[data-testid=source-1]');
+    const result = await page.waitForSelector('[data-testid=source-result]');
+    expect(await result.textContent()).toMatch(/SHA-256 与导入时一致/);
+    await screenshot(page, 'import-source-file');
+    const link = await result.$('a');
+    const res = await page.request.get(new URL((await link!.getAttribute('href'))!, page.url()).toString());
+    expect(res.ok()).toBe(true);
+    expect(Buffer.compare(await res.body(), fs.readFileSync(files.tax))).toBe(0);
   });
 
   it('reconciles the week with a progress bar and shows the summary and dashboard', async () => {

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { writeTextFile, writeXlsx } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import { makeCertNo } from '../support/ids';
+import { cli } from '../support/cli';
 import { makeRecordReader, readStoredRecord } from '../../electron/engine/ingest/stored-record';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../../shared/examples');
@@ -288,6 +289,29 @@ describe('partial imports, withdrawal and cancel', () => {
     expect(JSON.parse(entry.detail).reason).toBe('税务重发了本周文件');
     await expect(importFile(e, { path: file })).resolves.toMatchObject({ rows: g.tax.length });
     await e.close();
+  });
+
+  it('gives back the original file byte for byte — a text file, a workbook, a withdrawn batch — and from the CLI', async () => {
+    const e = await tempEngine();
+    const g = week();
+    const text = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030', title: '对账明细' });
+    const book = await writeXlsx(path.join(e.dir, 'ledger.xlsx'), LEDGER_HEADER, g.ledger);
+    const a = await importFile(e, { path: text });
+    const b = await importFile(e, { path: book });
+    await e.call('imports/withdraw', { batchId: a.batchId!, reason: '重发' }, e.caller);
+    for (const [s, file] of [[a, text], [b, book]] as const) {
+      const out = path.join(e.dir, `back-${s.batchId}`);
+      const r = await e.call('imports/source', { batchId: s.batchId!, path: out }, e.caller);
+      expect(r).toMatchObject({ matches: true, sha256: s.sha256, bytes: fs.statSync(file).size });
+      expect(fs.readFileSync(out).equals(fs.readFileSync(file))).toBe(true);
+    }
+    expect(e.db.prepare("SELECT count(*) n FROM audit_log WHERE action = 'import.source'").get()).toEqual({ n: 2 });
+    await e.close();
+    const out = path.join(e.dir, 'cli-back.txt');
+    const r = cli(['--db', e.dbPath, '--user', 'officer-a', 'source', '--batch', String(a.batchId), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ matches: true, sha256: a.sha256 });
+    expect(fs.readFileSync(out).equals(fs.readFileSync(text))).toBe(true);
   });
 
   it('leaves nothing behind when cancelled', async () => {

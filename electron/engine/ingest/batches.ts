@@ -27,16 +27,16 @@ export function getBatch(db: Database, id: number): BatchInfo {
 
 /**
  * 撤销导入: the batch's rows leave the store (the next reconcile no longer sees
- * them), the batch record stays as withdrawn, and the audit log says who and why.
+ * them), the batch record and its copy of the file stay, and the audit log says who and why.
  */
 export function withdrawBatch(db: Database, id: number, reason: string, user: string): BatchInfo {
   return db.transaction(() => {
     const b = getBatch(db, id);
     if (b.status === 'withdrawn') throw new EngineError('CONFLICT', `批次 #${id} 已经撤销过了`);
     assertRangeOpen(db, b.kind, b.periodFrom, b.periodTo, `撤销批次 #${id}`);
-    // Rowids run batch_id << 32 | line: the batch's rows are one range.
+    // Rowids run batch_id << 32 | line: the batch's rows are one range. The copy
+    // of the file stays, for the audit of what was withdrawn.
     db.prepare('DELETE FROM source_row WHERE id >= ? AND id < ?').run(rowId(id, 0), rowId(id + 1, 0));
-    db.prepare('DELETE FROM source_blob WHERE id >= ? AND id < ?').run(id * 1048576, (id + 1) * 1048576);
     db.prepare("UPDATE import_batch SET status = 'withdrawn' WHERE id = ?").run(id);
     appendAudit(db, { actor: user, action: 'import.withdraw', target: `batch:${id}`, detail: { reason, file: b.fileName, sha256: b.sha256, rows: b.rows } });
     return getBatch(db, id);

@@ -3,6 +3,7 @@
 // the totals at the end. A big file runs this in a parsing thread (parse-worker)
 // while the import's own thread writes what arrives; a small one runs it in line,
 // where a thread would cost more to start than it saves.
+import fs from 'node:fs';
 import type { ImportKind } from '../../../shared/domain';
 import type { TextEncoding } from './detect-text';
 import type { HeaderMatch } from './header-detect';
@@ -32,8 +33,8 @@ export type ParseEvent =
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet });
   const processor = new RowProcessor(job);
-  const copy = source.format === 'text' ? new SourceCopy() : null;
-  for await (const rows of source.batches(copy?.tap)) {
+  const copy = new SourceCopy();
+  for await (const rows of source.batches(copy.tap)) {
     for (const row of rows) {
       if (row.line <= job.headerLine) continue;
       processor.push(row);
@@ -41,6 +42,10 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     }
   }
   if (processor.out.count) yield { t: 'rows', batch: processor.out.take(), position: source.position() };
-  if (copy) yield { t: 'pieces', pieces: await copy.finish() };
+  if (source.format === 'xlsx') {
+    // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
+    for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);
+  }
+  yield { t: 'pieces', pieces: await copy.finish() };
   yield { t: 'end', stats: processor.stats };
 }

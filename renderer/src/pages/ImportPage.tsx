@@ -7,7 +7,7 @@ import type { ColDef } from 'ag-grid-community';
 import type { BatchInfo, ImportProblem } from '../../../shared/domain';
 import type { ImportPreview } from '../../../shared/import-types';
 import { KINDS } from '../../../shared/import-kinds';
-import { api, fileForEngine } from '../api/client';
+import { api, downloadUrl, fileForEngine } from '../api/client';
 import { useJob } from '../api/use-job';
 import { DataGrid } from '../grid/DataGrid';
 import { JobProgressBar } from '../components/JobProgressBar';
@@ -54,6 +54,20 @@ export function ImportPage() {
     return d?.problems ?? job.result?.problems ?? [];
   }, [job.errorDetails, job.result]);
 
+  // The batch's original file, written out from the store and checked against its SHA-256.
+  const [source, setSource] = useState<{ ok: boolean; text: string; download?: string } | null>(null);
+  const fetchSource = useCallback(
+    async (batchId: number) => {
+      try {
+        const r = await api.call('imports/source', { batchId });
+        setSource({ ok: r.matches, text: `${r.matches ? t('sourceFileOk') : t('sourceFileMismatch')} · ${r.path}`, download: r.download });
+      } catch (e) {
+        setSource({ ok: false, text: (e as Error).message });
+      }
+    },
+    [t],
+  );
+
   const batchCols = useMemo<ColDef<BatchInfo>[]>(
     () => [
       { field: 'id', headerName: t('colId'), width: 80 },
@@ -67,8 +81,20 @@ export function ImportPage() {
       { field: 'importedBy', headerName: t('colImportedBy'), width: 110 },
       { field: 'importedAt', headerName: t('colImportedAt'), width: 170, valueFormatter: (p) => (p.value ? new Date(p.value as string).toLocaleString('zh-CN', { hour12: false }) : '') },
       { field: 'status', headerName: t('colStatus'), width: 90, valueFormatter: (p) => (p.value === 'withdrawn' ? t('statusWithdrawn') : t('statusActive')) },
+      {
+        headerName: t('sourceFile'),
+        width: 100,
+        sortable: false,
+        pinned: 'right',
+        cellRenderer: (p: { data?: BatchInfo }) =>
+          p.data ? (
+            <Button size="small" data-testid={`source-${p.data.id}`} onClick={() => void fetchSource(p.data!.id)}>
+              {t('sourceFileGet')}
+            </Button>
+          ) : null,
+      },
     ],
-    [t],
+    [t, fetchSource],
   );
   const problemCols = useMemo<ColDef<ImportProblem>[]>(
     () => [
@@ -207,6 +233,11 @@ export function ImportPage() {
         <Typography variant="h6">{t('batches')}</Typography>
         <ProfileExchange key={batches.length} />
       </Stack>
+      {source && (
+        <Alert severity={source.ok ? 'success' : 'error'} data-testid="source-result" onClose={() => setSource(null)}>
+          {source.text} {source.download && downloadUrl(source.download) !== '#' && <a href={downloadUrl(source.download)} download>{source.download}</a>}
+        </Alert>
+      )}
       <Box sx={{ flex: 1, minHeight: 260 }} data-testid="batch-grid">
         <DataGrid rowData={batches} columnDefs={batchCols} overlayNoRowsTemplate={`<span>${t('noBatches')}</span>`} getRowId={(p) => String(p.data.id)} />
       </Box>

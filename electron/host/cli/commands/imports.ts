@@ -48,4 +48,20 @@ export function registerImportCommands(program: Command): void {
         });
       }),
     );
+
+  program
+    .command('source')
+    .description('取回批次的原始文件（从库中还原），并核对其 SHA-256 与导入时记录的是否一致')
+    .requiredOption('--batch <id>', '批次号')
+    .requiredOption('--out <path>', '写到哪个文件')
+    .action(
+      action(async (o: { batch: string; out: string }, cmd: Command) => {
+        await withEngine(cmd, async (engine, ctx) => {
+          const r = await engine.call('imports/source', { batchId: Number(o.batch), path: o.out }, ctx);
+          say(cmd, r.matches ? `已还原 ${r.bytes} 字节，SHA-256 与导入时一致` : `已还原 ${r.bytes} 字节，但 SHA-256 与导入时记录的不一致！`);
+          printJson(r);
+          if (!r.matches) process.exitCode = 1;
+        });
+      }),
+    );
 }
