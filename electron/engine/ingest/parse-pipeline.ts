@@ -33,7 +33,7 @@ export type ParseEvent =
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet });
   const processor = new RowProcessor(job);
-  const copy = new SourceCopy();
+  const copy = new SourceCopy(source.format === 'xlsx' ? 0 : 1);
   for await (const rows of source.batches(copy.tap)) {
     for (const row of rows) {
       if (row.line <= job.headerLine) continue;

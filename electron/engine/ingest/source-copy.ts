@@ -17,6 +17,9 @@ export class SourceCopy {
   private heldBytes = 0;
   private pending = 0;
 
+  /** `level` 0 stores without compressing: for a workbook, already a zip. */
+  constructor(private readonly level = 1) {}
+
   /** Every byte of the file, in order. */
   tap = (chunk: Buffer): void => {
     this.held.push(chunk);
@@ -34,9 +37,9 @@ export class SourceCopy {
    * is faster than deflating), in this thread, so memory stays bounded.
    */
   private compress(bytes: Buffer): Promise<Buffer> {
-    if (this.pending >= MAX_PENDING) return Promise.resolve(zlib.deflateRawSync(bytes, { level: 1 }));
+    if (this.pending >= MAX_PENDING) return Promise.resolve(zlib.deflateRawSync(bytes, { level: this.level }));
     this.pending++;
-    return deflate(bytes, { level: 1 }).finally(() => this.pending--);
+    return deflate(bytes, { level: this.level }).finally(() => this.pending--);
   }
 
   /** The compressed pieces, in order, once the whole file has been seen. */
