@@ -1,6 +1,8 @@
-// One import = one transaction: the batch, every row with its origin (file, line)
-// and raw cells, and the audit entry commit together or not at all. A crash,
-// SIGKILL, full disk or cancel leaves the store as it was.
+// One import = one transaction: the batch, every row with its origin (file, line),
+// the copy of the file its raw records are read back from, and the audit entry
+// commit together or not at all. A crash, SIGKILL, full disk or cancel leaves the
+// store as it was. The rows come from the parse pipeline (parse-runner: its own
+// thread for a big file) and are written here as they arrive.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -45,7 +47,6 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
 
   const profiles = args.profile ? [findProfile(db, args.profile)] : listProfiles(db, args.kind);
   const opened = openSource(file, { encoding: args.encoding, sheet: args.sheet });
-  const source = { format: opened.format, encoding: opened.encoding, delimiter: opened.delimiter };
 
   // The header (and the profile that fits it) from the first rows; then the whole
   // file is read once more by the parse pipeline, from the line after the header.
@@ -64,8 +65,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
   const job: ParseJob = {
     file,
     fileName,
-    encoding: source.format === 'text' ? (source.encoding as TextEncoding) : undefined,
-    delimiter: source.delimiter ?? undefined,
+    encoding: opened.format === 'text' ? (opened.encoding as TextEncoding) : undefined,
+    delimiter: opened.delimiter ?? undefined,
     sheet: args.sheet,
     kind,
     match,
@@ -78,7 +79,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     const batchId = Number(
       db.prepare(
         'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-      ).run(kind, fileName, fileSize, sha256, source.encoding, source.delimiter, match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
+      ).run(kind, fileName, fileSize, sha256, opened.encoding, opened.delimiter, match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
     );
     const writer = makeRowWriter(db, batchId, kind);
     let stats: ProcessorStats | null = null;
@@ -136,8 +137,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       kind,
       rows: st.accepted,
       rejected: st.rejectedRows.length,
-      encoding: source.encoding,
-      delimiter: source.delimiter,
+      encoding: opened.encoding,
+      delimiter: opened.delimiter,
       profile: match.profile.name,
       sha256,
       totalCheck: total,
@@ -150,7 +151,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       actor: ctx.user,
       action: 'import',
       target: `batch:${batchId}`,
-      detail: { file: fileName, sha256, kind, rows: st.accepted, rejected: st.rejectedRows.length, profile: match.profile.name, encoding: source.encoding },
+      detail: { file: fileName, sha256, kind, rows: st.accepted, rejected: st.rejectedRows.length, profile: match.profile.name, encoding: opened.encoding },
     });
     db.exec('COMMIT');
     ctx.progress(opened.totalBytes || st.accepted, opened.totalBytes || st.accepted, opened.totalBytes ? 'bytes' : 'rows', '完成');
