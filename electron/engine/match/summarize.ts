@@ -13,20 +13,21 @@ type RunHead = Pick<ReconSummary, 'runId' | 'kind' | 'period' | 'ranAt' | 'ranBy
 const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
 export function summarize(db: Database, head: RunHead, produced: ProducedBreak[], fb: FallbackResult, autoClosed: number): ReconSummary {
-  const side = (p: 'l' | 'x', keyless: number[]) => {
-    const a = db.prepare(`SELECT count(*) k, coalesce(sum(n), 0) n, coalesce(sum(net), 0) t FROM ${p}_agg`).get() as { k: number; n: number; t: number };
+  // Each side's per-key table is read once: keys, rows and net total.
+  const agg = (p: 'l' | 'x') => db.prepare(`SELECT count(*) k, coalesce(sum(n), 0) n, coalesce(sum(net), 0) t FROM ${p}_agg`).get() as { k: number; n: number; t: number };
+  const aggL = agg('l');
+  const aggX = agg('x');
+  const side = (p: 'l' | 'x', a: { k: number; n: number; t: number }, keyless: number[]) => {
     const d = db.prepare(`SELECT count(*) n, coalesce(sum(amount_fen), 0) t FROM ${p}_dups`).get() as { n: number; t: number };
     return { rows: a.n + d.n + keyless.length, keys: a.k + keyless.length, totalFen: a.t + d.t + sum(keyless) };
   };
   const ledgerKeyless = [...fb.ledgerOnly, ...fb.pairs.map(([l]) => l)].map((r) => r.amount_fen);
   const externalKeyless = [...fb.externalOnly, ...fb.pairs.map(([, x]) => x)].map((r) => r.amount_fen);
-  const l = side('l', ledgerKeyless);
-  const x = side('x', externalKeyless);
+  const l = side('l', aggL, ledgerKeyless);
+  const x = side('x', aggX, externalKeyless);
   // j holds only the keys that did not simply match: the matched ones are the
   // ledger's keys (every matched key has both sides) less those in j.
   const notMatched = db.prepare('SELECT count(l_gk) n, coalesce(sum(l_net), 0) lt, coalesce(sum(x_net), 0) xt FROM j').get() as { n: number; lt: number; xt: number };
-  const aggL = db.prepare('SELECT count(*) k, coalesce(sum(net), 0) t FROM l_agg').get() as { k: number; t: number };
-  const aggX = db.prepare('SELECT coalesce(sum(net), 0) t FROM x_agg').get() as { t: number };
   const m = { n: aggL.k - notMatched.n, lt: aggL.t - notMatched.lt, xt: aggX.t - notMatched.xt };
   // A fully refunded order on one side only nets to zero: not a break, still counted.
   const netted = db.prepare("SELECT coalesce(sum(l_net), 0) lt FROM j WHERE cls = 'NETTED'").get() as { lt: number };
