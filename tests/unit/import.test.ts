@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { importFile, refusal, storeCounts, tempEngine } from '../support/temp-engine';
+import AdmZip from 'adm-zip';
 import ExcelJS from 'exceljs';
 import { writeTextFile, writeXlsx } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
@@ -100,6 +101,24 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     expect(s).toMatchObject({ kind: 'ledger-premium', rows: g.ledger.length, encoding: 'xlsx', delimiter: null });
     const amount = e.db.prepare('SELECT amount_fen FROM source_row WHERE line = 2').get() as { amount_fen: number };
     expect(amount.amount_fen).toBe(Number(g.ledger[0]![11]!.replace('.', '')));
+    await e.close();
+  });
+
+  it('reads a sheet whose writer prefixes every element (x:row, x:c), as the OpenXML SDK does', async () => {
+    const e = await tempEngine();
+    const g = week();
+    const file = await writeXlsx(path.join(e.dir, 'plain.xlsx'), TAX_HEADER, g.tax);
+    const zip = new AdmZip(file);
+    const sheet = zip.getEntry('xl/worksheets/sheet1.xml')!;
+    const xml = zip.readAsText(sheet)
+      .replace(/<(\/?)(worksheet|sheetData|row|c|v|is|t)([ >/])/g, '<$1x:$2$3')
+      .replace('<x:worksheet ', '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ');
+    zip.updateFile(sheet, Buffer.from(xml, 'utf8'));
+    const prefixed = path.join(e.dir, 'prefixed.xlsx');
+    zip.writeZip(prefixed);
+    const s = await importFile(e, { path: prefixed });
+    expect(s).toMatchObject({ kind: 'tax-premium', rows: g.tax.length, rejected: 0 });
+    expect(readStoredRecord(e.db, s.batchId!, 2)!.raw).toEqual(g.tax[0]);
     await e.close();
   });
 

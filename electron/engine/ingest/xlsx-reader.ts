@@ -13,6 +13,12 @@ import type { SourceRow, TableSource } from './table-source';
 
 const BATCH = 1000;
 
+/** `x:row` → `row`: some writers (the OpenXML SDK) prefix every element. */
+const local = (name: string): string => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+
 /** `BC12` → 54 (0-based column of the cell reference). */
 function columnOf(ref: string): number {
   let n = 0;
@@ -39,7 +45,7 @@ async function sheetPaths(zip: StreamZip.StreamZipAsync): Promise<{ name: string
   const rels = new Map<string, string>();
   await parseEntry(zip, 'xl/_rels/workbook.xml.rels', (p) =>
     p.on('opentag', (t) => {
-      if (t.name === 'Relationship') {
+      if (local(t.name) === 'Relationship') {
         const target = String(t.attributes.Target ?? '');
         rels.set(String(t.attributes.Id), target.startsWith('/') ? target.slice(1) : `xl/${target}`);
       }
@@ -48,7 +54,7 @@ async function sheetPaths(zip: StreamZip.StreamZipAsync): Promise<{ name: string
   const sheets: { name: string; path: string }[] = [];
   await parseEntry(zip, 'xl/workbook.xml', (p) =>
     p.on('opentag', (t) => {
-      if (t.name === 'sheet') sheets.push({ name: String(t.attributes.name), path: rels.get(String(t.attributes['r:id'])) ?? '' });
+      if (local(t.name) === 'sheet') sheets.push({ name: String(t.attributes.name), path: rels.get(String(t.attributes['r:id'])) ?? '' });
     }),
   );
   return sheets;
@@ -62,17 +68,19 @@ async function sharedStrings(zip: StreamZip.StreamZipAsync): Promise<string[]> {
   let inPhonetic = false;
   await parseEntry(zip, 'xl/sharedStrings.xml', (p) => {
     p.on('opentag', (t) => {
-      if (t.name === 'si') text = [];
-      else if (t.name === 't') inT = true;
-      else if (t.name === 'rPh') inPhonetic = true; // phonetic guides are not the cell's text
+      const name = local(t.name);
+      if (name === 'si') text = [];
+      else if (name === 't') inT = true;
+      else if (name === 'rPh') inPhonetic = true; // phonetic guides are not the cell's text
     });
     p.on('text', (s) => {
       if (inT && !inPhonetic) text.push(s);
     });
     p.on('closetag', (t) => {
-      if (t.name === 't') inT = false;
-      else if (t.name === 'rPh') inPhonetic = false;
-      else if (t.name === 'si') out.push(text.join(''));
+      const name = local(t.name);
+      if (name === 't') inT = false;
+      else if (name === 'rPh') inPhonetic = false;
+      else if (name === 'si') out.push(text.join(''));
     });
   });
   return out;
@@ -108,7 +116,7 @@ export function openXlsxSource(file: string, opts: { sheet?: string } = {}): Tab
         // No position tracking: a sheet's errors are reported by row, not by XML column.
         const p = new SaxesParser({ position: false });
         p.on('opentag', (t) => {
-          switch (t.name) {
+          switch (local(t.name)) {
             case 'row':
               rowNo = t.attributes.r ? Number(t.attributes.r) : rowNo + 1;
               cells = [];
@@ -132,7 +140,7 @@ export function openXlsxSource(file: string, opts: { sheet?: string } = {}): Tab
           if (inValue) value += s;
         });
         p.on('closetag', (t) => {
-          switch (t.name) {
+          switch (local(t.name)) {
             case 'v':
             case 't':
               inValue = false;
