@@ -1,5 +1,5 @@
 // Reading, splitting, decoding and normalising a whole file once its header is
-// known, as a stream of packed row batches, the compressed pieces of the file, and
+// known, as a stream of packed row batches, the compressed pieces of the file and its SHA-256, and
 // the totals at the end. A big file runs this in a parsing thread (parse-worker)
 // while the import's own thread writes what arrives; a small one runs it in line,
 // where a thread would cost more to start than it saves.
@@ -27,7 +27,7 @@ export interface ParseJob {
 
 export type ParseEvent =
   | { t: 'rows'; batch: PackedBatch; position: number }
-  | { t: 'pieces'; pieces: Buffer[] }
+  | { t: 'pieces'; pieces: Buffer[]; sha256: string }
   | { t: 'end'; stats: ProcessorStats };
 
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
@@ -46,6 +46,6 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
     for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);
   }
-  yield { t: 'pieces', pieces: await copy.finish() };
+  yield { t: 'pieces', ...(await copy.finish()) };
   yield { t: 'end', stats: processor.stats };
 }

@@ -3,6 +3,7 @@
 // commit together or not at all. A crash, SIGKILL, full disk or cancel leaves the
 // store as it was. The rows come from the parse pipeline (parse-runner: its own
 // thread for a big file) and are written here as they arrive.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -36,13 +37,14 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
   if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到文件：${file}`);
   const fileSize = fs.statSync(file).size;
 
-  ctx.progress(0, fileSize, 'bytes', '计算文件摘要');
-  const sha256 = await sha256File(file);
-  const dup = db.prepare("SELECT id, imported_at, imported_by FROM import_batch WHERE sha256 = ? AND status = 'active'").get(sha256) as
-    | { id: number; imported_at: string; imported_by: string }
-    | undefined;
-  if (dup) {
-    throw new EngineError('DUPLICATE_FILE', `文件 ${fileName} 已于 ${dup.imported_at.slice(0, 19).replace('T', ' ')} 由 ${dup.imported_by} 导入（批次 #${dup.id}），不会重复导入。如需重新导入，请先撤销该批次。`, { batchId: dup.id, importedAt: dup.imported_at });
+  // Two files of different sizes are not the same file: only when an active batch
+  // has this size is the file hashed first, to refuse a second import at once.
+  // Otherwise its SHA-256 is taken while it is read for the import.
+  let sha256: string | null = null;
+  if (db.prepare("SELECT 1 FROM import_batch WHERE file_size = ? AND status = 'active' LIMIT 1").get(fileSize)) {
+    ctx.progress(0, fileSize, 'bytes', '计算文件摘要');
+    sha256 = await sha256File(file);
+    refuseDuplicate(db, sha256, fileName);
   }
 
   const profiles = args.profile ? [findProfile(db, args.profile)] : listProfiles(db, args.kind);
@@ -79,7 +81,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     const batchId = Number(
       db.prepare(
         'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-      ).run(kind, fileName, fileSize, sha256, opened.encoding, opened.delimiter, match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
+      ).run(kind, fileName, fileSize, sha256 ?? `pending:${crypto.randomUUID()}`, opened.encoding, opened.delimiter, match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
     );
     const writer = makeRowWriter(db, batchId, kind);
     let stats: ProcessorStats | null = null;
@@ -92,7 +94,11 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
           written += ev.batch.count;
           if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
           ctx.progress(opened.totalBytes ? ev.position : written, opened.totalBytes, opened.totalBytes ? 'bytes' : 'rows', `已读 ${written} 行`);
-        } else if (ev.t === 'pieces') pieces = ev.pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+        } else if (ev.t === 'pieces') {
+          pieces = ev.pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+          if (sha256 && sha256 !== ev.sha256) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 在导入过程中被改动了，请等它写完后重新导入`);
+          sha256 = ev.sha256;
+        }
         else stats = ev.stats;
       }
     } catch (e) {
@@ -127,10 +133,12 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     if (st.accepted === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 没有可导入的数据行`, { problems, problemCount });
 
     assertRangeOpen(db, kind, st.minAt, st.maxAt, `导入 ${fileName}`);
+    if (!sha256) throw new EngineError('INTERNAL', `文件 ${fileName} 读完了却没有摘要`);
+    refuseDuplicate(db, sha256, fileName);
     if (pieces.length) storePieces(db, batchId, pieces);
     const rejectedFile = st.rejectedRows.length ? writeRejectedCsv(file, match.header, st.rejectedRows) : null;
-    db.prepare('UPDATE import_batch SET rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
-      st.accepted, st.rejectedRows.length, st.minAt, st.maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);
+    db.prepare('UPDATE import_batch SET sha256 = ?, rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
+      sha256, st.accepted, st.rejectedRows.length, st.minAt, st.maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);
     const summary: ImportSummary = {
       batchId,
       file: fileName,
@@ -158,6 +166,16 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     return summary;
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+/** The same file (by SHA-256) already imported and not withdrawn: refused, saying when and by whom. */
+function refuseDuplicate(db: Database, sha256: string, fileName: string): void {
+  const dup = db.prepare("SELECT id, imported_at, imported_by FROM import_batch WHERE sha256 = ? AND status = 'active'").get(sha256) as
+    | { id: number; imported_at: string; imported_by: string }
+    | undefined;
+  if (dup) {
+    throw new EngineError('DUPLICATE_FILE', `文件 ${fileName} 已于 ${dup.imported_at.slice(0, 19).replace('T', ' ')} 由 ${dup.imported_by} 导入（批次 #${dup.id}），不会重复导入。如需重新导入，请先撤销该批次。`, { batchId: dup.id, importedAt: dup.imported_at });
   }
 }
 

@@ -2,7 +2,9 @@
 // raw-deflated (on libuv's thread pool, beside the import's own work) and stored
 // in source_blob with the batch. A row keeps the byte offset of its record, so
 // the raw record can be read back exactly as the file had it, in its own encoding,
-// for the price of some 10 % of the file's size.
+// for the price of some 10 % of the file's size. The SHA-256 of the file is taken
+// on the way, so a new file is read once.
+import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Database } from 'better-sqlite3';
@@ -16,12 +18,14 @@ export class SourceCopy {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private pending = 0;
+  private readonly hash = createHash('sha256');
 
   /** `level` 0 stores without compressing: for a workbook, already a zip. */
   constructor(private readonly level = 1) {}
 
   /** Every byte of the file, in order. */
   tap = (chunk: Buffer): void => {
+    this.hash.update(chunk);
     this.held.push(chunk);
     this.heldBytes += chunk.length;
     while (this.heldBytes >= BLOB_PIECE) {
@@ -42,11 +46,11 @@ export class SourceCopy {
     return deflate(bytes, { level: this.level }).finally(() => this.pending--);
   }
 
-  /** The compressed pieces, in order, once the whole file has been seen. */
-  async finish(): Promise<Buffer[]> {
+  /** The compressed pieces, in order, and the file's SHA-256, once the whole file has been seen. */
+  async finish(): Promise<{ pieces: Buffer[]; sha256: string }> {
     if (this.heldBytes > 0) this.pieces.push(this.compress(Buffer.concat(this.held)));
     this.held = [];
-    return Promise.all(this.pieces);
+    return { pieces: await Promise.all(this.pieces), sha256: this.hash.digest('hex') };
   }
 }
 
