@@ -1,5 +1,5 @@
 // Normalised rows in the form that crosses from the parsing thread to the one
-// that writes them: the texts of a batch in one flat array, a type-or-length code
+// that writes them: the texts of a batch in one flat array, a type code (null, number, text)
 // per value and the numbers in two typed arrays (transferred, not copied) —
 // instead of a structured clone of a million small arrays and objects.
 import type { NormalizedRow } from './row-normalizer';
@@ -24,7 +24,7 @@ export class PackedBuilder {
   private parts: string[] = [];
   private codes: Int32Array;
   private nums: Float64Array;
-  private li = 0;
+  private ci = 0;
   count = 0;
 
   constructor(private readonly capacity = 1024) {
@@ -33,12 +33,12 @@ export class PackedBuilder {
   }
 
   private put(v: string | number | null, slot: number): void {
-    if (v === null) this.codes[this.li++] = NULL;
+    if (v === null) this.codes[this.ci++] = NULL;
     else if (typeof v === 'number') {
-      this.codes[this.li++] = NUMBER;
+      this.codes[this.ci++] = NUMBER;
       this.nums[slot] = v;
     } else {
-      this.codes[this.li++] = TEXT;
+      this.codes[this.ci++] = TEXT;
       this.parts.push(v);
     }
   }
@@ -59,9 +59,9 @@ export class PackedBuilder {
   }
 
   take(): PackedBatch {
-    const b: PackedBatch = { count: this.count, texts: this.parts, codes: this.codes.slice(0, this.li), nums: this.nums.slice(0, this.count * NUMS) };
+    const b: PackedBatch = { count: this.count, texts: this.parts, codes: this.codes.slice(0, this.ci), nums: this.nums.slice(0, this.count * NUMS) };
     this.parts = [];
-    this.li = 0;
+    this.ci = 0;
     this.count = 0;
     return b;
   }
