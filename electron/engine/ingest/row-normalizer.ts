@@ -3,7 +3,7 @@
 // refuse it. Runs once per row of a million-row file, so it allocates little:
 // values go into a flat array in STORED_COLUMNS order.
 import type { ImportKind, ImportProblem } from '../../../shared/domain';
-import { KINDS, type IndexedColumn } from '../../../shared/import-kinds';
+import { KINDS, type FieldType, type IndexedColumn } from '../../../shared/import-kinds';
 import { memoizedNormalizer } from './normalize-field';
 import type { HeaderMatch } from './header-detect';
 import { requiredFields } from './profiles';
@@ -17,6 +17,8 @@ export interface NormalizedRow {
   /** The canonical fields that have no column of their own, as JSON. */
   extra: string;
 }
+
+const PLAIN_JSON = new Set<FieldType>(['id', 'region', 'insutype', 'status', 'relation', 'datetime', 'year', 'amount', 'int', 'flag']);
 
 export const STORED_COLUMNS: IndexedColumn[] = ['key', 'sub_key', 'ref_key', 'amount_fen', 'status', 'certno', 'insutype', 'pay_year', 'event_at'];
 
@@ -37,6 +39,8 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     columns: columnsOf.get(field) ?? [],
     // JSON.stringify of the name once, not per row.
     jsonKey: JSON.stringify(field) + ':',
+    // Values of these types are digits, codes and plain dates: no character JSON escapes.
+    plainJson: PLAIN_JSON.has(spec.fields[field]!.type),
     normalize: memoizedNormalizer(spec.fields[field]!.type, kind),
   }));
   const width = match.header.length;
@@ -81,7 +85,10 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       if (r.value === null) continue;
       if (f === flagField) flag = r.value;
       if (f.columns.length) for (const c of f.columns) cols[c] = r.value;
-      else extra += (extra ? ',' : '') + f.jsonKey + JSON.stringify(r.value);
+      else {
+        const v = r.value;
+        extra += (extra ? ',' : '') + f.jsonKey + (typeof v === 'number' ? String(v) : f.plainJson ? `"${v}"` : JSON.stringify(v));
+      }
     }
     if (problems.length > before) return null;
 
