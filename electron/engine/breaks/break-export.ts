@@ -62,22 +62,22 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   const rawOf = makeRawReader(db);
   const lines = [[...header, '差异类型', '差异说明'].join(delimiter)];
   let n = 0;
-  for (const b of rows) {
-    const tail = [BREAK_LABELS[b.type], explain(b)];
-    if (b.external_origin.length) {
-      for (const o of b.external_origin) {
-        const [batchId, line] = o.split(':').map(Number);
-        const r = raw.get(rowId(batchId!, line!)) as StoredRaw | undefined;
-        if (!r) continue;
-        lines.push([...rawOf(r), ...tail].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
-        n++;
-      }
-    } else {
-      // Only on the 医保 side: the tax bureau has no row; give the order and amount in its columns.
-      const cells = header.map((h) => (/单号|申报序号/.test(h) ? b.key : /金额|sjje/.test(h) ? (b.amount_ledger ?? '') : /证件|识别号/.test(h) ? (b.certno ?? '') : ''));
-      lines.push([...cells, ...tail].join(delimiter));
-      n++;
-    }
+  // The tax side's rows in the order of their extract: the bureau finds them where
+  // its own file has them, and the stored copy of the file is read front to back.
+  const taxSide = rows
+    .flatMap((b) => b.external_origin.map((o) => ({ b, id: rowId(...(o.split(':').map(Number) as [number, number])) })))
+    .sort((x, y) => x.id - y.id);
+  for (const { b, id } of taxSide) {
+    const r = raw.get(id) as StoredRaw | undefined;
+    if (!r) continue;
+    lines.push([...rawOf(r), BREAK_LABELS[b.type], explain(b)].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
+    n++;
+  }
+  // Only on the 医保 side: the tax bureau has no row; give the order and amount in its columns.
+  for (const b of rows.filter((x) => x.external_origin.length === 0)) {
+    const cells = header.map((h) => (/单号|申报序号/.test(h) ? b.key : /金额|sjje/.test(h) ? (b.amount_ledger ?? '') : /证件|识别号/.test(h) ? (b.certno ?? '') : ''));
+    lines.push([...cells, BREAK_LABELS[b.type], explain(b)].join(delimiter));
+    n++;
   }
   const enc = batch.encoding === 'utf-8' ? 'utf8' : batch.encoding;
   fs.writeFileSync(out, iconv.encode(lines.join('\r\n') + '\r\n', enc));
