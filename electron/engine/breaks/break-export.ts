@@ -9,7 +9,7 @@ import type { BreakRow } from '../../../shared/recon-types';
 import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
-import { makeRawReader, rowId, type StoredRaw } from '../ingest/raw-record';
+import { makeRawReader, originRowId, type StoredRaw } from '../ingest/raw-record';
 
 /** Every break of a query, read a page at a time; `onPage` hears how far it has come (and may throw to stop). */
 export function allBreaks(
@@ -65,7 +65,7 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   // The tax side's rows in the order of their extract: the bureau finds them where
   // its own file has them, and the stored copy of the file is read front to back.
   const taxSide = rows
-    .flatMap((b) => b.external_origin.map((o) => ({ b, id: rowId(...(o.split(':').map(Number) as [number, number])) })))
+    .flatMap((b) => b.external_origin.map((o) => ({ b, id: originRowId(o) })))
     .sort((x, y) => x.id - y.id);
   for (const { b, id } of taxSide) {
     const r = raw.get(id) as StoredRaw | undefined;

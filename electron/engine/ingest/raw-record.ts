@@ -4,11 +4,18 @@
 import zlib from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { TextEncoding } from './detect-text';
-import { decoderFor } from './text-decoding';
-import { parseRecord, quotesBalanced } from './text-reader';
+import { blobId } from './source-copy';
+import { decoderFor, type Decode } from './text-decoding';
+import { cellsOf, quotesBalanced } from './text-reader';
 
 /** (batch_id << 32) | line: a stored row's rowid. */
 export const rowId = (batchId: number, line: number): number => batchId * 4294967296 + line;
+
+/** The rowid of an origin as breaks keep it, `batch:line`. */
+export const originRowId = (origin: string): number => {
+  const [batchId, line] = origin.split(':').map(Number);
+  return rowId(batchId!, line!);
+};
 
 export interface StoredRaw {
   batch_id: number;
@@ -23,10 +30,10 @@ export interface StoredRaw {
 export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
   const batchQ = db.prepare('SELECT encoding, delimiter, blob_piece FROM import_batch WHERE id = ?');
   const pieceQ = db.prepare('SELECT data FROM source_blob WHERE id = ?').pluck();
-  const batches = new Map<number, { encoding: string; delimiter: string; piece: number }>();
+  const batches = new Map<number, { decode: Decode; delimiter: string; piece: number }>();
   const cache = new Map<number, Buffer | null>();
   const piece = (batchId: number, seq: number): Buffer | null => {
-    const id = batchId * 1048576 + seq;
+    const id = blobId(batchId, seq);
     let b = cache.get(id);
     if (b === undefined) {
       const data = pieceQ.get(id) as Buffer | undefined;
@@ -43,10 +50,9 @@ export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
     if (!info) {
       const b = batchQ.get(row.batch_id) as { encoding: string; delimiter: string; blob_piece: number } | undefined;
       if (!b?.blob_piece) return [];
-      info = { encoding: b.encoding, delimiter: b.delimiter, piece: b.blob_piece };
+      info = { decode: decoderFor(b.encoding as TextEncoding), delimiter: b.delimiter, piece: b.blob_piece };
       batches.set(row.batch_id, info);
     }
-    const decode = decoderFor(info.encoding as TextEncoding);
     let seq = Math.floor(row.raw_off / info.piece);
     let bytes = piece(row.batch_id, seq)?.subarray(row.raw_off % info.piece);
     if (!bytes) return [];
@@ -63,10 +69,9 @@ export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
         }
       }
       const end = nl < 0 ? bytes.length : nl;
-      let text = decode(bytes.subarray(0, end)).replace(/\r(?=\n|$)/g, '');
+      let text = info.decode(bytes.subarray(0, end)).replace(/\r(?=\n|$)/g, '');
       if (row.raw_off === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.indexOf('"') < 0) return text.split(info.delimiter);
-      if (quotesBalanced(text) || nl < 0) return parseRecord(text, info.delimiter);
+      if (nl < 0 || quotesBalanced(text)) return cellsOf(text, info.delimiter);
       from = nl + 1;
     }
   };

@@ -20,8 +20,9 @@ export const quotesBalanced = (s: string): boolean => {
   return n % 2 === 0;
 };
 
-/** One CSV record's cells (a record with quotes). */
-export function parseRecord(text: string, delimiter: string): string[] {
+/** One CSV record's cells: split on the delimiter when it has no quote (nearly every line), else csv-parse. */
+export function cellsOf(text: string, delimiter: string): string[] {
+  if (text.indexOf('"') < 0) return text.split(delimiter);
   const rows = parseCsv(text, { delimiter, relax_quotes: true, relax_column_count: true, bom: false }) as string[][];
   return rows[0] ?? [''];
 }
@@ -67,13 +68,11 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
             pending.text += '\n' + line;
             if (quotesBalanced(pending.text)) {
               // The record ends on this line: that is the line an editor shows it on.
-              out.push({ line: lineNo, cells: parseRecord(pending.text, delimiter), offset: pending.offset });
+              out.push({ line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset });
               pending = null;
             }
-          } else if (line.indexOf('"') < 0) {
-            out.push({ line: lineNo, cells: line.split(delimiter), offset });
           } else if (quotesBalanced(line)) {
-            out.push({ line: lineNo, cells: parseRecord(line, delimiter), offset });
+            out.push({ line: lineNo, cells: cellsOf(line, delimiter), offset });
           } else {
             pending = { text: line, offset };
           }

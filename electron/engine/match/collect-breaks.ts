@@ -7,7 +7,7 @@ import { fenToText } from '../../../shared/money';
 import { comparedFields, type ReconSpec } from './recon-specs';
 import { originsOf, type Window } from './build-sides';
 import type { FallbackResult, KeylessRow } from './fallback';
-import { rowId } from '../ingest/raw-record';
+import { originRowId } from '../ingest/raw-record';
 
 export interface ProducedBreak {
   key: string;
@@ -50,10 +50,7 @@ export function collectBreaks(db: Database, spec: ReconSpec, fallback: FallbackR
   const nameOf = db.prepare(
     "SELECT coalesce(json_extract(norm, '$.beneficiary_name'), json_extract(norm, '$.name'), json_extract(norm, '$.psn_name')) AS n FROM source_row WHERE id = ?",
   );
-  const name = (origins: string[]) => {
-    const [b, l] = (origins[0] ?? '').split(':').map(Number);
-    return origins.length ? ((nameOf.get(rowId(b!, l!)) as { n: string | null } | undefined)?.n ?? null) : null;
-  };
+  const name = (origins: string[]) => (origins.length ? ((nameOf.get(originRowId(origins[0]!)) as { n: string | null } | undefined)?.n ?? null) : null);
   for (const r of db.prepare("SELECT * FROM j WHERE cls NOT IN ('MATCHED', 'NETTED')").all() as JRow[]) {
     const lo = r.l_gk !== null ? (ledgerOrigins.get(r.gk) ?? []) : [];
     const xo = r.x_gk !== null ? (externalOrigins.get(r.gk) ?? []) : [];
