@@ -2,6 +2,7 @@
 // the profile that fits it best; a headerless platform file fits a positional profile.
 import type { ImportKind } from '../../../shared/domain';
 import { KINDS } from '../../../shared/import-kinds';
+import { EngineError } from '../../../shared/errors';
 import { normalizeField } from './normalize-field';
 import { requiredFields, type ColumnProfile } from './profiles';
 import type { SourceRow } from './table-source';
@@ -82,4 +83,22 @@ export function detectHeader(rows: SourceRow[], profiles: ColumnProfile[], kind?
 /** A profile the user chose by name: its header row is still looked for, never assumed. */
 export function applyProfile(rows: SourceRow[], p: ColumnProfile): HeaderMatch | null {
   return detectHeader(rows, [p], p.kind);
+}
+
+/** The header an import goes by, or a refusal naming the line and what is missing. */
+export function resolveHeader(head: SourceRow[], profiles: ColumnProfile[], kind: ImportKind | undefined, fileName: string): HeaderMatch {
+  const m = detectHeader(head, profiles, kind);
+  if (!m) {
+    throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 的表头不认识${kind ? `（类型 ${kind}）` : ''}：请在导入页把各列映射到标准字段并保存为方案`, {
+      problems: [{ file: fileName, line: head[0]?.line ?? 1, column: '', value: head[0]?.cells.join(' | ') ?? '', message: '表头不认识' }],
+    });
+  }
+  if (m.missing.length) {
+    const line = head[m.headerIndex]?.line ?? 1;
+    const labels = m.missing.map((f) => `${KINDS[m.profile.kind].fields[f]?.label ?? f}（${f}）`);
+    throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 第 ${line} 行表头缺少必需的列：${labels.join('、')}（方案“${m.profile.name}”）`, {
+      problems: m.missing.map((f) => ({ file: fileName, line, column: KINDS[m.profile.kind].fields[f]?.label ?? f, value: '', message: '缺少必需的列' })),
+    });
+  }
+  return m;
 }

@@ -1,13 +1,16 @@
-// Reading, splitting, decoding and normalising a whole file once its header is
-// known, as a stream of packed row batches, the compressed pieces of the file and its SHA-256, and
-// the totals at the end. A big file runs this in a parsing thread (parse-worker)
+// Reading, splitting, decoding and normalising a whole file: first the header
+// found among its first rows, then a stream of packed row batches, then the
+// compressed pieces of the file with its SHA-256, and the totals at the end. A big file runs this in a parsing thread (parse-worker)
 // while the import's own thread writes what arrives; a small one runs it in line,
 // where a thread would cost more to start than it saves.
 import fs from 'node:fs';
 import type { ImportKind } from '../../../shared/domain';
 import type { TextEncoding } from './detect-text';
-import type { HeaderMatch } from './header-detect';
-import { openSource } from './open-source';
+import { EngineError } from '../../../shared/errors';
+import { resolveHeader, type HeaderMatch } from './header-detect';
+import { isBlank, openSource } from './open-source';
+import type { ColumnProfile } from './profiles';
+import type { SourceRow } from './table-source';
 import type { PackedBatch } from './packed-rows';
 import { RowProcessor, type ProcessorStats } from './row-processor';
 import { SourceCopy } from './source-copy';
@@ -18,34 +21,57 @@ export interface ParseJob {
   encoding?: TextEncoding;
   delimiter?: string;
   sheet?: string;
-  kind: ImportKind;
-  match: HeaderMatch;
-  /** Rows up to this line (title and header) are not data. */
-  headerLine: number;
+  /** The profiles the header is matched against, and the kind asked for (if any). */
+  profiles: ColumnProfile[];
+  kind?: ImportKind;
   acceptPartial: boolean;
 }
 
 export type ParseEvent =
+  | { t: 'header'; match: HeaderMatch }
   | { t: 'rows'; batch: PackedBatch; position: number }
   | { t: 'pieces'; pieces: Buffer[]; sha256: string }
   | { t: 'end'; stats: ProcessorStats };
 
+/** The header is looked for among this many non-blank rows (title lines may stand above it). */
+const HEAD_ROWS = 30;
+
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet });
-  const processor = new RowProcessor(job);
   const copy = new SourceCopy(source.format === 'xlsx' ? 0 : 1);
+  // The first rows wait here until the header among them is known.
+  const head: SourceRow[] = [];
+  let processor: RowProcessor | null = null;
+  const start = (): HeaderMatch => {
+    const match = resolveHeader(head, job.profiles, job.kind, job.fileName);
+    processor = new RowProcessor({ kind: match.profile.kind, match, fileName: job.fileName, acceptPartial: job.acceptPartial });
+    // Rows up to the header's line (title and header) are not data.
+    const headerLine = match.headerIndex >= 0 ? head[match.headerIndex]!.line : 0;
+    for (const r of head) if (r.line > headerLine) processor.push(r);
+    return match;
+  };
   for await (const rows of source.batches(copy.tap)) {
     for (const row of rows) {
-      if (row.line <= job.headerLine) continue;
-      processor.push(row);
-      if (processor.out.full) yield { t: 'rows', batch: processor.out.take(), position: source.position() };
+      if (!processor) {
+        if (!isBlank(row.cells)) head.push(row);
+        if (head.length === HEAD_ROWS) yield { t: 'header', match: start() };
+        continue;
+      }
+      const p: RowProcessor = processor;
+      p.push(row);
+      if (p.out.full) yield { t: 'rows', batch: p.out.take(), position: source.position() };
     }
   }
-  if (processor.out.count) yield { t: 'rows', batch: processor.out.take(), position: source.position() };
+  if (!processor) {
+    if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${job.fileName} 是空的`);
+    yield { t: 'header', match: start() };
+  }
+  const p: RowProcessor = processor!;
+  if (p.out.count) yield { t: 'rows', batch: p.out.take(), position: source.position() };
   if (source.format === 'xlsx') {
     // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
     for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);
   }
   yield { t: 'pieces', ...(await copy.finish()) };
-  yield { t: 'end', stats: processor.stats };
+  yield { t: 'end', stats: p.stats };
 }

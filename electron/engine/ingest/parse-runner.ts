@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { EngineError, type ErrorData } from '../../../shared/errors';
 import { parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
 
 /** Files from this size on are parsed in their own thread. */
@@ -29,7 +30,7 @@ export function useWorker(fileSize: number): string | null {
   return file;
 }
 
-type WorkerMessage = ParseEvent | { t: 'error'; message: string; lines?: number };
+type WorkerMessage = ParseEvent | { t: 'error'; error: ErrorData; lines?: number };
 
 export async function* parseInWorker(job: ParseJob, workerFile: string): AsyncGenerator<ParseEvent> {
   // A young generation of 96 MB (32 MB semi-spaces, twice the default): parsing
@@ -64,7 +65,10 @@ export async function* parseInWorker(job: ParseJob, workerFile: string): AsyncGe
         await new Promise<void>((r) => (wake = r));
       }
       const m = queue.shift()!;
-      if (m.t === 'error') throw Object.assign(new Error(m.message), { lines: m.lines });
+      if (m.t === 'error') {
+        if (m.error.code !== 'INTERNAL') throw new EngineError(m.error.code, m.error.message, m.error.details);
+        throw Object.assign(new Error(m.error.message), { lines: m.lines });
+      }
       yield m;
       if (m.t === 'rows') worker.postMessage('ack');
       if (m.t === 'end') return;

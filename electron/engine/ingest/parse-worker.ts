@@ -2,6 +2,7 @@
 // yields to the import's thread, at most a few batches ahead of the writer (each
 // batch is acknowledged once written), so memory stays flat on any file size.
 import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorData } from '../../../shared/errors';
 import { parseFile, type ParseJob } from './parse-pipeline';
 
 const AHEAD = 2;
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
       } else port.postMessage(ev);
     }
   } catch (e) {
-    port.postMessage({ t: 'error', message: (e as Error).message, lines: (e as { lines?: number }).lines });
+    // A refusal (an unknown header, an empty file) keeps its code and problems.
+    port.postMessage({ t: 'error', error: toErrorData(e), lines: (e as { lines?: number }).lines });
   }
   port.close();
 }

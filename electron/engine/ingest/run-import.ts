@@ -16,20 +16,17 @@ import { fenToText } from '../../../shared/money';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import { sha256File } from './file-hash';
-import { detectHeader, type HeaderMatch } from './header-detect';
-import { isBlank, openSource } from './open-source';
+import type { HeaderMatch } from './header-detect';
+import { openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
-import { makeRowWriter } from './row-writer';
+import { makeRowWriter, type RowWriter } from './row-writer';
 import { storePieces } from './source-copy';
-import { rowsOf, type SourceRow } from './table-source';
 import type { ParseJob } from './parse-pipeline';
 import { parseRows } from './parse-runner';
 import type { ProcessorStats } from './row-processor';
 import type { TextEncoding } from './detect-text';
 import { writeRejectedCsv } from './rejected-csv';
 import { assertRangeOpen } from '../periods/period-lock';
-
-const HEAD_ROWS = 30;
 
 export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext): Promise<ImportSummary> {
   const file = path.resolve(args.path);
@@ -48,49 +45,38 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
   }
 
   const profiles = args.profile ? [findProfile(db, args.profile)] : listProfiles(db, args.kind);
+  // What the file is (format, encoding, delimiter, size); the pipeline reads it, once.
   const opened = openSource(file, { encoding: args.encoding, sheet: args.sheet });
-
-  // The header (and the profile that fits it) from the first rows; then the whole
-  // file is read once more by the parse pipeline, from the line after the header.
-  const head: SourceRow[] = [];
-  try {
-    for await (const row of rowsOf(opened)) {
-      if (!isBlank(row.cells)) head.push(row);
-      if (head.length >= HEAD_ROWS) break;
-    }
-  } catch (e) {
-    throw unreadable(fileName, e);
-  }
-  if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 是空的`);
-  const match = resolveHeader(head, profiles, args.kind, fileName);
-  const kind = match.profile.kind;
   const job: ParseJob = {
     file,
     fileName,
     encoding: opened.format === 'text' ? (opened.encoding as TextEncoding) : undefined,
     delimiter: opened.delimiter ?? undefined,
     sheet: args.sheet,
-    kind,
-    match,
-    headerLine: match.headerIndex >= 0 ? head[match.headerIndex]!.line : 0,
+    profiles,
+    kind: args.kind,
     acceptPartial: !!args.acceptPartial,
   };
 
-  db.exec('BEGIN IMMEDIATE');
   try {
-    const batchId = Number(
-      db.prepare(
-        'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-      ).run(kind, fileName, fileSize, sha256 ?? `pending:${crypto.randomUUID()}`, opened.encoding, opened.delimiter, match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
-    );
-    const writer = makeRowWriter(db, batchId, kind);
+    // The batch and its writer, from the moment the header is known.
+    let batch: { id: number; kind: ImportKind; match: HeaderMatch; writer: RowWriter } | null = null;
     let stats: ProcessorStats | null = null;
     let pieces: Buffer[] = [];
     let written = 0;
     try {
       for await (const ev of parseRows(job, fileSize)) {
-        if (ev.t === 'rows') {
-          writer.addBatch(ev.batch);
+        if (ev.t === 'header') {
+          const kind = ev.match.profile.kind;
+          db.exec('BEGIN IMMEDIATE');
+          const id = Number(
+            db.prepare(
+              'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
+            ).run(kind, fileName, fileSize, sha256 ?? `pending:${crypto.randomUUID()}`, opened.encoding, opened.delimiter, ev.match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
+          );
+          batch = { id, kind, match: ev.match, writer: makeRowWriter(db, id, kind) };
+        } else if (ev.t === 'rows') {
+          batch!.writer.addBatch(ev.batch);
           written += ev.batch.count;
           if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
           ctx.progress(opened.totalBytes ? ev.position : written, opened.totalBytes, opened.totalBytes ? 'bytes' : 'rows', `已读 ${written} 行`);
@@ -98,12 +84,12 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
           pieces = ev.pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
           if (sha256 && sha256 !== ev.sha256) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 在导入过程中被改动了，请等它写完后重新导入`);
           sha256 = ev.sha256;
-        }
-        else stats = ev.stats;
+        } else stats = ev.stats;
       }
     } catch (e) {
       throw unreadable(fileName, e);
     }
+    const { id: batchId, kind, match, writer } = batch!;
     if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
     writer.flush();
     const st = stats!;
@@ -186,21 +172,4 @@ function unreadable(fileName: string, e: unknown): Error {
   return new EngineError('IMPORT_REFUSED', `文件 ${fileName}${line ? ` 第 ${line} 行` : ''} 无法读取：${(e as Error).message}`, {
     problems: [{ file: fileName, line: line ?? 0, column: '', value: '', message: (e as Error).message }],
   });
-}
-
-function resolveHeader(head: SourceRow[], profiles: ReturnType<typeof listProfiles>, kind: ImportKind | undefined, fileName: string): HeaderMatch {
-  const m = detectHeader(head, profiles, kind);
-  if (!m) {
-    throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 的表头不认识${kind ? `（类型 ${kind}）` : ''}：请在导入页把各列映射到标准字段并保存为方案`, {
-      problems: [{ file: fileName, line: head[0]?.line ?? 1, column: '', value: head[0]?.cells.join(' | ') ?? '', message: '表头不认识' }],
-    });
-  }
-  if (m.missing.length) {
-    const line = head[m.headerIndex]?.line ?? 1;
-    const labels = m.missing.map((f) => `${KINDS[m.profile.kind].fields[f]?.label ?? f}（${f}）`);
-    throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 第 ${line} 行表头缺少必需的列：${labels.join('、')}（方案“${m.profile.name}”）`, {
-      problems: m.missing.map((f) => ({ file: fileName, line, column: KINDS[m.profile.kind].fields[f]?.label ?? f, value: '', message: '缺少必需的列' })),
-    });
-  }
-  return m;
 }
