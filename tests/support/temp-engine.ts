@@ -1,5 +1,7 @@
 // A real engine on a real SQLite file in a fresh temp folder, with helpers that
 // run jobs to their end the way a host would.
+import { materializeRows } from '../../electron/engine/rowstore/row-view';
+import { IMPORT_KINDS } from '../../shared/domain';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +63,12 @@ export function storeCounts(engine: Engine) {
   const n = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
   return {
     batches: n('SELECT count(*) n FROM import_batch'),
-    rows: n('SELECT count(*) n FROM source_row'),
+    rows: n('SELECT coalesce(sum(n), 0) n FROM row_block'),
     audit: n('SELECT count(*) n FROM audit_log'),
   };
+}
+
+/** Every stored row as temp.source_row (one SQL row each), for tests that look at what an import stored. */
+export function viewStoredRows(engine: Engine): void {
+  materializeRows(engine.db, [{ kinds: IMPORT_KINDS }]);
 }

@@ -30,7 +30,7 @@ describe('an import killed halfway', () => {
 
     const after = openStore(db);
     expect(after.prepare('SELECT count(*) n FROM import_batch').get()).toEqual({ n: 0 });
-    expect(after.prepare('SELECT count(*) n FROM source_row').get()).toEqual({ n: 0 });
+    expect(after.prepare('SELECT count(*) n FROM row_block').get()).toEqual({ n: 0 });
     // Only the first administrator's creation, which committed before the import began.
     expect(verifyAuditChain(after)).toMatchObject({ ok: true, entries: 1 });
     expect(after.prepare('SELECT action FROM audit_log').all()).toEqual([{ action: 'user.create' }]);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { importFile, refusal, storeCounts, tempEngine } from '../support/temp-engine';
+import { importFile, refusal, storeCounts, tempEngine, viewStoredRows } from '../support/temp-engine';
 import AdmZip from 'adm-zip';
 import ExcelJS from 'exceljs';
 import { writeTextFile, writeXlsx } from '../support/files';
@@ -58,6 +58,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     });
     const s = await importFile(e, { path: file });
     expect(s.totalCheck).toEqual({ stated: g.taxTotal, computed: g.taxTotal, ok: true, line: g.tax.length + 3 });
+    viewStoredRows(e);
     const lines = (e.db.prepare('SELECT line FROM source_row ORDER BY line').all() as { line: number }[]).map((r) => r.line);
     expect(lines[0]).toBe(3); // title on 1, header on 2
     expect(lines.at(-1)).toBe(g.tax.length + 2);
@@ -75,7 +76,8 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     expect(fs.statSync(file).size).toBeGreaterThan(1 << 20); // more than one stored piece
     const s = await importFile(e, { path: file });
     const read = makeRecordReader(e.db);
-    const lines = (e.db.prepare('SELECT line FROM source_row WHERE batch_id = ? ORDER BY id').all(s.batchId) as { line: number }[]).map((r) => r.line);
+    viewStoredRows(e);
+    const lines = (e.db.prepare('SELECT line FROM source_row WHERE batch_id = ? ORDER BY line').all(s.batchId) as { line: number }[]).map((r) => r.line);
     expect(lines.map((l) => read(s.batchId!, l)!.raw)).toEqual(g.tax);
     expect(lines[6]).toBe(10); // title, header, five rows, the record that ends on line 9
     await e.close();
@@ -99,6 +101,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     const file = await writeXlsx(path.join(e.dir, 'ledger.xlsx'), LEDGER_HEADER, g.ledger);
     const s = await importFile(e, { path: file });
     expect(s).toMatchObject({ kind: 'ledger-premium', rows: g.ledger.length, encoding: 'xlsx', delimiter: null });
+    viewStoredRows(e);
     const amount = e.db.prepare('SELECT amount_fen FROM source_row WHERE line = 2').get() as { amount_fen: number };
     expect(amount.amount_fen).toBe(Number(g.ledger[0]![11]!.replace('.', '')));
     await e.close();
@@ -185,6 +188,7 @@ describe('the other kinds and platform files', () => {
     const file = writeTextFile(path.join(e.dir, '3260.txt'), header, [['1', '330100', 'H3301', cert, 'MD1', '20251105103000', 'S0001', '0', '500.00', '320.50']], { delimiter: '|' });
     const s = await importFile(e, { path: file });
     expect(s).toMatchObject({ kind: 'settlement', profile: '3260 异地清分明细', rows: 1 });
+    viewStoredRows(e);
     const r = e.db.prepare('SELECT key, certno, event_at FROM source_row').get();
     expect(r).toEqual({ key: 'S0001', certno: cert, event_at: '2025-11-05 10:30:00' });
     await e.close();

@@ -7,12 +7,16 @@ import { appendAudit } from '../../electron/engine/audit/audit-log';
 import { EngineError } from '../../shared/errors';
 import { tempDir } from '../support/temp-engine';
 import { readStoredRecord } from '../../electron/engine/ingest/stored-record';
+import { RowLookup } from '../../electron/engine/rowstore/block-store';
 
 // What each version's database holds, so the next migration is tested on real data.
 const SEED: Record<number, (db: ReturnType<typeof openStore>) => void> = {
   1: (db) => {
     db.prepare("INSERT INTO import_batch (id, kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (1, 'tax-premium', 'a.txt', 10, 'abc', 'gb18030', '|', 'p', 1, 'u', '2025-11-20T00:00:00Z')").run();
-    db.prepare("INSERT INTO source_row (batch_id, line, raw) VALUES (1, 3, '[\"x\"]')").run();
+    // From version 9 on a row needs its kind and JSON; before, they could come later.
+    const cols = (db.prepare('PRAGMA table_info(source_row)').all() as { name: string; notnull: number }[]).filter((c) => c.notnull).map((c) => c.name);
+    const need = cols.includes('kind') ? ", kind, norm) VALUES (1, 3, '[\"x\"]', 'tax-premium', '{}')" : ') VALUES (1, 3, \'["x"]\')';
+    db.prepare(`INSERT INTO source_row (batch_id, line, raw${need}`).run();
     appendAudit(db, { actor: 'u', action: 'import', target: 'batch:1' });
   },
   2: (db) => {
@@ -39,7 +43,7 @@ describe('the workstation store', () => {
       const db = openStore(file);
       expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
       expect(db.prepare('SELECT file_name FROM import_batch WHERE id = 1').get()).toEqual({ file_name: 'a.txt' });
-      expect(db.prepare('SELECT raw FROM source_row WHERE batch_id = 1 AND line = 3').get()).toEqual({ raw: '["x"]' });
+      expect(readStoredRecord(db, 1, 3)).toMatchObject({ raw: ['x'], fileName: 'a.txt' });
       expect(db.prepare('SELECT count(*) n FROM audit_log').get()).toEqual({ n: 1 });
       db.close();
     });
@@ -53,18 +57,24 @@ describe('the workstation store', () => {
     old.prepare("INSERT INTO source_row (batch_id, line, raw, kind, key, status, amount_fen) VALUES (1, 5, '[]', 'settlement', 'S2', 'normal', 100)").run();
     old.close();
     const db = openStore(file);
-    expect(db.prepare('SELECT line, gk FROM source_row WHERE batch_id = 1 AND line IN (4, 5) ORDER BY line').all()).toEqual([{ line: 4, gk: 'S1' }, { line: 5, gk: 'S2' }]);
+    const lookup = new RowLookup(db);
+    const gk = (line: number) => {
+      const r = lookup.get(1, line)!;
+      return r.cols.str('gk')[r.index];
+    };
+    expect([gk(4), gk(5)]).toEqual(['S1', 'S2']);
     db.close();
   });
 
-  it('keys rows by (batch, line) in the rowid and keeps the raw cells of rows imported before readable (v9)', () => {
+  it('moves rows into column blocks by (batch, line) and keeps the raw cells of rows imported before readable (v9, v10)', () => {
     const file = path.join(tempDir(), 'v8.sqlite');
     const old = openStore(file, { targetVersion: 8 });
     SEED[1]!(old);
     SEED[2]!(old);
     old.close();
     const db = openStore(file);
-    expect(db.prepare('SELECT id FROM source_row WHERE batch_id = 1 AND line = 3').get()).toEqual({ id: 2 ** 32 + 3 });
+    expect(db.prepare('SELECT id, kind, n, first_line, last_line FROM row_block').all()).toEqual([{ id: 2 ** 20, kind: 'tax-premium', n: 1, first_line: 3, last_line: 3 }]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'source_row'").get()).toBeUndefined();
     expect(readStoredRecord(db, 1, 3)).toMatchObject({ raw: ['x'], norm: { order_no: 'JF1', amount: 38000 }, fileName: 'a.txt' });
     db.close();
   });

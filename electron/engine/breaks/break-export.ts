@@ -9,7 +9,9 @@ import type { BreakRow } from '../../../shared/recon-types';
 import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
-import { makeRawReader, originRowId, type StoredRaw } from '../ingest/raw-record';
+import { makeRawReader, originRowId, parseOrigin } from '../ingest/raw-record';
+import { storedRaw } from '../ingest/stored-record';
+import { RowLookup } from '../rowstore/block-store';
 
 /** Every break of a query, read a page at a time; `onPage` hears how far it has come (and may throw to stop). */
 export function allBreaks(
@@ -58,19 +60,19 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   if (!batch?.header) throw new EngineError('NOT_FOUND', '没有可参照的税务中间库文件（需要先导入一份 tax-premium 文件）');
   const delimiter = batch.delimiter ?? '|';
   const header: string[] = JSON.parse(batch.header);
-  const raw = db.prepare('SELECT batch_id, raw, raw_off FROM source_row WHERE id = ?');
+  const lookup = new RowLookup(db);
   const rawOf = makeRawReader(db);
   const lines = [[...header, '差异类型', '差异说明'].join(delimiter)];
   let n = 0;
   // The tax side's rows in the order of their extract: the bureau finds them where
   // its own file has them, and the stored copy of the file is read front to back.
   const taxSide = rows
-    .flatMap((b) => b.external_origin.map((o) => ({ b, id: originRowId(o) })))
+    .flatMap((b) => b.external_origin.map((o) => ({ b, o: parseOrigin(o), id: originRowId(o) })))
     .sort((x, y) => x.id - y.id);
-  for (const { b, id } of taxSide) {
-    const r = raw.get(id) as StoredRaw | undefined;
+  for (const { b, o } of taxSide) {
+    const r = lookup.get(o.batchId, o.line);
     if (!r) continue;
-    lines.push([...rawOf(r), BREAK_LABELS[b.type], explain(b)].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
+    lines.push([...rawOf(storedRaw(r)), BREAK_LABELS[b.type], explain(b)].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
     n++;
   }
   // Only on the 医保 side: the tax bureau has no row; give the order and amount in its columns.

@@ -3,6 +3,7 @@
 // break still open (those are listed in the 单边账清单, not cleared).
 import type { Database } from 'better-sqlite3';
 import type { ClearingLine } from './clearing-types';
+import { dropRowView, materializeRows } from '../rowstore/row-view';
 
 const SOURCES = {
   care: {
@@ -19,6 +20,7 @@ const SOURCES = {
 
 export function clearingLines(db: Database, section: 'care' | 'premium', start: string, end: string): ClearingLine[] {
   const src = SOURCES[section];
+  materializeRows(db, [{ kinds: [src.importKind], from: start, to: end }]);
   const rows = db
     .prepare(
       `SELECT s.gk AS key, s.sub_key AS subKey,
@@ -32,5 +34,6 @@ export function clearingLines(db: Database, section: 'care' | 'premium', start: 
        ORDER BY "from", "to", key, s.batch_id, s.line`,
     )
     .all(src.importKind, start, end, src.breakKind) as Omit<ClearingLine, 'section'>[];
+  dropRowView(db);
   return rows.map((r) => ({ section, ...r }));
 }

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { BatchInfo, ImportKind } from '../../../shared/domain';
 import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
-import { rowId } from './raw-record';
+import { deleteBatchRows } from '../rowstore/block-store';
 import { assertRangeOpen } from '../periods/period-lock';
 
 const SELECT = `SELECT id, kind, file_name AS fileName, file_size AS fileSize, sha256, encoding, delimiter, profile, rows, rejected,
@@ -34,9 +34,9 @@ export function withdrawBatch(db: Database, id: number, reason: string, user: st
     const b = getBatch(db, id);
     if (b.status === 'withdrawn') throw new EngineError('CONFLICT', `批次 #${id} 已经撤销过了`);
     assertRangeOpen(db, b.kind, b.periodFrom, b.periodTo, `撤销批次 #${id}`);
-    // Rowids run batch_id << 32 | line: the batch's rows are one range. The copy
-    // of the file stays, for the audit of what was withdrawn.
-    db.prepare('DELETE FROM source_row WHERE id >= ? AND id < ?').run(rowId(id, 0), rowId(id + 1, 0));
+    // The batch's blocks are one range of ids. The copy of the file stays, for
+    // the audit of what was withdrawn.
+    deleteBatchRows(db, id);
     db.prepare("UPDATE import_batch SET status = 'withdrawn' WHERE id = ?").run(id);
     appendAudit(db, { actor: user, action: 'import.withdraw', target: `batch:${id}`, detail: { reason, file: b.fileName, sha256: b.sha256, rows: b.rows } });
     return getBatch(db, id);

@@ -11,7 +11,7 @@ import { resolveHeader, type HeaderMatch } from './header-detect';
 import { isBlank, openSource } from './open-source';
 import type { ColumnProfile } from './profiles';
 import type { SourceRow } from './table-source';
-import type { PackedBatch } from './packed-rows';
+import type { EncodedBlock } from '../rowstore/block-builder';
 import { RowProcessor, type ProcessorStats } from './row-processor';
 import { SourceCopy } from './source-copy';
 
@@ -29,7 +29,7 @@ export interface ParseJob {
 
 export type ParseEvent =
   | { t: 'header'; match: HeaderMatch }
-  | { t: 'rows'; batch: PackedBatch; position: number }
+  | { t: 'rows'; block: EncodedBlock; position: number }
   | { t: 'pieces'; pieces: Buffer[]; sha256: string }
   | { t: 'end'; stats: ProcessorStats };
 
@@ -59,7 +59,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
       }
       const p: RowProcessor = processor;
       p.push(row);
-      if (p.out.full) yield { t: 'rows', batch: p.out.take(), position: source.position() };
+      if (p.out.full) yield { t: 'rows', block: p.out.take(), position: source.position() };
     }
   }
   if (!processor) {
@@ -67,7 +67,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     yield { t: 'header', match: start() };
   }
   const p: RowProcessor = processor!;
-  if (p.out.count) yield { t: 'rows', batch: p.out.take(), position: source.position() };
+  if (p.out.count) yield { t: 'rows', block: p.out.take(), position: source.position() };
   if (source.format === 'xlsx') {
     // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
     for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);

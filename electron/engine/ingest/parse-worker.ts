@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       if (ev.t === 'rows') {
         while (credits === 0) await new Promise<void>((r) => (wake = r));
         credits--;
-        port.postMessage(ev, [ev.batch.codes.buffer as ArrayBuffer, ev.batch.nums.buffer as ArrayBuffer]);
+        port.postMessage(ev, [ev.block.cols.buffer as ArrayBuffer, ev.block.extra.buffer as ArrayBuffer]);
       } else port.postMessage(ev);
     }
   } catch (e) {

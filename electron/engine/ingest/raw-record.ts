@@ -8,13 +8,19 @@ import { blobId } from './source-copy';
 import { decoderFor, type Decode } from './text-decoding';
 import { cellsOf, quotesBalanced } from './text-reader';
 
-/** (batch_id << 32) | line: a stored row's rowid. */
+/** (batch_id << 32) | line: one number that orders stored rows as their files do. */
 export const rowId = (batchId: number, line: number): number => batchId * 4294967296 + line;
 
-/** The rowid of an origin as breaks keep it, `batch:line`. */
-export const originRowId = (origin: string): number => {
+/** An origin as breaks keep it, `batch:line`. */
+export const parseOrigin = (origin: string): { batchId: number; line: number } => {
   const [batchId, line] = origin.split(':').map(Number);
-  return rowId(batchId!, line!);
+  return { batchId: batchId!, line: line! };
+};
+
+/** The row order of an origin as breaks keep it, `batch:line`. */
+export const originRowId = (origin: string): number => {
+  const o = parseOrigin(origin);
+  return rowId(o.batchId, o.line);
 };
 
 export interface StoredRaw {

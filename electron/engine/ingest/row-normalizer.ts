@@ -16,7 +16,12 @@ export interface NormalizedRow {
   gk: string | null;
   /** The canonical fields that have no column of their own, as JSON. */
   extra: string;
+  /** The beneficiary's name (a break shows it), from the first of NAME_FIELDS the row has. */
+  name: string | null;
 }
+
+/** The fields a person's name is read from, in order of preference. */
+const NAME_FIELDS = ['beneficiary_name', 'name', 'psn_name'];
 
 const PLAIN_JSON = new Set<FieldType>(['id', 'region', 'insutype', 'status', 'relation', 'datetime', 'year', 'amount', 'int', 'flag']);
 
@@ -42,6 +47,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     // Values of these types are digits, codes and plain dates: no character JSON escapes.
     plainJson: PLAIN_JSON.has(spec.fields[field]!.type),
     normalize: memoizedNormalizer(spec.fields[field]!.type, kind),
+    nameRank: NAME_FIELDS.indexOf(field),
   }));
   const width = match.header.length;
   const derived = spec.derivedStatus;
@@ -56,7 +62,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   // One result object and column array, refilled for every row: the caller copies
   // the values out before it asks for the next row (a million rows make no garbage here).
   const cols: (string | number | null)[] = new Array(STORED_COLUMNS.length);
-  const out: NormalizedRow = { cols, gk: null, extra: '' };
+  const out: NormalizedRow = { cols, gk: null, extra: '', name: null };
 
   return (row: SourceRow, problems: ImportProblem[]): NormalizedRow | null => {
     const before = problems.length;
@@ -69,6 +75,8 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     cols.fill(null);
     let extra = '';
     let flag: string | number | null = null;
+    let name: string | null = null;
+    let nameRank = NAME_FIELDS.length;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       const text = row.cells[f.index] ?? '';
@@ -84,6 +92,10 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       }
       if (r.value === null) continue;
       if (f === flagField) flag = r.value;
+      if (f.nameRank >= 0 && f.nameRank < nameRank) {
+        name = String(r.value);
+        nameRank = f.nameRank;
+      }
       if (f.columns.length) for (const c of f.columns) cols[c] = r.value;
       else {
         const v = r.value;
@@ -101,6 +113,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     const gk = spec.groupByRefWhen && cols[statusCol] === spec.groupByRefWhen && cols[refCol] !== null ? String(cols[refCol]) : (cols[keyCol] as string | null);
     out.gk = gk;
     out.extra = `{${extra}}`;
+    out.name = name;
     return out;
   };
 }
@@ -109,6 +122,8 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
 export function fullRecord(kind: ImportKind, columns: Partial<Record<IndexedColumn, string | number | null>>, extraJson: string): Record<string, string | number | null> {
   const spec = KINDS[kind];
   const out = JSON.parse(extraJson) as Record<string, string | number | null>;
+  // A row from a version-1 store may have no kind yet: its JSON is all there is.
+  if (!spec) return out;
   for (const c of STORED_COLUMNS) {
     const src = c === 'status' && spec.derivedStatus ? 'status' : spec.columns[c];
     const v = columns[c];

@@ -7,7 +7,7 @@ import { KINDS } from '../../../shared/import-kinds';
 import { parseAmountToFen } from '../../../shared/money';
 import type { HeaderMatch } from './header-detect';
 import { isBlank, isTotalLine } from './open-source';
-import { PackedBuilder } from './packed-rows';
+import { BlockBuilder } from '../rowstore/block-builder';
 import { makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
 import type { SourceRow } from './table-source';
 
@@ -34,7 +34,7 @@ export interface ProcessorStats {
 }
 
 export class RowProcessor {
-  readonly out = new PackedBuilder();
+  readonly out = new BlockBuilder(STORED_COLUMNS);
   readonly stats: ProcessorStats = { accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [] };
   private readonly normalize: ReturnType<typeof makeRowNormalizer>;
   private readonly rowProblems: ImportProblem[] = [];
@@ -87,7 +87,7 @@ export class RowProcessor {
       return;
     }
     // Text rows are read back from the stored file at their offset; XLSX rows keep their cells.
-    this.out.add(row, n, row.offset === undefined ? JSON.stringify(row.cells) : null);
+    this.out.add({ line: row.line, offset: row.offset ?? null, gk: n.gk, cols: n.cols, name: n.name, extra: n.extra, raw: row.offset === undefined ? JSON.stringify(row.cells) : null });
     s.accepted++;
     const at = n.cols[EVENT_AT] as string | null;
     if (at) {

@@ -19,7 +19,7 @@ import { sha256File } from './file-hash';
 import type { HeaderMatch } from './header-detect';
 import { openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
-import { makeRowWriter, type RowWriter } from './row-writer';
+import { writeBlock } from '../rowstore/block-store';
 import { storePieces } from './source-copy';
 import type { ParseJob } from './parse-pipeline';
 import { parseRows } from './parse-runner';
@@ -60,7 +60,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
 
   try {
     // The batch and its writer, from the moment the header is known.
-    let batch: { id: number; kind: ImportKind; match: HeaderMatch; writer: RowWriter } | null = null;
+    let batch: { id: number; kind: ImportKind; match: HeaderMatch; blocks: number } | null = null;
     let stats: ProcessorStats | null = null;
     let pieces: Buffer[] = [];
     let written = 0;
@@ -74,10 +74,10 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
               'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
             ).run(kind, fileName, fileSize, sha256 ?? `pending:${crypto.randomUUID()}`, opened.encoding, opened.delimiter, ev.match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
           );
-          batch = { id, kind, match: ev.match, writer: makeRowWriter(db, id, kind) };
+          batch = { id, kind, match: ev.match, blocks: 0 };
         } else if (ev.t === 'rows') {
-          batch!.writer.addBatch(ev.batch);
-          written += ev.batch.count;
+          writeBlock(db, batch!.id, batch!.kind, batch!.blocks++, ev.block);
+          written += ev.block.n;
           if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
           ctx.progress(opened.totalBytes ? ev.position : written, opened.totalBytes, opened.totalBytes ? 'bytes' : 'rows', `已读 ${written} 行`);
         } else if (ev.t === 'pieces') {
@@ -89,9 +89,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     } catch (e) {
       throw unreadable(fileName, e);
     }
-    const { id: batchId, kind, match, writer } = batch!;
+    const { id: batchId, kind, match } = batch!;
     if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
-    writer.flush();
     const st = stats!;
     const problems = st.problems;
     let problemCount = st.problemCount;

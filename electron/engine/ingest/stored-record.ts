@@ -2,7 +2,8 @@
 // typed columns) and the raw cells as the file had them, with the file it came from.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { makeRawReader, rowId, type StoredRaw } from './raw-record';
+import { RowLookup, type RowRef } from '../rowstore/block-store';
+import { makeRawReader, type StoredRaw } from './raw-record';
 import { fullRecord, STORED_COLUMNS } from './row-normalizer';
 
 export interface StoredRecord {
@@ -15,19 +16,23 @@ export interface StoredRecord {
   header: string[] | null;
 }
 
-type Row = StoredRaw & Record<(typeof STORED_COLUMNS)[number], string | number | null> & { kind: ImportKind; norm: string; file_name: string; header: string | null };
+/** What the raw reader needs of a stored row: its cells (XLSX) or its byte offset (text). */
+export function storedRaw(r: RowRef): StoredRaw {
+  return { batch_id: r.batchId, raw: r.extra().str('raw')[r.index] ?? null, raw_off: r.cols.value('raw_off', r.index) as number | null };
+}
 
 /** A reader of stored rows by (batch, line); null for a row that is not (or no longer) stored. */
 export function makeRecordReader(db: Database): (batchId: number, line: number) => StoredRecord | null {
-  const q = db.prepare(
-    `SELECT s.kind, s.norm, s.raw, s.raw_off, s.batch_id, ${STORED_COLUMNS.map((c) => 's.' + c).join(', ')}, b.file_name, b.header
-     FROM source_row s JOIN import_batch b ON b.id = s.batch_id WHERE s.id = ?`,
-  );
+  const lookup = new RowLookup(db);
+  const batchQ = db.prepare('SELECT file_name, header FROM import_batch WHERE id = ?');
   const rawOf = makeRawReader(db);
   return (batchId, line) => {
-    const r = q.get(rowId(batchId, line)) as Row | undefined;
+    const r = lookup.get(batchId, line);
     if (!r) return null;
-    return { kind: r.kind, batchId, line, norm: fullRecord(r.kind, r, r.norm), raw: rawOf(r), fileName: r.file_name, header: r.header ? (JSON.parse(r.header) as string[]) : null };
+    const b = batchQ.get(batchId) as { file_name: string; header: string | null };
+    const columns = Object.fromEntries(STORED_COLUMNS.map((c) => [c, r.cols.value(c, r.index)]));
+    const extra = r.extra().str('extra')[r.index] ?? '{}';
+    return { kind: r.kind, batchId, line, norm: fullRecord(r.kind, columns, extra), raw: rawOf(storedRaw(r)), fileName: b.file_name, header: b.header ? (JSON.parse(b.header) as string[]) : null };
   };
 }
 

@@ -62,11 +62,12 @@ export function applyBreaks(
   }
 
   // Open breaks whose record this run looked at and found in order close themselves.
+  // Every open break of the period or before is in the run's universe (its key is
+  // added to it); a keyless one closes only when the fallback paired its row.
   const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [`ROW:l:${l.batch_id}:${l.line}`, `ROW:x:${x.batch_id}:${x.line}`]));
   const candidates = db
     .prepare(
-      `SELECT b.id, b.key FROM recon_break b WHERE b.kind = ? AND b.status = 'open' AND b.opened_period <= ?
-       AND (b.match_key IN (SELECT gk FROM u_keys) OR b.key LIKE 'ROW:%')`,
+      "SELECT b.id, b.key FROM recon_break b WHERE b.kind = ? AND b.status = 'open' AND b.opened_period <= ?",
     )
     .all(kind, period) as { id: number; key: string }[];
   let autoClosed = 0;

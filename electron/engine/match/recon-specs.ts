@@ -1,19 +1,32 @@
-// How each reconciliation kind reads its two sides, as data the SQL builder uses:
+// How each reconciliation kind reads its two sides, as data the matcher uses:
 // which import kind is which side, and how a side's status and comparable amount
-// derive from its rows. Rows group under their match key (source_row.gk: a
-// cancellation under the settlement it reverses); a record's identity within a side
-// is (gk, key, sub_key), so a second copy of the same record is a duplicate.
+// derive from a key's rows. Rows group under their match key (gk: a cancellation
+// under the settlement it reverses); a record's identity within a side is
+// (gk, key, sub_key), so a second copy of the same record is a duplicate.
 import type { ImportKind, ReconKind } from '../../../shared/domain';
+
+/** What a side knows of one key after its rows are summed. */
+export interface KeyAggregate {
+  /** Sum of the amounts (fen). */
+  net: number;
+  /** Sum of the positive amounts (fen): what was paid before refunds. */
+  paid: number;
+  /** Rows in each of the side's `counted` statuses. */
+  counts: number[];
+  /** The status of the key's latest record. */
+  latest: string | null;
+}
 
 export interface SideSpec {
   importKind: ImportKind;
-  /** SQL over the grouped rows: the side's status. */
-  status: string;
-  /** SQL over the grouped rows: the amount compared with the other side. */
-  compare: string;
+  /** The statuses whose rows are counted per key (for `status`). */
+  counted: string[];
+  status(a: KeyAggregate): string;
+  /** The amount compared with the other side. */
+  compare(a: KeyAggregate): number;
 }
 
-/** A compared field read from a column of the covering index on both sides. */
+/** A compared field, read from the key's latest record on both sides. */
 export interface FieldSpec {
   name: string;
   column: 'certno' | 'insutype' | 'pay_year';
@@ -31,19 +44,26 @@ export interface ReconSpec {
   voucher?: { ledgerField: string; headerHint: string };
 }
 
-const settlementStatus = "CASE WHEN sum(status = 'cancel') > 0 AND sum(amount_fen) = 0 THEN 'cancelled' ELSE 'normal' END";
+const settlementSide = (importKind: ImportKind): SideSpec => ({
+  importKind,
+  counted: ['cancel'],
+  // Cancelled only when a cancellation nets the settlement to nothing.
+  status: (a) => (a.counts[0]! > 0 && a.net === 0 ? 'cancelled' : 'normal'),
+  compare: (a) => a.net,
+});
 
 export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
   premium: {
     granularity: 'week',
     ledger: {
       importKind: 'ledger-premium',
-      status: "CASE WHEN sum(amount_fen) > 0 THEN 'paid' WHEN sum(status = 'reversed') > 0 AND sum(status = 'refunded') = 0 THEN 'reversed' ELSE 'refunded' END",
+      counted: ['reversed', 'refunded'],
+      status: (a) => (a.net > 0 ? 'paid' : a.counts[0]! > 0 && a.counts[1] === 0 ? 'reversed' : 'refunded'),
       // A fully refunded order is compared by what was paid before the refund.
-      compare: 'CASE WHEN sum(amount_fen) <= 0 THEN sum(max(amount_fen, 0)) ELSE sum(amount_fen) END',
+      compare: (a) => (a.net <= 0 ? a.paid : a.net),
     },
-    // The tax side's status is its latest record's (a bare column beside max(event_at)).
-    external: { importKind: 'tax-premium', status: 'status', compare: 'sum(amount_fen)' },
+    // The tax side's status is its latest record's.
+    external: { importKind: 'tax-premium', counted: [], status: (a) => a.latest ?? '', compare: (a) => a.net },
     fields: [
       { name: 'certno', column: 'certno' },
       { name: 'insutype', column: 'insutype' },
@@ -53,13 +73,13 @@ export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
   },
   settlement: {
     granularity: 'month',
-    ledger: { importKind: 'ledger-settlement', status: settlementStatus, compare: 'sum(amount_fen)' },
-    external: { importKind: 'settlement', status: settlementStatus, compare: 'sum(amount_fen)' },
+    ledger: settlementSide('ledger-settlement'),
+    external: settlementSide('settlement'),
     fields: [{ name: 'certno', column: 'certno' }],
   },
 };
 
-/** The compared fields in the order the aggregates carry them (f0, f1, …), the voucher last. */
+/** The compared fields in the order they are compared, the voucher last. */
 export function comparedFields(spec: ReconSpec): string[] {
   return [...spec.fields.map((f) => f.name), ...(spec.voucher ? ['tax_voucher_no'] : [])];
 }

@@ -8,7 +8,10 @@ import { hoursBefore, periodBounds } from '../../../shared/periods';
 import type { ReconSummary } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
-import { buildJoin, buildUniverse, dropTemp, type Window } from './build-sides';
+import type { Window } from './window';
+import { loadRunRows } from './side-rows';
+import { classifyKeys } from './classify-keys';
+import { ledgerVouchers } from './ledger-vouchers';
 import { matchKeyless } from './fallback';
 import { RECON_SPECS } from './recon-specs';
 import { collectBreaks } from './collect-breaks';
@@ -41,22 +44,26 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
 
   db.exec('BEGIN IMMEDIATE');
   try {
-    dropTemp(db);
     step(0, '确定对账范围');
-    const keys = buildUniverse(db, spec, args.kind, w);
-    step(1, `汇总两侧记录（${keys} 个单号）`);
-    buildJoin(db, spec, w);
+    // Breaks still open keep their keys in the run, so they close when their counterpart arrives.
+    const openKeys = db
+      .prepare("SELECT match_key FROM recon_break WHERE kind = ? AND status = 'open' AND opened_period <= ? AND key NOT LIKE 'ROW:%'")
+      .pluck()
+      .all(args.kind, w.period) as string[];
+    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w);
+    step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
+    const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec));
     step(2, '无单号记录按证件号、险种、年度、金额匹配');
-    const fallback = matchKeyless(db, spec, w);
+    const fallback = matchKeyless(run.keyless.l, run.keyless.x);
     step(3, '分类差异');
     const now = new Date().toISOString();
     const runId = Number(
       db.prepare('INSERT INTO recon_run (kind, period, ran_at, ran_by, window_hours, summary) VALUES (?, ?, ?, ?, ?, ?)').run(args.kind, args.period, now, ctx.user, windowHours, '{}').lastInsertRowid,
     );
-    const produced = collectBreaks(db, spec, fallback, w);
+    const produced = collectBreaks(db, run, keyed, fallback);
     step(4, '结转与自动核销');
     const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
-    const summary = summarize(db, { runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, produced, fallback, applied.autoClosed);
+    const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed);
     db.prepare('UPDATE recon_run SET summary = ? WHERE id = ?').run(JSON.stringify(summary), runId);
     appendAudit(db, {
       actor: ctx.user,
@@ -64,7 +71,6 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       target: `${args.kind}:${args.period}`,
       detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, tieOut: summary.tieOut.ok },
     });
-    dropTemp(db);
     db.exec('COMMIT');
     ctx.progress(steps, steps, 'keys', '完成');
     return summary;

@@ -8,6 +8,8 @@ import { appendAudit } from '../audit/audit-log';
 import { activePolicy, type PolicyProfile } from './policy-profiles';
 import { loadBindings, RULES, RULE_LABELS, type Finding, type RuleId } from './policy-rules';
 import type { PolicyCheckResult } from '../../../shared/policy-types';
+import { dropRowView, materializeRows } from '../rowstore/row-view';
+import { blockIds, loadBlock } from '../rowstore/block-store';
 
 
 export function runPolicyChecks(db: Database, period: string, user: string, profile: PolicyProfile = activePolicy(db)): PolicyCheckResult {
@@ -18,6 +20,7 @@ export function runPolicyChecks(db: Database, period: string, user: string, prof
     throw new EngineError('BAD_REQUEST', (e as Error).message);
   }
   return db.transaction(() => {
+    viewRowsOf(db, w);
     const bindings = loadBindings(db);
     const skipped: string[] = [];
     const found: Finding[] = [];
@@ -51,6 +54,26 @@ export function runPolicyChecks(db: Database, period: string, user: string, prof
     }));
     appendAudit(db, { actor: user, action: 'policy.check', target: period, detail: { profile: `${profile.id}@${profile.version}`, findings: findings.length, skipped } });
     db.exec('DROP TABLE IF EXISTS temp.pb');
+    dropRowView(db);
     return { period, profile: profile.id, profileVersion: profile.version, findings, skipped };
   })();
+}
+
+/**
+ * The rows the rules read, as temp.source_row: every binding, the period's 共济
+ * payments, and the tax records of the orders paid in the period.
+ */
+function viewRowsOf(db: Database, w: { start: string; end: string }): void {
+  const orders = new Set<string>();
+  for (const id of blockIds(db, ['ledger-premium'], { from: w.start, to: w.end })) {
+    const c = loadBlock(db, id).cols;
+    const gk = c.str('gk');
+    const at = c.str('event_at');
+    for (let i = 0; i < c.n; i++) if (gk[i] && at[i]! >= w.start && at[i]! < w.end) orders.add(gk[i]!);
+  }
+  materializeRows(db, [
+    { kinds: ['binding'] },
+    { kinds: ['ledger-settlement', 'ledger-premium'], from: w.start, to: w.end },
+    { kinds: ['tax-premium'], keep: (gk) => gk !== null && orders.has(gk) },
+  ]);
 }

@@ -1,0 +1,68 @@
+// One side's rows summed per key: rows, net amount, what was paid, the counted
+// statuses and the latest record (whose compared fields and status stand for the
+// key). A second copy of a record (same gk, key and sub_key) is a duplicate: it
+// is set aside, not summed. Everything is typed arrays indexed by key id.
+import type { SideSpec } from './recon-specs';
+import { sideText, type RunTexts, type SideRows } from './side-rows';
+
+export interface SideAggregates {
+  rows: Int32Array;
+  net: Float64Array;
+  paid: Float64Array;
+  counts: Int32Array[];
+  /** The row index of the key's latest record, or -1 for a key without rows on this side. */
+  latest: Int32Array;
+  /** Per row: 1 for a duplicate copy. */
+  dup: Uint8Array;
+  /** The duplicate copies' row indices, in file order. */
+  dups: number[];
+}
+
+export function aggregateSide(s: SideRows, keyCount: number, spec: SideSpec, texts: RunTexts): SideAggregates {
+  const rows = new Int32Array(keyCount);
+  for (let i = 0; i < s.n; i++) rows[s.kid[i]!]!++;
+  const { dup, dups } = findDuplicates(s, rows);
+
+  rows.fill(0);
+  const net = new Float64Array(keyCount);
+  const paid = new Float64Array(keyCount);
+  const counts = spec.counted.map(() => new Int32Array(keyCount));
+  const latest = new Int32Array(keyCount).fill(-1);
+  // A status no row has gets an id no row has.
+  const counted = spec.counted.map((t) => texts.ids.get(t) ?? -2);
+  for (let i = 0; i < s.n; i++) {
+    if (dup[i]) continue;
+    const k = s.kid[i]!;
+    const a = s.amount[i]!;
+    rows[k]!++;
+    net[k]! += a;
+    if (a > 0) paid[k]! += a;
+    if (counted.length) {
+      const st = s.status[i];
+      for (let c = 0; c < counted.length; c++) if (st === counted[c]) counts[c]![k]!++;
+    }
+    // The latest record; of two at the same time, the later in file order.
+    const j = latest[k]!;
+    if (j < 0 || s.at[i]! >= s.at[j]!) latest[k] = i;
+  }
+  return { rows, net, paid, counts, latest, dup, dups };
+}
+
+/** Copies of a record already seen, among keys with several rows only (they are few). */
+function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups: number[] } {
+  const dup = new Uint8Array(s.n);
+  const dups: number[] = [];
+  const seen = new Map<number, Set<string>>();
+  for (let i = 0; i < s.n; i++) {
+    const k = s.kid[i]!;
+    if (rows[k]! < 2) continue;
+    let ids = seen.get(k);
+    if (!ids) seen.set(k, (ids = new Set()));
+    const identity = `${sideText(s, 'key', i) ?? '\u0001'}\u0000${sideText(s, 'sub_key', i) ?? '\u0001'}`;
+    if (ids.has(identity)) {
+      dup[i] = 1;
+      dups.push(i);
+    } else ids.add(identity);
+  }
+  return { dup, dups };
+}

@@ -1,0 +1,171 @@
+// Every key of the universe compared across the two sides and put in its class:
+// matched, netted (a refund that cancels a payment on one side only), one-sided
+// (or 在途 inside the closing window), amount, status or field mismatch. Only
+// the keys that do not simply match become breaks; the run's totals are summed
+// on the way, so the tie-out needs no second pass.
+import type { BreakType } from '../../../shared/domain';
+import type { FieldDiff } from '../../../shared/recon-types';
+import { fenToText } from '../../../shared/money';
+import { aggregateSide, type SideAggregates } from './aggregate-side';
+import { comparedFields, type ReconSpec, type KeyAggregate } from './recon-specs';
+import { eventAtText, sideColumn, sideText, type RunRows, type SideRows } from './side-rows';
+import { dateTimeNumber } from '../rowstore/column-codec';
+import type { Window } from './window';
+
+export interface KeyedBreak {
+  key: string;
+  type: BreakType;
+  fields: FieldDiff[];
+  amountLedger: number | null;
+  amountExternal: number | null;
+  certno: string | null;
+  eventAt: string | null;
+  /** Row indices behind the break on each side (duplicates apart). */
+  ledgerRows: number[];
+  externalRows: number[];
+}
+
+export interface DuplicateBreak {
+  side: 'l' | 'x';
+  row: number;
+  gk: string;
+}
+
+export interface SideTotals {
+  rows: number;
+  keys: number;
+  totalFen: number;
+}
+
+export interface KeyedOutcome {
+  breaks: KeyedBreak[];
+  duplicates: DuplicateBreak[];
+  totals: { l: SideTotals; x: SideTotals };
+  matched: { count: number; ledgerFen: number; externalFen: number };
+  /** The ledger's amount of keys refunded in full on the ledger only (not a break, counted as matched). */
+  nettedFen: number;
+}
+
+/** The ledger's 电子税票号码 per key, where a ledger carries one (from its rows' JSON). */
+export type LedgerVouchers = (rows: SideRows) => Map<number, string>;
+
+export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVouchers: LedgerVouchers): KeyedOutcome {
+  const K = run.keys.size;
+  const L = run.l;
+  const X = run.x;
+  const la = aggregateSide(L, K, spec.ledger, run.texts);
+  const xa = aggregateSide(X, K, spec.external, run.texts);
+  const vouchers = spec.voucher ? ledgerVouchers(L) : new Map<number, string>();
+  // One aggregate object, refilled per key and side: no allocation per key.
+  const agg: KeyAggregate = { net: 0, paid: 0, counts: new Array<number>(Math.max(la.counts.length, xa.counts.length)).fill(0), latest: null };
+  const fill = (a: SideAggregates, s: SideRows, k: number) => {
+    agg.net = a.net[k]!;
+    agg.paid = a.paid[k]!;
+    for (let c = 0; c < a.counts.length; c++) agg.counts[c] = a.counts[c]![k]!;
+    agg.latest = run.texts.of(s.status[a.latest[k]!]!);
+    return agg;
+  };
+  const names = comparedFields(spec);
+  const fieldOf = (s: SideRows, i: number, f: number, isLedger: boolean, k: number): string | number | null => {
+    if (f < spec.fields.length) {
+      const col = spec.fields[f]!.column;
+      if (col === 'pay_year') return Number.isNaN(s.payYear[i]!) ? null : s.payYear[i]!;
+      return col === 'certno' ? sideColumn(s, 'certno', i) : run.texts.of(s.insutype[i]!);
+    }
+    return isLedger ? (vouchers.get(k) ?? null) : sideText(s, 'sub_key', i);
+  };
+
+  const out: KeyedOutcome = {
+    breaks: [],
+    duplicates: [],
+    totals: { l: { rows: 0, keys: 0, totalFen: 0 }, x: { rows: 0, keys: 0, totalFen: 0 } },
+    matched: { count: 0, ledgerFen: 0, externalFen: 0 },
+    nettedFen: 0,
+  };
+  const breakOf = new Int32Array(K).fill(-1);
+  const windowStart = dateTimeNumber(w.windowStart);
+  for (let k = 0; k < K; k++) {
+    const hasL = la.rows[k]! > 0;
+    const hasX = xa.rows[k]! > 0;
+    if (!hasL && !hasX) continue;
+    if (hasL) {
+      out.totals.l.keys++;
+      out.totals.l.rows += la.rows[k]!;
+      out.totals.l.totalFen += la.net[k]!;
+    }
+    if (hasX) {
+      out.totals.x.keys++;
+      out.totals.x.rows += xa.rows[k]!;
+      out.totals.x.totalFen += xa.net[k]!;
+    }
+    const li = la.latest[k]!;
+    const xi = xa.latest[k]!;
+    const lStatus = hasL ? spec.ledger.status(fill(la, L, k)) : '';
+    const lCmp = hasL ? spec.ledger.compare(agg) : 0;
+    const xStatus = hasX ? spec.external.status(fill(xa, X, k)) : '';
+    const xCmp = hasX ? spec.external.compare(agg) : 0;
+    // Built only for a key that differs (no closure or array per key: a million keys pass here).
+    let fields: FieldDiff[] | null = null;
+    let type: BreakType;
+    if (hasL && hasX) {
+      if (lCmp !== xCmp) fields = [{ field: 'amount', ledger: fenToText(lCmp), external: fenToText(xCmp) }];
+      if (lStatus !== xStatus) (fields ??= []).push({ field: 'status', ledger: lStatus, external: xStatus });
+      for (let f = 0; f < names.length; f++) {
+        const a = fieldOf(L, li, f, true, k);
+        if (a === null) continue;
+        const b = fieldOf(X, xi, f, false, k);
+        if (b !== null && a !== b) (fields ??= []).push({ field: names[f]!, ledger: String(a), external: String(b) });
+      }
+      if (lCmp !== xCmp) type = 'AMOUNT_MISMATCH';
+      else if (lStatus !== xStatus) type = 'STATUS_MISMATCH';
+      else if (fields) type = 'FIELD_MISMATCH';
+      else {
+        out.matched.count++;
+        out.matched.ledgerFen += la.net[k]!;
+        out.matched.externalFen += xa.net[k]!;
+        continue;
+      }
+    } else if (hasL) {
+      if (la.net[k] === 0 && lStatus !== 'paid' && lStatus !== 'normal') {
+        out.nettedFen += la.net[k]!;
+        continue;
+      }
+      // One-sided records dated inside the closing window are expected next period.
+      type = L.at[li]! >= windowStart ? 'IN_TRANSIT' : 'LEDGER_ONLY';
+      fields = [{ field: 'amount', ledger: fenToText(lCmp), external: null }];
+    } else {
+      type = X.at[xi]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
+      fields = [{ field: 'amount', ledger: null, external: fenToText(xCmp) }];
+    }
+    breakOf[k] = out.breaks.length;
+    out.breaks.push({
+      key: run.keys.text(k),
+      type,
+      fields: fields ?? [],
+      amountLedger: hasL ? la.net[k]! : null,
+      amountExternal: hasX ? xa.net[k]! : null,
+      certno: hasL ? sideColumn(L, 'certno', li) : sideColumn(X, 'certno', xi),
+      eventAt: hasL ? eventAtText(L, li) : eventAtText(X, xi),
+      ledgerRows: [],
+      externalRows: [],
+    });
+  }
+  // The rows behind each break, in file order (the rows are in file order).
+  for (let i = 0; i < L.n; i++) {
+    const b = breakOf[L.kid[i]!]!;
+    if (b >= 0 && !la.dup[i]) out.breaks[b]!.ledgerRows.push(i);
+  }
+  for (let i = 0; i < X.n; i++) {
+    const b = breakOf[X.kid[i]!]!;
+    if (b >= 0 && !xa.dup[i]) out.breaks[b]!.externalRows.push(i);
+  }
+  for (const [side, a, s] of [['l', la, L], ['x', xa, X]] as const) {
+    const t = out.totals[side];
+    for (const i of a.dups) {
+      out.duplicates.push({ side, row: i, gk: run.keys.text(s.kid[i]!) });
+      t.rows++;
+      t.totalFen += s.amount[i]!;
+    }
+  }
+  return out;
+}

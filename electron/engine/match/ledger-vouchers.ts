@@ -1,0 +1,43 @@
+// 电子税票号码 on the ledger side: few ledgers carry it, and it has no column of
+// its own, so it is read from the JSON of the rows of the batches whose header
+// names it, and only for the keys of the run. A key's voucher is the greatest of its rows'.
+import type { Database } from 'better-sqlite3';
+import { blockIds, loadBlock } from '../rowstore/block-store';
+import { DecodedColumns } from '../rowstore/column-codec';
+import type { ReconSpec } from './recon-specs';
+import type { SideRows } from './side-rows';
+
+export function ledgerVouchers(db: Database, spec: ReconSpec) {
+  return (rows: SideRows): Map<number, string> => {
+    const out = new Map<number, string>();
+    const v = spec.voucher;
+    if (!v) return out;
+    const batches = new Set(
+      (db.prepare("SELECT id FROM import_batch WHERE kind = ? AND status = 'active' AND header LIKE ?").pluck().all(spec.ledger.importKind, `%${v.headerHint}%`) as number[]),
+    );
+    if (!batches.size) return out;
+    // (batch, line) → the row's index in the run, for the rows of those batches.
+    const wanted = new Map<string, number>();
+    for (let i = 0; i < rows.n; i++) if (batches.has(rows.batch[i]!)) wanted.set(`${rows.batch[i]}:${rows.line[i]}`, i);
+    if (!wanted.size) return out;
+    const extraQ = db.prepare('SELECT extra FROM row_block WHERE id = ?').pluck();
+    const field = JSON.stringify(v.ledgerField);
+    for (const id of blockIds(db, [spec.ledger.importKind])) {
+      const b = loadBlock(db, id);
+      if (!batches.has(b.batchId)) continue;
+      const lines = b.cols.num('line');
+      const extra = new DecodedColumns(extraQ.get(id) as Buffer).str('extra');
+      for (let j = 0; j < b.cols.n; j++) {
+        const i = wanted.get(`${b.batchId}:${lines[j]}`);
+        const json = extra[j];
+        if (i === undefined || !json || !json.includes(field)) continue;
+        const value = (JSON.parse(json) as Record<string, unknown>)[v.ledgerField];
+        if (typeof value !== 'string') continue;
+        const k = rows.kid[i]!;
+        const prev = out.get(k);
+        if (prev === undefined || value > prev) out.set(k, value);
+      }
+    }
+    return out;
+  };
+}

@@ -1,0 +1,189 @@
+// The rows a run decides, read from the column blocks into typed arrays.
+// The universe is every key with a row of either side dated in the period, and
+// every key of a break still open; a key's rows are then taken from all of
+// history up to the period's end (an earlier week's record still open matches a
+// later one). Blocks dated wholly after the period are never read; blocks dated
+// inside it are decoded once for both passes. Dates are compared as numbers
+// (YYYYMMDDHHmmss); texts that only a few rows need (the key and sub-key, for
+// duplicates) are read from their block one value at a time.
+import type { Database } from 'better-sqlite3';
+import type { ImportKind } from '../../../shared/domain';
+import { blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
+import { dateTimeNumber, formatDateTime, type DecodedColumns } from '../rowstore/column-codec';
+import { KeyTable } from './key-table';
+import type { Window } from './window';
+
+/** One side's rows of the universe, row i across the arrays, in batch and line order. */
+export interface SideRows {
+  n: number;
+  /** The key id in the run's KeyTable. */
+  kid: Int32Array;
+  batch: Int32Array;
+  line: Int32Array;
+  amount: Float64Array;
+  /** NaN for none. */
+  payYear: Float64Array;
+  /** YYYYMMDDHHmmss. */
+  at: Float64Array;
+  /** Ids into `texts` (-1 for none): few distinct values, compared as numbers. */
+  status: Int32Array;
+  insutype: Int32Array;
+  /** The row's block and its index there, for the texts read one at a time. */
+  block: Int32Array;
+  index: Int32Array;
+  blocks: DecodedColumns[];
+}
+
+/** The run's numbering of status and 险种 texts (both sides share it). */
+export interface RunTexts {
+  ids: Map<string, number>;
+  /** id → text. */
+  of(id: number): string | null;
+}
+
+/** A row without a key, dated in the period: for the fallback match. */
+export interface KeylessRow {
+  side: 'l' | 'x';
+  batch_id: number;
+  line: number;
+  amount_fen: number;
+  certno: string | null;
+  insutype: string | null;
+  pay_year: number | null;
+  event_at: string;
+}
+
+export interface RunRows {
+  keys: KeyTable;
+  texts: RunTexts;
+  l: SideRows;
+  x: SideRows;
+  keyless: { l: KeylessRow[]; x: KeylessRow[] };
+}
+
+export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
+/** A text of row i from its block's decoded column (for a column most rows' keys need, the certificate number). */
+export const sideColumn = (s: SideRows, column: 'certno', i: number): string | null => s.blocks[s.block[i]!]!.str(column)[s.index[i]!] ?? null;
+export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.at[i]!);
+
+export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window): RunRows {
+  const start = dateTimeNumber(w.start);
+  const end = dateTimeNumber(w.end);
+  const keys = new KeyTable(1 << 16);
+  const ids = new Map<string, number>();
+  let names: string[] = [];
+  const texts: RunTexts = {
+    ids,
+    of: (id) => {
+      if (id < 0) return null;
+      if (names.length !== ids.size) names = [...ids.keys()];
+      return names[id]!;
+    },
+  };
+  const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
+  // Pass 1: the universe, from the blocks with a row dated in the period. Each
+  // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet).
+  for (const kind of [kinds.l, kinds.x]) {
+    for (const id of blockIds(db, [kind], { from: w.start, to: w.end })) {
+      const b = loadBlock(db, id);
+      const refs = b.cols.byteRefs('gk');
+      const buf = keys.addBuffer(refs.bytes);
+      const at = b.cols.num('event_at');
+      const kid = new Int32Array(b.cols.n).fill(-1);
+      for (let i = 0; i < b.cols.n; i++) {
+        const t = at[i]!;
+        if (refs.start[i]! >= 0 && t >= start && t < end) kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true);
+      }
+      kept.set(id, { block: b, kid });
+    }
+  }
+  for (const k of openKeys) keys.lookupText(k, true);
+
+  // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
+  const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
+    const blockList = blockIds(db, [kind], { to: w.end });
+    const capacity = blockList.length ? (db.prepare(`SELECT coalesce(sum(n), 0) FROM row_block WHERE id IN (${blockList.join(',')})`).pluck().get() as number) : 0;
+    const s: SideRows = {
+      n: 0,
+      kid: new Int32Array(capacity),
+      batch: new Int32Array(capacity),
+      line: new Int32Array(capacity),
+      amount: new Float64Array(capacity),
+      payYear: new Float64Array(capacity),
+      at: new Float64Array(capacity),
+      status: new Int32Array(capacity),
+      insutype: new Int32Array(capacity),
+      block: new Int32Array(capacity),
+      index: new Int32Array(capacity),
+      blocks: [],
+    };
+    let n = 0;
+    for (const id of blockList) {
+      const k1 = kept.get(id);
+      kept.delete(id);
+      const b = k1?.block ?? loadBlock(db, id);
+      const c = b.cols;
+      const refs = c.byteRefs('gk');
+      const buf = keys.addBuffer(refs.bytes);
+      const known = k1?.kid;
+      const at = c.num('event_at');
+      const amount = c.num('amount_fen');
+      const line = c.num('line');
+      const blockNo = s.blocks.length;
+      s.blocks.push(c);
+      for (let i = 0; i < c.n; i++) {
+        const t = at[i]!;
+        const a = amount[i]!;
+        // NaN fails both comparisons: rows without a date or an amount are not matched.
+        if (!(t < end) || Number.isNaN(a)) continue;
+        if (refs.start[i]! < 0) {
+          if (t >= start && c.strAt('key', i) === null) {
+            const y = c.num('pay_year')[i]!;
+            keyless.push({ side, batch_id: b.batchId, line: line[i]!, amount_fen: a, certno: c.strAt('certno', i), insutype: c.strAt('insutype', i), pay_year: Number.isNaN(y) ? null : y, event_at: formatDateTime(t) });
+          }
+          continue;
+        }
+        // A row dated in the period got its id in pass 1; an older row's key may be an open one.
+        const kid = known && known[i]! >= 0 ? known[i]! : keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+        if (kid < 0) continue;
+        s.kid[n] = kid;
+        s.batch[n] = b.batchId;
+        s.line[n] = line[i]!;
+        s.amount[n] = a;
+        s.at[n] = t;
+        s.block[n] = blockNo;
+        s.index[n] = i;
+        n++;
+      }
+    }
+    s.n = n;
+    // The compared codes and numbers, per block, only for the blocks that gave rows.
+    let last = -1;
+    let status: Int32Array = new Int32Array(0);
+    let insutype: Int32Array = new Int32Array(0);
+    let payYear: Float64Array = new Float64Array(0);
+    for (let r = 0; r < n; r++) {
+      const bn = s.block[r]!;
+      if (bn !== last) {
+        const c = s.blocks[bn]!;
+        status = c.codes('status', ids);
+        insutype = c.codes('insutype', ids);
+        payYear = c.num('pay_year');
+        last = bn;
+      }
+      const i = s.index[r]!;
+      s.status[r] = status[i]!;
+      s.insutype[r] = insutype[i]!;
+      s.payYear[r] = payYear[i]!;
+    }
+    return s;
+  };
+  const keyless = { l: [] as KeylessRow[], x: [] as KeylessRow[] };
+  const l = read(kinds.l, 'l', keyless.l);
+  const x = read(kinds.x, 'x', keyless.x);
+  // The fallback pairs the earliest first, as the records were made.
+  const byTime = (a: KeylessRow, b: KeylessRow) => (a.event_at < b.event_at ? -1 : a.event_at > b.event_at ? 1 : 0);
+  keyless.l.sort(byTime);
+  keyless.x.sort(byTime);
+  return { keys, texts, l, x, keyless };
+}

@@ -1,0 +1,137 @@
+// Stored rows live in row_block: one SQLite row per block of up to 16,384 source
+// rows of one batch, its columns encoded by column-codec. An import writes a few
+// dozen blobs instead of a million rows (and a million index entries); matching
+// reads the columns it compares as arrays. A row is still found by (batch, line):
+// the block whose first line is the greatest not after it, then a binary search.
+import type { Database, Statement } from 'better-sqlite3';
+import type { ImportKind } from '../../../shared/domain';
+import { DecodedColumns } from './column-codec';
+import type { EncodedBlock } from './block-builder';
+
+/** batch_id << 20 | seq: a batch's blocks are one range of ids. */
+export const blockId = (batchId: number, seq: number): number => batchId * 1048576 + seq;
+
+export function writeBlock(db: Database, batchId: number, kind: ImportKind, seq: number, b: EncodedBlock): void {
+  insertStatement(db).run(blockId(batchId, seq), batchId, kind, seq, b.n, b.firstLine, b.lastLine, b.minAt, b.maxAt, bytes(b.cols), bytes(b.extra));
+}
+
+const statements = new WeakMap<Database, Statement>();
+function insertStatement(db: Database): Statement {
+  let s = statements.get(db);
+  if (!s) {
+    s = db.prepare('INSERT INTO row_block (id, batch_id, kind, seq, n, first_line, last_line, min_at, max_at, cols, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    statements.set(db, s);
+  }
+  return s;
+}
+
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** A withdrawal: the batch's rows leave the store in one range delete. */
+export function deleteBatchRows(db: Database, batchId: number): void {
+  db.prepare('DELETE FROM row_block WHERE id >= ? AND id < ?').run(blockId(batchId, 0), blockId(batchId + 1, 0));
+}
+
+export interface StoredBlock {
+  id: number;
+  batchId: number;
+  seq: number;
+  kind: ImportKind;
+  cols: DecodedColumns;
+}
+
+/** Block ids of some kinds in batch and line order, optionally only blocks with a row dated in [from, to). */
+export function blockIds(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string } = {}): number[] {
+  const where = [`kind IN (${kinds.map(() => '?').join(', ')})`];
+  const args: string[] = [...kinds];
+  // A block's min/max dates let a scan by date skip it whole.
+  if (range.to !== undefined) {
+    where.push('(min_at IS NULL OR min_at < ?)');
+    args.push(range.to);
+  }
+  if (range.from !== undefined) {
+    where.push('(max_at IS NULL OR max_at >= ?)');
+    args.push(range.from);
+  }
+  return db.prepare(`SELECT id FROM row_block WHERE ${where.join(' AND ')} ORDER BY id`).pluck().all(...args) as number[];
+}
+
+export function loadBlock(db: Database, id: number): StoredBlock {
+  const r = db.prepare('SELECT batch_id, seq, kind, cols FROM row_block WHERE id = ?').get(id) as { batch_id: number; seq: number; kind: ImportKind; cols: Buffer };
+  return { id, batchId: r.batch_id, seq: r.seq, kind: r.kind, cols: new DecodedColumns(r.cols) };
+}
+
+/** The blocks of some kinds, in batch and line order, decoded one at a time. */
+export function* scanBlocks(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string } = {}): Generator<StoredBlock> {
+  for (const id of blockIds(db, kinds, range)) yield loadBlock(db, id);
+}
+
+/** The number of stored rows of some kinds (for sizing arrays before a scan). */
+export function countRows(db: Database, kinds: readonly ImportKind[]): number {
+  return (db.prepare(`SELECT coalesce(sum(n), 0) n FROM row_block WHERE kind IN (${kinds.map(() => '?').join(', ')})`).get(...kinds) as { n: number }).n;
+}
+
+export interface RowRef {
+  kind: ImportKind;
+  batchId: number;
+  line: number;
+  cols: DecodedColumns;
+  /** The row's index in its block. */
+  index: number;
+  /** The block's other columns (the JSON of fields without a column, an XLSX row's cells), decoded on demand. */
+  extra: () => DecodedColumns;
+}
+
+/**
+ * Finds stored rows by (batch, line), keeping the last few blocks decoded: rows
+ * asked for in file order (an export, the names of a run's breaks) decode each block once.
+ */
+export class RowLookup {
+  private readonly q: Statement;
+  private readonly colsQ: Statement;
+  private readonly extraQ: Statement;
+  private readonly cache = new Map<number, { kind: ImportKind; cols: DecodedColumns; lines: Float64Array; extra: DecodedColumns | null }>();
+
+  constructor(db: Database, private readonly keep = 4) {
+    this.q = db.prepare('SELECT id, kind FROM row_block WHERE id >= ? AND id < ? AND first_line <= ? ORDER BY id DESC LIMIT 1');
+    this.colsQ = db.prepare('SELECT cols FROM row_block WHERE id = ?').pluck();
+    this.extraQ = db.prepare('SELECT extra FROM row_block WHERE id = ?').pluck();
+  }
+
+  get(batchId: number, line: number): RowRef | null {
+    const head = this.q.get(blockId(batchId, 0), blockId(batchId + 1, 0), line) as { id: number; kind: ImportKind } | undefined;
+    if (!head) return null;
+    let b = this.cache.get(head.id);
+    if (!b) {
+      const cols = new DecodedColumns(this.colsQ.get(head.id) as Buffer);
+      b = { kind: head.kind, cols, lines: cols.num('line'), extra: null };
+      if (this.cache.size >= this.keep) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(head.id, b);
+    }
+    const index = search(b.lines, line);
+    if (index < 0) return null;
+    const block = b;
+    const id = head.id;
+    return {
+      kind: block.kind,
+      batchId,
+      line,
+      cols: block.cols,
+      index,
+      extra: () => (block.extra ??= new DecodedColumns(this.extraQ.get(id) as Buffer)),
+    };
+  }
+}
+
+function search(lines: Float64Array, line: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = lines[mid]!;
+    if (v === line) return mid;
+    if (v < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

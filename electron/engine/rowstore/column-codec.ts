@@ -1,0 +1,393 @@
+// The byte form of a block's columns. A column is decoded only when asked for,
+// and one value can be read without decoding its column, so matching never
+// touches the names or the JSON of the other fields, and allocates a string only
+// for a value it keeps.
+//
+//   f64   numbers as Float64, NaN for none
+//   dt    `YYYY-MM-DD HH:mm:ss` as the number YYYYMMDDHHmmss (Float64, NaN for
+//         none): compared as numbers, formatted back on reading
+//   dict  few distinct texts (statuses, 险种 codes): the texts in the header, an
+//         Int32 code per row (-1 for none)
+//   str   one UTF-8 run per column, an Int32 length per value (-1 for none, -2 for
+//         "the same as column `same`", used by gk, which is nearly always the key)
+//
+//   [u32 header bytes][header JSON][pad to 8][segments…]
+
+export type ColumnValue = string | number | null;
+
+export interface NumColumn {
+  t: 'f64';
+  values: Float64Array;
+}
+
+export interface StrColumn {
+  t: 'str';
+  values: (string | null)[];
+  /** Values equal to this column's are stored as a reference to it. */
+  sameAs?: string;
+  /** Store as a number if every value is a canonical date-time. */
+  datetime?: boolean;
+}
+
+export type ColumnData = NumColumn | StrColumn;
+
+type HeaderCol =
+  | { t: 'f64' | 'dt'; off: number }
+  | { t: 'dict'; off: number; dict: string[] }
+  | { t: 'str'; off: number; lens: number; bytes: number; same?: string };
+
+const NONE = -1;
+const SAME = -2;
+/** At most this many distinct texts make a dictionary column. */
+const DICT_MAX = 64;
+const align8 = (n: number) => (n + 7) & ~7;
+
+type Segment = { name: string; bytes: number; write(out: Buffer, at: number): HeaderCol };
+
+export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint8Array {
+  const segments: Segment[] = [];
+  for (const [name, c] of Object.entries(cols)) {
+    if (c.t === 'f64') segments.push(numSegment(name, c.values, n, 'f64'));
+    else segments.push((c.datetime && dtSegment(name, c.values, n)) || dictSegment(name, c.values, n) || strSegment(name, c, cols, n));
+  }
+  // The header holds the offsets, and its own length moves them: lay out until it settles.
+  const header: { n: number; cols: Record<string, HeaderCol> } = { n, cols: {} };
+  let json = Buffer.alloc(0);
+  let size = 0;
+  const layout = (headerBytes: number, out: Buffer | null) => {
+    let off = align8(4 + headerBytes);
+    for (const s of segments) {
+      header.cols[s.name] = out ? s.write(out, off) : s.write(Buffer.alloc(0), -1 - off);
+      off = align8(off + s.bytes);
+    }
+    size = off;
+  };
+  for (let guard = 0; guard < 5; guard++) {
+    layout(json.length, null);
+    const next = Buffer.from(JSON.stringify(header), 'utf8');
+    if (next.length === json.length) break;
+    json = next;
+  }
+  const out = Buffer.alloc(size);
+  layout(json.length, out);
+  const final = Buffer.from(JSON.stringify(header), 'utf8');
+  if (final.length !== json.length) throw new Error('column header did not settle');
+  out.writeUInt32LE(final.length, 0);
+  final.copy(out, 4);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+// A segment's write(out, at) with at < 0 only reports where it would go (at = -1 - offset).
+const place = (at: number) => (at < 0 ? -1 - at : at);
+
+function numSegment(name: string, values: Float64Array, n: number, t: 'f64' | 'dt'): Segment {
+  return {
+    name,
+    bytes: n * 8,
+    write(out, at) {
+      if (at >= 0) out.set(new Uint8Array(values.buffer, values.byteOffset, n * 8), at);
+      return { t, off: place(at) };
+    },
+  };
+}
+
+function dtSegment(name: string, values: (string | null)[], n: number): Segment | null {
+  const nums = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] ?? null;
+    if (v === null) nums[i] = NaN;
+    else {
+      const x = dateTimeNumber(v);
+      if (Number.isNaN(x)) return null;
+      nums[i] = x;
+    }
+  }
+  return numSegment(name, nums, n, 'dt');
+}
+
+function dictSegment(name: string, values: (string | null)[], n: number): Segment | null {
+  const dict = new Map<string, number>();
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] ?? null;
+    if (v === null) codes[i] = NONE;
+    else {
+      let c = dict.get(v);
+      if (c === undefined) {
+        if (dict.size >= DICT_MAX) return null;
+        dict.set(v, (c = dict.size));
+      }
+      codes[i] = c;
+    }
+  }
+  // Few rows are cheaper as text than as a dictionary of as many entries.
+  if (dict.size > n / 4 && dict.size > 1) return null;
+  const texts = [...dict.keys()];
+  return {
+    name,
+    bytes: n * 4,
+    write(out, at) {
+      if (at >= 0) out.set(new Uint8Array(codes.buffer, 0, n * 4), at);
+      return { t: 'dict', off: place(at), dict: texts };
+    },
+  };
+}
+
+function strSegment(name: string, c: StrColumn, cols: Record<string, ColumnData>, n: number): Segment {
+  const same = c.sameAs ? (cols[c.sameAs] as StrColumn).values : null;
+  const lens = new Int32Array(n);
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = c.values[i] ?? null;
+    if (v === null) lens[i] = NONE;
+    else if (same !== null && same[i] === v) lens[i] = SAME;
+    else {
+      lens[i] = v.length;
+      parts.push(v);
+    }
+  }
+  const text = parts.join('');
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return {
+    name,
+    bytes: n * 4 + bytes,
+    write(out, at) {
+      const off = place(at);
+      if (at >= 0) {
+        out.set(new Uint8Array(lens.buffer, 0, n * 4), off);
+        out.write(text, off + n * 4, bytes, 'utf8');
+      }
+      return { t: 'str', lens: off, off: off + n * 4, bytes, ...(c.sameAs ? { same: c.sameAs } : {}) };
+    },
+  };
+}
+
+/** `YYYY-MM-DD HH:mm:ss` → YYYYMMDDHHmmss, NaN for any other form. */
+export function dateTimeNumber(s: string): number {
+  if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  let x = 0;
+  for (let i = 0; i < 19; i++) {
+    if (i === 4 || i === 7 || i === 10 || i === 13 || i === 16) continue;
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+const two = (x: number) => (x < 10 ? '0' : '') + x;
+export function formatDateTime(x: number): string {
+  const s = x % 100;
+  const mi = Math.floor(x / 100) % 100;
+  const h = Math.floor(x / 1e4) % 100;
+  const d = Math.floor(x / 1e6) % 100;
+  const mo = Math.floor(x / 1e8) % 100;
+  const y = Math.floor(x / 1e10);
+  return `${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`;
+}
+
+/** A block's columns, decoded one at a time on first use. */
+export class DecodedColumns {
+  readonly n: number;
+  private readonly header: Record<string, HeaderCol>;
+  private readonly cache = new Map<string, Float64Array | Int32Array | (string | null)[]>();
+  private readonly starts = new Map<string, Int32Array>();
+
+  constructor(private readonly buf: Buffer) {
+    const hl = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.toString('utf8', 4, 4 + hl)) as { n: number; cols: Record<string, HeaderCol> };
+    this.n = h.n;
+    this.header = h.cols;
+  }
+
+  has(name: string): boolean {
+    return name in this.header;
+  }
+
+  private col(name: string): HeaderCol {
+    const h = this.header[name];
+    if (!h) throw new Error(`block has no column ${name}`);
+    return h;
+  }
+
+  private ints(name: string, off: number): Int32Array {
+    let v = this.cache.get('#' + name) as Int32Array | undefined;
+    if (!v) {
+      v = new Int32Array(this.n);
+      new Uint8Array(v.buffer).set(this.buf.subarray(off, off + this.n * 4));
+      this.cache.set('#' + name, v);
+    }
+    return v;
+  }
+
+  /** A number column (a date-time as YYYYMMDDHHmmss); NaN for none. */
+  num(name: string): Float64Array {
+    let v = this.cache.get('=' + name) as Float64Array | undefined;
+    if (v) return v;
+    const h = this.col(name);
+    if (h.t === 'f64' || h.t === 'dt') {
+      // Copied out: a buffer from SQLite need not be 8-byte aligned.
+      v = new Float64Array(this.n);
+      new Uint8Array(v.buffer).set(this.buf.subarray(h.off, h.off + this.n * 8));
+    } else {
+      // A date-time column a block had to keep as text.
+      v = Float64Array.from(this.str(name), (s) => (s === null ? NaN : dateTimeNumber(s)));
+    }
+    // Numbers and texts of one column are cached apart ('=' numbers, '#' codes and lengths, the name texts).
+    this.cache.set('=' + name, v);
+    return v;
+  }
+
+  /** A text column, every value decoded. */
+  str(name: string): (string | null)[] {
+    let v = this.cache.get(name) as (string | null)[] | undefined;
+    if (v) return v;
+    const h = this.col(name);
+    const n = this.n;
+    v = new Array<string | null>(n);
+    if (h.t === 'dict') {
+      const codes = this.ints(name, h.off);
+      for (let i = 0; i < n; i++) v[i] = codes[i]! < 0 ? null : h.dict[codes[i]!]!;
+    } else if (h.t !== 'str') {
+      const x = this.num(name);
+      for (let i = 0; i < n; i++) v[i] = Number.isNaN(x[i]!) ? null : h.t === 'dt' ? formatDateTime(x[i]!) : String(x[i]);
+    } else {
+      const lens = this.ints(name, h.lens);
+      const text = this.buf.toString('utf8', h.off, h.off + h.bytes);
+      const same = h.same ? this.str(h.same) : null;
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        const len = lens[i]!;
+        if (len === NONE) v[i] = null;
+        else if (len === SAME) v[i] = same![i]!;
+        else {
+          v[i] = text.slice(pos, pos + len);
+          pos += len;
+        }
+      }
+    }
+    this.cache.set(name, v);
+    return v;
+  }
+
+  /**
+   * A text column as small integers: ids from `ids` (one numbering shared by all
+   * blocks, so rows of different blocks compare), -1 for none. A dictionary column
+   * costs a lookup per distinct text, not per row.
+   */
+  codes(name: string, ids: Map<string, number>): Int32Array {
+    const h = this.col(name);
+    const out = new Int32Array(this.n);
+    const idOf = (t: string) => {
+      let id = ids.get(t);
+      if (id === undefined) ids.set(t, (id = ids.size));
+      return id;
+    };
+    if (h.t === 'dict') {
+      const local = h.dict.map(idOf);
+      const codes = this.ints(name, h.off);
+      for (let i = 0; i < this.n; i++) out[i] = codes[i]! < 0 ? -1 : local[codes[i]!]!;
+    } else {
+      const v = this.str(name);
+      for (let i = 0; i < this.n; i++) out[i] = v[i] == null ? -1 : idOf(v[i]!);
+    }
+    return out;
+  }
+
+  /**
+   * Where each value of a text column lies as UTF-8 bytes (start -1 for none), for
+   * hashing and comparing without making strings. A value stored as "the same as
+   * column X" points at X's bytes.
+   */
+  byteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    const h = this.col(name);
+    const n = this.n;
+    const start = new Int32Array(n);
+    const len = new Int32Array(n);
+    if (h.t === 'str' && h.bytes === this.ints(name, h.lens).reduce((a, l) => a + (l > 0 ? l : 0), 0)) {
+      // All ASCII: a value's length in characters is its length in bytes.
+      const lens = this.ints(name, h.lens);
+      const same = h.same ? this.byteRefs(h.same) : null;
+      if (same && same.bytes !== this.buf) return this.stringRefs(name);
+      let pos = h.off;
+      for (let i = 0; i < n; i++) {
+        const l = lens[i]!;
+        if (l === NONE) start[i] = -1;
+        else if (l === SAME) {
+          start[i] = same!.start[i]!;
+          len[i] = same!.len[i]!;
+        } else {
+          start[i] = pos;
+          len[i] = l;
+          pos += l;
+        }
+      }
+      return { bytes: this.buf, start, len };
+    }
+    return this.stringRefs(name);
+  }
+
+  private stringRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    const v = this.str(name);
+    const start = new Int32Array(this.n);
+    const len = new Int32Array(this.n);
+    const parts: string[] = [];
+    let pos = 0;
+    for (let i = 0; i < this.n; i++) {
+      const t = v[i];
+      if (t == null) start[i] = -1;
+      else {
+        const b = Buffer.byteLength(t, 'utf8');
+        start[i] = pos;
+        len[i] = b;
+        pos += b;
+        parts.push(t);
+      }
+    }
+    return { bytes: Buffer.from(parts.join(''), 'utf8'), start, len };
+  }
+
+  /** One text value, without decoding the column (for the few rows a run looks at closely). */
+  strAt(name: string, i: number): string | null {
+    const cached = this.cache.get(name) as (string | null)[] | undefined;
+    if (cached) return cached[i] ?? null;
+    const h = this.col(name);
+    if (h.t === 'dict') {
+      const c = this.ints(name, h.off)[i]!;
+      return c < 0 ? null : h.dict[c]!;
+    }
+    if (h.t !== 'str') return this.value(name, i) === null ? null : String(this.value(name, i));
+    const lens = this.ints(name, h.lens);
+    const len = lens[i]!;
+    if (len === NONE) return null;
+    if (len === SAME) return this.strAt(h.same!, i);
+    let starts = this.starts.get(name);
+    if (!starts) {
+      // Byte offsets; for text that is not all ASCII the run is decoded whole instead.
+      if (h.bytes !== lens.reduce((a, l) => a + (l > 0 ? l : 0), 0)) return this.str(name)[i] ?? null;
+      starts = new Int32Array(this.n);
+      let pos = 0;
+      for (let k = 0; k < this.n; k++) {
+        starts[k] = pos;
+        if (lens[k]! > 0) pos += lens[k]!;
+      }
+      this.starts.set(name, starts);
+    }
+    return this.buf.toString('latin1', h.off + starts[i]!, h.off + starts[i]! + len);
+  }
+
+  /** A value of any column as stored rows show it (a number column's NaN reads as null). */
+  value(name: string, i: number): ColumnValue {
+    const h = this.header[name];
+    if (!h) return null;
+    if (h.t === 'f64') {
+      const x = this.num(name)[i]!;
+      return Number.isNaN(x) ? null : x;
+    }
+    if (h.t === 'dt') {
+      const x = this.num(name)[i]!;
+      return Number.isNaN(x) ? null : formatDateTime(x);
+    }
+    return this.strAt(name, i);
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DecodedColumns, encodeColumns } from '../../electron/engine/rowstore/column-codec';
+import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
+import { KeyTable } from '../../electron/engine/match/key-table';
+import { STORED_COLUMNS } from '../../electron/engine/ingest/row-normalizer';
+
+const decode = (u: Uint8Array) => new DecodedColumns(Buffer.from(u));
+
+describe('column blocks', () => {
+  it('read back every kind of column exactly: numbers, date-times, dictionaries, texts, "same as" and none', () => {
+    const n = 300;
+    const amount = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : i * 100 - 5000));
+    const key = Array.from({ length: n }, (_, i) => (i % 11 === 0 ? null : `JF${String(i).padStart(12, '0')}`));
+    // gk is the key except for a cancellation (grouped under what it reverses).
+    const gk = key.map((k, i) => (i % 13 === 0 ? `REF${i}` : k));
+    const status = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : ['paid', 'refunded', 'reversed'][i % 3]!));
+    const at = Array.from({ length: n }, (_, i) => (i % 17 === 0 ? null : `2025-11-${String(17 + (i % 7)).padStart(2, '0')} 0${i % 10}:3${i % 10}:0${i % 6}`));
+    const name = Array.from({ length: n }, (_, i) => (i % 2 ? '张三' : 'Li Si'));
+    const c = decode(
+      encodeColumns(n, {
+        amount: { t: 'f64', values: amount },
+        key: { t: 'str', values: key },
+        gk: { t: 'str', values: gk, sameAs: 'key' },
+        status: { t: 'str', values: status },
+        at: { t: 'str', values: at, datetime: true },
+        name: { t: 'str', values: name },
+      }),
+    );
+    expect(c.n).toBe(n);
+    expect([...c.num('amount')].map((x) => (Number.isNaN(x) ? null : x))).toEqual([...amount].map((x) => (Number.isNaN(x) ? null : x)));
+    expect(c.str('key')).toEqual(key);
+    expect(c.str('gk')).toEqual(gk);
+    expect(c.str('status')).toEqual(status);
+    expect(c.str('at')).toEqual(at);
+    expect(c.str('name')).toEqual(name);
+    // One value at a time, without decoding the column, agrees.
+    const fresh = decode(encodeColumns(n, { gk: { t: 'str', values: gk, sameAs: 'key' }, key: { t: 'str', values: key }, name: { t: 'str', values: name }, at: { t: 'str', values: at, datetime: true } }));
+    for (let i = 0; i < n; i++) {
+      expect(fresh.strAt('gk', i)).toBe(gk[i]);
+      expect(fresh.strAt('name', i)).toBe(name[i]);
+      expect(fresh.value('at', i)).toBe(at[i]);
+    }
+    // Date-times compare as numbers in their text's order.
+    const nums = c.num('at');
+    for (let i = 1; i < n; i++) if (at[i] && at[i - 1]) expect(Math.sign(nums[i]! - nums[i - 1]!)).toBe(Math.sign(at[i]!.localeCompare(at[i - 1]!)));
+  });
+
+  it('keeps a date-time column as text when a value is not in the canonical form', () => {
+    const c = decode(encodeColumns(2, { at: { t: 'str', values: ['2025-11-17 09:30:00', '2025-11-17'], datetime: true } }));
+    expect(c.str('at')).toEqual(['2025-11-17 09:30:00', '2025-11-17']);
+  });
+
+  it('gives texts one numbering across blocks, and byte positions that read back as the values', () => {
+    const ids = new Map<string, number>();
+    const a = decode(encodeColumns(3, { s: { t: 'str', values: ['paid', null, 'refunded'] } }));
+    const b = decode(encodeColumns(2, { s: { t: 'str', values: ['refunded', 'paid'] } }));
+    expect([...a.codes('s', ids)]).toEqual([0, -1, 1]);
+    expect([...b.codes('s', ids)]).toEqual([1, 0]);
+    const keys = ['JF1', null, 'S-股份', 'JF1'];
+    const c = decode(encodeColumns(4, { key: { t: 'str', values: keys }, gk: { t: 'str', values: keys, sameAs: 'key' } }));
+    const refs = c.byteRefs('gk');
+    const back = keys.map((_k, i) => (refs.start[i]! < 0 ? null : Buffer.from(refs.bytes).toString('utf8', refs.start[i]!, refs.start[i]! + refs.len[i]!)));
+    expect(back).toEqual(keys);
+  });
+
+  it('fills a block to BLOCK_ROWS and starts the next empty', () => {
+    const b = new BlockBuilder(STORED_COLUMNS);
+    const cols = STORED_COLUMNS.map((c) => (c === 'amount_fen' ? 100 : c === 'event_at' ? '2025-11-17 09:30:00' : c === 'pay_year' ? 2026 : `${c}1`));
+    for (let i = 0; i < BLOCK_ROWS; i++) b.add({ line: i + 2, offset: i * 10, gk: 'key1', cols, name: '张三', extra: '{"x":1}', raw: null });
+    expect(b.full).toBe(true);
+    const block = b.take();
+    expect(block).toMatchObject({ n: BLOCK_ROWS, firstLine: 2, lastLine: BLOCK_ROWS + 1, minAt: '2025-11-17 09:30:00', maxAt: '2025-11-17 09:30:00' });
+    expect(b.count).toBe(0);
+    const c = decode(block.cols);
+    expect([c.value('line', 5), c.value('raw_off', 5), c.value('gk', 5), c.value('amount_fen', 5), c.value('pay_year', 5), c.value('name', 5)]).toEqual([7, 50, 'key1', 100, 2026, '张三']);
+    expect(decode(block.extra).strAt('extra', 9)).toBe('{"x":1}');
+  });
+});
+
+describe('the key table', () => {
+  it('gives equal keys one id and different keys different ids, from any buffer, and reads keys back', () => {
+    const t = new KeyTable(4);
+    const one = t.addBuffer(Buffer.from('JF1JF2JF1S-股'));
+    const ids = [t.lookup(one, 0, 3, true), t.lookup(one, 3, 3, true), t.lookup(one, 6, 3, true)];
+    expect(ids[0]).toBe(ids[2]);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(t.lookupText('JF2', false)).toBe(ids[1]);
+    expect(t.lookupText('JF3', false)).toBe(-1);
+    const s = t.lookup(one, 9, Buffer.byteLength('S-股'), true);
+    expect(t.text(s)).toBe('S-股');
+    // Past its first size: ids stay stable through rehashing.
+    const many = Array.from({ length: 5000 }, (_, i) => t.lookupText(`K${i}`, true));
+    expect(new Set(many).size).toBe(5000);
+    expect(t.lookupText('K4321', false)).toBe(many[4321]);
+    expect(t.text(many[17]!)).toBe('K17');
+  });
+});
