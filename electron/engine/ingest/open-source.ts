@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openTextSource } from './text-reader';
+import { openTextSource, type ByteRange } from './text-reader';
 import { openXlsxSource } from './xlsx-reader';
 import type { TableSource } from './table-source';
 import type { TextEncoding } from './detect-text';
@@ -8,8 +8,8 @@ export function isXlsx(file: string): boolean {
   return /\.xlsx$/i.test(path.extname(file));
 }
 
-export function openSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; sheet?: string }): TableSource {
-  return isXlsx(file) ? openXlsxSource(file, { sheet: opts.sheet }) : openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+export function openSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; sheet?: string; range?: ByteRange }): TableSource {
+  return isXlsx(file) ? openXlsxSource(file, { sheet: opts.sheet }) : openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter, range: opts.range });
 }
 
 /** A 合计/总计 line: the totals a file states about itself. */

@@ -14,6 +14,7 @@ import type { SourceRow } from './table-source';
 import type { EncodedBlock } from '../rowstore/block-builder';
 import { RowProcessor, type ProcessorStats } from './row-processor';
 import { SourceCopy } from './source-copy';
+import type { ByteRange } from './text-reader';
 
 export interface ParseJob {
   file: string;
@@ -25,11 +26,19 @@ export interface ParseJob {
   profiles: ColumnProfile[];
   kind?: ImportKind;
   acceptPartial: boolean;
+  /**
+   * A part of a text file read on its own (split parsing): only these bytes. The
+   * first part finds the header as usual; a later part is given it.
+   */
+  range?: ByteRange;
+  header?: HeaderMatch;
+  /** false: the file's copy and SHA-256 are taken elsewhere (split parsing); no 'pieces' event. */
+  copy?: boolean;
 }
 
 export type ParseEvent =
   | { t: 'header'; match: HeaderMatch }
-  | { t: 'rows'; block: EncodedBlock; position: number }
+  | { t: 'rows'; block: EncodedBlock; position: number; /** Set by split parsing: the block's number within the batch. */ seq?: number }
   | { t: 'pieces'; pieces: Buffer[]; sha256: string }
   | { t: 'end'; stats: ProcessorStats };
 
@@ -37,11 +46,14 @@ export type ParseEvent =
 const HEAD_ROWS = 30;
 
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
-  const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet });
+  const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet, range: job.range });
+  const copying = job.copy !== false;
   const copy = new SourceCopy(source.format === 'xlsx' ? 0 : 1);
   // The first rows wait here until the header among them is known.
   const head: SourceRow[] = [];
-  let processor: RowProcessor | null = null;
+  let processor: RowProcessor | null = job.header
+    ? new RowProcessor({ kind: job.header.profile.kind, match: job.header, fileName: job.fileName, acceptPartial: job.acceptPartial })
+    : null;
   const start = (): HeaderMatch => {
     const match = resolveHeader(head, job.profiles, job.kind, job.fileName);
     processor = new RowProcessor({ kind: match.profile.kind, match, fileName: job.fileName, acceptPartial: job.acceptPartial });
@@ -50,7 +62,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     for (const r of head) if (r.line > headerLine) processor.push(r);
     return match;
   };
-  for await (const rows of source.batches(copy.tap)) {
+  for await (const rows of source.batches(copying ? copy.tap : undefined)) {
     for (const row of rows) {
       if (!processor) {
         if (!isBlank(row.cells)) head.push(row);
@@ -68,10 +80,10 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   }
   const p: RowProcessor = processor!;
   if (p.out.count) yield { t: 'rows', block: p.out.take(), position: source.position() };
-  if (source.format === 'xlsx') {
+  if (copying && source.format === 'xlsx') {
     // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
     for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);
   }
-  yield { t: 'pieces', ...(await copy.finish()) };
+  if (copying) yield { t: 'pieces', ...(await copy.finish()) };
   yield { t: 'end', stats: p.stats };
 }

@@ -1,18 +1,33 @@
 // Runs the parse pipeline for an import: in a parsing thread for a big file, so
 // reading and normalising go on while this thread writes to SQLite, or in line for
-// a small one. Both yield the same events.
+// a small one. A big text file without quote characters is cut in two at a line
+// feed and each half parsed in its own thread (split-parse), the file's copy and
+// SHA-256 taken here meanwhile. All ways yield the same events.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineError, type ErrorData } from '../../../shared/errors';
+import { isXlsx } from './open-source';
 import { parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
+import type { WorkerInput } from './parse-worker';
+import type { ProcessorStats } from './row-processor';
+import { copySourceFile } from './source-copy';
+import { findSplit } from './split-point';
 
 /** Files from this size on are parsed in their own thread. */
 export const WORKER_MIN_BYTES = 4 << 20;
+/** Text files from this size on are parsed in two threads, where two cores are. */
+export const SPLIT_MIN_BYTES = 24 << 20;
+/** The block numbers of a split file's second part start here (so blocks stay in line order by number). */
+export const SECOND_PART_SEQ = 1 << 19;
 
 /** The parsing thread's entry: built beside the bundle, or the TypeScript bootstrap beside this source. */
 export function parseWorkerFile(): string | null {
+  // A host running from sources that has the built worker at hand names it (the benchmark, `npm run web`).
+  const given = process.env.GONGJI_PARSE_WORKER_FILE;
+  if (given && fs.existsSync(given)) return given;
   const dir = path.dirname(fileURLToPath(import.meta.url));
   for (const f of [path.join(dir, 'parse-worker.js'), path.join(dir, '..', 'parse-worker.js'), path.join(dir, 'parse-worker-tsx.mjs')]) {
     if (fs.existsSync(f)) return f;
@@ -20,65 +35,175 @@ export function parseWorkerFile(): string | null {
   return null;
 }
 
-/** GONGJI_PARSE_WORKER=always|never overrides the choice by size (tests use it). */
+/** GONGJI_PARSE_WORKER=always|never|split overrides the choice by size (tests use it). */
 export function useWorker(fileSize: number): string | null {
   const mode = process.env.GONGJI_PARSE_WORKER;
   if (mode === 'never') return null;
-  if (mode !== 'always' && fileSize < WORKER_MIN_BYTES) return null;
+  if (mode !== 'always' && mode !== 'split' && fileSize < WORKER_MIN_BYTES) return null;
   const file = parseWorkerFile();
-  if (!file && mode === 'always') throw new Error('找不到解析线程的入口（parse-worker.js）');
+  if (!file && (mode === 'always' || mode === 'split')) throw new Error('找不到解析线程的入口（parse-worker.js）');
   return file;
 }
 
 type WorkerMessage = ParseEvent | { t: 'error'; error: ErrorData; lines?: number };
 
-export async function* parseInWorker(job: ParseJob, workerFile: string): AsyncGenerator<ParseEvent> {
-  // A young generation of 96 MB (32 MB semi-spaces, twice the default): parsing
-  // makes a great many short-lived strings, and fewer scavenges measured some 15 %
-  // faster, for about 20 MB more memory.
-  const worker = new Worker(workerFile, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
-  const queue: WorkerMessage[] = [];
-  let failure: Error | null = null;
-  let exited = false;
-  let wake: (() => void) | null = null;
-  const poke = () => {
-    wake?.();
-    wake = null;
-  };
-  worker.on('message', (m: WorkerMessage) => {
-    queue.push(m);
-    poke();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    poke();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    poke();
-  });
-  try {
-    for (;;) {
-      while (queue.length === 0) {
-        if (failure) throw failure;
-        if (exited) throw new Error('解析线程意外退出');
-        await new Promise<void>((r) => (wake = r));
-      }
-      const m = queue.shift()!;
+/** One parsing thread: its messages queued as they come, `wait` resolving when one does. */
+class ParseThread {
+  readonly queue: WorkerMessage[] = [];
+  failure: Error | null = null;
+  exited = false;
+  ended = false;
+  position = 0;
+  private readonly worker: Worker;
+
+  constructor(file: string, input: WorkerInput, youngMb: number, poke: () => void) {
+    const old = Number(process.env.OLDMB || 0);
+    this.worker = new Worker(file, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: youngMb, ...(old ? { maxOldGenerationSizeMb: old } : {}) } });
+    this.worker.on('message', (m: WorkerMessage) => {
+      this.queue.push(m);
+      poke();
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      poke();
+    });
+    this.worker.on('exit', () => {
+      this.exited = true;
+      poke();
+    });
+  }
+
+  /** The next message, or null if none is waiting; throws the thread's failure. */
+  next(): WorkerMessage | null {
+    const m = this.queue.shift();
+    if (m) {
       if (m.t === 'error') {
         if (m.error.code !== 'INTERNAL') throw new EngineError(m.error.code, m.error.message, m.error.details);
         throw Object.assign(new Error(m.error.message), { lines: m.lines });
       }
-      yield m;
-      if (m.t === 'rows') worker.postMessage('ack');
+      if (m.t === 'end') this.ended = true;
+      return m;
+    }
+    if (this.failure) throw this.failure;
+    if (this.exited && !this.ended) throw new Error('解析线程意外退出');
+    return null;
+  }
+
+  send(m: unknown): void {
+    this.worker.postMessage(m);
+  }
+
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** A signal several threads can raise, and one loop wait on (messages arrive between its awaits). */
+function signal() {
+  let raised = false;
+  let wake: (() => void) | null = null;
+  return {
+    poke(): void {
+      raised = true;
+      const w = wake;
+      wake = null;
+      w?.();
+    },
+    async wait(): Promise<void> {
+      if (!raised) await new Promise<void>((r) => (wake = r));
+      raised = false;
+    },
+  };
+}
+
+export async function* parseInWorker(job: ParseJob, workerFile: string): AsyncGenerator<ParseEvent> {
+  const s = signal();
+  // A young generation of 96 MB (32 MB semi-spaces, twice the default): parsing
+  // makes a great many short-lived strings, and fewer scavenges measured some 15 %
+  // faster, for about 20 MB more memory.
+  const t = new ParseThread(workerFile, { job }, 96, s.poke);
+  try {
+    for (;;) {
+      const m = t.next();
+      if (!m) {
+        await s.wait();
+        continue;
+      }
+      yield m as ParseEvent;
+      if (m.t === 'rows') t.send('ack');
       if (m.t === 'end') return;
     }
   } finally {
-    await worker.terminate();
+    await t.stop();
   }
+}
+
+/**
+ * Two threads, one per half of the file. The first finds the header and hands it
+ * to the second; blocks are numbered so the second half's follow the first's;
+ * the totals and problems of the halves are joined in file order.
+ */
+export async function* parseSplit(job: ParseJob, workerFile: string, split: { at: number; line: number }, fileSize: number): AsyncGenerator<ParseEvent> {
+  const s = signal();
+  const first = new ParseThread(workerFile, { job: { ...job, range: { from: 0, to: split.at, firstLine: 0 }, copy: false } }, 64, s.poke);
+  const second = new ParseThread(workerFile, { job: { ...job, range: { from: split.at, to: fileSize, firstLine: split.line }, copy: false }, awaitHeader: true }, 64, s.poke);
+  const copy = copySourceFile(job.file);
+  const stats: (ProcessorStats | null)[] = [null, null];
+  const seq = [0, SECOND_PART_SEQ];
+  try {
+    while (!first.ended || !second.ended) {
+      let got = false;
+      for (const [part, t] of [first, second].entries()) {
+        const m = t.next();
+        if (!m) continue;
+        got = true;
+        if (m.t === 'header') {
+          second.send({ t: 'header', match: m.match });
+          yield m;
+        } else if (m.t === 'rows') {
+          t.position = m.position;
+          yield { ...m, position: first.position + second.position, seq: seq[part]!++ };
+          t.send('ack');
+        } else if (m.t === 'end') stats[part] = m.stats;
+      }
+      if (!got) await s.wait();
+    }
+    yield { t: 'pieces', ...(await copy) };
+    yield { t: 'end', stats: joinStats(stats[0]!, stats[1]!, job.fileName) };
+  } finally {
+    await copy.catch(() => undefined);
+    await Promise.all([first.stop(), second.stop()]);
+  }
+}
+
+/** The two halves' totals as if one thread had read the file. */
+export function joinStats(a: ProcessorStats, b: ProcessorStats, fileName: string): ProcessorStats {
+  const problems = [...a.problems, ...b.problems];
+  let problemCount = a.problemCount + b.problemCount;
+  if (a.totalStated && (b.accepted > 0 || b.problemCount > 0)) {
+    // The 合计 line came before the second half's rows.
+    problemCount++;
+    problems.push({ file: fileName, line: a.totalStated.line, column: '', value: '', message: '合计行之后还有数据行' });
+  }
+  const min = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x < y ? x : y);
+  const max = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x > y ? x : y);
+  return {
+    accepted: a.accepted + b.accepted,
+    computedFen: a.computedFen + b.computedFen,
+    totalStated: b.totalStated ?? a.totalStated,
+    minAt: min(a.minAt, b.minAt),
+    maxAt: max(a.maxAt, b.maxAt),
+    problems: problems.slice(0, 1000),
+    problemCount,
+    rejectedRows: [...a.rejectedRows, ...b.rejectedRows],
+  };
 }
 
 export function parseRows(job: ParseJob, fileSize: number): AsyncGenerator<ParseEvent> {
   const workerFile = useWorker(fileSize);
-  return workerFile ? parseInWorker(job, workerFile) : parseFile(job);
+  if (!workerFile) return parseFile(job);
+  const mode = process.env.GONGJI_PARSE_WORKER;
+  const splittable = !isXlsx(job.file) && (mode === 'split' || (mode !== 'always' && fileSize >= SPLIT_MIN_BYTES && os.availableParallelism() >= 2));
+  const split = splittable ? findSplit(job.file, fileSize) : null;
+  return split ? parseSplit(job, workerFile, split, fileSize) : parseInWorker(job, workerFile);
 }

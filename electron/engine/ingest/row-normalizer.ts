@@ -14,8 +14,8 @@ export interface NormalizedRow {
   cols: (string | number | null)[];
   /** The key the row is matched under. */
   gk: string | null;
-  /** The canonical fields that have no column of their own, as JSON. */
-  extra: string;
+  /** The canonical fields that have no column of their own, in the order of `extraFields`. */
+  extra: (string | number | null)[];
   /** The beneficiary's name (a break shows it), from the first of NAME_FIELDS the row has. */
   name: string | null;
 }
@@ -23,9 +23,21 @@ export interface NormalizedRow {
 /** The fields a person's name is read from, in order of preference. */
 const NAME_FIELDS = ['beneficiary_name', 'name', 'psn_name'];
 
-const PLAIN_JSON = new Set<FieldType>(['id', 'region', 'insutype', 'status', 'relation', 'datetime', 'year', 'amount', 'int', 'flag']);
 
 export const STORED_COLUMNS: IndexedColumn[] = ['key', 'sub_key', 'ref_key', 'amount_fen', 'status', 'certno', 'insutype', 'pay_year', 'event_at'];
+
+/** A canonical field without a column, as the block stores it. */
+export interface ExtraField {
+  name: string;
+  type: FieldType;
+}
+
+/** The fields of a file that have no stored column: they go into the block's other columns, one each. */
+export function extraFields(kind: ImportKind, match: HeaderMatch): ExtraField[] {
+  const spec = KINDS[kind];
+  const inColumns = new Set(Object.values(spec.columns));
+  return [...match.columns.keys()].filter((f) => !inColumns.has(f)).map((name) => ({ name, type: spec.fields[name]!.type }));
+}
 
 export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName: string) {
   const spec = KINDS[kind];
@@ -42,13 +54,12 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     header: match.header[index] ?? field,
     required: required.has(field),
     columns: columnsOf.get(field) ?? [],
-    // JSON.stringify of the name once, not per row.
-    jsonKey: JSON.stringify(field) + ':',
-    // Values of these types are digits, codes and plain dates: no character JSON escapes.
-    plainJson: PLAIN_JSON.has(spec.fields[field]!.type),
+    extraAt: -1,
     normalize: memoizedNormalizer(spec.fields[field]!.type, kind),
     nameRank: NAME_FIELDS.indexOf(field),
   }));
+  const extras = extraFields(kind, match);
+  for (const f of fields) f.extraAt = extras.findIndex((e) => e.name === f.field);
   const width = match.header.length;
   const derived = spec.derivedStatus;
   const flagField = derived?.flagField ? fields.find((f) => f.field === derived.flagField) : undefined;
@@ -62,7 +73,8 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   // One result object and column array, refilled for every row: the caller copies
   // the values out before it asks for the next row (a million rows make no garbage here).
   const cols: (string | number | null)[] = new Array(STORED_COLUMNS.length);
-  const out: NormalizedRow = { cols, gk: null, extra: '', name: null };
+  const extra: (string | number | null)[] = new Array(extras.length);
+  const out: NormalizedRow = { cols, gk: null, extra, name: null };
 
   return (row: SourceRow, problems: ImportProblem[]): NormalizedRow | null => {
     const before = problems.length;
@@ -73,7 +85,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       return null;
     }
     cols.fill(null);
-    let extra = '';
+    extra.fill(null);
     let flag: string | number | null = null;
     let name: string | null = null;
     let nameRank = NAME_FIELDS.length;
@@ -97,10 +109,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
         nameRank = f.nameRank;
       }
       if (f.columns.length) for (const c of f.columns) cols[c] = r.value;
-      else {
-        const v = r.value;
-        extra += (extra ? ',' : '') + f.jsonKey + (typeof v === 'number' ? String(v) : f.plainJson ? `"${v}"` : JSON.stringify(v));
-      }
+      else extra[f.extraAt] = r.value;
     }
     if (problems.length > before) return null;
 
@@ -112,16 +121,15 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     if (cols[subCol] !== null) cols[subCol] = String(cols[subCol]);
     const gk = spec.groupByRefWhen && cols[statusCol] === spec.groupByRefWhen && cols[refCol] !== null ? String(cols[refCol]) : (cols[keyCol] as string | null);
     out.gk = gk;
-    out.extra = `{${extra}}`;
     out.name = name;
     return out;
   };
 }
 
-/** Every canonical field of a stored row: its JSON plus the fields kept in columns. */
-export function fullRecord(kind: ImportKind, columns: Partial<Record<IndexedColumn, string | number | null>>, extraJson: string): Record<string, string | number | null> {
+/** Every canonical field of a stored row: its other fields plus the fields kept in columns. */
+export function fullRecord(kind: ImportKind, columns: Partial<Record<IndexedColumn, string | number | null>>, other: Record<string, string | number | null>): Record<string, string | number | null> {
   const spec = KINDS[kind];
-  const out = JSON.parse(extraJson) as Record<string, string | number | null>;
+  const out = { ...other };
   // A row from a version-1 store may have no kind yet: its JSON is all there is.
   if (!spec) return out;
   for (const c of STORED_COLUMNS) {

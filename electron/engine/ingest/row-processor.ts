@@ -8,7 +8,7 @@ import { parseAmountToFen } from '../../../shared/money';
 import type { HeaderMatch } from './header-detect';
 import { isBlank, isTotalLine } from './open-source';
 import { BlockBuilder } from '../rowstore/block-builder';
-import { makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
+import { extraFields, makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
 import type { SourceRow } from './table-source';
 
 const MAX_PROBLEMS_KEPT = 1000;
@@ -34,7 +34,7 @@ export interface ProcessorStats {
 }
 
 export class RowProcessor {
-  readonly out = new BlockBuilder(STORED_COLUMNS);
+  readonly out: BlockBuilder;
   readonly stats: ProcessorStats = { accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [] };
   private readonly normalize: ReturnType<typeof makeRowNormalizer>;
   private readonly rowProblems: ImportProblem[] = [];
@@ -44,6 +44,7 @@ export class RowProcessor {
 
   constructor(private readonly o: ProcessorOptions) {
     this.normalize = makeRowNormalizer(o.kind, o.match, o.fileName);
+    this.out = new BlockBuilder(STORED_COLUMNS, extraFields(o.kind, o.match));
     const tf = KINDS[o.kind].totalField;
     this.totalIndex = tf ? o.match.columns.get(tf) : undefined;
     this.totalIsAmount = tf !== null && KINDS[o.kind].columns.amount_fen === tf;

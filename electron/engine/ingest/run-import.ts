@@ -76,7 +76,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
           );
           batch = { id, kind, match: ev.match, blocks: 0 };
         } else if (ev.t === 'rows') {
-          writeBlock(db, batch!.id, batch!.kind, batch!.blocks++, ev.block);
+          writeBlock(db, batch!.id, batch!.kind, ev.seq ?? batch!.blocks++, ev.block);
           written += ev.block.n;
           if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
           ctx.progress(opened.totalBytes ? ev.position : written, opened.totalBytes, opened.totalBytes ? 'bytes' : 'rows', `已读 ${written} 行`);

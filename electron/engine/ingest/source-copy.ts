@@ -5,6 +5,7 @@
 // for the price of some 10 % of the file's size. The SHA-256 of the file is taken
 // on the way, so a new file is read once.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Database } from 'better-sqlite3';
@@ -52,6 +53,13 @@ export class SourceCopy {
     this.held = [];
     return { pieces: await Promise.all(this.pieces), sha256: this.hash.digest('hex') };
   }
+}
+
+/** A whole file's copy and SHA-256, read here (while other threads parse it). */
+export async function copySourceFile(file: string): Promise<{ pieces: Buffer[]; sha256: string }> {
+  const copy = new SourceCopy(1);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: BLOB_PIECE }) as AsyncIterable<Buffer>) copy.tap(chunk);
+  return copy.finish();
 }
 
 /** Stores a file's pieces with its batch (inside the import's transaction). */

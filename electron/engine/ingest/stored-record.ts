@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
 import { RowLookup, type RowRef } from '../rowstore/block-store';
+import { otherFields } from '../rowstore/block-builder';
 import { makeRawReader, type StoredRaw } from './raw-record';
 import { fullRecord, STORED_COLUMNS } from './row-normalizer';
 
@@ -18,7 +19,7 @@ export interface StoredRecord {
 
 /** What the raw reader needs of a stored row: its cells (XLSX) or its byte offset (text). */
 export function storedRaw(r: RowRef): StoredRaw {
-  return { batch_id: r.batchId, raw: r.extra().str('raw')[r.index] ?? null, raw_off: r.cols.value('raw_off', r.index) as number | null };
+  return { batch_id: r.batchId, raw: r.extra().strAt('raw', r.index), raw_off: r.cols.value('raw_off', r.index) as number | null };
 }
 
 /** A reader of stored rows by (batch, line); null for a row that is not (or no longer) stored. */
@@ -31,8 +32,7 @@ export function makeRecordReader(db: Database): (batchId: number, line: number) 
     if (!r) return null;
     const b = batchQ.get(batchId) as { file_name: string; header: string | null };
     const columns = Object.fromEntries(STORED_COLUMNS.map((c) => [c, r.cols.value(c, r.index)]));
-    const extra = r.extra().str('extra')[r.index] ?? '{}';
-    return { kind: r.kind, batchId, line, norm: fullRecord(r.kind, columns, extra), raw: rawOf(storedRaw(r)), fileName: b.file_name, header: b.header ? (JSON.parse(b.header) as string[]) : null };
+    return { kind: r.kind, batchId, line, norm: fullRecord(r.kind, columns, otherFields(r.extra(), r.index)), raw: rawOf(storedRaw(r)), fileName: b.file_name, header: b.header ? (JSON.parse(b.header) as string[]) : null };
   };
 }
 

@@ -27,7 +27,15 @@ export function cellsOf(text: string, delimiter: string): string[] {
   return rows[0] ?? [''];
 }
 
-export function openTextSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string } = {}): TableSource {
+/** A part of a file to read: bytes [from, to), the first of them starting line firstLine + 1. */
+export interface ByteRange {
+  from: number;
+  to: number;
+  /** Lines before `from`. */
+  firstLine: number;
+}
+
+export function openTextSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; range?: ByteRange } = {}): TableSource {
   const sample = readSample(file);
   const encoding = opts.encoding ?? detectEncoding(sample);
   const delimiter = opts.delimiter ?? detectDelimiter(decodeSample(sample, encoding));
@@ -41,7 +49,8 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
     position: () => read,
     async *batches(tap?: (bytes: Buffer) => void): AsyncGenerator<SourceRow[]> {
       const decode = decoderFor(encoding);
-      let lineNo = 0;
+      const range = opts.range;
+      let lineNo = range?.firstLine ?? 0;
       // A quoted record that spans lines, waiting for its closing quote.
       let pending: { text: string; offset: number } | null = null;
 
@@ -79,9 +88,9 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
         }
       };
 
-      const input = fs.createReadStream(file, { highWaterMark: PIECE });
+      const input = fs.createReadStream(file, { highWaterMark: PIECE, ...(range ? { start: range.from, end: range.to - 1 } : {}) });
       let carry: Buffer | null = null;
-      let carryAt = 0;
+      let carryAt = range?.from ?? 0;
       try {
         for await (const chunk of input as AsyncIterable<Buffer>) {
           tap?.(chunk);

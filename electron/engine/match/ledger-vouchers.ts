@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import { blockIds, loadBlock } from '../rowstore/block-store';
 import { DecodedColumns } from '../rowstore/column-codec';
+import { otherFields } from '../rowstore/block-builder';
 import type { ReconSpec } from './recon-specs';
 import type { SideRows } from './side-rows';
 
@@ -21,17 +22,15 @@ export function ledgerVouchers(db: Database, spec: ReconSpec) {
     for (let i = 0; i < rows.n; i++) if (batches.has(rows.batch[i]!)) wanted.set(`${rows.batch[i]}:${rows.line[i]}`, i);
     if (!wanted.size) return out;
     const extraQ = db.prepare('SELECT extra FROM row_block WHERE id = ?').pluck();
-    const field = JSON.stringify(v.ledgerField);
     for (const id of blockIds(db, [spec.ledger.importKind])) {
       const b = loadBlock(db, id);
       if (!batches.has(b.batchId)) continue;
       const lines = b.cols.num('line');
-      const extra = new DecodedColumns(extraQ.get(id) as Buffer).str('extra');
+      const extra = new DecodedColumns(extraQ.get(id) as Buffer);
       for (let j = 0; j < b.cols.n; j++) {
         const i = wanted.get(`${b.batchId}:${lines[j]}`);
-        const json = extra[j];
-        if (i === undefined || !json || !json.includes(field)) continue;
-        const value = (JSON.parse(json) as Record<string, unknown>)[v.ledgerField];
+        if (i === undefined) continue;
+        const value = otherFields(extra, j)[v.ledgerField];
         if (typeof value !== 'string') continue;
         const k = rows.kid[i]!;
         const prev = out.get(k);

@@ -3,12 +3,19 @@
 // and the checks read (`cols`), and the canonical fields without a column plus an
 // XLSX row's cells (`extra`), which only reading a record back needs. Runs in the
 // parsing thread; the buffers cross to the writing thread without a copy.
-import { encodeColumns } from './column-codec';
+//
+// Values are laid out as they arrive: numbers and dates into typed arrays,
+// statuses and 险种 codes as dictionary codes, texts as lengths plus runs joined
+// every few hundred rows. A block holds no per-row objects, so the strings of a
+// row die young (a million rows would otherwise keep the collector busy).
+import type { FieldType } from '../../../shared/import-kinds';
+import { dateTimeNumber, encodeColumns, formatDateTime, type ColumnData, type DecodedColumns } from './column-codec';
 
 export const BLOCK_ROWS = 16384;
 
-/** The text columns of `cols`, in the order of the normaliser's STORED_COLUMNS (numbers apart). */
-export const TEXT_COLUMNS = ['key', 'sub_key', 'ref_key', 'status', 'certno', 'insutype', 'event_at'] as const;
+/** The text columns of `cols`; status and 险种 are few distinct codes. */
+export const TEXT_COLUMNS = ['key', 'sub_key', 'ref_key', 'certno'] as const;
+export const CODE_COLUMNS = ['status', 'insutype'] as const;
 export const NUMBER_COLUMNS = ['amount_fen', 'pay_year'] as const;
 
 export interface EncodedBlock {
@@ -30,32 +37,127 @@ export interface BlockRow {
   /** The stored columns in the normaliser's STORED_COLUMNS order. */
   cols: readonly (string | number | null)[];
   name: string | null;
-  extra: string;
+  /** The fields without a column, in the builder's `extras` order; or, for rows kept before blocks, their JSON. */
+  extra: readonly (string | number | null)[] | string;
   raw: string | null;
 }
 
-/** Where each stored column sits in a row's `cols` (the normaliser's STORED_COLUMNS). */
-export type ColumnOrder = readonly string[];
+/** A field without a stored column: the block keeps it in a column of its own in `extra`, named `.` + field. */
+export interface ExtraFieldSpec {
+  name: string;
+  type: FieldType;
+}
+
+const NUMBER_TYPES = new Set<FieldType>(['amount', 'year', 'int', 'flag']);
+const CODE_TYPES = new Set<FieldType>(['region', 'relation', 'status', 'insutype']);
+
+/** The `extra` column of a field. */
+export const extraColumn = (field: string) => '.' + field;
+
+/** A stored row's fields without a column, from its block's `extra` columns. */
+export function otherFields(extra: DecodedColumns, i: number): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const name of extra.names()) {
+    if (name === 'extra') {
+      const json = extra.strAt('extra', i);
+      if (json) Object.assign(out, JSON.parse(json));
+    } else if (name.startsWith('.')) {
+      const v = extra.value(name, i);
+      if (v !== null) out[name.slice(1)] = v;
+    }
+  }
+  return out;
+}
+
+const NONE = -1;
+const SAME = -2;
+/** Rows per joined run of a text column. */
+const RUN = 512;
+
+/** A text column written as it fills: a length per row and the texts joined in runs. */
+class TextRun {
+  readonly lens = new Int32Array(BLOCK_ROWS);
+  private parts: string[] = [];
+  private runs: string[] = [];
+
+  put(i: number, v: string | null): void {
+    if (v === null) this.lens[i] = NONE;
+    else {
+      this.lens[i] = v.length;
+      this.parts.push(v);
+      if (this.parts.length === RUN) this.flush();
+    }
+  }
+
+  same(i: number): void {
+    this.lens[i] = SAME;
+  }
+
+  private flush(): void {
+    this.runs.push(this.parts.join(''));
+    this.parts = [];
+  }
+
+  take(n: number, same?: string): ColumnData {
+    this.flush();
+    const text = this.runs.join('');
+    this.runs = [];
+    return { t: 'text', lens: this.lens.subarray(0, n), text, ...(same ? { same } : {}) };
+  }
+}
+
+class CodeColumn {
+  readonly codes = new Int32Array(BLOCK_ROWS);
+  private dict = new Map<string, number>();
+
+  put(i: number, v: string | null): void {
+    if (v === null) this.codes[i] = NONE;
+    else {
+      let c = this.dict.get(v);
+      if (c === undefined) this.dict.set(v, (c = this.dict.size));
+      this.codes[i] = c;
+    }
+  }
+
+  take(n: number): ColumnData {
+    const dict = [...this.dict.keys()];
+    this.dict = new Map();
+    return { t: 'dict', codes: this.codes.subarray(0, n), dict };
+  }
+}
 
 export class BlockBuilder {
   private line = new Float64Array(BLOCK_ROWS);
   private rawOff = new Float64Array(BLOCK_ROWS);
+  private at = new Float64Array(BLOCK_ROWS);
+  /** Dates not in the canonical form (never from the importer's normaliser): the block keeps them as text. */
+  private atTexts: (string | null)[] | null = null;
   private nums: Float64Array[] = NUMBER_COLUMNS.map(() => new Float64Array(BLOCK_ROWS));
-  private texts: (string | null)[][] = TEXT_COLUMNS.map(() => []);
-  private gk: (string | null)[] = [];
-  private name: (string | null)[] = [];
-  private extra: string[] = [];
-  private raw: (string | null)[] = [];
-  private minAt: string | null = null;
-  private maxAt: string | null = null;
+  private texts = TEXT_COLUMNS.map(() => new TextRun());
+  private codes = CODE_COLUMNS.map(() => new CodeColumn());
+  private gk = new TextRun();
+  private name = new TextRun();
+  private readonly extraCols: ({ kind: 'num'; values: Float64Array } | { kind: 'code'; col: CodeColumn } | { kind: 'text'; col: TextRun })[];
+  /** Rows kept before blocks carry their other fields as JSON. */
+  private legacy: TextRun | null = null;
+  private raw = new TextRun();
+  private minAt = Infinity;
+  private maxAt = -Infinity;
   private readonly textAt: number[];
+  private readonly codeAt: number[];
   private readonly numAt: number[];
+  private readonly keyAt: number;
   private readonly eventAt: number;
   count = 0;
 
-  constructor(order: ColumnOrder) {
+  constructor(order: readonly string[], private readonly extras: readonly ExtraFieldSpec[] = []) {
+    this.extraCols = extras.map((f) =>
+      NUMBER_TYPES.has(f.type) ? { kind: 'num', values: new Float64Array(BLOCK_ROWS) } : CODE_TYPES.has(f.type) ? { kind: 'code', col: new CodeColumn() } : { kind: 'text', col: new TextRun() },
+    );
     this.textAt = TEXT_COLUMNS.map((c) => order.indexOf(c));
+    this.codeAt = CODE_COLUMNS.map((c) => order.indexOf(c));
     this.numAt = NUMBER_COLUMNS.map((c) => order.indexOf(c));
+    this.keyAt = order.indexOf('key');
     this.eventAt = order.indexOf('event_at');
   }
 
@@ -71,47 +173,69 @@ export class BlockBuilder {
       const v = r.cols[this.numAt[c]!];
       this.nums[c]![i] = typeof v === 'number' ? v : NaN;
     }
-    for (let c = 0; c < this.textAt.length; c++) {
-      const v = r.cols[this.textAt[c]!] ?? null;
-      this.texts[c]!.push(v === null ? null : String(v));
+    for (let c = 0; c < this.textAt.length; c++) this.texts[c]!.put(i, text(r.cols[this.textAt[c]!]));
+    for (let c = 0; c < this.codeAt.length; c++) this.codes[c]!.put(i, text(r.cols[this.codeAt[c]!]));
+    if (r.gk !== null && r.gk === r.cols[this.keyAt]) this.gk.same(i);
+    else this.gk.put(i, r.gk);
+    this.name.put(i, r.name);
+    if (typeof r.extra === 'string') (this.legacy ??= new TextRun()).put(i, r.extra);
+    else {
+      for (let c = 0; c < this.extraCols.length; c++) {
+        const e = this.extraCols[c]!;
+        const v = r.extra[c] ?? null;
+        if (e.kind === 'num') e.values[i] = typeof v === 'number' ? v : NaN;
+        else e.col.put(i, text(v));
+      }
     }
-    this.gk.push(r.gk);
-    this.name.push(r.name);
-    this.extra.push(r.extra);
-    this.raw.push(r.raw);
-    const at = r.cols[this.eventAt];
-    if (typeof at === 'string') {
-      if (this.minAt === null || at < this.minAt) this.minAt = at;
-      if (this.maxAt === null || at > this.maxAt) this.maxAt = at;
-    }
+    this.raw.put(i, r.raw);
+    const at = text(r.cols[this.eventAt]);
+    const x = at === null ? NaN : dateTimeNumber(at);
+    this.at[i] = x;
+    if (at !== null && Number.isNaN(x)) (this.atTexts ??= Array.from(this.at.subarray(0, i), (v) => (Number.isNaN(v) ? null : formatDateTime(v))));
+    if (this.atTexts) this.atTexts[i] = at;
+    if (x < this.minAt) this.minAt = x;
+    if (x > this.maxAt) this.maxAt = x;
+  }
+
+  private takeExtra(n: number): Record<string, ColumnData> {
+    const out: Record<string, ColumnData> = { raw: this.raw.take(n) };
+    this.extras.forEach((f, c) => {
+      const e = this.extraCols[c]!;
+      out[extraColumn(f.name)] = e.kind === 'num' ? { t: 'f64', values: e.values.subarray(0, n) } : e.kind === 'code' ? e.col.take(n) : e.col.take(n);
+    });
+    if (this.legacy) out.extra = this.legacy.take(n);
+    return out;
   }
 
   take(): EncodedBlock {
     const n = this.count;
-    const cols: Parameters<typeof encodeColumns>[1] = {
-      line: { t: 'f64', values: this.line },
-      raw_off: { t: 'f64', values: this.rawOff },
+    const cols: Record<string, ColumnData> = {
+      line: { t: 'f64', values: this.line.subarray(0, n) },
+      raw_off: { t: 'f64', values: this.rawOff.subarray(0, n) },
     };
-    NUMBER_COLUMNS.forEach((c, k) => (cols[c] = { t: 'f64', values: this.nums[k]! }));
-    TEXT_COLUMNS.forEach((c, k) => (cols[c] = { t: 'str', values: this.texts[k]!, datetime: c === 'event_at' }));
-    cols.gk = { t: 'str', values: this.gk, sameAs: 'key' };
-    cols.name = { t: 'str', values: this.name };
+    NUMBER_COLUMNS.forEach((c, k) => (cols[c] = { t: 'f64', values: this.nums[k]!.subarray(0, n) }));
+    TEXT_COLUMNS.forEach((c, k) => (cols[c] = this.texts[k]!.take(n)));
+    CODE_COLUMNS.forEach((c, k) => (cols[c] = this.codes[k]!.take(n)));
+    cols.event_at = this.atTexts ? { t: 'str', values: this.atTexts } : { t: 'dt', values: this.at.subarray(0, n) };
+    cols.gk = this.gk.take(n, 'key');
+    cols.name = this.name.take(n);
     const block: EncodedBlock = {
       n,
       firstLine: this.line[0]!,
       lastLine: this.line[n - 1]!,
-      minAt: this.minAt,
-      maxAt: this.maxAt,
+      // Only canonical dates count for a block's range (a block of other forms is always scanned).
+      minAt: Number.isFinite(this.minAt) && !this.atTexts ? formatDateTime(this.minAt) : null,
+      maxAt: Number.isFinite(this.maxAt) && !this.atTexts ? formatDateTime(this.maxAt) : null,
       cols: encodeColumns(n, cols),
-      extra: encodeColumns(n, { extra: { t: 'str', values: this.extra }, raw: { t: 'str', values: this.raw } }),
+      extra: encodeColumns(n, this.takeExtra(n)),
     };
-    this.texts = TEXT_COLUMNS.map(() => []);
-    this.gk = [];
-    this.name = [];
-    this.extra = [];
-    this.raw = [];
-    this.minAt = this.maxAt = null;
+    this.legacy = null;
+    this.atTexts = null;
+    this.minAt = Infinity;
+    this.maxAt = -Infinity;
     this.count = 0;
     return block;
   }
 }
+
+const text = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));

@@ -29,12 +29,62 @@ export interface StrColumn {
   datetime?: boolean;
 }
 
-export type ColumnData = NumColumn | StrColumn;
+/** Column forms a builder has already laid out (the block builder writes these row by row). */
+export type BuiltColumn =
+  | { t: 'dt'; values: Float64Array }
+  | { t: 'dict'; codes: Int32Array; dict: string[] }
+  | { t: 'text'; lens: Int32Array; text: string; same?: string };
 
+export type ColumnData = NumColumn | StrColumn | BuiltColumn;
+
+// `w`/`lw`: bytes per stored number, code or length (absent: 8 for numbers, 4 for the others).
 type HeaderCol =
-  | { t: 'f64' | 'dt'; off: number }
-  | { t: 'dict'; off: number; dict: string[] }
-  | { t: 'str'; off: number; lens: number; bytes: number; same?: string };
+  | { t: 'f64' | 'dt'; off: number; w?: 4 | 8 }
+  | { t: 'dict'; off: number; dict: string[]; w?: IntWidth }
+  | { t: 'str'; off: number; lens: number; bytes: number; same?: string; lw?: IntWidth };
+
+type IntWidth = 1 | 2 | 4;
+const I32_NONE = -2147483648;
+
+/**
+ * Lengths and codes (all ≥ -2) in the narrowest width that holds them: one or two
+ * bytes, biased by 2, or four as they are. Most blocks need one byte.
+ */
+function packInts(v: Int32Array, n: number): { w: IntWidth; bytes: Uint8Array } {
+  let max = -2;
+  for (let i = 0; i < n; i++) if (v[i]! > max) max = v[i]!;
+  if (max + 2 <= 0xff || max + 2 <= 0xffff) {
+    const a = max + 2 <= 0xff ? new Uint8Array(n) : new Uint16Array(n);
+    for (let i = 0; i < n; i++) a[i] = v[i]! + 2;
+    return { w: a.BYTES_PER_ELEMENT as IntWidth, bytes: new Uint8Array(a.buffer) };
+  }
+  return { w: 4, bytes: new Uint8Array(v.buffer, v.byteOffset, n * 4) };
+}
+
+function unpackInts(buf: Buffer, off: number, n: number, w: IntWidth): Int32Array {
+  const out = new Int32Array(n);
+  if (w === 4) {
+    new Uint8Array(out.buffer).set(buf.subarray(off, off + n * 4));
+    return out;
+  }
+  const raw = new Uint8Array(n * w);
+  raw.set(buf.subarray(off, off + n * w));
+  const a = w === 1 ? raw : new Uint16Array(raw.buffer);
+  for (let i = 0; i < n; i++) out[i] = a[i]! - 2;
+  return out;
+}
+
+/** Numbers as Int32 when all are whole and in range (line numbers, offsets, fen, years), else Float64. */
+function packNums(v: Float64Array, n: number): { w: 4 | 8; bytes: Uint8Array } {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    if (Number.isNaN(x)) a[i] = I32_NONE;
+    else if (x === (x | 0) && x !== I32_NONE) a[i] = x;
+    else return { w: 8, bytes: new Uint8Array(v.buffer, v.byteOffset, n * 8) };
+  }
+  return { w: 4, bytes: new Uint8Array(a.buffer) };
+}
 
 const NONE = -1;
 const SAME = -2;
@@ -47,7 +97,9 @@ type Segment = { name: string; bytes: number; write(out: Buffer, at: number): He
 export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint8Array {
   const segments: Segment[] = [];
   for (const [name, c] of Object.entries(cols)) {
-    if (c.t === 'f64') segments.push(numSegment(name, c.values, n, 'f64'));
+    if (c.t === 'f64' || c.t === 'dt') segments.push(numSegment(name, c.values, n, c.t));
+    else if (c.t === 'dict') segments.push(codeSegment(name, c.codes, c.dict, n));
+    else if (c.t === 'text') segments.push(textSegment(name, c.lens, c.text, c.same, n));
     else segments.push((c.datetime && dtSegment(name, c.values, n)) || dictSegment(name, c.values, n) || strSegment(name, c, cols, n));
   }
   // The header holds the offsets, and its own length moves them: lay out until it settles.
@@ -81,12 +133,13 @@ export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint
 const place = (at: number) => (at < 0 ? -1 - at : at);
 
 function numSegment(name: string, values: Float64Array, n: number, t: 'f64' | 'dt'): Segment {
+  const p = packNums(values, n);
   return {
     name,
-    bytes: n * 8,
+    bytes: p.bytes.length,
     write(out, at) {
-      if (at >= 0) out.set(new Uint8Array(values.buffer, values.byteOffset, n * 8), at);
-      return { t, off: place(at) };
+      if (at >= 0) out.set(p.bytes, at);
+      return { t, off: place(at), w: p.w };
     },
   };
 }
@@ -122,13 +175,17 @@ function dictSegment(name: string, values: (string | null)[], n: number): Segmen
   }
   // Few rows are cheaper as text than as a dictionary of as many entries.
   if (dict.size > n / 4 && dict.size > 1) return null;
-  const texts = [...dict.keys()];
+  return codeSegment(name, codes, [...dict.keys()], n);
+}
+
+function codeSegment(name: string, codes: Int32Array, texts: string[], n: number): Segment {
+  const p = packInts(codes, n);
   return {
     name,
-    bytes: n * 4,
+    bytes: p.bytes.length,
     write(out, at) {
-      if (at >= 0) out.set(new Uint8Array(codes.buffer, 0, n * 4), at);
-      return { t: 'dict', off: place(at), dict: texts };
+      if (at >= 0) out.set(p.bytes, at);
+      return { t: 'dict', off: place(at), dict: texts, w: p.w };
     },
   };
 }
@@ -146,18 +203,23 @@ function strSegment(name: string, c: StrColumn, cols: Record<string, ColumnData>
       parts.push(v);
     }
   }
-  const text = parts.join('');
+  return textSegment(name, lens, parts.join(''), c.sameAs, n);
+}
+
+function textSegment(name: string, lens: Int32Array, text: string, same: string | undefined, n: number): Segment {
   const bytes = Buffer.byteLength(text, 'utf8');
+  const p = packInts(lens, n);
+  const lensBytes = p.bytes.length;
   return {
     name,
-    bytes: n * 4 + bytes,
+    bytes: lensBytes + bytes,
     write(out, at) {
       const off = place(at);
       if (at >= 0) {
-        out.set(new Uint8Array(lens.buffer, 0, n * 4), off);
-        out.write(text, off + n * 4, bytes, 'utf8');
+        out.set(p.bytes, off);
+        out.write(text, off + lensBytes, bytes, 'utf8');
       }
-      return { t: 'str', lens: off, off: off + n * 4, bytes, ...(c.sameAs ? { same: c.sameAs } : {}) };
+      return { t: 'str', lens: off, off: off + lensBytes, bytes, lw: p.w, ...(same ? { same } : {}) };
     },
   };
 }
@@ -204,17 +266,22 @@ export class DecodedColumns {
     return name in this.header;
   }
 
+  names(): string[] {
+    return Object.keys(this.header);
+  }
+
   private col(name: string): HeaderCol {
     const h = this.header[name];
     if (!h) throw new Error(`block has no column ${name}`);
     return h;
   }
 
-  private ints(name: string, off: number): Int32Array {
+  /** A column's codes (dict) or lengths (str). */
+  private ints(name: string): Int32Array {
     let v = this.cache.get('#' + name) as Int32Array | undefined;
     if (!v) {
-      v = new Int32Array(this.n);
-      new Uint8Array(v.buffer).set(this.buf.subarray(off, off + this.n * 4));
+      const h = this.col(name);
+      v = h.t === 'dict' ? unpackInts(this.buf, h.off, this.n, h.w ?? 4) : h.t === 'str' ? unpackInts(this.buf, h.lens, this.n, h.lw ?? 4) : new Int32Array(this.n);
       this.cache.set('#' + name, v);
     }
     return v;
@@ -226,9 +293,14 @@ export class DecodedColumns {
     if (v) return v;
     const h = this.col(name);
     if (h.t === 'f64' || h.t === 'dt') {
-      // Copied out: a buffer from SQLite need not be 8-byte aligned.
+      // Copied out: a buffer from SQLite need not be aligned.
       v = new Float64Array(this.n);
-      new Uint8Array(v.buffer).set(this.buf.subarray(h.off, h.off + this.n * 8));
+      if ((h.w ?? 8) === 8) new Uint8Array(v.buffer).set(this.buf.subarray(h.off, h.off + this.n * 8));
+      else {
+        const a = new Int32Array(this.n);
+        new Uint8Array(a.buffer).set(this.buf.subarray(h.off, h.off + this.n * 4));
+        for (let i = 0; i < this.n; i++) v[i] = a[i] === I32_NONE ? NaN : a[i]!;
+      }
     } else {
       // A date-time column a block had to keep as text.
       v = Float64Array.from(this.str(name), (s) => (s === null ? NaN : dateTimeNumber(s)));
@@ -246,13 +318,13 @@ export class DecodedColumns {
     const n = this.n;
     v = new Array<string | null>(n);
     if (h.t === 'dict') {
-      const codes = this.ints(name, h.off);
+      const codes = this.ints(name);
       for (let i = 0; i < n; i++) v[i] = codes[i]! < 0 ? null : h.dict[codes[i]!]!;
     } else if (h.t !== 'str') {
       const x = this.num(name);
       for (let i = 0; i < n; i++) v[i] = Number.isNaN(x[i]!) ? null : h.t === 'dt' ? formatDateTime(x[i]!) : String(x[i]);
     } else {
-      const lens = this.ints(name, h.lens);
+      const lens = this.ints(name);
       const text = this.buf.toString('utf8', h.off, h.off + h.bytes);
       const same = h.same ? this.str(h.same) : null;
       let pos = 0;
@@ -285,7 +357,7 @@ export class DecodedColumns {
     };
     if (h.t === 'dict') {
       const local = h.dict.map(idOf);
-      const codes = this.ints(name, h.off);
+      const codes = this.ints(name);
       for (let i = 0; i < this.n; i++) out[i] = codes[i]! < 0 ? -1 : local[codes[i]!]!;
     } else {
       const v = this.str(name);
@@ -304,9 +376,9 @@ export class DecodedColumns {
     const n = this.n;
     const start = new Int32Array(n);
     const len = new Int32Array(n);
-    if (h.t === 'str' && h.bytes === this.ints(name, h.lens).reduce((a, l) => a + (l > 0 ? l : 0), 0)) {
+    if (h.t === 'str' && h.bytes === this.ints(name).reduce((a, l) => a + (l > 0 ? l : 0), 0)) {
       // All ASCII: a value's length in characters is its length in bytes.
-      const lens = this.ints(name, h.lens);
+      const lens = this.ints(name);
       const same = h.same ? this.byteRefs(h.same) : null;
       if (same && same.bytes !== this.buf) return this.stringRefs(name);
       let pos = h.off;
@@ -353,11 +425,11 @@ export class DecodedColumns {
     if (cached) return cached[i] ?? null;
     const h = this.col(name);
     if (h.t === 'dict') {
-      const c = this.ints(name, h.off)[i]!;
+      const c = this.ints(name)[i]!;
       return c < 0 ? null : h.dict[c]!;
     }
     if (h.t !== 'str') return this.value(name, i) === null ? null : String(this.value(name, i));
-    const lens = this.ints(name, h.lens);
+    const lens = this.ints(name);
     const len = lens[i]!;
     if (len === NONE) return null;
     if (len === SAME) return this.strAt(h.same!, i);

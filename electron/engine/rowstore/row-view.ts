@@ -7,6 +7,7 @@ import type { ImportKind } from '../../../shared/domain';
 import { STORED_COLUMNS } from '../ingest/row-normalizer';
 import { blockIds, loadBlock } from './block-store';
 import { DecodedColumns } from './column-codec';
+import { otherFields } from './block-builder';
 
 export interface RowSelection {
   kinds: readonly ImportKind[];
@@ -38,14 +39,14 @@ export function materializeRows(db: Database, selections: RowSelection[]): numbe
       const c = b.cols;
       const at = c.str('event_at');
       const gk = c.str('gk');
-      let extra: (string | null)[] | null = null;
+      let extra: DecodedColumns | null = null;
       for (let i = 0; i < c.n; i++) {
         const t = at[i] ?? null;
         if (sel.from !== undefined && (t === null || t < sel.from)) continue;
         if (sel.to !== undefined && (t === null || t >= sel.to)) continue;
         if (sel.keep && !sel.keep(gk[i] ?? null)) continue;
-        extra ??= new DecodedColumns(extraQ.get(id) as Buffer).str('extra');
-        held.push(b.batchId, c.value('line', i), b.kind, gk[i] ?? null, ...STORED_COLUMNS.map((col) => c.value(col, i)), extra[i] ?? '{}');
+        extra ??= new DecodedColumns(extraQ.get(id) as Buffer);
+        held.push(b.batchId, c.value('line', i), b.kind, gk[i] ?? null, ...STORED_COLUMNS.map((col) => c.value(col, i)), JSON.stringify(otherFields(extra, i)));
         n++;
         if (held.length === PER_INSERT * COLUMNS.length) {
           many.run(held);
