@@ -1,5 +1,6 @@
 // `npm run web`: the workstation in a browser, for headless machines and the
 // end-to-end tests. Options: --port N (default: a free port), --db FILE.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,11 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
   },
 });
+
+// `npm run web` builds first: the parsing threads of imports run the built worker,
+// as in the app, instead of compiling the TypeScript sources in each thread.
+const builtParseWorker = path.resolve(here, '../../out/main/parse-worker.js');
+if (!process.env.GONGJI_PARSE_WORKER_FILE && fs.existsSync(builtParseWorker)) process.env.GONGJI_PARSE_WORKER_FILE = builtParseWorker;
 
 const dbPath = values.db ?? process.env.GONGJI_DB ?? defaultDbPath();
 const engine = createEngine({

@@ -18,8 +18,12 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-bench-'));
 const db = path.join(dir, 'bench.sqlite');
 
 interface ChildResult { seconds: number; maxRssMB: number; rows?: number; detail?: unknown }
+// `npm run bench` builds first: imports parse in the built worker, as the app does
+// (from sources, each parsing thread would first compile the TypeScript).
+const parseWorker = path.join(root, 'out/main/parse-worker.js');
+const childEnv = fs.existsSync(parseWorker) ? { ...process.env, GONGJI_PARSE_WORKER_FILE: parseWorker } : process.env;
 function child(...args: string[]): ChildResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/child.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/child.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -79,7 +83,7 @@ const w = [0, 0, 0, 0, 0];
 const head: [string, string, string, string, string] = ['figure', 'Gongji Recon', 'DuckDB (reference)', 'ratio', 'target'];
 for (const r of [head, ...rows]) r.forEach((c, i) => (w[i] = Math.max(w[i]!, [...c].length)));
 const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(w[i]! - [...c].length)).join(' │ ');
-console.log(`\nGongji Recon benchmark · ${os.cpus().length} cores · Node ${process.version} · ${new Date().toISOString().slice(0, 10)}`);
+console.log(`\nGongji Recon benchmark · ${os.cpus().length} cores · Node ${process.version} · ${new Date().toISOString().slice(0, 10)} · parsing threads: ${childEnv === process.env ? "from sources (tsx)" : "built worker"}`);
 console.log(line(head));
 console.log(w.map((n) => '─'.repeat(n)).join('─┼─'));
 for (const r of rows) console.log(line(r));

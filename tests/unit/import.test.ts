@@ -65,7 +65,8 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     await e.close();
   });
 
-  it.each(['never', 'always'])('keeps the file itself: every raw record reads back as written, across stored pieces and quoted lines (parsing thread: %s)', async (worker) => {
+  // 'split' asks for two parsing threads; a file with quotes is still read by one (where a line ends depends on them).
+  it.each(['never', 'always', 'split'])('keeps the file itself: every raw record reads back as written, across stored pieces and quoted lines (parsing thread: %s)', async (worker) => {
     process.env.GONGJI_PARSE_WORKER = worker;
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
     const e = await tempEngine();
@@ -81,6 +82,42 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     expect(lines.map((l) => read(s.batchId!, l)!.raw)).toEqual(g.tax);
     expect(lines[6]).toBe(10); // title, header, five rows, the record that ends on line 9
     await e.close();
+  });
+
+  it('parses a big file in two threads exactly as in one: rows, lines, records, 合计, and errors in either half', async () => {
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 12000, MATCHED_REFUNDED: 500 } });
+    const write = (dir: string, rows: string[][]) =>
+      writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, rows, { encoding: 'gb18030', delimiter: '|', eol: '\r\n', title: '对账明细', total: ['合计', '', '', '', '', '', '', g.taxTotal, '', '', ''] });
+    const imported = async (mode: string) => {
+      process.env.GONGJI_PARSE_WORKER = mode;
+      const e = await tempEngine();
+      const s = await importFile(e, { path: write(e.dir, g.tax) });
+      const read = makeRecordReader(e.db);
+      const records = Array.from({ length: g.tax.length }, (_, i) => read(s.batchId!, i + 3));
+      const blocks = e.db.prepare('SELECT seq, first_line, last_line FROM row_block ORDER BY id').all() as { seq: number; first_line: number; last_line: number }[];
+      await e.close();
+      return { s, records, blocks };
+    };
+    const one = await imported('never');
+    const two = await imported('split');
+    // Two parts: the second's blocks numbered after the first's, lines running on across the cut.
+    expect(two.blocks.some((b) => b.seq >= 2 ** 19)).toBe(true);
+    two.blocks.slice(1).forEach((b, i) => expect(b.first_line).toBe(two.blocks[i]!.last_line + 1));
+    expect(two.s).toMatchObject({ rows: g.tax.length, totalCheck: { ok: true, line: g.tax.length + 3 }, periodFrom: one.s.periodFrom, periodTo: one.s.periodTo, sha256: one.s.sha256 });
+    expect(two.records.map((r) => r!.raw)).toEqual(g.tax);
+    expect(two.records.map((r) => r!.norm)).toEqual(one.records.map((r) => r!.norm));
+    // An error in either half names its own line.
+    for (const row of [10, g.tax.length - 10]) {
+      process.env.GONGJI_PARSE_WORKER = 'split';
+      const e = await tempEngine();
+      const bad = g.tax.map((r) => [...r]);
+      bad[row]![7] = '4O0.00';
+      const err = await refusal(() => importFile(e, { path: write(e.dir, bad) }));
+      expect(err.message).toContain(`第 ${row + 3} 行「实缴金额」值“4O0.00”`);
+      expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+      await e.close();
+    }
   });
 
   it('refuses a file whose 合计 line disagrees with its rows, naming the line', async () => {

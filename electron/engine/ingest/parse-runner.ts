@@ -57,8 +57,7 @@ class ParseThread {
   private readonly worker: Worker;
 
   constructor(file: string, input: WorkerInput, youngMb: number, poke: () => void) {
-    const old = Number(process.env.OLDMB || 0);
-    this.worker = new Worker(file, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: youngMb, ...(old ? { maxOldGenerationSizeMb: old } : {}) } });
+    this.worker = new Worker(file, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: youngMb } });
     this.worker.on('message', (m: WorkerMessage) => {
       this.queue.push(m);
       poke();

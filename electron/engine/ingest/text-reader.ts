@@ -13,6 +13,12 @@ import { decodeSample, detectDelimiter, detectEncoding, readSample, type TextEnc
 import { decoderFor } from './text-decoding';
 
 const PIECE = 1 << 20;
+/**
+ * Bytes decoded at once: a decoded piece stays below V8's large-object size, so
+ * it and the lines sliced from it die young instead of piling up until a full
+ * collection (a 1 MB piece decodes to a large object).
+ */
+const DECODE = 32 << 10;
 
 export const quotesBalanced = (s: string): boolean => {
   let n = 0;
@@ -101,11 +107,19 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
             carry = buf;
             continue;
           }
-          const out: SourceRow[] = [];
-          piece(buf.subarray(0, last + 1), carryAt, out);
+          // Whole lines, DECODE bytes or so at a time, each handed out at once (rows
+          // held for a whole megabyte would outlive young-generation collections).
+          const base = carryAt;
           carry = last + 1 < buf.length ? buf.subarray(last + 1) : null;
           carryAt += last + 1;
-          if (out.length) yield out;
+          for (let from = 0; from <= last; ) {
+            const cut = from + DECODE > last ? last : buf.indexOf(10, from + DECODE);
+            const to = cut < 0 || cut > last ? last : cut;
+            const out: SourceRow[] = [];
+            piece(buf.subarray(from, to + 1), base + from, out);
+            from = to + 1;
+            if (out.length) yield out;
+          }
         }
         if (carry) {
           const out: SourceRow[] = [];

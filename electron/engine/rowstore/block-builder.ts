@@ -74,11 +74,16 @@ const SAME = -2;
 /** Rows per joined run of a text column. */
 const RUN = 512;
 
-/** A text column written as it fills: a length per row and the texts joined in runs. */
+/**
+ * A text column written as it fills: a length per row, and the texts joined every
+ * RUN rows and written as UTF-8 into a buffer kept from block to block, so no
+ * string outlives its run.
+ */
 class TextRun {
   readonly lens = new Int32Array(BLOCK_ROWS);
   private parts: string[] = [];
-  private runs: string[] = [];
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
 
   put(i: number, v: string | null): void {
     if (v === null) this.lens[i] = NONE;
@@ -94,14 +99,23 @@ class TextRun {
   }
 
   private flush(): void {
-    this.runs.push(this.parts.join(''));
+    if (!this.parts.length) return;
+    const run = this.parts.join('');
     this.parts = [];
+    // At most three UTF-8 bytes per UTF-16 unit.
+    if (this.used + run.length * 3 > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + run.length * 3));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    this.used += this.bytes.write(run, this.used, 'utf8');
   }
 
+  /** The column so far; its bytes are valid until the next put (encodeColumns copies them at once). */
   take(n: number, same?: string): ColumnData {
     this.flush();
-    const text = this.runs.join('');
-    this.runs = [];
+    const text = this.bytes.subarray(0, this.used);
+    this.used = 0;
     return { t: 'text', lens: this.lens.subarray(0, n), text, ...(same ? { same } : {}) };
   }
 }

@@ -33,7 +33,7 @@ export interface StrColumn {
 export type BuiltColumn =
   | { t: 'dt'; values: Float64Array }
   | { t: 'dict'; codes: Int32Array; dict: string[] }
-  | { t: 'text'; lens: Int32Array; text: string; same?: string };
+  | { t: 'text'; lens: Int32Array; text: string | Uint8Array; same?: string };
 
 export type ColumnData = NumColumn | StrColumn | BuiltColumn;
 
@@ -206,8 +206,8 @@ function strSegment(name: string, c: StrColumn, cols: Record<string, ColumnData>
   return textSegment(name, lens, parts.join(''), c.sameAs, n);
 }
 
-function textSegment(name: string, lens: Int32Array, text: string, same: string | undefined, n: number): Segment {
-  const bytes = Buffer.byteLength(text, 'utf8');
+function textSegment(name: string, lens: Int32Array, text: string | Uint8Array, same: string | undefined, n: number): Segment {
+  const bytes = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length;
   const p = packInts(lens, n);
   const lensBytes = p.bytes.length;
   return {
@@ -217,7 +217,8 @@ function textSegment(name: string, lens: Int32Array, text: string, same: string 
       const off = place(at);
       if (at >= 0) {
         out.set(p.bytes, off);
-        out.write(text, off + lensBytes, bytes, 'utf8');
+        if (typeof text === 'string') out.write(text, off + lensBytes, bytes, 'utf8');
+        else out.set(text, off + lensBytes);
       }
       return { t: 'str', lens: off, off: off + lensBytes, bytes, lw: p.w, ...(same ? { same } : {}) };
     },
