@@ -4,7 +4,8 @@ import type { ImportKind } from '../../../shared/domain';
 import { KINDS } from '../../../shared/import-kinds';
 import { EngineError } from '../../../shared/errors';
 import { normalizeField } from './normalize-field';
-import { requiredFields, type ColumnProfile } from './profiles';
+import type { ColumnProfile } from './profiles';
+import { requiredFields } from './required-fields';
 import type { SourceRow } from './table-source';
 
 export interface HeaderMatch {

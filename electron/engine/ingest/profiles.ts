@@ -22,9 +22,8 @@ export type ColumnProfile = z.infer<typeof profileSchema> & { builtin?: boolean 
 
 const BUILTIN: ColumnProfile[] = builtin.profiles.map((p) => ({ ...profileSchema.parse(p), builtin: true }));
 
-export function requiredFields(p: ColumnProfile): string[] {
-  return p.required ?? KINDS[p.kind].required;
-}
+import { requiredFields } from './required-fields';
+export { requiredFields };
 
 export function listProfiles(db: Database, kind?: ImportKind): ColumnProfile[] {
   const saved = (db.prepare('SELECT definition FROM column_profile ORDER BY name').all() as { definition: string }[]).map(

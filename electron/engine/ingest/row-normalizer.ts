@@ -6,7 +6,7 @@ import type { ImportKind, ImportProblem } from '../../../shared/domain';
 import { KINDS, type FieldType, type IndexedColumn } from '../../../shared/import-kinds';
 import { memoizedNormalizer } from './normalize-field';
 import type { HeaderMatch } from './header-detect';
-import { requiredFields } from './profiles';
+import { requiredFields } from './required-fields';
 import type { SourceRow } from './table-source';
 
 export interface NormalizedRow {

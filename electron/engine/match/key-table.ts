@@ -6,34 +6,27 @@
 // join) works on typed arrays indexed by key id.
 
 export class KeyTable {
+  /** Per slot: the first hash and id + 1 (0: empty), side by side, so a probe touches one cache line. */
   private slots: Int32Array;
   private mask: number;
   private count = 0;
-  private h1: Int32Array;
-  private h2: Int32Array;
-  private where: Int32Array;
-  private from: Int32Array;
-  private length: Int32Array;
+  /** Per id: the second hash, the length, the buffer and the offset of its first occurrence. */
+  private meta: Int32Array;
   private readonly buffers: Uint8Array[] = [];
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
+    this.slots = new Int32Array(cap * 2);
     this.mask = cap - 1;
-    const n = Math.max(16, expected);
-    this.h1 = new Int32Array(n);
-    this.h2 = new Int32Array(n);
-    this.where = new Int32Array(n);
-    this.from = new Int32Array(n);
-    this.length = new Int32Array(n);
+    this.meta = new Int32Array(Math.max(16, expected) * 4);
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** Registers a buffer keys are read from; returns its number for intern/find. */
+  /** Registers a buffer keys are read from; returns its number for lookup. */
   addBuffer(buf: Uint8Array): number {
     this.buffers.push(buf);
     return this.buffers.length - 1;
@@ -52,23 +45,30 @@ export class KeyTable {
     a ^= a >>> 16;
     a = Math.imul(a, 0x85ebca6b);
     a ^= a >>> 13;
+    const slots = this.slots;
+    const meta = this.meta;
     let i = a & this.mask;
     for (;;) {
-      const id = this.slots[i]! - 1;
+      const id = slots[2 * i + 1]! - 1;
       if (id < 0) break;
-      if (this.h1[id] === a && this.h2[id] === c && this.length[id] === len && this.same(id, buf, start, len)) return id;
+      if (slots[2 * i] === a && meta[4 * id] === c && meta[4 * id + 1] === len && this.same(id, buf, start, len)) return id;
       i = (i + 1) & this.mask;
     }
     if (!add) return -1;
     const id = this.count++;
-    if (id >= this.h1.length) this.grow();
-    this.h1[id] = a;
-    this.h2[id] = c;
-    this.where[id] = b;
-    this.from[id] = start;
-    this.length[id] = len;
-    this.slots[i] = id + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (4 * id >= this.meta.length) {
+      const grown = new Int32Array(this.meta.length * 2);
+      grown.set(this.meta);
+      this.meta = grown;
+    }
+    const m = this.meta;
+    m[4 * id] = c;
+    m[4 * id + 1] = len;
+    m[4 * id + 2] = b;
+    m[4 * id + 3] = start;
+    slots[2 * i] = a;
+    slots[2 * i + 1] = id + 1;
+    if (this.count * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
@@ -80,38 +80,29 @@ export class KeyTable {
 
   /** The key of an id, as text. */
   text(id: number): string {
-    const buf = this.buffers[this.where[id]!]!;
-    return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', this.from[id]!, this.from[id]! + this.length[id]!);
+    const buf = this.buffers[this.meta[4 * id + 2]!]!;
+    const from = this.meta[4 * id + 3]!;
+    return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', from, from + this.meta[4 * id + 1]!);
   }
 
   private same(id: number, buf: Uint8Array, start: number, len: number): boolean {
-    const other = this.buffers[this.where[id]!]!;
-    const o = this.from[id]!;
+    const other = this.buffers[this.meta[4 * id + 2]!]!;
+    const o = this.meta[4 * id + 3]!;
     for (let i = 0; i < len; i++) if (other[o + i] !== buf[start + i]) return false;
     return true;
   }
 
-  private grow(): void {
-    const widen = (a: Int32Array) => {
-      const g = new Int32Array(a.length * 2);
-      g.set(a);
-      return g;
-    };
-    this.h1 = widen(this.h1);
-    this.h2 = widen(this.h2);
-    this.where = widen(this.where);
-    this.from = widen(this.from);
-    this.length = widen(this.length);
-  }
-
   private rehash(): void {
-    const cap = this.slots.length * 2;
-    this.slots = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(cap * 2);
     this.mask = cap - 1;
-    for (let id = 0; id < this.count; id++) {
-      let i = this.h1[id]! & this.mask;
-      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-      this.slots[i] = id + 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = old[j]! & this.mask;
+      while (this.slots[2 * i + 1] !== 0) i = (i + 1) & this.mask;
+      this.slots[2 * i] = old[j]!;
+      this.slots[2 * i + 1] = old[j + 1]!;
     }
   }
 }
