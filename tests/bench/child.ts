@@ -1,5 +1,6 @@
 // One measured step in its own process, so its peak memory is its own:
 //   child.ts import DB FILE   |   child.ts reconcile DB KIND PERIOD   |   child.ts open DB
+import fs from 'node:fs';
 import { openStore } from '../../electron/engine/store/open-store';
 import { runImport } from '../../electron/engine/ingest/run-import';
 import { runReconcile } from '../../electron/engine/match/run-reconcile';
@@ -31,4 +32,14 @@ else if (step === 'open') {
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 db.close();
 const r = detail as { rows?: number };
-process.stdout.write(JSON.stringify({ seconds, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), rows: r?.rows, detail: step === 'import' ? undefined : detail }) + '\n');
+// This process's own peak: VmHWM starts afresh at exec, while getrusage's maxRSS
+// carries the parent's high-water mark over from the fork (the parent runs DuckDB).
+const vmHwmKb = (() => {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
+  } catch {
+    return NaN;
+  }
+})();
+const peakKb = Number.isFinite(vmHwmKb) ? vmHwmKb : process.resourceUsage().maxRSS;
+process.stdout.write(JSON.stringify({ seconds, maxRssMB: Math.round(peakKb / 1024), rows: r?.rows, detail: step === 'import' ? undefined : detail }) + '\n');

@@ -1,0 +1,17 @@
+import { openStore } from '/work/main/electron/engine/store/open-store';
+import { loadRunRows } from '/work/main/electron/engine/match/side-rows';
+import { classifyKeys } from '/work/main/electron/engine/match/classify-keys';
+import { ledgerVouchers } from '/work/main/electron/engine/match/ledger-vouchers';
+import { RECON_SPECS } from '/work/main/electron/engine/match/recon-specs';
+import { periodBounds, hoursBefore } from '/work/main/shared/periods';
+const db = openStore(process.argv[2]!, { skipIntegrityCheck: true });
+const b = periodBounds('2025-W47');
+const w = { ...b, windowStart: hoursBefore(b.end, 24) };
+const spec = RECON_SPECS.premium;
+let t = performance.now();
+const lap = (s: string) => { const n = performance.now(); console.log(s, (n - t).toFixed(0), 'ms'); t = n; };
+const run = loadRunRows(db, { l: 'ledger-premium', x: 'tax-premium' }, [], w);
+lap('load');
+const k = classifyKeys(spec, run, w, ledgerVouchers(db, spec));
+lap('classify');
+console.log(k.breaks.length, k.duplicates.length, Math.round(process.memoryUsage().rss / 1e6));
