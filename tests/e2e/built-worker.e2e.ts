@@ -25,15 +25,15 @@ describe('the built job worker', () => {
     await runner.close();
   });
 
-  it('parses a big file in out/main/parse-worker.js and keeps its raw records', async () => {
+  it.each(['always', 'split'])('parses a big file in out/main/parse-worker.js and keeps its raw records (%s)', async (mode) => {
     const dir = tempDir();
     const dbPath = path.join(dir, 'w.sqlite');
     openStore(dbPath).close();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40000 } });
     const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030' });
     expect(fs.statSync(file).size).toBeGreaterThan(WORKER_MIN_BYTES);
-    // 'always' refuses to fall back to parsing in line when the entry is missing.
-    process.env.GONGJI_PARSE_WORKER = 'always';
+    // 'always' and 'split' refuse to fall back to parsing in line when the entry is missing.
+    process.env.GONGJI_PARSE_WORKER = mode;
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
     const runner = new WorkerJobRunner({ dbPath, workerFile: path.resolve(import.meta.dirname, '../../out/main/job-worker.js') }, new EventBus());
     const fin = await runner.wait(runner.start('import', { path: file }, 'officer-a'));
@@ -41,6 +41,10 @@ describe('the built job worker', () => {
     await runner.close();
     const db = openStore(dbPath);
     expect(readStoredRecord(db, 1, 40001)!.raw).toEqual(g.tax[39999]);
+    expect(readStoredRecord(db, 1, 20001)!.raw).toEqual(g.tax[19999]);
+    // Split in two: the second half's blocks are numbered from 2^19.
+    const parts = (db.prepare('SELECT count(*) n FROM row_block WHERE seq >= ?').get(2 ** 19) as { n: number }).n;
+    expect(parts > 0).toBe(mode === 'split');
     db.close();
   });
 });

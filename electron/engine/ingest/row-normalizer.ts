@@ -21,7 +21,7 @@ export interface NormalizedRow {
 }
 
 /** The fields a person's name is read from, in order of preference. */
-const NAME_FIELDS = ['beneficiary_name', 'name', 'psn_name'];
+export const NAME_FIELDS = ['beneficiary_name', 'name', 'psn_name'];
 
 
 export const STORED_COLUMNS: IndexedColumn[] = ['key', 'sub_key', 'ref_key', 'amount_fen', 'status', 'certno', 'insutype', 'pay_year', 'event_at'];

@@ -27,9 +27,13 @@ export function applyBreaks(
   user: string,
   now: string,
 ): { opened: number; updated: number; autoClosed: number } {
-  const findOpen = db.prepare("SELECT * FROM recon_break WHERE kind = ? AND key = ? AND status = 'open'");
-  const sameClosed = db.prepare(
-    "SELECT id FROM recon_break WHERE kind = ? AND key = ? AND status = 'closed' AND type = ? AND amount_ledger IS ? AND amount_external IS ? LIMIT 1",
+  // The kind's open breaks, and what its closed ones were, read once (not a query per break:
+  // a run may produce tens of thousands, and closed breaks pile up over the months).
+  const openByKey = new Map(
+    (db.prepare("SELECT id, key, match_key, type, status, amount_ledger, amount_external FROM recon_break WHERE kind = ? AND status = 'open'").all(kind) as Existing[]).map((b) => [b.key, b]),
+  );
+  const closedAs = new Set(
+    (db.prepare("SELECT key, type, amount_ledger, amount_external FROM recon_break WHERE kind = ? AND status = 'closed'").all(kind) as Existing[]).map((b) => closedShape(b.key, b.type, b.amount_ledger, b.amount_external)),
   );
   const insert = db.prepare(`INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, name, event_at,
     ledger_origin, external_origin, opened_period, opened_run, last_run) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -46,7 +50,7 @@ export function applyBreaks(
     const fields = JSON.stringify(b.fields);
     const lo = JSON.stringify(b.ledgerOrigin);
     const xo = JSON.stringify(b.externalOrigin);
-    const open = findOpen.get(kind, b.key) as Existing | undefined;
+    const open = openByKey.get(b.key);
     if (open) {
       update.run(b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, runId, open.id);
       if (open.type !== b.type || open.amount_ledger !== b.amountLedger || open.amount_external !== b.amountExternal) {
@@ -55,7 +59,8 @@ export function applyBreaks(
       updated++;
       continue;
     }
-    if (sameClosed.get(kind, b.key, b.type, b.amountLedger, b.amountExternal)) continue;
+    // Closed once as it is now (disposed by an officer, say): not opened again.
+    if (closedAs.has(closedShape(b.key, b.type, b.amountLedger, b.amountExternal))) continue;
     const id = Number(insert.run(kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, period, runId, runId).lastInsertRowid);
     event.run(id, now, user, 'open', JSON.stringify({ period, type: b.type }));
     opened++;
@@ -80,3 +85,5 @@ export function applyBreaks(
   }
   return { opened, updated, autoClosed };
 }
+
+const closedShape = (key: string, type: string, ledger: number | null, external: number | null) => `${key}\u0000${type}\u0000${ledger}\u0000${external}`;

@@ -132,16 +132,21 @@ export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint
 // A segment's write(out, at) with at < 0 only reports where it would go (at = -1 - offset).
 const place = (at: number) => (at < 0 ? -1 - at : at);
 
-function numSegment(name: string, values: Float64Array, n: number, t: 'f64' | 'dt'): Segment {
-  const p = packNums(values, n);
+/** A segment of fixed-width values already packed; `head` completes its header entry. */
+function packedSegment(name: string, bytes: Uint8Array, head: (off: number) => HeaderCol): Segment {
   return {
     name,
-    bytes: p.bytes.length,
+    bytes: bytes.length,
     write(out, at) {
-      if (at >= 0) out.set(p.bytes, at);
-      return { t, off: place(at), w: p.w };
+      if (at >= 0) out.set(bytes, at);
+      return head(place(at));
     },
   };
+}
+
+function numSegment(name: string, values: Float64Array, n: number, t: 'f64' | 'dt'): Segment {
+  const p = packNums(values, n);
+  return packedSegment(name, p.bytes, (off) => ({ t, off, w: p.w }));
 }
 
 function dtSegment(name: string, values: (string | null)[], n: number): Segment | null {
@@ -180,14 +185,7 @@ function dictSegment(name: string, values: (string | null)[], n: number): Segmen
 
 function codeSegment(name: string, codes: Int32Array, texts: string[], n: number): Segment {
   const p = packInts(codes, n);
-  return {
-    name,
-    bytes: p.bytes.length,
-    write(out, at) {
-      if (at >= 0) out.set(p.bytes, at);
-      return { t: 'dict', off: place(at), dict: texts, w: p.w };
-    },
-  };
+  return packedSegment(name, p.bytes, (off) => ({ t: 'dict', off, dict: texts, w: p.w }));
 }
 
 function strSegment(name: string, c: StrColumn, cols: Record<string, ColumnData>, n: number): Segment {

@@ -2,13 +2,11 @@
 // row_block blocks, batch by batch, in line order, with the same values.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { STORED_COLUMNS } from '../ingest/row-normalizer';
+import { NAME_FIELDS, STORED_COLUMNS } from '../ingest/row-normalizer';
 import { BlockBuilder } from './block-builder';
 import { writeBlock } from './block-store';
 
 type OldRow = Record<string, string | number | null> & { batch_id: number; line: number; kind: ImportKind; gk: string | null; norm: string; raw: string | null; raw_off: number | null };
-
-const NAME_FIELDS = ['beneficiary_name', 'name', 'psn_name'];
 
 export function convertSourceRows(db: Database): number {
   let current: { batchId: number; kind: ImportKind; seq: number } | null = null;
