@@ -8,7 +8,7 @@ import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { aggregateSide, type SideAggregates } from './aggregate-side';
 import { comparedFields, type ReconSpec, type KeyAggregate } from './recon-specs';
-import { eventAtText, sideColumn, sideText, type RunRows, type SideRows } from './side-rows';
+import { eventAtText, sameSideText, sideText, type RunRows, type SideRows } from './side-rows';
 import { dateTimeNumber } from '../rowstore/column-codec';
 import type { Window } from './window';
 
@@ -70,7 +70,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     if (f < spec.fields.length) {
       const col = spec.fields[f]!.column;
       if (col === 'pay_year') return Number.isNaN(s.payYear[i]!) ? null : s.payYear[i]!;
-      return col === 'certno' ? sideColumn(s, 'certno', i) : run.texts.of(s.insutype[i]!);
+      return col === 'certno' ? sideText(s, 'certno', i) : run.texts.of(s.insutype[i]!);
     }
     return isLedger ? (vouchers.get(k) ?? null) : sideText(s, 'sub_key', i);
   };
@@ -111,6 +111,8 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       if (lCmp !== xCmp) fields = [{ field: 'amount', ledger: fenToText(lCmp), external: fenToText(xCmp) }];
       if (lStatus !== xStatus) (fields ??= []).push({ field: 'status', ledger: lStatus, external: xStatus });
       for (let f = 0; f < names.length; f++) {
+        // The certificate number is compared where it lies; its text is read only when it differs.
+        if (f < spec.fields.length && spec.fields[f]!.column === 'certno' && sameSideText(L, li, X, xi, 'certno') !== false) continue;
         const a = fieldOf(L, li, f, true, k);
         if (a === null) continue;
         const b = fieldOf(X, xi, f, false, k);
@@ -144,7 +146,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       fields: fields ?? [],
       amountLedger: hasL ? la.net[k]! : null,
       amountExternal: hasX ? xa.net[k]! : null,
-      certno: hasL ? sideColumn(L, 'certno', li) : sideColumn(X, 'certno', xi),
+      certno: hasL ? sideText(L, 'certno', li) : sideText(X, 'certno', xi),
       eventAt: hasL ? eventAtText(L, li) : eventAtText(X, xi),
       ledgerRows: [],
       externalRows: [],

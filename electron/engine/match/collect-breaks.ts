@@ -9,7 +9,7 @@ import { RowLookup } from '../rowstore/block-store';
 import { parseOrigin } from '../ingest/raw-record';
 import type { KeyedOutcome } from './classify-keys';
 import type { FallbackResult } from './fallback';
-import { eventAtText, sideColumn, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
+import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
 
 export interface ProducedBreak {
   key: string;
@@ -56,7 +56,7 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
       fields: [{ field: 'duplicate_of', ledger: d.side === 'l' ? d.gk : null, external: d.side === 'x' ? d.gk : null }],
       amountLedger: d.side === 'l' ? s.amount[d.row]! : null,
       amountExternal: d.side === 'x' ? s.amount[d.row]! : null,
-      certno: sideColumn(s, 'certno', d.row),
+      certno: sideText(s, 'certno', d.row),
       name: sideText(s, 'name', d.row),
       eventAt: eventAtText(s, d.row),
       ledgerOrigin: d.side === 'l' ? [origin] : [],

@@ -62,8 +62,23 @@ export interface RunRows {
 }
 
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
-/** A text of row i from its block's decoded column (for a column most rows' keys need, the certificate number). */
-export const sideColumn = (s: SideRows, column: 'certno', i: number): string | null => s.blocks[s.block[i]!]!.str(column)[s.index[i]!] ?? null;
+/**
+ * Whether row i of one side and row j of another hold the same text in a column,
+ * compared as bytes where they lie (no strings made); null if either has none.
+ */
+export function sameSideText(a: SideRows, i: number, b: SideRows, j: number, column: 'certno'): boolean | null {
+  const ra = a.blocks[a.block[i]!]!.byteRefs(column);
+  const rb = b.blocks[b.block[j]!]!.byteRefs(column);
+  const ia = a.index[i]!;
+  const ib = b.index[j]!;
+  const sa = ra.start[ia]!;
+  const sb = rb.start[ib]!;
+  if (sa < 0 || sb < 0) return null;
+  const len = ra.len[ia]!;
+  if (len !== rb.len[ib]) return false;
+  for (let k = 0; k < len; k++) if (ra.bytes[sa + k] !== rb.bytes[sb + k]) return false;
+  return true;
+}
 export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.at[i]!);
 
 export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window): RunRows {

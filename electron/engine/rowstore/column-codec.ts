@@ -252,7 +252,8 @@ export class DecodedColumns {
   readonly n: number;
   private readonly header: Record<string, HeaderCol>;
   private readonly cache = new Map<string, Float64Array | Int32Array | (string | null)[]>();
-  private readonly starts = new Map<string, Int32Array>();
+  private readonly starts = new Map<string, { starts: Int32Array; text: string }>();
+  private readonly refs = new Map<string, { bytes: Uint8Array; start: Int32Array; len: Int32Array }>();
 
   constructor(private readonly buf: Buffer) {
     const hl = buf.readUInt32LE(0);
@@ -371,6 +372,12 @@ export class DecodedColumns {
    * column X" points at X's bytes.
    */
   byteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    let r = this.refs.get(name);
+    if (!r) this.refs.set(name, (r = this.makeByteRefs(name)));
+    return r;
+  }
+
+  private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
     const h = this.col(name);
     const n = this.n;
     const start = new Int32Array(n);
@@ -432,19 +439,21 @@ export class DecodedColumns {
     const len = lens[i]!;
     if (len === NONE) return null;
     if (len === SAME) return this.strAt(h.same!, i);
-    let starts = this.starts.get(name);
-    if (!starts) {
-      // Byte offsets; for text that is not all ASCII the run is decoded whole instead.
-      if (h.bytes !== lens.reduce((a, l) => a + (l > 0 ? l : 0), 0)) return this.str(name)[i] ?? null;
-      starts = new Int32Array(this.n);
+    // The column's text decoded once (one string) and each value's place in it:
+    // a value read is a slice, and the column's other values make no strings.
+    let at = this.starts.get(name);
+    if (!at) {
+      const starts = new Int32Array(this.n);
       let pos = 0;
       for (let k = 0; k < this.n; k++) {
         starts[k] = pos;
         if (lens[k]! > 0) pos += lens[k]!;
       }
-      this.starts.set(name, starts);
+      at = { starts, text: this.buf.toString('utf8', h.off, h.off + h.bytes) };
+      this.starts.set(name, at);
     }
-    return this.buf.toString('latin1', h.off + starts[i]!, h.off + starts[i]! + len);
+    const from = at.starts[i]!;
+    return at.text.slice(from, from + len);
   }
 
   /** A value of any column as stored rows show it (a number column's NaN reads as null). */
