@@ -100,12 +100,19 @@ export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNorm
     return (text, numeric) => (text.trim() === '' ? null : normalizeField('id', text, kind, { numeric }));
   }
   const memo = new Map<string, Normalized | null>();
+  // The previous cell's text first: a column of statuses, years or codes mostly
+  // repeats it, and comparing two short strings is cheaper than hashing one.
+  let lastText: string | null = null;
+  let last: Normalized | null = null;
   return (text) => {
+    if (text === lastText) return last;
     let r = memo.get(text);
     if (r === undefined) {
       r = text.trim() === '' ? null : normalizeField(type, text, kind);
       if (memo.size < MEMO_LIMIT) memo.set(text, r);
     }
+    lastText = text;
+    last = r;
     return r;
   };
 }

@@ -124,18 +124,25 @@ class CodeColumn {
   readonly codes = new Int32Array(BLOCK_ROWS);
   private dict = new Map<string, number>();
 
+  private lastText: string | null = null;
+  private lastCode = NONE;
+
   put(i: number, v: string | null): void {
     if (v === null) this.codes[i] = NONE;
+    else if (v === this.lastText) this.codes[i] = this.lastCode;
     else {
       let c = this.dict.get(v);
       if (c === undefined) this.dict.set(v, (c = this.dict.size));
       this.codes[i] = c;
+      this.lastText = v;
+      this.lastCode = c;
     }
   }
 
   take(n: number): ColumnData {
     const dict = [...this.dict.keys()];
     this.dict = new Map();
+    this.lastText = null;
     return { t: 'dict', codes: this.codes.subarray(0, n), dict };
   }
 }
