@@ -32,6 +32,8 @@ export interface ParseJob {
    */
   range?: ByteRange;
   header?: HeaderMatch;
+  /** With `header`: the line it is on (rows up to it are title and header, not data). */
+  headerLine?: number;
   /** false: the file's copy and SHA-256 are taken elsewhere (split parsing); no 'pieces' event. */
   copy?: boolean;
 }
@@ -44,6 +46,19 @@ export type ParseEvent =
 
 /** The header is looked for among this many non-blank rows (title lines may stand above it). */
 const HEAD_ROWS = 30;
+
+/** The header among a file's first rows, and its line (0 for a headerless, positional file). */
+export async function findHeader(job: ParseJob): Promise<{ match: HeaderMatch; headerLine: number }> {
+  const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet });
+  const head: SourceRow[] = [];
+  for await (const rows of source.batches()) {
+    for (const row of rows) if (!isBlank(row.cells) && head.length < HEAD_ROWS) head.push(row);
+    if (head.length >= HEAD_ROWS) break;
+  }
+  if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${job.fileName} 是空的`);
+  const match = resolveHeader(head, job.profiles, job.kind, job.fileName);
+  return { match, headerLine: match.headerIndex >= 0 ? head[match.headerIndex]!.line : 0 };
+}
 
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet, range: job.range });
@@ -62,8 +77,11 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     for (const r of head) if (r.line > headerLine) processor.push(r);
     return match;
   };
+  // A header found beforehand (split parsing): the title and header lines are skipped here.
+  const skipThrough = job.header ? (job.headerLine ?? 0) : 0;
   for await (const rows of source.batches(copying ? copy.tap : undefined)) {
     for (const row of rows) {
+      if (row.line <= skipThrough) continue;
       if (!processor) {
         if (!isBlank(row.cells)) head.push(row);
         if (head.length === HEAD_ROWS) yield { t: 'header', match: start() };

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineError, type ErrorData } from '../../../shared/errors';
 import { isXlsx } from './open-source';
-import { parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
+import { findHeader, parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
 import type { WorkerInput } from './parse-worker';
 import type { ProcessorStats } from './row-processor';
 import { copySourceFile } from './source-copy';
@@ -138,14 +138,18 @@ export async function* parseInWorker(job: ParseJob, workerFile: string): AsyncGe
 }
 
 /**
- * Two threads, one per half of the file. The first finds the header and hands it
- * to the second; blocks are numbered so the second half's follow the first's;
- * the totals and problems of the halves are joined in file order.
+ * Two threads, one per half of the file, both told the header (found here from
+ * the first rows, so neither waits for the other); blocks are numbered so the
+ * second half's follow the first's; the totals and problems of the halves are
+ * joined in file order.
  */
 export async function* parseSplit(job: ParseJob, workerFile: string, split: { at: number; line: number }, fileSize: number): AsyncGenerator<ParseEvent> {
+  const { match, headerLine } = await findHeader(job);
+  yield { t: 'header', match };
   const s = signal();
-  const first = new ParseThread(workerFile, { job: { ...job, range: { from: 0, to: split.at, firstLine: 0 }, copy: false } }, 64, s.poke);
-  const second = new ParseThread(workerFile, { job: { ...job, range: { from: split.at, to: fileSize, firstLine: split.line }, copy: false }, awaitHeader: true }, 64, s.poke);
+  const given = { ...job, header: match, headerLine, copy: false };
+  const first = new ParseThread(workerFile, { job: { ...given, range: { from: 0, to: split.at, firstLine: 0 } } }, 64, s.poke);
+  const second = new ParseThread(workerFile, { job: { ...given, range: { from: split.at, to: fileSize, firstLine: split.line } } }, 64, s.poke);
   const copy = copySourceFile(job.file);
   const stats: (ProcessorStats | null)[] = [null, null];
   const seq = [0, SECOND_PART_SEQ];
@@ -156,10 +160,7 @@ export async function* parseSplit(job: ParseJob, workerFile: string, split: { at
         const m = t.next();
         if (!m) continue;
         got = true;
-        if (m.t === 'header') {
-          second.send({ t: 'header', match: m.match });
-          yield m;
-        } else if (m.t === 'rows') {
+        if (m.t === 'rows') {
           t.position = m.position;
           yield { ...m, position: first.position + second.position, seq: seq[part]!++ };
           t.send('ack');
