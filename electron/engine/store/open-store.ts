@@ -34,11 +34,18 @@ export function openStore(file: string, opts: OpenOptions = {}): Database {
     throw damaged(file, (e as Error).message);
   }
   try {
+    // A new file gets 64 KB pages: imported rows are stored as blocks of a few
+    // megabytes, and big pages write them (to the WAL, then to the file) in a
+    // third of the time 4 KB pages take. It can only be set before the first
+    // write; a file created before keeps its pages.
+    if (!exists && !opts.readonly) db.pragma('page_size = 65536');
     if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
-    // Matching builds its per-key tables in temp: in memory they cost a third less.
+    // 32 MB of page cache (the default 2 MB is 31 pages of 64 KB).
+    db.pragma('cache_size = -32768');
+    // The policy checks and the clearing lines read rows through a temp table (row-view).
     db.pragma('temp_store = MEMORY');
     if (exists && !opts.skipIntegrityCheck) checkIntegrity(db, file);
     if (!opts.readonly) migrate(db, MIGRATIONS, opts.targetVersion);
