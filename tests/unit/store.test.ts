@@ -82,12 +82,14 @@ describe('the workstation store', () => {
   it('refuses a damaged file at open with a message that names it', () => {
     const file = path.join(tempDir(), 'broken.sqlite');
     const db = openStore(file);
-    for (let i = 0; i < 200; i++) appendAudit(db, { actor: 'u', action: 'x', detail: { i, pad: 'x'.repeat(200) } });
+    for (let i = 0; i < 2000; i++) appendAudit(db, { actor: 'u', action: 'x', detail: { i, pad: 'x'.repeat(200) } });
+    const page = db.pragma('page_size', { simple: true }) as number;
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
     // Scribble over the middle pages, as a failing disk would.
     const buf = fs.readFileSync(file);
-    buf.fill(0x5a, 4096 * 2, 4096 * 6);
+    expect(buf.length).toBeGreaterThan(page * 6);
+    buf.fill(0x5a, page * 2, page * 6);
     fs.writeFileSync(file, buf);
     let err: unknown;
     try {
