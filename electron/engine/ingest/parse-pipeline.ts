@@ -34,14 +34,17 @@ export interface ParseJob {
   header?: HeaderMatch;
   /** With `header`: the line it is on (rows up to it are title and header, not data). */
   headerLine?: number;
-  /** false: the file's copy and SHA-256 are taken elsewhere (split parsing); no 'pieces' event. */
+  /** false: the file's copy and SHA-256 are taken elsewhere (split parsing); no 'piece' or 'copied' events. */
   copy?: boolean;
 }
 
 export type ParseEvent =
   | { t: 'header'; match: HeaderMatch }
   | { t: 'rows'; block: EncodedBlock; position: number; /** Set by split parsing: the block's number within the batch. */ seq?: number }
-  | { t: 'pieces'; pieces: Buffer[]; sha256: string }
+  /** A compressed piece of the file's copy, as soon as it is ready (stored at once, not held). */
+  | { t: 'piece'; seq: number; data: Uint8Array }
+  /** The whole file has been copied: its SHA-256. */
+  | { t: 'copied'; sha256: string }
   | { t: 'end'; stats: ProcessorStats };
 
 /** The header is looked for among this many non-blank rows (title lines may stand above it). */
@@ -91,6 +94,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
       p.push(row);
       if (p.out.full) yield { t: 'rows', block: p.out.take(), position: source.position() };
     }
+    if (copying) for (const piece of copy.take()) yield { t: 'piece', ...piece };
   }
   if (!processor) {
     if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${job.fileName} 是空的`);
@@ -102,6 +106,10 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
     for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);
   }
-  if (copying) yield { t: 'pieces', ...(await copy.finish()) };
+  if (copying) {
+    const end = await copy.finish();
+    for (const piece of end.pieces) yield { t: 'piece', ...piece };
+    yield { t: 'copied', sha256: end.sha256 };
+  }
   yield { t: 'end', stats: p.stats };
 }

@@ -148,9 +148,13 @@ export async function* parseSplit(job: ParseJob, workerFile: string, split: { at
   yield { t: 'header', match };
   const s = signal();
   const given = { ...job, header: match, headerLine, copy: false };
-  const first = new ParseThread(workerFile, { job: { ...given, range: { from: 0, to: split.at, firstLine: 0 } } }, 64, s.poke);
-  const second = new ParseThread(workerFile, { job: { ...given, range: { from: split.at, to: fileSize, firstLine: split.line } } }, 64, s.poke);
-  const copy = copySourceFile(job.file);
+  const first = new ParseThread(workerFile, { job: { ...given, range: { from: 0, to: split.at, firstLine: 0 } } }, 48, s.poke);
+  const second = new ParseThread(workerFile, { job: { ...given, range: { from: split.at, to: fileSize, firstLine: split.line } } }, 48, s.poke);
+  const pieces: { seq: number; data: Buffer }[] = [];
+  const copy = copySourceFile(job.file, (seq, data) => {
+    pieces.push({ seq, data });
+    s.poke();
+  });
   const stats: (ProcessorStats | null)[] = [null, null];
   const seq = [0, SECOND_PART_SEQ];
   try {
@@ -166,9 +170,16 @@ export async function* parseSplit(job: ParseJob, workerFile: string, split: { at
           t.send('ack');
         } else if (m.t === 'end') stats[part] = m.stats;
       }
+      // The file's copy, a piece at a time as it is compressed (stored, not held).
+      for (const piece of pieces.splice(0)) {
+        got = true;
+        yield { t: 'piece', ...piece };
+      }
       if (!got) await s.wait();
     }
-    yield { t: 'pieces', ...(await copy) };
+    const sha256 = await copy;
+    for (const piece of pieces.splice(0)) yield { t: 'piece', ...piece };
+    yield { t: 'copied', sha256 };
     yield { t: 'end', stats: joinStats(stats[0]!, stats[1]!, job.fileName) };
   } finally {
     await copy.catch(() => undefined);

@@ -20,7 +20,7 @@ import type { HeaderMatch } from './header-detect';
 import { openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
 import { writeBlock } from '../rowstore/block-store';
-import { storePieces } from './source-copy';
+import { BLOB_PIECE, storePiece } from './source-copy';
 import type { ParseJob } from './parse-pipeline';
 import { parseRows } from './parse-runner';
 import type { ProcessorStats } from './row-processor';
@@ -62,7 +62,9 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     // The batch and its writer, from the moment the header is known.
     let batch: { id: number; kind: ImportKind; match: HeaderMatch; blocks: number } | null = null;
     let stats: ProcessorStats | null = null;
-    let pieces: Buffer[] = [];
+    // Pieces of the file's copy that come before the batch exists wait here.
+    const early: { seq: number; data: Uint8Array }[] = [];
+    let copied = 0;
     let written = 0;
     try {
       for await (const ev of parseRows(job, fileSize)) {
@@ -75,13 +77,17 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
             ).run(kind, fileName, fileSize, sha256 ?? `pending:${crypto.randomUUID()}`, opened.encoding, opened.delimiter, ev.match.profile.name, ctx.user, new Date().toISOString()).lastInsertRowid,
           );
           batch = { id, kind, match: ev.match, blocks: 0 };
+          for (const p of early.splice(0)) storePiece(db, id, p.seq, p.data);
         } else if (ev.t === 'rows') {
           writeBlock(db, batch!.id, batch!.kind, ev.seq ?? batch!.blocks++, ev.block);
           written += ev.block.n;
           if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
           ctx.progress(opened.totalBytes ? ev.position : written, opened.totalBytes, opened.totalBytes ? 'bytes' : 'rows', `已读 ${written} 行`);
-        } else if (ev.t === 'pieces') {
-          pieces = ev.pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+        } else if (ev.t === 'piece') {
+          if (batch) storePiece(db, batch.id, ev.seq, ev.data);
+          else early.push(ev);
+          copied++;
+        } else if (ev.t === 'copied') {
           if (sha256 && sha256 !== ev.sha256) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 在导入过程中被改动了，请等它写完后重新导入`);
           sha256 = ev.sha256;
         } else stats = ev.stats;
@@ -120,7 +126,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     assertRangeOpen(db, kind, st.minAt, st.maxAt, `导入 ${fileName}`);
     if (!sha256) throw new EngineError('INTERNAL', `文件 ${fileName} 读完了却没有摘要`);
     refuseDuplicate(db, sha256, fileName);
-    if (pieces.length) storePieces(db, batchId, pieces);
+    if (copied) db.prepare('UPDATE import_batch SET blob_piece = ? WHERE id = ?').run(BLOB_PIECE, batchId);
     const rejectedFile = st.rejectedRows.length ? writeRejectedCsv(file, match.header, st.rejectedRows) : null;
     db.prepare('UPDATE import_batch SET sha256 = ?, rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
       sha256, st.accepted, st.rejectedRows.length, st.minAt, st.maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);

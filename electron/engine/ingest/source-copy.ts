@@ -15,10 +15,14 @@ const MAX_PENDING = 3;
 const deflate = promisify(zlib.deflateRaw);
 
 export class SourceCopy {
-  private readonly pieces: Promise<Buffer>[] = [];
+  /** Pieces being compressed, in order; each settles into `done`. */
+  private readonly pending: Promise<void>[] = [];
+  private readonly done = new Map<number, Buffer>();
+  private next = 0;
   private held: Buffer[] = [];
   private heldBytes = 0;
-  private pending = 0;
+  private inFlight = 0;
+  private count = 0;
   private readonly hash = createHash('sha256');
 
   /** `level` 0 stores without compressing: for a workbook, already a zip. */
@@ -31,7 +35,7 @@ export class SourceCopy {
     this.heldBytes += chunk.length;
     while (this.heldBytes >= BLOB_PIECE) {
       const all = Buffer.concat(this.held);
-      this.pieces.push(this.compress(all.subarray(0, BLOB_PIECE)));
+      this.compress(all.subarray(0, BLOB_PIECE));
       this.held = [all.subarray(BLOB_PIECE)];
       this.heldBytes = all.length - BLOB_PIECE;
     }
@@ -41,32 +45,55 @@ export class SourceCopy {
    * On the thread pool while it keeps up; when pieces queue up behind it (reading
    * is faster than deflating), in this thread, so memory stays bounded.
    */
-  private compress(bytes: Buffer): Promise<Buffer> {
-    if (this.pending >= MAX_PENDING) return Promise.resolve(zlib.deflateRawSync(bytes, { level: this.level }));
-    this.pending++;
-    return deflate(bytes, { level: this.level }).finally(() => this.pending--);
+  private compress(bytes: Buffer): void {
+    const seq = this.count++;
+    if (this.inFlight >= MAX_PENDING) {
+      this.done.set(seq, zlib.deflateRawSync(bytes, { level: this.level }));
+      return;
+    }
+    this.inFlight++;
+    this.pending.push(
+      deflate(bytes, { level: this.level }).then((d) => {
+        this.done.set(seq, d);
+        this.inFlight--;
+      }),
+    );
   }
 
-  /** The compressed pieces, in order, and the file's SHA-256, once the whole file has been seen. */
-  async finish(): Promise<{ pieces: Buffer[]; sha256: string }> {
-    if (this.heldBytes > 0) this.pieces.push(this.compress(Buffer.concat(this.held)));
+  /** The pieces finished so far, in order from the last taken: the caller stores them and lets them go. */
+  take(): { seq: number; data: Buffer }[] {
+    const out: { seq: number; data: Buffer }[] = [];
+    for (let d = this.done.get(this.next); d; d = this.done.get(this.next)) {
+      this.done.delete(this.next);
+      out.push({ seq: this.next++, data: d });
+    }
+    return out;
+  }
+
+  /** Once the whole file has been seen: the last pieces, and the file's SHA-256. */
+  async finish(): Promise<{ pieces: { seq: number; data: Buffer }[]; sha256: string }> {
+    if (this.heldBytes > 0) this.compress(Buffer.concat(this.held));
     this.held = [];
-    return { pieces: await Promise.all(this.pieces), sha256: this.hash.digest('hex') };
+    await Promise.all(this.pending);
+    return { pieces: this.take(), sha256: this.hash.digest('hex') };
   }
 }
 
-/** A whole file's copy and SHA-256, read here (while other threads parse it). */
-export async function copySourceFile(file: string): Promise<{ pieces: Buffer[]; sha256: string }> {
+/** A whole file's copy and SHA-256, read here (while other threads parse it); finished pieces go to `piece` as they come. */
+export async function copySourceFile(file: string, piece: (seq: number, data: Buffer) => void): Promise<string> {
   const copy = new SourceCopy(1);
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: BLOB_PIECE }) as AsyncIterable<Buffer>) copy.tap(chunk);
-  return copy.finish();
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: BLOB_PIECE }) as AsyncIterable<Buffer>) {
+    copy.tap(chunk);
+    for (const p of copy.take()) piece(p.seq, p.data);
+  }
+  const end = await copy.finish();
+  for (const p of end.pieces) piece(p.seq, p.data);
+  return end.sha256;
 }
 
-/** Stores a file's pieces with its batch (inside the import's transaction). */
-export function storePieces(db: Database, batchId: number, pieces: Buffer[]): void {
-  const insert = db.prepare('INSERT INTO source_blob (id, batch_id, seq, data) VALUES (?, ?, ?, ?)');
-  pieces.forEach((data, seq) => insert.run(blobId(batchId, seq), batchId, seq, data));
-  db.prepare('UPDATE import_batch SET blob_piece = ? WHERE id = ?').run(BLOB_PIECE, batchId);
+/** Stores one piece of a file with its batch (inside the import's transaction). */
+export function storePiece(db: Database, batchId: number, seq: number, data: Uint8Array): void {
+  db.prepare('INSERT INTO source_blob (id, batch_id, seq, data) VALUES (?, ?, ?, ?)').run(blobId(batchId, seq), batchId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
 
 export const blobId = (batchId: number, seq: number): number => batchId * 1048576 + seq;
