@@ -10,9 +10,8 @@ export function checkChar(first17: string): string {
 
 export type IdCheck = { ok: true; value: string } | { ok: false; reason: string };
 
-/** Upper-cases a trailing x; refuses Excel's scientific form and cut-short numbers, never guesses. */
 /** 18 characters, 17 digits and the right check character: the common case, read without a regex. */
-function validAsIs(s: string): boolean {
+export function validAsIs(s: string): boolean {
   if (s.length !== 18) return false;
   let sum = 0;
   for (let i = 0; i < 17; i++) {
@@ -23,6 +22,7 @@ function validAsIs(s: string): boolean {
   return s[17] === CHECK[sum % 11];
 }
 
+/** Upper-cases a trailing x; refuses Excel's scientific form and cut-short numbers, never guesses. */
 export function checkCertNo(text: string): IdCheck {
   if (validAsIs(text)) return { ok: true, value: text };
   const s = text.trim().toUpperCase();

@@ -2,7 +2,7 @@
 // changed: the caller keeps the raw row beside what this returns.
 import type { FieldType } from '../../../shared/import-kinds';
 import type { ImportKind } from '../../../shared/domain';
-import { checkCertNo } from '../../../shared/gb11643';
+import { checkCertNo, validAsIs } from '../../../shared/gb11643';
 import { parseAmountToFen } from '../../../shared/money';
 import { parseDateTime, parseYear } from './dates';
 import insutypeTable from '../../../shared/codes/insutype.json';
@@ -97,7 +97,15 @@ export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNorm
     };
   }
   if (type === 'id') {
-    return (text, numeric) => (text.trim() === '' ? null : normalizeField('id', text, kind, { numeric }));
+    // A valid ID as it stands (nearly every cell) answers with the one reused result.
+    const r = { ok: true as const, value: '' };
+    return (text, numeric) => {
+      if (!numeric && validAsIs(text)) {
+        r.value = text;
+        return r;
+      }
+      return text.trim() === '' ? null : normalizeField('id', text, kind, { numeric });
+    };
   }
   const memo = new Map<string, Normalized | null>();
   // The previous cell's text first: a column of statuses, years or codes mostly

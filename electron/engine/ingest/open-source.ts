@@ -12,12 +12,24 @@ export function openSource(file: string, opts: { encoding?: TextEncoding; delimi
   return isXlsx(file) ? openXlsxSource(file, { sheet: opts.sheet }) : openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter, range: opts.range });
 }
 
+/**
+ * Whether a row's first cell starts with a visible ASCII character or a Chinese
+ * character other than the 合/总 of a totals line: then the row is neither blank
+ * nor a totals line, decided without trimming every cell (the common case).
+ */
+const plainStart = (cell: string | undefined): boolean => {
+  const c = cell === undefined ? 0 : cell.charCodeAt(0);
+  return (c > 32 && c < 127) || (c >= 0x4e00 && c <= 0x9fff && c !== 0x5408 && c !== 0x603b);
+};
+
 /** A 合计/总计 line: the totals a file states about itself. */
 export function isTotalLine(cells: string[]): boolean {
+  if (plainStart(cells[0])) return false;
   const first = cells.find((c) => c.trim() !== '');
   return first !== undefined && /^(合\s*计|总\s*计)/.test(first.trim());
 }
 
 export function isBlank(cells: string[]): boolean {
+  if (plainStart(cells[0])) return false;
   return cells.every((c) => c.trim() === '');
 }
