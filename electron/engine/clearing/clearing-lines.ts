@@ -1,6 +1,7 @@
 // The rows behind a month's clearing: 共济 payments whose authorizer is insured in a
 // different region from the beneficiary, dated in the month, and not part of any
-// break still open (those are listed in the 单边账清单, not cleared).
+// break still open (those are listed in the 单边账清单, not cleared). The month's
+// rows are read in SQL from temp.source_row, filled from the column blocks (rowstore/row-view).
 import type { Database } from 'better-sqlite3';
 import type { ClearingLine } from './clearing-types';
 import { dropRowView, materializeRows } from '../rowstore/row-view';

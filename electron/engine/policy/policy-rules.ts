@@ -1,5 +1,6 @@
 // The policy checks, one function a rule, over a period's 共济 payments and the
-// imported binding lists. Each finding names the rows involved (batch:line), the
+// imported binding lists (read in SQL from temp.source_row, which run-checks fills
+// from the column blocks: rowstore/row-view). Each finding names the rows involved (batch:line), the
 // document and clause it breaks, and says in plain Chinese what is wrong.
 import type { Database } from 'better-sqlite3';
 import { maskCertNo } from '../../../shared/gb11643';

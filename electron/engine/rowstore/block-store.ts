@@ -61,16 +61,6 @@ export function loadBlock(db: Database, id: number): StoredBlock {
   return { id, batchId: r.batch_id, seq: r.seq, kind: r.kind, cols: new DecodedColumns(r.cols) };
 }
 
-/** The blocks of some kinds, in batch and line order, decoded one at a time. */
-export function* scanBlocks(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string } = {}): Generator<StoredBlock> {
-  for (const id of blockIds(db, kinds, range)) yield loadBlock(db, id);
-}
-
-/** The number of stored rows of some kinds (for sizing arrays before a scan). */
-export function countRows(db: Database, kinds: readonly ImportKind[]): number {
-  return (db.prepare(`SELECT coalesce(sum(n), 0) n FROM row_block WHERE kind IN (${kinds.map(() => '?').join(', ')})`).get(...kinds) as { n: number }).n;
-}
-
 export interface RowRef {
   kind: ImportKind;
   batchId: number;
