@@ -151,10 +151,16 @@ export async function* parseSplit(job: ParseJob, workerFile: string, split: { at
   const first = new ParseThread(workerFile, { job: { ...given, range: { from: 0, to: split.at, firstLine: 0 } } }, 48, s.poke);
   const second = new ParseThread(workerFile, { job: { ...given, range: { from: split.at, to: fileSize, firstLine: split.line } } }, 48, s.poke);
   const pieces: { seq: number; data: Buffer }[] = [];
-  const copy = copySourceFile(job.file, (seq, data) => {
-    pieces.push({ seq, data });
-    s.poke();
-  });
+  // Stopped with the import (a refusal, a cancel) rather than read to the end.
+  const stop = new AbortController();
+  const copy = copySourceFile(
+    job.file,
+    (seq, data) => {
+      pieces.push({ seq, data });
+      s.poke();
+    },
+    stop.signal,
+  );
   const stats: (ProcessorStats | null)[] = [null, null];
   const seq = [0, SECOND_PART_SEQ];
   try {
@@ -182,6 +188,7 @@ export async function* parseSplit(job: ParseJob, workerFile: string, split: { at
     yield { t: 'copied', sha256 };
     yield { t: 'end', stats: joinStats(stats[0]!, stats[1]!, job.fileName) };
   } finally {
+    stop.abort();
     await copy.catch(() => undefined);
     await Promise.all([first.stop(), second.stop()]);
   }

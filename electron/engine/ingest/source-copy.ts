@@ -80,9 +80,9 @@ export class SourceCopy {
 }
 
 /** A whole file's copy and SHA-256, read here (while other threads parse it); finished pieces go to `piece` as they come. */
-export async function copySourceFile(file: string, piece: (seq: number, data: Buffer) => void): Promise<string> {
+export async function copySourceFile(file: string, piece: (seq: number, data: Buffer) => void, signal?: AbortSignal): Promise<string> {
   const copy = new SourceCopy(1);
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: BLOB_PIECE }) as AsyncIterable<Buffer>) {
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: BLOB_PIECE, signal }) as AsyncIterable<Buffer>) {
     copy.tap(chunk);
     for (const p of copy.take()) piece(p.seq, p.data);
   }
