@@ -21,7 +21,7 @@ export class SourceCopy {
   private next = 0;
   private held: Buffer[] = [];
   private heldBytes = 0;
-  private inFlight = 0;
+  private readonly running = new Set<Promise<void>>();
   private count = 0;
   private readonly hash = createHash('sha256');
 
@@ -47,17 +47,21 @@ export class SourceCopy {
    */
   private compress(bytes: Buffer): void {
     const seq = this.count++;
-    if (this.inFlight >= MAX_PENDING) {
+    if (this.running.size >= MAX_PENDING) {
       this.done.set(seq, zlib.deflateRawSync(bytes, { level: this.level }));
       return;
     }
-    this.inFlight++;
-    this.pending.push(
-      deflate(bytes, { level: this.level }).then((d) => {
-        this.done.set(seq, d);
-        this.inFlight--;
-      }),
-    );
+    const job: Promise<void> = deflate(bytes, { level: this.level }).then((d) => {
+      this.done.set(seq, d);
+      this.running.delete(job);
+    });
+    this.running.add(job);
+    this.pending.push(job);
+  }
+
+  /** Resolves once fewer than MAX_PENDING pieces are being compressed (a reader that can wait, waits here). */
+  async room(): Promise<void> {
+    while (this.running.size >= MAX_PENDING) await Promise.race(this.running);
   }
 
   /** The pieces finished so far, in order from the last taken: the caller stores them and lets them go. */
@@ -83,6 +87,8 @@ export class SourceCopy {
 export async function copySourceFile(file: string, piece: (seq: number, data: Buffer) => void, signal?: AbortSignal): Promise<string> {
   const copy = new SourceCopy(1);
   for await (const chunk of fs.createReadStream(file, { highWaterMark: BLOB_PIECE, signal }) as AsyncIterable<Buffer>) {
+    // Read no faster than the thread pool compresses: this thread stays free for the parsing threads' blocks.
+    await copy.room();
     copy.tap(chunk);
     for (const p of copy.take()) piece(p.seq, p.data);
   }
