@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodedColumns, encodeColumns } from '../../electron/engine/rowstore/column-codec';
+import { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
+import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
 import { KeyTable } from '../../electron/engine/match/key-table';
 import { STORED_COLUMNS } from '../../electron/engine/ingest/row-normalizer';

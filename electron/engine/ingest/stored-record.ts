@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
 import { RowLookup, type RowRef } from '../rowstore/block-store';
-import { otherFields } from '../rowstore/block-builder';
+import { otherFields } from '../rowstore/other-fields';
 import { makeRawReader, type StoredRaw } from './raw-record';
 import { fullRecord, STORED_COLUMNS } from './row-normalizer';
 

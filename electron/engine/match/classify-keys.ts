@@ -9,7 +9,7 @@ import { fenToText } from '../../../shared/money';
 import { aggregateSide, type SideAggregates } from './aggregate-side';
 import { comparedFields, type ReconSpec, type KeyAggregate } from './recon-specs';
 import { eventAtText, sameSideText, sideText, type RunRows, type SideRows } from './side-rows';
-import { dateTimeNumber } from '../rowstore/column-codec';
+import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
 
 export interface KeyedBreak {

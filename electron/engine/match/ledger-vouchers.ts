@@ -3,8 +3,8 @@
 // names it, and only for the keys of the run. A key's voucher is the greatest of its rows'.
 import type { Database } from 'better-sqlite3';
 import { blockIds, loadBlock } from '../rowstore/block-store';
-import { DecodedColumns } from '../rowstore/column-codec';
-import { otherFields } from '../rowstore/block-builder';
+import { DecodedColumns } from '../rowstore/column-decode';
+import { otherFields } from '../rowstore/other-fields';
 import type { ReconSpec } from './recon-specs';
 import type { SideRows } from './side-rows';
 

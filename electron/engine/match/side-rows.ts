@@ -9,7 +9,8 @@
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
 import { blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
-import { dateTimeNumber, formatDateTime, type DecodedColumns } from '../rowstore/column-codec';
+import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
+import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
 import type { Window } from './window';
 

@@ -6,12 +6,16 @@
 //
 // Values are laid out as they arrive: numbers and dates into typed arrays,
 // statuses and 险种 codes as dictionary codes, texts as lengths plus runs joined
-// every few hundred rows. A block holds no per-row objects, so the strings of a
-// row die young (a million rows would otherwise keep the collector busy).
+// every few hundred rows (column-writers). A block holds no per-row objects, so
+// the strings of a row die young (a million rows would otherwise keep the collector busy).
 import type { FieldType } from '../../../shared/import-kinds';
-import { dateTimeNumber, encodeColumns, formatDateTime, type ColumnData, type DecodedColumns } from './column-codec';
+import { BLOCK_ROWS } from './block-size';
+import { encodeColumns, type ColumnData } from './column-encode';
+import { dateTimeNumber, formatDateTime } from './column-format';
+import { CodeColumn, TextRun } from './column-writers';
+import { extraColumn } from './other-fields';
 
-export const BLOCK_ROWS = 16384;
+export { BLOCK_ROWS };
 
 /** The text columns of `cols`; status and 险种 are few distinct codes. */
 export const TEXT_COLUMNS = ['key', 'sub_key', 'ref_key', 'certno'] as const;
@@ -42,7 +46,7 @@ export interface BlockRow {
   raw: string | null;
 }
 
-/** A field without a stored column: the block keeps it in a column of its own in `extra`, named `.` + field. */
+/** A field without a stored column: the block keeps it in a column of its own in `extra` (other-fields). */
 export interface ExtraFieldSpec {
   name: string;
   type: FieldType;
@@ -50,102 +54,6 @@ export interface ExtraFieldSpec {
 
 const NUMBER_TYPES = new Set<FieldType>(['amount', 'year', 'int', 'flag']);
 const CODE_TYPES = new Set<FieldType>(['region', 'relation', 'status', 'insutype']);
-
-/** The `extra` column of a field. */
-export const extraColumn = (field: string) => '.' + field;
-
-/** A stored row's fields without a column, from its block's `extra` columns. */
-export function otherFields(extra: DecodedColumns, i: number): Record<string, string | number | null> {
-  const out: Record<string, string | number | null> = {};
-  for (const name of extra.names()) {
-    if (name === 'extra') {
-      const json = extra.strAt('extra', i);
-      if (json) Object.assign(out, JSON.parse(json));
-    } else if (name.startsWith('.')) {
-      const v = extra.value(name, i);
-      if (v !== null) out[name.slice(1)] = v;
-    }
-  }
-  return out;
-}
-
-const NONE = -1;
-const SAME = -2;
-/** Rows per joined run of a text column. */
-const RUN = 512;
-
-/**
- * A text column written as it fills: a length per row, and the texts joined every
- * RUN rows and written as UTF-8 into a buffer kept from block to block, so no
- * string outlives its run.
- */
-class TextRun {
-  readonly lens = new Int32Array(BLOCK_ROWS);
-  private parts: string[] = [];
-  private bytes = Buffer.allocUnsafe(1 << 16);
-  private used = 0;
-
-  put(i: number, v: string | null): void {
-    if (v === null) this.lens[i] = NONE;
-    else {
-      this.lens[i] = v.length;
-      this.parts.push(v);
-      if (this.parts.length === RUN) this.flush();
-    }
-  }
-
-  same(i: number): void {
-    this.lens[i] = SAME;
-  }
-
-  private flush(): void {
-    if (!this.parts.length) return;
-    const run = this.parts.join('');
-    this.parts = [];
-    // At most three UTF-8 bytes per UTF-16 unit.
-    if (this.used + run.length * 3 > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + run.length * 3));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes = grown;
-    }
-    this.used += this.bytes.write(run, this.used, 'utf8');
-  }
-
-  /** The column so far; its bytes are valid until the next put (encodeColumns copies them at once). */
-  take(n: number, same?: string): ColumnData {
-    this.flush();
-    const text = this.bytes.subarray(0, this.used);
-    this.used = 0;
-    return { t: 'text', lens: this.lens.subarray(0, n), text, ...(same ? { same } : {}) };
-  }
-}
-
-class CodeColumn {
-  readonly codes = new Int32Array(BLOCK_ROWS);
-  private dict = new Map<string, number>();
-
-  private lastText: string | null = null;
-  private lastCode = NONE;
-
-  put(i: number, v: string | null): void {
-    if (v === null) this.codes[i] = NONE;
-    else if (v === this.lastText) this.codes[i] = this.lastCode;
-    else {
-      let c = this.dict.get(v);
-      if (c === undefined) this.dict.set(v, (c = this.dict.size));
-      this.codes[i] = c;
-      this.lastText = v;
-      this.lastCode = c;
-    }
-  }
-
-  take(n: number): ColumnData {
-    const dict = [...this.dict.keys()];
-    this.dict = new Map();
-    this.lastText = null;
-    return { t: 'dict', codes: this.codes.subarray(0, n), dict };
-  }
-}
 
 export class BlockBuilder {
   private line = new Float64Array(BLOCK_ROWS);
@@ -222,7 +130,7 @@ export class BlockBuilder {
     const out: Record<string, ColumnData> = { raw: this.raw.take(n) };
     this.extras.forEach((f, c) => {
       const e = this.extraCols[c]!;
-      out[extraColumn(f.name)] = e.kind === 'num' ? { t: 'f64', values: e.values.subarray(0, n) } : e.kind === 'code' ? e.col.take(n) : e.col.take(n);
+      out[extraColumn(f.name)] = e.kind === 'num' ? { t: 'f64', values: e.values.subarray(0, n) } : e.col.take(n);
     });
     if (this.legacy) out.extra = this.legacy.take(n);
     return out;

@@ -1,11 +1,11 @@
 // Stored rows live in row_block: one SQLite row per block of up to 16,384 source
-// rows of one batch, its columns encoded by column-codec. An import writes a few
+// rows of one batch, its columns encoded as column-format describes. An import writes a few
 // dozen blobs instead of a million rows (and a million index entries); matching
 // reads the columns it compares as arrays. A row is still found by (batch, line):
 // the block whose first line is the greatest not after it, then a binary search.
 import type { Database, Statement } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { DecodedColumns } from './column-codec';
+import { DecodedColumns } from './column-decode';
 import type { EncodedBlock } from './block-builder';
 
 /** batch_id << 20 | seq: a batch's blocks are one range of ids. */

@@ -6,8 +6,8 @@ import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
 import { STORED_COLUMNS } from '../ingest/row-normalizer';
 import { blockIds, loadBlock } from './block-store';
-import { DecodedColumns } from './column-codec';
-import { otherFields } from './block-builder';
+import { DecodedColumns } from './column-decode';
+import { otherFields } from './other-fields';
 
 export interface RowSelection {
   kinds: readonly ImportKind[];

@@ -328,7 +328,7 @@ export const MIGRATIONS: Migration[] = [
     up(db) {
       db.exec(`
         -- One row per block of up to 16,384 source rows of one batch, encoded
-        -- column by column (rowstore/column-codec): writing a million rows is a
+        -- column by column (rowstore/column-format): writing a million rows is a
         -- few dozen inserts, and matching reads the compared columns as arrays.
         -- cols: the columns matching, clearing and the checks read (and the line
         -- and byte offset of each row); extra: the JSON of the other fields and

@@ -1,0 +1,231 @@
+// A block's columns read back: each decoded only when asked for, and one value
+// readable without decoding its column, so matching never touches the names or
+// the other fields, and makes a string only for a value it keeps.
+import { dateTimeNumber, formatDateTime, unpackInts, I32_NONE, NONE, SAME, type HeaderCol } from './column-format';
+import type { ColumnValue } from './column-encode';
+
+/** A block's columns, decoded one at a time on first use. */
+export class DecodedColumns {
+  readonly n: number;
+  private readonly header: Record<string, HeaderCol>;
+  private readonly cache = new Map<string, Float64Array | Int32Array | (string | null)[]>();
+  private readonly starts = new Map<string, { starts: Int32Array; text: string }>();
+  private readonly refs = new Map<string, { bytes: Uint8Array; start: Int32Array; len: Int32Array }>();
+
+  constructor(private readonly buf: Buffer) {
+    const hl = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.toString('utf8', 4, 4 + hl)) as { n: number; cols: Record<string, HeaderCol> };
+    this.n = h.n;
+    this.header = h.cols;
+  }
+
+  has(name: string): boolean {
+    return name in this.header;
+  }
+
+  names(): string[] {
+    return Object.keys(this.header);
+  }
+
+  private col(name: string): HeaderCol {
+    const h = this.header[name];
+    if (!h) throw new Error(`block has no column ${name}`);
+    return h;
+  }
+
+  /** A column's codes (dict) or lengths (str). */
+  private ints(name: string): Int32Array {
+    let v = this.cache.get('#' + name) as Int32Array | undefined;
+    if (!v) {
+      const h = this.col(name);
+      v = h.t === 'dict' ? unpackInts(this.buf, h.off, this.n, h.w ?? 4) : h.t === 'str' ? unpackInts(this.buf, h.lens, this.n, h.lw ?? 4) : new Int32Array(this.n);
+      this.cache.set('#' + name, v);
+    }
+    return v;
+  }
+
+  /** A number column (a date-time as YYYYMMDDHHmmss); NaN for none. */
+  num(name: string): Float64Array {
+    let v = this.cache.get('=' + name) as Float64Array | undefined;
+    if (v) return v;
+    const h = this.col(name);
+    if (h.t === 'f64' || h.t === 'dt') {
+      // Copied out: a buffer from SQLite need not be aligned.
+      v = new Float64Array(this.n);
+      if ((h.w ?? 8) === 8) new Uint8Array(v.buffer).set(this.buf.subarray(h.off, h.off + this.n * 8));
+      else {
+        const a = new Int32Array(this.n);
+        new Uint8Array(a.buffer).set(this.buf.subarray(h.off, h.off + this.n * 4));
+        for (let i = 0; i < this.n; i++) v[i] = a[i] === I32_NONE ? NaN : a[i]!;
+      }
+    } else {
+      // A date-time column a block had to keep as text.
+      v = Float64Array.from(this.str(name), (s) => (s === null ? NaN : dateTimeNumber(s)));
+    }
+    // Numbers and texts of one column are cached apart ('=' numbers, '#' codes and lengths, the name texts).
+    this.cache.set('=' + name, v);
+    return v;
+  }
+
+  /** A text column, every value decoded. */
+  str(name: string): (string | null)[] {
+    let v = this.cache.get(name) as (string | null)[] | undefined;
+    if (v) return v;
+    const h = this.col(name);
+    const n = this.n;
+    v = new Array<string | null>(n);
+    if (h.t === 'dict') {
+      const codes = this.ints(name);
+      for (let i = 0; i < n; i++) v[i] = codes[i]! < 0 ? null : h.dict[codes[i]!]!;
+    } else if (h.t !== 'str') {
+      const x = this.num(name);
+      for (let i = 0; i < n; i++) v[i] = Number.isNaN(x[i]!) ? null : h.t === 'dt' ? formatDateTime(x[i]!) : String(x[i]);
+    } else {
+      const lens = this.ints(name);
+      const text = this.buf.toString('utf8', h.off, h.off + h.bytes);
+      const same = h.same ? this.str(h.same) : null;
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        const len = lens[i]!;
+        if (len === NONE) v[i] = null;
+        else if (len === SAME) v[i] = same![i]!;
+        else {
+          v[i] = text.slice(pos, pos + len);
+          pos += len;
+        }
+      }
+    }
+    this.cache.set(name, v);
+    return v;
+  }
+
+  /**
+   * A text column as small integers: ids from `ids` (one numbering shared by all
+   * blocks, so rows of different blocks compare), -1 for none. A dictionary column
+   * costs a lookup per distinct text, not per row.
+   */
+  codes(name: string, ids: Map<string, number>): Int32Array {
+    const h = this.col(name);
+    const out = new Int32Array(this.n);
+    const idOf = (t: string) => {
+      let id = ids.get(t);
+      if (id === undefined) ids.set(t, (id = ids.size));
+      return id;
+    };
+    if (h.t === 'dict') {
+      const local = h.dict.map(idOf);
+      const codes = this.ints(name);
+      for (let i = 0; i < this.n; i++) out[i] = codes[i]! < 0 ? -1 : local[codes[i]!]!;
+    } else {
+      const v = this.str(name);
+      for (let i = 0; i < this.n; i++) out[i] = v[i] == null ? -1 : idOf(v[i]!);
+    }
+    return out;
+  }
+
+  /**
+   * Where each value of a text column lies as UTF-8 bytes (start -1 for none), for
+   * hashing and comparing without making strings. A value stored as "the same as
+   * column X" points at X's bytes.
+   */
+  byteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    let r = this.refs.get(name);
+    if (!r) this.refs.set(name, (r = this.makeByteRefs(name)));
+    return r;
+  }
+
+  private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    const h = this.col(name);
+    const n = this.n;
+    const start = new Int32Array(n);
+    const len = new Int32Array(n);
+    if (h.t === 'str' && h.bytes === this.ints(name).reduce((a, l) => a + (l > 0 ? l : 0), 0)) {
+      // All ASCII: a value's length in characters is its length in bytes.
+      const lens = this.ints(name);
+      const same = h.same ? this.byteRefs(h.same) : null;
+      if (same && same.bytes !== this.buf) return this.stringRefs(name);
+      let pos = h.off;
+      for (let i = 0; i < n; i++) {
+        const l = lens[i]!;
+        if (l === NONE) start[i] = -1;
+        else if (l === SAME) {
+          start[i] = same!.start[i]!;
+          len[i] = same!.len[i]!;
+        } else {
+          start[i] = pos;
+          len[i] = l;
+          pos += l;
+        }
+      }
+      return { bytes: this.buf, start, len };
+    }
+    return this.stringRefs(name);
+  }
+
+  private stringRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    const v = this.str(name);
+    const start = new Int32Array(this.n);
+    const len = new Int32Array(this.n);
+    const parts: string[] = [];
+    let pos = 0;
+    for (let i = 0; i < this.n; i++) {
+      const t = v[i];
+      if (t == null) start[i] = -1;
+      else {
+        const b = Buffer.byteLength(t, 'utf8');
+        start[i] = pos;
+        len[i] = b;
+        pos += b;
+        parts.push(t);
+      }
+    }
+    return { bytes: Buffer.from(parts.join(''), 'utf8'), start, len };
+  }
+
+  /** One text value, without decoding the column (for the few rows a run looks at closely). */
+  strAt(name: string, i: number): string | null {
+    const cached = this.cache.get(name) as (string | null)[] | undefined;
+    if (cached) return cached[i] ?? null;
+    const h = this.col(name);
+    if (h.t === 'dict') {
+      const c = this.ints(name)[i]!;
+      return c < 0 ? null : h.dict[c]!;
+    }
+    if (h.t !== 'str') return this.value(name, i) === null ? null : String(this.value(name, i));
+    const lens = this.ints(name);
+    const len = lens[i]!;
+    if (len === NONE) return null;
+    if (len === SAME) return this.strAt(h.same!, i);
+    // The column's text decoded once (one string) and each value's place in it:
+    // a value read is a slice, and the column's other values make no strings.
+    let at = this.starts.get(name);
+    if (!at) {
+      const starts = new Int32Array(this.n);
+      let pos = 0;
+      for (let k = 0; k < this.n; k++) {
+        starts[k] = pos;
+        if (lens[k]! > 0) pos += lens[k]!;
+      }
+      at = { starts, text: this.buf.toString('utf8', h.off, h.off + h.bytes) };
+      this.starts.set(name, at);
+    }
+    const from = at.starts[i]!;
+    return at.text.slice(from, from + len);
+  }
+
+  /** A value of any column as stored rows show it (a number column's NaN reads as null). */
+  value(name: string, i: number): ColumnValue {
+    const h = this.header[name];
+    if (!h) return null;
+    if (h.t === 'f64') {
+      const x = this.num(name)[i]!;
+      return Number.isNaN(x) ? null : x;
+    }
+    if (h.t === 'dt') {
+      const x = this.num(name)[i]!;
+      return Number.isNaN(x) ? null : formatDateTime(x);
+    }
+    return this.strAt(name, i);
+  }
+}
+

@@ -1,0 +1,84 @@
+// Column writers the block builder fills row by row: a text column as a length
+// per row and its texts joined every RUN rows, written as UTF-8 into a buffer
+// kept from block to block (no string outlives its run); a column of few distinct
+// texts as dictionary codes.
+import { BLOCK_ROWS } from './block-size';
+import type { ColumnData } from './column-encode';
+import { NONE, SAME } from './column-format';
+
+/** Rows per joined run of a text column. */
+const RUN = 512;
+
+/**
+ * A text column written as it fills: a length per row, and the texts joined every
+ * RUN rows and written as UTF-8 into a buffer kept from block to block, so no
+ * string outlives its run.
+ */
+export class TextRun {
+  readonly lens = new Int32Array(BLOCK_ROWS);
+  private parts: string[] = [];
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+
+  put(i: number, v: string | null): void {
+    if (v === null) this.lens[i] = NONE;
+    else {
+      this.lens[i] = v.length;
+      this.parts.push(v);
+      if (this.parts.length === RUN) this.flush();
+    }
+  }
+
+  same(i: number): void {
+    this.lens[i] = SAME;
+  }
+
+  private flush(): void {
+    if (!this.parts.length) return;
+    const run = this.parts.join('');
+    this.parts = [];
+    // At most three UTF-8 bytes per UTF-16 unit.
+    if (this.used + run.length * 3 > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + run.length * 3));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    this.used += this.bytes.write(run, this.used, 'utf8');
+  }
+
+  /** The column so far; its bytes are valid until the next put (encodeColumns copies them at once). */
+  take(n: number, same?: string): ColumnData {
+    this.flush();
+    const text = this.bytes.subarray(0, this.used);
+    this.used = 0;
+    return { t: 'text', lens: this.lens.subarray(0, n), text, ...(same ? { same } : {}) };
+  }
+}
+
+export class CodeColumn {
+  readonly codes = new Int32Array(BLOCK_ROWS);
+  private dict = new Map<string, number>();
+
+  private lastText: string | null = null;
+  private lastCode = NONE;
+
+  put(i: number, v: string | null): void {
+    if (v === null) this.codes[i] = NONE;
+    else if (v === this.lastText) this.codes[i] = this.lastCode;
+    else {
+      let c = this.dict.get(v);
+      if (c === undefined) this.dict.set(v, (c = this.dict.size));
+      this.codes[i] = c;
+      this.lastText = v;
+      this.lastCode = c;
+    }
+  }
+
+  take(n: number): ColumnData {
+    const dict = [...this.dict.keys()];
+    this.dict = new Map();
+    this.lastText = null;
+    return { t: 'dict', codes: this.codes.subarray(0, n), dict };
+  }
+}
+
