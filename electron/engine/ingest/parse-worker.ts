@@ -13,15 +13,18 @@ const AHEAD = 2;
 const port = parentPort!;
 let credits = AHEAD;
 let wake: (() => void) | null = null;
-port.on('message', (m: 'ack') => {
+// The job comes with the thread (workerData) or, for a thread started ahead of it, as the first message.
+let input = workerData as WorkerInput | null;
+port.on('message', (m: 'ack' | { t: 'job'; input: WorkerInput }) => {
   if (m === 'ack') credits++;
+  else input = m.input;
   wake?.();
   wake = null;
 });
 
 async function main(): Promise<void> {
-  const input = workerData as WorkerInput;
   try {
+    while (!input) await new Promise<void>((r) => (wake = r));
     for await (const ev of parseFile(input.job)) {
       if (ev.t === 'rows') {
         while (credits === 0) await new Promise<void>((r) => (wake = r));
