@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
 import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
+import { dateTimeNumber } from '../../electron/engine/rowstore/column-format';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
 import { KeyTable } from '../../electron/engine/match/key-table';
 import { STORED_COLUMNS } from '../../electron/engine/ingest/row-normalizer';
 
 const decode = (u: Uint8Array) => new DecodedColumns(Buffer.from(u));
+const dates = (texts: (string | null)[]) => Float64Array.from(texts, (t) => (t === null ? NaN : dateTimeNumber(t)));
 
 describe('column blocks', () => {
   it('read back every kind of column exactly: numbers, date-times, dictionaries, texts, "same as" and none', () => {
@@ -23,7 +25,7 @@ describe('column blocks', () => {
         key: { t: 'str', values: key },
         gk: { t: 'str', values: gk, sameAs: 'key' },
         status: { t: 'str', values: status },
-        at: { t: 'str', values: at, datetime: true },
+        at: { t: 'dt', values: dates(at) },
         name: { t: 'str', values: name },
       }),
     );
@@ -35,7 +37,7 @@ describe('column blocks', () => {
     expect(c.str('at')).toEqual(at);
     expect(c.str('name')).toEqual(name);
     // One value at a time, without decoding the column, agrees.
-    const fresh = decode(encodeColumns(n, { gk: { t: 'str', values: gk, sameAs: 'key' }, key: { t: 'str', values: key }, name: { t: 'str', values: name }, at: { t: 'str', values: at, datetime: true } }));
+    const fresh = decode(encodeColumns(n, { gk: { t: 'str', values: gk, sameAs: 'key' }, key: { t: 'str', values: key }, name: { t: 'str', values: name }, at: { t: 'dt', values: dates(at) } }));
     for (let i = 0; i < n; i++) {
       expect(fresh.strAt('gk', i)).toBe(gk[i]);
       expect(fresh.strAt('name', i)).toBe(name[i]);
@@ -46,9 +48,15 @@ describe('column blocks', () => {
     for (let i = 1; i < n; i++) if (at[i] && at[i - 1]) expect(Math.sign(nums[i]! - nums[i - 1]!)).toBe(Math.sign(at[i]!.localeCompare(at[i - 1]!)));
   });
 
-  it('keeps a date-time column as text when a value is not in the canonical form', () => {
-    const c = decode(encodeColumns(2, { at: { t: 'str', values: ['2025-11-17 09:30:00', '2025-11-17'], datetime: true } }));
-    expect(c.str('at')).toEqual(['2025-11-17 09:30:00', '2025-11-17']);
+  it("keeps a block's dates as text when a value is not in the canonical form", () => {
+    const b = new BlockBuilder(STORED_COLUMNS);
+    const row = (at: string) => STORED_COLUMNS.map((c) => (c === 'event_at' ? at : c === 'amount_fen' ? 100 : null));
+    b.add({ line: 2, offset: 0, gk: null, cols: row('2025-11-17 09:30:00'), name: null, extra: '{}', raw: null });
+    b.add({ line: 3, offset: 10, gk: null, cols: row('2025-11-17'), name: null, extra: '{}', raw: null });
+    const block = b.take();
+    expect(decode(block.cols).str('event_at')).toEqual(['2025-11-17 09:30:00', '2025-11-17']);
+    // A block of other forms has no date range: a scan by date never skips it.
+    expect(block).toMatchObject({ minAt: null, maxAt: null });
   });
 
   it('gives texts one numbering across blocks, and byte positions that read back as the values', () => {

@@ -47,7 +47,7 @@ export function useWorker(fileSize: number): string | null {
 
 type WorkerMessage = ParseEvent | { t: 'error'; error: ErrorData; lines?: number };
 
-/** One parsing thread: its messages queued as they come, `wait` resolving when one does. */
+/** One parsing thread: its messages queued as they come, `poke` called when one does. */
 class ParseThread {
   readonly queue: WorkerMessage[] = [];
   failure: Error | null = null;
@@ -130,9 +130,8 @@ function signal() {
 const YOUNG_ONE = 96;
 const YOUNG_SPLIT = 48;
 
-export async function* parseInWorker(job: ParseJob, thread: ParseThread): AsyncGenerator<ParseEvent> {
+export async function* parseInWorker(job: ParseJob, t: ParseThread): AsyncGenerator<ParseEvent> {
   const s = signal();
-  const t = thread;
   t.start({ job }, s.poke);
   try {
     for (;;) {

@@ -1,7 +1,7 @@
 // The parsing thread of a big import: runs the parse pipeline and posts what it
 // yields to the import's thread, at most a few blocks ahead of the writer (each
 // block is acknowledged once written), so memory stays flat on any file size.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '../../../shared/errors';
 import { parseFile, type ParseJob } from './parse-pipeline';
 
@@ -13,8 +13,8 @@ const AHEAD = 2;
 const port = parentPort!;
 let credits = AHEAD;
 let wake: (() => void) | null = null;
-// The job comes with the thread (workerData) or, for a thread started ahead of it, as the first message.
-let input = workerData as WorkerInput | null;
+// The thread is started ahead of its job (it loads its code while the import looks at the file); the job is the first message.
+let input: WorkerInput | null = null;
 port.on('message', (m: 'ack' | { t: 'job'; input: WorkerInput }) => {
   if (m === 'ack') credits++;
   else input = m.input;

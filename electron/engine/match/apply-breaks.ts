@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
 import type { ProducedBreak } from './collect-breaks';
 import type { FallbackResult } from './fallback';
+import { batchedInsert } from '../store/batched-insert';
 
 interface Existing {
   id: number;
@@ -35,13 +36,14 @@ export function applyBreaks(
   const closedAs = new Set(
     (db.prepare("SELECT key, type, amount_ledger, amount_external FROM recon_break WHERE kind = ? AND status = 'closed'").all(kind) as Existing[]).map((b) => closedShape(b.key, b.type, b.amount_ledger, b.amount_external)),
   );
-  // New breaks go in PER_INSERT at a time (a first run may open tens of thousands).
-  const insert = (rows: number) =>
-    db.prepare(`INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, name, event_at,
-      ledger_origin, external_origin, opened_period, opened_run, last_run) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(', ')}`);
-  const insertMany = insert(PER_INSERT);
-  const insertOne = insert(1);
-  const pending: unknown[][] = [];
+  // New breaks go in many to a statement (a first run may open tens of thousands).
+  const insert = batchedInsert(
+    db,
+    `INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, name, event_at,
+      ledger_origin, external_origin, opened_period, opened_run, last_run)`,
+    "(?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    15,
+  );
   const update = db.prepare(`UPDATE recon_break SET type = ?, fields = ?, amount_ledger = ?, amount_external = ?, certno = ?, name = ?, event_at = ?,
     ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
   const event = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
@@ -66,11 +68,10 @@ export function applyBreaks(
     }
     // Closed once as it is now (disposed by an officer, say): not opened again.
     if (closedAs.has(closedShape(b.key, b.type, b.amountLedger, b.amountExternal))) continue;
-    pending.push([kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, period, runId, runId]);
-    if (pending.length === PER_INSERT) insertMany.run(pending.splice(0).flat());
+    insert.add([kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, period, runId, runId]);
     opened++;
   }
-  for (const row of pending) insertOne.run(row);
+  insert.flush();
   // Each new break's 'open' event, in one statement: the breaks this run opened carry its id.
   db.prepare(
     "INSERT INTO break_event (break_id, at, actor, action, detail) SELECT id, ?, ?, 'open', json_object('period', ?, 'type', type) FROM recon_break WHERE kind = ? AND opened_run = ? ORDER BY id",
@@ -95,7 +96,5 @@ export function applyBreaks(
   }
   return { opened, updated, autoClosed };
 }
-
-const PER_INSERT = 64;
 
 const closedShape = (key: string, type: string, ledger: number | null, external: number | null) => `${key}\u0000${type}\u0000${ledger}\u0000${external}`;

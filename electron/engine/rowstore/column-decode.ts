@@ -1,8 +1,7 @@
 // A block's columns read back: each decoded only when asked for, and one value
 // readable without decoding its column, so matching never touches the names or
 // the other fields, and makes a string only for a value it keeps.
-import { dateTimeNumber, formatDateTime, unpackInts, I32_NONE, NONE, SAME, type HeaderCol } from './column-format';
-import type { ColumnValue } from './column-encode';
+import { dateTimeNumber, formatDateTime, unpackInts, I32_NONE, NONE, SAME, type ColumnValue, type HeaderCol } from './column-format';
 
 /** A block's columns, decoded one at a time on first use. */
 export class DecodedColumns {

@@ -1,8 +1,6 @@
 // Encodes a block's columns into one standalone buffer (transferable between
 // threads), in the form column-format describes.
-import { dateTimeNumber, packInts, packNums, NONE, SAME, type HeaderCol } from './column-format';
-
-export type ColumnValue = string | number | null;
+import { packInts, packNums, NONE, SAME, type HeaderCol } from './column-format';
 
 export interface NumColumn {
   t: 'f64';
@@ -14,8 +12,6 @@ export interface StrColumn {
   values: (string | null)[];
   /** Values equal to this column's are stored as a reference to it. */
   sameAs?: string;
-  /** Store as a number if every value is a canonical date-time. */
-  datetime?: boolean;
 }
 
 /** Column forms a builder has already laid out (the block builder writes these row by row). */
@@ -38,7 +34,7 @@ export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint
     if (c.t === 'f64' || c.t === 'dt') segments.push(numSegment(name, c.values, n, c.t));
     else if (c.t === 'dict') segments.push(codeSegment(name, c.codes, c.dict, n));
     else if (c.t === 'text') segments.push(textSegment(name, c.lens, c.text, c.same, n));
-    else segments.push((c.datetime && dtSegment(name, c.values, n)) || dictSegment(name, c.values, n) || strSegment(name, c, cols, n));
+    else segments.push(dictSegment(name, c.values, n) || strSegment(name, c, cols, n));
   }
   // The header holds the offsets, and its own length moves them: lay out until it settles.
   const header: { n: number; cols: Record<string, HeaderCol> } = { n, cols: {} };
@@ -85,20 +81,6 @@ function packedSegment(name: string, bytes: Uint8Array, head: (off: number) => H
 function numSegment(name: string, values: Float64Array, n: number, t: 'f64' | 'dt'): Segment {
   const p = packNums(values, n);
   return packedSegment(name, p.bytes, (off) => ({ t, off, w: p.w }));
-}
-
-function dtSegment(name: string, values: (string | null)[], n: number): Segment | null {
-  const nums = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i] ?? null;
-    if (v === null) nums[i] = NaN;
-    else {
-      const x = dateTimeNumber(v);
-      if (Number.isNaN(x)) return null;
-      nums[i] = x;
-    }
-  }
-  return numSegment(name, nums, n, 'dt');
 }
 
 function dictSegment(name: string, values: (string | null)[], n: number): Segment | null {

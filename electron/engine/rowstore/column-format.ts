@@ -20,6 +20,9 @@ export type HeaderCol =
   | { t: 'dict'; off: number; dict: string[]; w?: IntWidth }
   | { t: 'str'; off: number; lens: number; bytes: number; same?: string; lw?: IntWidth };
 
+/** A value of any column as stored rows show it. */
+export type ColumnValue = string | number | null;
+
 export type IntWidth = 1 | 2 | 4;
 export const I32_NONE = -2147483648;
 

@@ -1,7 +1,5 @@
-// Column writers the block builder fills row by row: a text column as a length
-// per row and its texts joined every RUN rows, written as UTF-8 into a buffer
-// kept from block to block (no string outlives its run); a column of few distinct
-// texts as dictionary codes.
+// The column writers the block builder fills row by row: texts (TextRun) and
+// few distinct texts as dictionary codes (CodeColumn).
 import { BLOCK_ROWS } from './block-size';
 import type { ColumnData } from './column-encode';
 import { NONE, SAME } from './column-format';

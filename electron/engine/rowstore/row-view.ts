@@ -8,6 +8,7 @@ import { STORED_COLUMNS } from '../ingest/row-normalizer';
 import { blockIds, loadBlock } from './block-store';
 import { DecodedColumns } from './column-decode';
 import { otherFields } from './other-fields';
+import { batchedInsert } from '../store/batched-insert';
 
 export interface RowSelection {
   kinds: readonly ImportKind[];
@@ -21,17 +22,13 @@ export interface RowSelection {
 const COLUMNS = ['batch_id', 'line', 'kind', 'gk', ...STORED_COLUMNS, 'norm'];
 // Numbers cross from JavaScript as doubles: INTEGER affinity keeps 5 from reading as 5.0.
 const INTEGERS = new Set(['batch_id', 'line', 'amount_fen', 'pay_year']);
-const PER_INSERT = 64;
 
 /** (Re)creates temp.source_row holding the selected rows; returns how many. */
 export function materializeRows(db: Database, selections: RowSelection[]): number {
   db.exec('DROP TABLE IF EXISTS temp.source_row');
   db.exec(`CREATE TEMP TABLE source_row (${COLUMNS.map((c) => (INTEGERS.has(c) ? `${c} INTEGER` : c)).join(', ')})`);
-  const statement = (rows: number) => db.prepare(`INSERT INTO temp.source_row VALUES ${Array.from({ length: rows }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`);
-  const many = statement(PER_INSERT);
-  const one = statement(1);
+  const insert = batchedInsert(db, 'INSERT INTO temp.source_row', `(${COLUMNS.map(() => '?').join(', ')})`, COLUMNS.length);
   const extraQ = db.prepare('SELECT extra FROM row_block WHERE id = ?').pluck();
-  let held: unknown[] = [];
   let n = 0;
   for (const sel of selections) {
     for (const id of blockIds(db, sel.kinds, { from: sel.from, to: sel.to })) {
@@ -46,16 +43,12 @@ export function materializeRows(db: Database, selections: RowSelection[]): numbe
         if (sel.to !== undefined && (t === null || t >= sel.to)) continue;
         if (sel.keep && !sel.keep(gk[i] ?? null)) continue;
         extra ??= new DecodedColumns(extraQ.get(id) as Buffer);
-        held.push(b.batchId, c.value('line', i), b.kind, gk[i] ?? null, ...STORED_COLUMNS.map((col) => c.value(col, i)), JSON.stringify(otherFields(extra, i)));
+        insert.add([b.batchId, c.value('line', i), b.kind, gk[i] ?? null, ...STORED_COLUMNS.map((col) => c.value(col, i)), JSON.stringify(otherFields(extra, i))]);
         n++;
-        if (held.length === PER_INSERT * COLUMNS.length) {
-          many.run(held);
-          held = [];
-        }
       }
     }
   }
-  for (let i = 0; i < held.length; i += COLUMNS.length) one.run(held.slice(i, i + COLUMNS.length));
+  insert.flush();
   return n;
 }
 
