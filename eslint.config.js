@@ -43,6 +43,28 @@ export default tseslint.config(
     },
   },
   {
+    // Every host goes through engine.call: the CLI never reads or writes the store itself.
+    files: ['electron/host/cli/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.name='engine'][property.name='db']",
+        message: 'The CLI reaches the store only through engine.call (the same roles, masking and audit as every host).',
+      }],
+    },
+  },
+  {
+    // Closing any descriptor of the database file drops every POSIX lock this
+    // process holds on it (SQLite's own warning): another program may then delete
+    // the WAL under an open connection. The store opens the file only through SQLite.
+    files: ['electron/engine/store/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.object.name='fs'][callee.property.name=/^(open|openSync|close|closeSync|readFileSync|readFile|createReadStream|writeFileSync)$/]",
+        message: 'Do not open the database file by hand: closing the descriptor drops SQLite\'s locks. Go through SQLite.',
+      }],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', '*.js'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
   },

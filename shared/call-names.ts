@@ -22,6 +22,7 @@ export const CALL_NAME_LIST = [
   'jobs/cancel',
   'recon/runs',
   'breaks/list',
+  'breaks/tax-feedback',
   'breaks/facets',
   'breaks/detail',
   'breaks/assign',

@@ -87,6 +87,10 @@ const month = z.string().regex(/^\d{4}-\d{2}$/, '清算期间应为月份，如 
 const breakIds = z.array(z.number().int().positive()).min(1).max(5000);
 const userName = z.string().min(1).max(32);
 const password = z.string().min(1).max(200);
+/** A key file written by `keygen` (checked by the engine) and the passphrase that opens it. */
+const keyFileArg = z.strictObject({ file: z.unknown(), passphrase: password });
+const oneSigningKey = (a: { password?: string; key?: unknown }) => (a.password === undefined) !== (a.key === undefined);
+const signingKeyMessage = '请给出签名口令（password）或密钥文件（key），只能二选一';
 
 export const callSchemas = {
   'auth/status': z.strictObject({}),
@@ -110,7 +114,10 @@ export const callSchemas = {
   'jobs/start': jobStart,
   'jobs/cancel': z.strictObject({ jobId: z.string().min(1) }),
   'recon/runs': z.strictObject({ kind: reconKind.optional(), period: period.optional() }),
-  'breaks/list': breakQuery,
+  /** reveal: full ID numbers and names (a permission of its own: REVEAL_ROLES), audited with what was shown. */
+  'breaks/list': breakQuery.extend({ reveal: z.boolean().optional() }),
+  /** 差异反馈 for the tax bureau: the extract's own rows (full IDs: they go back to the 中间库), written to `path` or the exports folder. */
+  'breaks/tax-feedback': z.strictObject({ period: period.optional(), status: z.enum(['open', 'closed', 'all']).optional(), path: z.string().min(1).optional() }),
   'breaks/facets': breakQuery,
   'breaks/detail': z.strictObject({ id: z.number().int().positive() }),
   'breaks/assign': z.strictObject({ ids: breakIds, to: userName.nullable() }),
@@ -128,13 +135,21 @@ export const callSchemas = {
   'keys/generate': z.strictObject({ password }),
   'keys/import': z.strictObject({ pem: z.string().min(1).max(10_000), password }),
   'statements/list': z.strictObject({}),
-  'statements/prepare': z.strictObject({ period: month, region: z.string().regex(/^\d{6}$/, '统筹区应为 6 位区划代码'), password }),
-  'statements/confirm': z.strictObject({ id: z.number().int().positive(), password }),
+  /** Signed with the user's stored key (password) or a key file from `keygen` (key: its JSON and passphrase; the CLI). */
+  'statements/prepare': z
+    .strictObject({ period: month, region: z.string().regex(/^\d{6}$/, '统筹区应为 6 位区划代码'), password: password.optional(), key: keyFileArg.optional(), outDir: z.string().min(1).optional() })
+    .refine(oneSigningKey, signingKeyMessage),
+  /** The statement by id, or a bundle folder by path (the CLI). */
+  'statements/confirm': z
+    .strictObject({ id: z.number().int().positive().optional(), bundle: z.string().min(1).optional(), password: password.optional(), key: keyFileArg.optional() })
+    .refine(oneSigningKey, signingKeyMessage)
+    .refine((a) => (a.id === undefined) !== (a.bundle === undefined), '请指明报表（id）或报表包文件夹（bundle），只能二选一'),
   'statements/verify': z.strictObject({ path: z.string().min(1) }),
   'policy/list': z.strictObject({}),
   'policy/select': z.strictObject({ id: z.string().min(1) }),
   'policy/save': z.strictObject({ profile: z.unknown() }),
-  'policy/check': z.strictObject({ period }),
+  /** profile: check against this profile for this run only (the workstation's own stays as it is). */
+  'policy/check': z.strictObject({ period, profile: z.string().min(1).optional() }),
   'policy/findings': z.strictObject({ period: period.optional(), rule: z.string().optional(), status: z.enum(['open', 'closed', 'all']).optional() }),
   'policy/dispose': z.strictObject({ ids: breakIds, resolution: z.enum(['确认违规', '已追回', '误报', '已整改']), note: z.string().max(2000) }),
   'policy/export': z.strictObject({ period: period.optional() }),
@@ -176,6 +191,7 @@ export interface CallResults {
   'jobs/cancel': { cancelled: boolean };
   'recon/runs': ReconSummary[];
   'breaks/list': BreakPage;
+  'breaks/tax-feedback': { path: string; rows: number; encoding: string; delimiter: string; download: string };
   'breaks/facets': BreakFacets;
   'breaks/detail': BreakDetail;
   'breaks/assign': { count: number };
@@ -194,7 +210,7 @@ export interface CallResults {
   'keys/import': KeyStatus;
   'statements/list': StatementInfo[];
   'statements/prepare': StatementInfo;
-  'statements/confirm': { statement: StatementInfo | null; locked: string[] };
+  'statements/confirm': { statement: StatementInfo | null; locked: string[]; report: VerifyReport };
   'statements/verify': VerifyReport;
   'policy/list': PolicyInfo[];
   'policy/select': PolicyInfo;

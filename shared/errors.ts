@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'LOCKED'
+  | 'THROTTLED'
   | 'CONFLICT'
   | 'DB_DAMAGED'
   | 'IMPORT_REFUSED'

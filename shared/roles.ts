@@ -12,6 +12,13 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
 };
 
+/** Who may see full ID numbers and names (each time audited): the detail panel's reveal, the CLI's --reveal. */
+export const REVEAL_ROLES: readonly Role[] = ['officer', 'finance', 'auditor'];
+
+export function mayReveal(roles: readonly Role[]): boolean {
+  return roles.some((r) => REVEAL_ROLES.includes(r));
+}
+
 /** 'public': no login needed; 'any': any signed-in role (reading); otherwise the roles that may. */
 export type Permission = 'public' | 'any' | readonly Role[];
 
@@ -36,7 +43,9 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'jobs/start': 'any', // the job type decides, below
   'jobs/cancel': 'any',
   'recon/runs': 'any',
-  'breaks/list': 'any',
+  'breaks/list': 'any', // with reveal: REVEAL_ROLES (checked by the engine before the handler runs)
+  // The tax bureau's own rows, full IDs included, go back to it: the officers who work the breaks.
+  'breaks/tax-feedback': ['officer'],
   'breaks/facets': 'any',
   'breaks/detail': 'any',
   'breaks/assign': ['officer'],
@@ -45,7 +54,7 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'breaks/approve': ['finance'],
   'breaks/undo': ['officer', 'finance'],
   'breaks/export': 'any',
-  'pii/reveal': ['officer', 'finance', 'auditor'],
+  'pii/reveal': REVEAL_ROLES,
   'recon/dashboard': 'any',
   'demo/load': ['officer'],
   'clearing/compute': 'any',

@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import { callSchemas, type CallArgs, type CallContext, type Caller, type CallName, type CallResults } from '../../shared/contract';
 import { EngineError } from '../../shared/errors';
-import { CALL_PERMISSIONS, JOB_PERMISSIONS, ROLE_LABELS, type Permission, type Role } from '../../shared/roles';
+import { CALL_PERMISSIONS, JOB_PERMISSIONS, mayReveal, REVEAL_ROLES, ROLE_LABELS, type Permission, type Role } from '../../shared/roles';
 import { EventBus } from './event-bus';
 import { makeHandlers } from './handlers';
 import type { JobRunner } from './jobs/job-types';
@@ -86,6 +86,8 @@ export function createEngine(opts: EngineOptions): Engine {
       const ctx = resolve(name, caller);
       const p = CALL_PERMISSIONS[name];
       if (!allowed(p, ctx.roles)) throw refuse(name, p as readonly Role[], ctx);
+      // Permissions that follow the argument are checked here too, before anything runs.
+      if (name === 'breaks/list' && (parsed.data as CallArgs<'breaks/list'>).reveal && !mayReveal(ctx.roles)) throw refuse('查看完整的证件号码和姓名', REVEAL_ROLES, ctx);
       if (name === 'jobs/start') {
         const type = (parsed.data as CallArgs<'jobs/start'>).type;
         if (!allowed(JOB_PERMISSIONS[type], ctx.roles)) throw refuse(type === 'import' ? '导入' : '对账', JOB_PERMISSIONS[type], ctx);

@@ -2,7 +2,10 @@
 // Handlers stay thin: each delegates to the module that owns the concept. The
 // engine has validated the argument and authorised the caller before any runs.
 import path from 'node:path';
-import type { BreakQuery, Handlers } from '../../shared/contract';
+import type { BreakQuery, CallContext, Handlers } from '../../shared/contract';
+import { mayReveal } from '../../shared/roles';
+import type { PiiSearch } from './breaks/break-filter';
+import { allBreaks, writeTaxFeedback } from './breaks/break-export';
 import { EngineError } from '../../shared/errors';
 import type { Engine } from './engine';
 import { getBatch, listBatches, withdrawBatch } from './ingest/batches';
@@ -18,11 +21,11 @@ import { exportView } from './breaks/view-export';
 import { loadDemo } from './demo/load-demo';
 import { balancedClearing, clearingJson } from './clearing/balance-table';
 import { clearingDeadlines } from './clearing/deadlines';
-import { generateUserKey, importUserKey, keyStatus, unlockUserKey } from './sign/user-keys';
+import { generateUserKey, importUserKey, keyStatus, signingKey } from './sign/user-keys';
 import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
 import { confirmStatement } from './statements/confirm-statement';
 import { verifyBundle } from './statements/verify-bundle';
-import { activePolicy, listPolicies, savePolicy, selectPolicy, type PolicyProfile } from './policy/policy-profiles';
+import { activePolicy, listPolicies, policyById, savePolicy, selectPolicy, type PolicyProfile } from './policy/policy-profiles';
 import { runPolicyChecks } from './policy/run-checks';
 import { disposeFindings, exportFindings, listFindings } from './policy/findings';
 
@@ -34,6 +37,9 @@ import { ensureDir, exportsDir } from './system/exports-dir';
 import { authenticate, createUser, getUser, listUsers, setPassword, updateUser, userCount } from './users/users';
 import { backupTo, checkBackup, replaceWithBackup } from './system/backup';
 import pkg from '../../package.json';
+
+/** Fragments of ID numbers and names are searched only for roles that may reveal them. */
+const piiSearch = (ctx: CallContext): PiiSearch => (mayReveal(ctx.roles) ? 'fragment' : 'whole');
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
 
@@ -54,13 +60,14 @@ export function makeHandlers(engine: Engine): Handlers {
       }
       return { needsSetup: userCount(db()) === 0, session, idleMinutes: engine.sessions.idleMs() / 60_000 };
     },
-    'auth/setup': (a) => {
+    'auth/setup': async (a, ctx) => {
       if (userCount(db()) > 0) throw new EngineError('CONFLICT', '工作站已经有管理员了，请登录');
-      const user = createUser(db(), { name: a.name, displayName: a.displayName, roles: ['admin'], password: a.password }, a.name);
+      const user = await createUser(db(), { name: a.name, displayName: a.displayName, roles: ['admin'], password: a.password }, a.name);
+      appendAudit(db(), { actor: user.name, action: 'auth.login', target: `host:${ctx.host}`, detail: { first: true } });
       return { session: engine.sessions.open(user.name), user };
     },
-    'auth/login': (a, ctx) => {
-      const user = authenticate(db(), a.name, a.password);
+    'auth/login': async (a, ctx) => {
+      const user = await authenticate(db(), a.name, a.password, { host: ctx.host, purpose: '登录', now: engine.options.now?.() });
       appendAudit(db(), { actor: user.name, action: 'auth.login', target: `host:${ctx.host}` });
       return { session: engine.sessions.open(user.name), user };
     },
@@ -68,8 +75,8 @@ export function makeHandlers(engine: Engine): Handlers {
       if (ctx.session) engine.sessions.close(ctx.session);
       return { ok: true };
     },
-    'auth/unlock': (a, ctx) => {
-      engine.sessions.unlock(ctx.session, a.password);
+    'auth/unlock': async (a, ctx) => {
+      await engine.sessions.unlock(ctx.session, a.password, ctx.host);
       return { ok: true };
     },
     'workstation/info': (_a, ctx) => ({
@@ -83,10 +90,10 @@ export function makeHandlers(engine: Engine): Handlers {
     'users/list': () => listUsers(db()),
     'users/create': (a, ctx) => createUser(db(), a, ctx.user),
     'users/update': (a, ctx) => updateUser(db(), a.name, a, ctx.user),
-    'users/password': (a, ctx) => {
+    'users/password': async (a, ctx) => {
       const name = a.name ?? ctx.user;
       if (name !== ctx.user && !ctx.roles.includes('admin')) throw new EngineError('FORBIDDEN', '只有管理员可以重设他人的口令');
-      setPassword(db(), name, a.password, ctx.user);
+      await setPassword(db(), name, a.password, ctx.user, ctx.host);
       return { ok: true };
     },
     'imports/list': (a) => listBatches(db(), a),
@@ -100,14 +107,31 @@ export function makeHandlers(engine: Engine): Handlers {
     'profiles/list': (a) => listProfiles(db(), a.kind),
     'profiles/save': (a, ctx) => saveProfile(db(), a.profile, ctx.user),
     'jobs/start': (a, ctx) => {
-      // An export's file goes in the workstation's exports folder, named here.
-      const args = a.type === 'export' ? { ...a.args, out: breaksExportPath(engine, a.args.query, a.args.format) } : a.args;
+      // An export's file goes in the workstation's exports folder, named here; its
+      // search matches personal data as the caller's roles allow.
+      const args = a.type === 'export' ? { ...a.args, out: breaksExportPath(engine, a.args.query, a.args.format), piiSearch: piiSearch(ctx) } : a.args;
       return { jobId: engine.jobs.start(a.type, args as never, ctx.user) };
     },
     'jobs/cancel': (a) => ({ cancelled: engine.jobs.cancel(a.jobId) }),
     'recon/runs': (a) => listRuns(db(), a),
-    'breaks/list': (a) => listBreaks(db(), a, { mask: true }),
-    'breaks/facets': (a) => breakFacets(db(), a),
+    'breaks/list': (a, ctx) => {
+      const { reveal, ...q } = a;
+      const page = listBreaks(db(), q, { mask: !reveal, piiSearch: piiSearch(ctx) });
+      // The engine has checked the reveal permission; each use says what it showed.
+      if (reveal) appendAudit(db(), { actor: ctx.user, action: 'pii.reveal', target: `breaks:${q.kind}`, detail: { host: ctx.host, query: q, breaks: page.rows.map((r) => r.id), fields: ['certno', 'name'] } });
+      return page;
+    },
+    'breaks/tax-feedback': (a, ctx) => {
+      const name = `差异反馈-${a.period ?? '全部'}-${stamp()}.txt`;
+      const out = a.path ?? path.join(ensureDir(exportsDir(engine)), name);
+      const rows = allBreaks(db(), { kind: 'premium', period: a.period, status: a.status ?? 'open' });
+      return db().transaction(() => {
+        const r = writeTaxFeedback(db(), rows, out);
+        appendAudit(db(), { actor: ctx.user, action: 'breaks.tax-feedback', target: path.basename(out), detail: { host: ctx.host, period: a.period ?? null, status: a.status ?? 'open', rows: r.rows, breaks: rows.map((b) => b.id), fullIds: true } });
+        return { path: out, ...r, download: path.basename(out) };
+      })();
+    },
+    'breaks/facets': (a, ctx) => breakFacets(db(), a, new Date(), piiSearch(ctx)),
     'breaks/detail': (a) => breakDetail(db(), a.id),
     'breaks/assign': (a, ctx) => assignBreaks(db(), a.ids, a.to, ctx.user),
     'breaks/comment': (a, ctx) => commentBreak(db(), a.id, a.text, ctx.user),
@@ -116,7 +140,7 @@ export function makeHandlers(engine: Engine): Handlers {
     'breaks/undo': (_a, ctx) => undoLast(db(), ctx.user),
     'breaks/export': async (a, ctx) => {
       const out = breaksExportPath(engine, a.query, a.format);
-      return { ...(await exportView(db(), a.query, a.format, out, ctx.user)), download: path.basename(out) };
+      return { ...(await exportView(db(), a.query, a.format, out, ctx.user, undefined, piiSearch(ctx))), download: path.basename(out) };
     },
     'pii/reveal': (a, ctx) => revealBreak(db(), a.breakId, ctx.user),
     'recon/dashboard': (a) => dashboard(db(), a.kind, a.period),
@@ -124,15 +148,15 @@ export function makeHandlers(engine: Engine): Handlers {
     'clearing/compute': (a) => clearingJson(balancedClearing(db(), a.period)),
     'clearing/deadlines': (a) => clearingDeadlines(db(), a.period),
     'keys/status': (_a, ctx) => keyStatus(db(), ctx.user),
-    'keys/generate': (a, ctx) => generateUserKey(db(), ctx.user, a.password),
-    'keys/import': (a, ctx) => importUserKey(db(), ctx.user, a.pem, a.password),
+    'keys/generate': (a, ctx) => generateUserKey(db(), ctx.user, a.password, ctx.host),
+    'keys/import': (a, ctx) => importUserKey(db(), ctx.user, a.pem, a.password, ctx.host),
     'statements/list': () => listStatements(db()),
     'statements/prepare': (a, ctx) =>
-      prepareStatement(db(), { period: a.period, region: a.region, outDir: ensureDir(exportsDir(engine)), signer: { user: ctx.user, ...unlockUserKey(db(), ctx.user, a.password) } }),
+      prepareStatement(db(), { period: a.period, region: a.region, outDir: ensureDir(a.outDir ?? exportsDir(engine)), signer: { user: ctx.user, ...signingKey(db(), ctx.user, a) } }),
     'statements/confirm': (a, ctx) => {
-      const st = getStatement(db(), a.id);
-      const r = confirmStatement(db(), st.dir, { user: ctx.user, ...unlockUserKey(db(), ctx.user, a.password) });
-      return { statement: r.statement, locked: r.locked };
+      const dir = a.bundle ?? getStatement(db(), a.id!).dir;
+      const r = confirmStatement(db(), dir, { user: ctx.user, ...signingKey(db(), ctx.user, a) });
+      return { statement: r.statement, locked: r.locked, report: r.report };
     },
     'statements/verify': (a) => verifyBundle(a.path),
     'policy/list': () => {
@@ -141,7 +165,8 @@ export function makeHandlers(engine: Engine): Handlers {
     },
     'policy/select': (a, ctx) => policyInfo(selectPolicy(db(), a.id, ctx.user), a.id),
     'policy/save': (a, ctx) => policyInfo(savePolicy(db(), a.profile, ctx.user), activePolicy(db()).id),
-    'policy/check': (a, ctx) => runPolicyChecks(db(), a.period, ctx.user),
+    // A named profile is used for this run only: checking never changes the workstation's profile.
+    'policy/check': (a, ctx) => runPolicyChecks(db(), a.period, ctx.user, a.profile ? policyById(db(), a.profile) : activePolicy(db())),
     'policy/findings': (a) => listFindings(db(), a),
     'policy/dispose': (a, ctx) => disposeFindings(db(), a.ids, a.resolution, a.note, ctx.user),
     'policy/export': async (a, ctx) => {

@@ -52,6 +52,18 @@ describe('the workstation shell (browser mode)', () => {
     await screenshot(page, 'shell-import');
   });
 
+  it('keeps the user signed in across a reload (F5): token and session live in HttpOnly cookies', async () => {
+    await page.reload();
+    await page.waitForSelector('[data-testid=app-title]');
+    expect(await page.textContent('[data-testid=current-user]')).toBe('admin');
+    // No script on the page can read either cookie.
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    const cookies = await page.context().cookies();
+    for (const name of ['gongji_token', 'gongji_session']) {
+      expect(cookies.find((c) => c.name === name)).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    }
+  });
+
   it('visits every section', async () => {
     const sections = [
       ['recon', '对账'],

@@ -11,6 +11,9 @@ export interface WebHost {
   token: string;
   dbPath: string;
   dir: string;
+  pid: number;
+  /** Ends the host at once (SIGKILL), as a crash or a killed process would. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,14 @@ export async function startWebHost(opts: { dbPath?: string } = {}): Promise<WebH
     token: u.searchParams.get('token')!,
     dbPath,
     dir,
+    pid: child.pid!,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await done;
+      }
+    },
     async stop() {
       if (child.exitCode === null) {
         const done = new Promise((r) => child.once('exit', r));

@@ -108,7 +108,7 @@ describe('the command line', () => {
     cli(['--db', db, 'import', '--file', writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' })]);
     const ok = cli(['--db', db, 'audit', 'verify']);
     expect(ok.code).toBe(0);
-    expect(ok.json()).toMatchObject({ ok: true, entries: 3 }); // the first user's creation, two imports
+    expect(ok.json()).toMatchObject({ ok: true, entries: 6 }); // the first user's creation and sign-in, two sign-ins and their imports
     const Database = (await import('better-sqlite3')).default;
     const raw = new Database(db);
     raw.exec('DROP TRIGGER audit_log_no_update');

@@ -31,9 +31,9 @@ describe('an import killed halfway', () => {
     const after = openStore(db);
     expect(after.prepare('SELECT count(*) n FROM import_batch').get()).toEqual({ n: 0 });
     expect(after.prepare('SELECT count(*) n FROM row_block').get()).toEqual({ n: 0 });
-    // Only the first administrator's creation, which committed before the import began.
-    expect(verifyAuditChain(after)).toMatchObject({ ok: true, entries: 1 });
-    expect(after.prepare('SELECT action FROM audit_log').all()).toEqual([{ action: 'user.create' }]);
+    // Only the first administrator's creation and sign-in, which committed before the import began.
+    expect(verifyAuditChain(after)).toMatchObject({ ok: true, entries: 2 });
+    expect(after.prepare('SELECT action FROM audit_log').all()).toEqual([{ action: 'user.create' }, { action: 'auth.login' }]);
     after.close();
   });
 });

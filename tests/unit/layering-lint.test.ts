@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const eslint = new ESLint({ cwd: root });
 
-async function errors(file: string, code: string): Promise<string[]> {
+async function errors(file: string, code: string, rule = 'no-restricted-imports'): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return r!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return r!.messages.filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 describe('layering lint', () => {
@@ -23,5 +23,12 @@ describe('layering lint', () => {
   it('refuses the engine in the renderer, and the renderer in shared', async () => {
     expect(await errors('renderer/src/pages/x.tsx', "import { openStore } from '../../../electron/engine/store/open-store';\nexport const a = openStore;\n")).toHaveLength(1);
     expect(await errors('shared/x.ts', "import { api } from '../renderer/src/api/client';\nexport const a = api;\n")).toHaveLength(1);
+  });
+  it('refuses the CLI reading the store around the contract', async () => {
+    expect(await errors('electron/host/cli/commands/x.ts', 'export const f = (engine: { db: unknown }) => engine.db;\n', 'no-restricted-syntax')).toHaveLength(1);
+  });
+  it('refuses opening the database file by hand in the store', async () => {
+    const code = "import fs from 'node:fs';\nexport const f = (p: string) => fs.closeSync(fs.openSync(p, 'r'));\n";
+    expect(await errors('electron/engine/store/x.ts', code, 'no-restricted-syntax')).toHaveLength(2);
   });
 });

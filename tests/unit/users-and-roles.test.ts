@@ -12,7 +12,7 @@ describe('users, roles and sessions', () => {
   it('keeps passwords only as scrypt hashes and refuses a wrong one', async () => {
     const e = await tempEngine();
     const row = e.db.prepare("SELECT password_hash FROM app_user WHERE name = 'officer-a'").get() as { password_hash: string };
-    expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/); // OWASP: N = 2^17, r = 8, p = 1
     expect(row.password_hash).not.toContain(PASSWORD);
     const err = await refusal(() => e.call('auth/login', { name: 'officer-a', password: 'Wrong-pass-1' }, { host: 'cli' }));
     expect(err).toMatchObject({ code: 'UNAUTHENTICATED', message: '用户名或口令不对' });

@@ -9,6 +9,7 @@ import type { BreakRow } from '../../../shared/recon-types';
 import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
+import type { PiiSearch } from './break-filter';
 import { makeRawReader, originRowId, parseOrigin } from '../ingest/raw-record';
 import { storedRaw } from '../ingest/stored-record';
 import { RowLookup } from '../rowstore/block-store';
@@ -17,11 +18,11 @@ import { RowLookup } from '../rowstore/block-store';
 export function allBreaks(
   db: Database,
   q: Omit<BreakQuery, 'offset' | 'limit'>,
-  opts: { mask?: boolean; onPage?: (read: number, total: number) => void } = {},
+  opts: { mask?: boolean; piiSearch?: PiiSearch; onPage?: (read: number, total: number) => void } = {},
 ): BreakRow[] {
   const out: BreakRow[] = [];
   for (let offset = 0; ; offset += 5000) {
-    const page = listBreaks(db, { ...q, offset, limit: 5000 }, { mask: opts.mask });
+    const page = listBreaks(db, { ...q, offset, limit: 5000 }, { mask: opts.mask, piiSearch: opts.piiSearch });
     out.push(...page.rows);
     opts.onPage?.(out.length, page.total);
     if (out.length >= page.total || page.rows.length === 0) return out;

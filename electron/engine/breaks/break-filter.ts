@@ -35,7 +35,19 @@ export interface BuiltFilter {
   order: string;
 }
 
-export function buildBreakFilter(q: BreakQuery, today: string, opts: { ignoreTypes?: boolean } = {}): BuiltFilter {
+/**
+ * How the search box may match personal data: 'fragment' (any part of an ID number
+ * or name) only for a role that may reveal them anyway; otherwise 'whole' (the
+ * exact ID or name), so a search cannot be used to read a masked ID digit by digit.
+ */
+export type PiiSearch = 'fragment' | 'whole';
+
+export interface FilterOptions {
+  ignoreTypes?: boolean;
+  piiSearch?: PiiSearch;
+}
+
+export function buildBreakFilter(q: BreakQuery, today: string, opts: FilterOptions = {}): BuiltFilter {
   const where = ['kind = ?'];
   const params: (string | number)[] = [q.kind];
   const status = q.status ?? 'open';
@@ -64,11 +76,17 @@ export function buildBreakFilter(q: BreakQuery, today: string, opts: { ignoreTyp
     }
   }
   if (q.pending) where.push('pending IS NOT NULL');
-  if (q.search) {
-    // Order, settlement ID, ID number or name: the text is a LIKE parameter, never SQL.
-    where.push('(match_key LIKE ? OR certno LIKE ? OR name LIKE ?)');
-    const s = `%${q.search.trim().replace(/[%_]/g, '')}%`;
-    params.push(s, s.toUpperCase(), s);
+  if (q.search?.trim()) {
+    // Order, settlement ID, ID number or name: the text is a parameter, never SQL.
+    const text = q.search.trim();
+    const s = `%${text.replace(/[%_]/g, '')}%`;
+    if (opts.piiSearch === 'fragment') {
+      where.push('(match_key LIKE ? OR certno LIKE ? OR name LIKE ?)');
+      params.push(s, s.toUpperCase(), s);
+    } else {
+      where.push('(match_key LIKE ? OR certno = ? OR name = ?)');
+      params.push(s, text.toUpperCase(), text);
+    }
   }
   const order = (q.sort ?? []).map((s) => {
     const col = SORTABLE[s.col];

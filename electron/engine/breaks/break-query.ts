@@ -6,7 +6,7 @@ import { BREAK_TYPES } from '../../../shared/domain';
 import { fenToText } from '../../../shared/money';
 import { maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakFacets, BreakPage, BreakRow, FieldDiff } from '../../../shared/recon-types';
-import { buildBreakFilter } from './break-filter';
+import { buildBreakFilter, type PiiSearch } from './break-filter';
 
 interface Raw {
   id: number; kind: BreakRow['kind']; type: BreakRow['type']; match_key: string; status: BreakRow['status']; fields: string;
@@ -51,9 +51,9 @@ export function toBreakRow(r: Raw, today: number, mask: boolean): BreakRow {
   };
 }
 
-export function listBreaks(db: Database, q: BreakQuery, opts: { now?: Date; mask?: boolean } = {}): BreakPage {
+export function listBreaks(db: Database, q: BreakQuery, opts: { now?: Date; mask?: boolean; piiSearch?: PiiSearch } = {}): BreakPage {
   const now = opts.now ?? new Date();
-  const f = buildBreakFilter(q, todayOf(now));
+  const f = buildBreakFilter(q, todayOf(now), { piiSearch: opts.piiSearch });
   const total = (db.prepare(`SELECT count(*) n FROM recon_break WHERE ${f.where}`).get(...f.params) as { n: number }).n;
   const rows = db.prepare(`SELECT * FROM recon_break WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`).all(...f.params, q.limit ?? 200, q.offset ?? 0) as Raw[];
   const today = Date.parse(todayOf(now) + 'T00:00:00Z');
@@ -65,8 +65,8 @@ export function getBreakRaw(db: Database, id: number): Raw | undefined {
 }
 
 /** Counts and amounts per type under the same filters (but the type filter), for the chips. */
-export function breakFacets(db: Database, q: BreakQuery, now: Date = new Date()): BreakFacets {
-  const f = buildBreakFilter(q, todayOf(now), { ignoreTypes: true });
+export function breakFacets(db: Database, q: BreakQuery, now: Date = new Date(), piiSearch?: PiiSearch): BreakFacets {
+  const f = buildBreakFilter(q, todayOf(now), { ignoreTypes: true, piiSearch });
   const rows = db
     .prepare(`SELECT type, count(*) n, coalesce(sum(amount_ledger), 0) l, coalesce(sum(amount_external), 0) x FROM recon_break WHERE ${f.where} GROUP BY type`)
     .all(...f.params) as { type: BreakRow['type']; n: number; l: number; x: number }[];

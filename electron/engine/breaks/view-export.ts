@@ -10,6 +10,7 @@ import { Decimal } from '../../../shared/money';
 import type { BreakRow } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
 import { EngineError } from '../../../shared/errors';
+import type { PiiSearch } from './break-filter';
 import type { TaskContext } from '../jobs/job-types';
 import { allBreaks, breaksToCsv, explain } from './break-export';
 
@@ -41,9 +42,18 @@ export function describeQuery(q: BreakQuery): string {
   return parts.join('；');
 }
 
-export async function exportView(db: Database, q: BreakQuery, format: 'xlsx' | 'csv', out: string, user: string, ctx?: Pick<TaskContext, 'progress' | 'cancelled'>): Promise<{ path: string; rows: number }> {
+export async function exportView(
+  db: Database,
+  q: BreakQuery,
+  format: 'xlsx' | 'csv',
+  out: string,
+  user: string,
+  ctx?: Pick<TaskContext, 'progress' | 'cancelled'>,
+  piiSearch?: PiiSearch,
+): Promise<{ path: string; rows: number }> {
   const rows = allBreaks(db, q, {
     mask: true,
+    piiSearch,
     onPage: (read, total) => {
       if (ctx?.cancelled()) throw new EngineError('CANCELLED', '导出已取消');
       ctx?.progress(read, total, 'rows', `读取差异 ${read}/${total}`);

@@ -7,6 +7,7 @@ import { runImport } from '../ingest/run-import';
 import { runReconcile } from '../match/run-reconcile';
 import { exportView } from '../breaks/view-export';
 import type { TaskContext } from './job-types';
+import type { PiiSearch } from '../breaks/break-filter';
 
 export async function runTask<T extends JobType>(db: Database, type: T, args: JobArgs<T>, ctx: TaskContext): Promise<JobResults[T]> {
   switch (type) {
@@ -15,9 +16,10 @@ export async function runTask<T extends JobType>(db: Database, type: T, args: Jo
     case 'reconcile':
       return runReconcile(db, args as JobArgs<'reconcile'>, ctx) as JobResults[T];
     case 'export': {
-      // The engine chose where the file goes (`out`, added when the job started): never the caller.
-      const a = args as JobArgs<'export'> & { out: string };
-      const r = await exportView(db, a.query, a.format, a.out, ctx.user, ctx);
+      // The engine chose where the file goes (`out`) and how a search may match
+      // personal data (`piiSearch`, from the caller's roles) when the job started: never the caller.
+      const a = args as JobArgs<'export'> & { out: string; piiSearch: PiiSearch };
+      const r = await exportView(db, a.query, a.format, a.out, ctx.user, ctx, a.piiSearch);
       return { ...r, download: a.out.split(/[\\/]/).pop()! } as JobResults[T];
     }
     default:

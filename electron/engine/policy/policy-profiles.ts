@@ -37,16 +37,19 @@ export function listPolicies(db: Database): PolicyProfile[] {
   return [...saved, ...BUILTIN.filter((b) => !saved.some((s) => s.id === b.id))];
 }
 
-export function activePolicy(db: Database): PolicyProfile {
-  const id = getSetting(db, 'policy_profile', 'zhejiang-2024');
+/** A profile's latest version by its id. */
+export function policyById(db: Database, id: string): PolicyProfile {
   const p = listPolicies(db).find((x) => x.id === id);
-  if (!p) throw new EngineError('NOT_FOUND', `没有政策方案 ${id}`);
+  if (!p) throw new EngineError('NOT_FOUND', `没有政策方案 ${id}（可用：${listPolicies(db).map((x) => x.id).join('、')}）`);
   return p;
 }
 
+export function activePolicy(db: Database): PolicyProfile {
+  return policyById(db, getSetting(db, 'policy_profile', 'zhejiang-2024'));
+}
+
 export function selectPolicy(db: Database, id: string, user: string): PolicyProfile {
-  const p = listPolicies(db).find((x) => x.id === id);
-  if (!p) throw new EngineError('NOT_FOUND', `没有政策方案 ${id}`);
+  const p = policyById(db, id);
   db.transaction(() => {
     const before = getSetting(db, 'policy_profile', 'zhejiang-2024');
     setSetting(db, 'policy_profile', id);

@@ -5,7 +5,8 @@ import type { KeyStatus } from '../../../shared/clearing-types';
 import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { authenticate } from '../users/users';
-import { generateKeyFile, makeKeyFile, openKeyFile, privateKeyFromPem, publicKeyPem, type KeyFile } from './sm2-keys';
+import { z } from 'zod';
+import { fingerprint, generateKeyFile, makeKeyFile, openKeyFile, privateKeyFromPem, publicKeyPem, type KeyFile } from './sm2-keys';
 
 export type { KeyStatus };
 
@@ -26,13 +27,13 @@ function store(db: Database, user: string, k: KeyFile, how: 'generate' | 'import
 }
 
 /** A new key pair, sealed under the user's password (checked first). */
-export function generateUserKey(db: Database, user: string, password: string): KeyStatus {
-  authenticate(db, user, password);
+export async function generateUserKey(db: Database, user: string, password: string, host: string): Promise<KeyStatus> {
+  await authenticate(db, user, password, { host, purpose: '生成签名密钥' });
   return store(db, user, generateKeyFile(user, password), 'generate');
 }
 
-export function importUserKey(db: Database, user: string, pem: string, password: string): KeyStatus {
-  authenticate(db, user, password);
+export async function importUserKey(db: Database, user: string, pem: string, password: string, host: string): Promise<KeyStatus> {
+  await authenticate(db, user, password, { host, purpose: '导入签名密钥' });
   return store(db, user, makeKeyFile(user, privateKeyFromPem(pem), password), 'import');
 }
 
@@ -42,4 +43,29 @@ export function unlockUserKey(db: Database, user: string, password: string): { p
   if (!r) throw new EngineError('NOT_FOUND', `${user} 还没有签名密钥：请先在“清算与报表”页生成或导入`);
   const k = JSON.parse(r.key_file) as KeyFile;
   return { privateKey: openKeyFile(k, password), publicKey: k.publicKey, fingerprint: k.fingerprint };
+}
+
+/** A key file as `keygen` writes it; anything else is refused before it is opened. */
+const keyFileShape = z.strictObject({
+  format: z.literal('gongji-sm2-key/1'),
+  owner: z.string().max(64),
+  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
+  fingerprint: z.string().max(128),
+  kdf: z.strictObject({ name: z.literal('scrypt'), N: z.number().int().min(2).max(2 ** 17), r: z.number().int().min(1).max(8), p: z.number().int().min(1).max(4), salt: z.string().max(64) }),
+  cipher: z.strictObject({ name: z.literal('aes-256-gcm'), iv: z.string().max(64), tag: z.string().max(64), data: z.string().max(256) }),
+  createdAt: z.string().max(64),
+});
+
+/**
+ * The key a statement is signed with: the user's stored key opened with their
+ * password, or a key file from `keygen` opened with its passphrase (the CLI's way).
+ */
+export function signingKey(db: Database, user: string, a: { password?: string; key?: { file: unknown; passphrase: string } }): { privateKey: string; publicKey: string; fingerprint: string } {
+  if (a.key) {
+    const parsed = keyFileShape.safeParse(a.key.file);
+    if (!parsed.success) throw new EngineError('BAD_REQUEST', '密钥文件不是 keygen 生成的格式（gongji-sm2-key/1）');
+    const k = parsed.data as KeyFile;
+    return { privateKey: openKeyFile(k, a.key.passphrase), publicKey: k.publicKey, fingerprint: fingerprint(k.publicKey) };
+  }
+  return unlockUserKey(db, user, a.password ?? '');
 }

@@ -352,6 +352,23 @@ export const MIGRATIONS: Migration[] = [
       db.exec('DROP TABLE source_row');
     },
   },
+  {
+    version: 11,
+    name: 'sign-in attempts (lockout after repeated failures, per account and per host)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE login_attempt (
+          id   INTEGER PRIMARY KEY,
+          at   INTEGER NOT NULL, -- milliseconds since 1970
+          name TEXT NOT NULL,
+          host TEXT NOT NULL,
+          ok   INTEGER NOT NULL CHECK (ok IN (0, 1))
+        );
+        CREATE INDEX login_attempt_name ON login_attempt(name, ok, at);
+        CREATE INDEX login_attempt_host ON login_attempt(host, ok, at);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

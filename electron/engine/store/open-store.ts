@@ -17,12 +17,13 @@ export interface OpenOptions {
   skipIntegrityCheck?: boolean;
 }
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-
 export function openStore(file: string, opts: OpenOptions = {}): Database {
+  // Only stat, never open: closing any descriptor of the file would drop the POSIX
+  // locks of every connection this process holds on it (a worker thread opening the
+  // store while the host's connection is open), and another program could then
+  // delete the WAL under us. Whether it is a database at all, SQLite says below.
   const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
-  if (exists) assertSqliteHeader(file);
-  else fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!exists) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 
   let db: Database;
   try {
@@ -55,18 +56,8 @@ export function openStore(file: string, opts: OpenOptions = {}): Database {
   } catch (e) {
     db.close();
     if (e instanceof EngineError) throw e;
-    throw damaged(file, (e as Error).message);
-  }
-}
-
-function assertSqliteHeader(file: string): void {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(16);
-    fs.readSync(fd, head, 0, 16, 0);
-    if (!head.equals(SQLITE_HEADER)) throw damaged(file, '文件头不是 SQLite 数据库');
-  } finally {
-    fs.closeSync(fd);
+    const notDb = (e as { code?: string }).code === 'SQLITE_NOTADB';
+    throw damaged(file, notDb ? '文件头不是 SQLite 数据库' : (e as Error).message);
   }
 }
 

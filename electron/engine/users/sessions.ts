@@ -56,10 +56,10 @@ export class Sessions {
     return { user: s.user, locked: s.locked };
   }
 
-  unlock(id: string | null | undefined, password: string): SessionUser {
+  async unlock(id: string | null | undefined, password: string, host: string): Promise<SessionUser> {
     const s = id ? this.sessions.get(id) : undefined;
     if (!s) throw new EngineError('UNAUTHENTICATED', '请先登录');
-    authenticate(this.db(), s.user, password);
+    await authenticate(this.db(), s.user, password, { host, purpose: '解锁', now: this.now() });
     s.locked = false;
     s.lastActive = this.now();
     return this.resolve(id);

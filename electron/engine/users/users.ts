@@ -6,7 +6,8 @@ import { EngineError } from '../../../shared/errors';
 import { ROLES, type Role } from '../../../shared/roles';
 import type { UserInfo } from '../../../shared/auth-types';
 import { appendAudit } from '../audit/audit-log';
-import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
+import { burnVerification, checkPasswordStrength, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { assertMayTry, recordAttempt } from './login-throttle';
 
 interface Row {
   name: string;
@@ -43,22 +44,52 @@ export function getUser(db: Database, name: string): UserInfo {
   return info(db, r);
 }
 
-/** Checks a name and password; the same message for an unknown name and a wrong password. */
-export function authenticate(db: Database, name: string, password: string): UserInfo {
+export interface AuthAttempt {
+  /** The host the attempt came through (ipc, http, cli): failures are counted per host too. */
+  host: string;
+  /** What the password is for, in the audit entry of a failure: 登录, 解锁, 签名密钥 … */
+  purpose: string;
+  now?: number;
+}
+
+/**
+ * Checks a name and password, with the same message for an unknown name and a
+ * wrong password, under the lockout of login-throttle. Every failure and every
+ * refused attempt is audited; a success at an old hash cost re-hashes the password.
+ */
+export async function authenticate(db: Database, name: string, password: string, attempt: AuthAttempt): Promise<UserInfo> {
+  const now = attempt.now ?? Date.now();
+  try {
+    assertMayTry(db, name, attempt.host, now);
+  } catch (e) {
+    appendAudit(db, { actor: name, action: 'auth.refused', target: `host:${attempt.host}`, detail: { purpose: attempt.purpose, why: (e as Error).message } });
+    throw e;
+  }
   const r = row(db, name);
-  if (!r || !verifyPassword(password, r.password_hash)) throw new EngineError('UNAUTHENTICATED', '用户名或口令不对');
+  const ok = r ? await verifyPassword(password, r.password_hash) : (await burnVerification(password), false);
+  db.transaction(() => {
+    recordAttempt(db, name, attempt.host, ok, now);
+    if (!ok) appendAudit(db, { actor: name, action: 'auth.failed', target: `host:${attempt.host}`, detail: { purpose: attempt.purpose, known: Boolean(r) } });
+  })();
+  if (!r || !ok) throw new EngineError('UNAUTHENTICATED', '用户名或口令不对');
   if (r.disabled) throw new EngineError('FORBIDDEN', `用户“${name}”已停用`);
+  if (needsRehash(r.password_hash)) {
+    const fresh = await hashPassword(password);
+    db.prepare('UPDATE app_user SET password_hash = ? WHERE name = ? AND password_hash = ?').run(fresh, name, r.password_hash);
+  }
   return info(db, r);
 }
 
-export function createUser(db: Database, u: { name: string; displayName: string; roles: Role[]; password: string }, by: string): UserInfo {
+export async function createUser(db: Database, u: { name: string; displayName: string; roles: Role[]; password: string }, by: string): Promise<UserInfo> {
   const weak = checkPasswordStrength(u.password);
   if (weak) throw new EngineError('BAD_REQUEST', weak);
   if (!/^[\p{L}\p{N}._-]{2,32}$/u.test(u.name)) throw new EngineError('BAD_REQUEST', '用户名应为 2–32 位字母、数字、汉字或 ._-');
+  if (row(db, u.name)) throw new EngineError('CONFLICT', `用户“${u.name}”已存在`);
+  const hash = await hashPassword(u.password);
   return db.transaction(() => {
     if (row(db, u.name)) throw new EngineError('CONFLICT', `用户“${u.name}”已存在`);
     db.prepare('INSERT INTO app_user (name, display_name, roles, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(
-      u.name, u.displayName, JSON.stringify(u.roles), hashPassword(u.password), new Date().toISOString(), by,
+      u.name, u.displayName, JSON.stringify(u.roles), hash, new Date().toISOString(), by,
     );
     appendAudit(db, { actor: by, action: 'user.create', target: `user:${u.name}`, detail: { after: { name: u.name, displayName: u.displayName, roles: u.roles } } });
     return getUser(db, u.name);
@@ -84,12 +115,16 @@ export function updateUser(db: Database, name: string, change: { displayName?: s
   })();
 }
 
-export function setPassword(db: Database, name: string, password: string, by: string): void {
+/** Sets a password; a reset also ends a lockout of the account (the count starts afresh). */
+export async function setPassword(db: Database, name: string, password: string, by: string, host: string): Promise<void> {
   const weak = checkPasswordStrength(password);
   if (weak) throw new EngineError('BAD_REQUEST', weak);
+  getUser(db, name);
+  const hash = await hashPassword(password);
   db.transaction(() => {
     getUser(db, name);
-    db.prepare('UPDATE app_user SET password_hash = ? WHERE name = ?').run(hashPassword(password), name);
+    db.prepare('UPDATE app_user SET password_hash = ? WHERE name = ?').run(hash, name);
+    recordAttempt(db, name, host, true, Date.now());
     appendAudit(db, { actor: by, action: 'user.password', target: `user:${name}`, detail: {} });
   })();
 }

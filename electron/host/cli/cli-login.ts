@@ -5,7 +5,6 @@ import readline from 'node:readline';
 import type { Engine } from '../../engine/engine';
 import type { Caller } from '../../../shared/contract';
 import { EngineError } from '../../../shared/errors';
-import { authenticate, createUser, userCount } from '../../engine/users/users';
 
 async function askPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) throw new EngineError('UNAUTHENTICATED', '需要口令：请设置环境变量 RECON_PASSWORD，或在终端中运行以便输入');
@@ -24,13 +23,19 @@ async function askPassword(prompt: string): Promise<string> {
   }
 }
 
+/**
+ * Signs in through the contract, like every other host: the same lockout, and the
+ * same audit entry for a success or a failure. A database without accounts makes
+ * the invoking user its first administrator (auth/setup).
+ */
 export async function cliLogin(engine: Engine, user: string): Promise<Caller> {
   const password = process.env.RECON_PASSWORD ?? (await askPassword(`${user} 的口令：`));
-  if (userCount(engine.db) === 0) {
-    createUser(engine.db, { name: user, displayName: user, roles: ['admin'], password }, user);
+  const status = await engine.call('auth/status', {}, { host: 'cli' });
+  if (status.needsSetup) {
+    const r = await engine.call('auth/setup', { name: user, displayName: user, password }, { host: 'cli' });
     process.stderr.write(`新数据库：已创建管理员 ${user}（在有其他用户之前拥有全部角色）\n`);
-  } else {
-    authenticate(engine.db, user, password);
+    return { host: 'cli', session: r.session };
   }
-  return { host: 'cli', session: engine.sessions.open(user) };
+  const r = await engine.call('auth/login', { name: user, password }, { host: 'cli' });
+  return { host: 'cli', session: r.session };
 }

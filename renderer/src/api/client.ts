@@ -23,7 +23,7 @@ declare global {
   }
 }
 
-/** The signed-in session: kept for this window only, sent with every call. */
+/** The signed-in session of the desktop app: kept for this window only, sent with every IPC call (browser mode keeps it in a cookie). */
 export const session = {
   get(): string | null {
     return sessionStorage.getItem('gongji.session');
@@ -59,24 +59,16 @@ function ipcClient(bridge: PreloadBridge): ContractClient {
   };
 }
 
-/** The token arrives in the address the host printed; it then lives in sessionStorage only. */
-export function httpToken(): string {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem('gongji.token', fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromUrl;
-  }
-  return sessionStorage.getItem('gongji.token') ?? '';
-}
-
-function httpClient(token: string): ContractClient {
+/**
+ * Browser mode: the host traded its token for an HttpOnly cookie when the page was
+ * opened, and signing in set the session cookie: the browser sends both with every
+ * same-origin request, and no script here ever holds them.
+ */
+function httpClient(): ContractClient {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let source: EventSource | null = null;
   const ensureSource = (name: string) => {
-    if (!source) source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    if (!source) source = new EventSource('/api/events');
     if (!listeners.has(name)) {
       listeners.set(name, new Set());
       source.addEventListener(name, (e) => {
@@ -89,7 +81,7 @@ function httpClient(token: string): ContractClient {
     async call(name, args) {
       const res = await fetch(`/api/call/${name}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-gongji-token': token, ...(session.get() ? { 'x-gongji-session': session.get()! } : {}) },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(args ?? {}),
       });
       return unwrap(await res.json());
@@ -103,15 +95,14 @@ function httpClient(token: string): ContractClient {
   };
 }
 
-const token = window.gongji ? '' : httpToken();
-export const api: ContractClient = window.gongji ? ipcClient(window.gongji) : httpClient(token);
+export const api: ContractClient = window.gongji ? ipcClient(window.gongji) : httpClient();
 
 /** A file the user chose, as a path the engine can read: its own path in the app, an uploaded copy in the browser. */
 export async function fileForEngine(file: File): Promise<string> {
   if (window.gongji?.pathForFile) return window.gongji.pathForFile(file);
   const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
     method: 'POST',
-    headers: { 'x-gongji-token': token, 'content-type': 'application/octet-stream' },
+    headers: { 'content-type': 'application/octet-stream' },
     body: file,
   });
   return unwrap<{ path: string }>(await res.json()).path;
@@ -121,5 +112,5 @@ export type { CallArgs, CallName, CallResults, EventName, EventPayloads };
 
 /** Where the browser fetches a file the workstation exported (the app shows its path instead). */
 export function downloadUrl(name: string): string {
-  return window.gongji ? '#' : `/api/download?name=${encodeURIComponent(name)}&token=${encodeURIComponent(token)}`;
+  return window.gongji ? '#' : `/api/download?name=${encodeURIComponent(name)}`;
 }

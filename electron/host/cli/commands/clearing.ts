@@ -2,10 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EngineError } from '../../../../shared/errors';
-import { balancedClearing, clearingJson } from '../../../engine/clearing/balance-table';
-import { generateKeyFile, openKeyFile, publicKeyPem, type KeyFile } from '../../../engine/sign/sm2-keys';
-import { prepareStatement } from '../../../engine/statements/prepare-statement';
-import { confirmStatement } from '../../../engine/statements/confirm-statement';
+import { generateKeyFile, publicKeyPem } from '../../../engine/sign/sm2-keys';
 import { verifyBundle } from '../../../engine/statements/verify-bundle';
 import { defaultUser } from '../../default-paths';
 import { action, globals, withEngine, printJson, say } from '../cli-context';
@@ -16,12 +13,18 @@ function passphrase(envVar: string): string {
   return v;
 }
 
-/** A key from `keygen`: the key.json file, or the folder holding it. */
-function loadKey(p: string, envVar: string) {
+/** A key from `keygen` (the key.json file, or the folder holding it), for the contract to open. */
+function keyArg(p: string, envVar: string): { file: unknown; passphrase: string } {
   const file = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, 'key.json') : p;
-  if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到密钥文件：${file}`);
-  const k = JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile;
-  return { privateKey: openKeyFile(k, passphrase(envVar)), publicKey: k.publicKey, fingerprint: k.fingerprint };
+  if (!fs.existsSync(file) || !fs.lstatSync(file).isFile()) throw new EngineError('NOT_FOUND', `找不到密钥文件：${file}`);
+  if (fs.lstatSync(file).size > 64 * 1024) throw new EngineError('BAD_REQUEST', `不是密钥文件（太大）：${file}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new EngineError('BAD_REQUEST', `密钥文件不是 JSON：${file}`);
+  }
+  return { file: parsed, passphrase: passphrase(envVar) };
 }
 
 export function registerClearingCommands(program: Command): void {
@@ -32,8 +35,8 @@ export function registerClearingCommands(program: Command): void {
     .option('--format <format>', 'json', 'json')
     .action(
       action(async (o: { period: string }, cmd: Command) => {
-        await withEngine(cmd, async (engine) => {
-          printJson(clearingJson(balancedClearing(engine.db, o.period)));
+        await withEngine(cmd, async (engine, ctx) => {
+          printJson(await engine.call('clearing/compute', { period: o.period }, ctx));
         });
       }),
     );
@@ -70,12 +73,9 @@ export function registerClearingCommands(program: Command): void {
         for (const [k, v] of Object.entries({ period: o.period, region: o.region, out: o.out, key: o.key, 'passphrase-env': o.passphraseEnv })) {
           if (!v) throw new EngineError('BAD_REQUEST', `缺少 --${k}`);
         }
+        const key = keyArg(o.key!, o.passphraseEnv!);
         await withEngine(cmd, async (engine, ctx) => {
-          const me = engine.sessions.resolve(ctx.session);
-          if (!me.roles.includes('officer')) throw new EngineError('FORBIDDEN', `${me.user} 没有“对账员”角色，不能编制报表`);
-          const key = loadKey(o.key!, o.passphraseEnv!);
-          fs.mkdirSync(o.out!, { recursive: true });
-          const st = await prepareStatement(engine.db, { period: o.period!, region: o.region!, outDir: o.out!, signer: { user: me.user, ...key } });
+          const st = await engine.call('statements/prepare', { period: o.period!, region: o.region!, outDir: path.resolve(o.out!), key }, ctx);
           say(cmd, `已编制 ${st.name}`);
           printJson(st);
         });
@@ -89,10 +89,9 @@ export function registerClearingCommands(program: Command): void {
     .requiredOption('--passphrase-env <VAR>', '存放密钥口令的环境变量名')
     .action(
       action(async (o: { bundle: string; key: string; passphraseEnv: string }, cmd: Command) => {
+        const key = keyArg(o.key, o.passphraseEnv);
         await withEngine(cmd, async (engine, ctx) => {
-          const me = engine.sessions.resolve(ctx.session);
-          if (!me.roles.includes('finance')) throw new EngineError('FORBIDDEN', `${me.user} 没有“财务复核”角色，不能复核报表`);
-          const r = confirmStatement(engine.db, o.bundle, { user: me.user, ...loadKey(o.key, o.passphraseEnv) });
+          const r = await engine.call('statements/confirm', { bundle: path.resolve(o.bundle), key }, ctx);
           say(cmd, `已复核；锁定 ${r.locked.join('、') || '（无新锁定）'}`);
           printJson({ statement: r.statement, locked: r.locked, verify: r.report });
         });

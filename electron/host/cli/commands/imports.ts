@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { IMPORT_KINDS } from '../../../../shared/domain';
-import { action, withEngine, printJson, runJob, say } from '../cli-context';
+import { action, dropUndefined, withEngine, printJson, runJob, say } from '../cli-context';
 
 export function registerImportCommands(program: Command): void {
   program
@@ -16,7 +16,7 @@ export function registerImportCommands(program: Command): void {
       action(async (o: { file: string; kind?: string; encoding?: string; profile?: string; sheet?: string; acceptPartial?: boolean }, cmd: Command) => {
         await withEngine(cmd, async (engine, ctx) => {
           const args = { path: o.file, kind: o.kind, encoding: o.encoding, profile: o.profile, sheet: o.sheet, acceptPartial: o.acceptPartial };
-          const summary = (await runJob(engine, cmd, 'import', JSON.parse(JSON.stringify(args)), ctx)) as { rows: number; batchId: number };
+          const summary = (await runJob(engine, cmd, 'import', dropUndefined(args), ctx)) as { rows: number; batchId: number };
           say(cmd, `已导入 ${summary.rows} 行（批次 #${summary.batchId}）`);
           printJson(summary);
         });
@@ -31,7 +31,7 @@ export function registerImportCommands(program: Command): void {
     .action(
       action(async (o: { kind?: string; all?: boolean }, cmd: Command) => {
         await withEngine(cmd, async (engine, ctx) => {
-          printJson(await engine.call('imports/list', JSON.parse(JSON.stringify({ kind: o.kind, includeWithdrawn: o.all })), ctx));
+          printJson(await engine.call('imports/list', dropUndefined({ kind: o.kind, includeWithdrawn: o.all }), ctx));
         });
       }),
     );
