@@ -67,9 +67,13 @@ export function normalizeField(type: FieldType, text: string, kind: ImportKind, 
       return v ? { ok: true, value: v } : { ok: false, reason: `状态“${s}”不在代码表中` };
     }
     case 'relation': {
+      // Known names and codes map to the code table; any other relation (儿媳, 侄子 …)
+      // is kept as written, so the policy check can flag it instead of the import refusing it.
       if (relationNames.has(s)) return { ok: true, value: s };
       const v = relationAliases[s];
-      return v ? { ok: true, value: v } : { ok: false, reason: '亲属关系不在代码表中' };
+      if (v) return { ok: true, value: v };
+      if (s === '') return { ok: true, value: null };
+      return /^[\p{Script=Han}A-Za-z（）()·]{1,20}$/u.test(s) ? { ok: true, value: s } : { ok: false, reason: '亲属关系应为文字（如 配偶、子女），不超过 20 个字' };
     }
   }
 }

@@ -22,7 +22,8 @@ export const policySchema = z.object({
     family_size: rule.extend({ max: z.number().int().min(0) }),
     cross_region_single_authorizer: rule,
     one_family: rule,
-    payment_order: rule,
+    /** The steps of the province's order, judged where the data shows them (all three when absent). */
+    payment_order: rule.extend({ order: z.array(z.enum(['own', 'local', 'binding_time'])).optional() }),
     premium_no_partial: rule,
     excluded_regions: rule.extend({ regions: z.array(z.string().regex(/^\d{6}$/)) }),
   }),

@@ -1,11 +1,13 @@
 // The policy checks, one function a rule, over a period's 共济 payments and the
 // imported binding lists (read in SQL from temp.source_row, which run-checks fills
 // from the column blocks: rowstore/row-view). Each finding names the rows involved (batch:line), the
-// document and clause it breaks, and says in plain Chinese what is wrong.
+// document and clause it breaks, and says in plain Chinese what is wrong. Rules
+// about bindings "at the same time" are judged on intervals (binding-intervals).
 import type { Database } from 'better-sqlite3';
 import { maskCertNo } from '../../../shared/gb11643';
 import { fenToText } from '../../../shared/money';
 import type { PolicyProfile } from './policy-profiles';
+import { distinct, firstCrowdedInstant, groupBy, liveIn, type Binding } from './binding-intervals';
 
 export type RuleId = keyof PolicyProfile['rules'];
 
@@ -37,6 +39,12 @@ export function loadBindings(db: Database): number {
 
 /** Bindings in force at some time within the window. */
 const ACTIVE = '(b.bound_at < ? AND (b.unbound_at IS NULL OR b.unbound_at > ?))';
+
+function readBindings(db: Database): Binding[] {
+  return db.prepare('SELECT payer, ben, bound_at, unbound_at, relation, pr, br, origin FROM pb ORDER BY bound_at, origin').all() as Binding[];
+}
+
+const when = (at: string, w: Window) => (at === w.start ? `${w.start.slice(0, 10)}（期初）` : at.slice(0, 16));
 
 interface Payment {
   origin: string;
@@ -91,96 +99,124 @@ export function checkRelations(db: Database, p: PolicyProfile, w: Window): Findi
 
 export function checkFamilySize(db: Database, p: PolicyProfile, w: Window): Finding[] {
   const max = p.rules.family_size.max;
-  const rows = db
-    .prepare(`SELECT payer, count(DISTINCT ben) AS n, group_concat(origin) AS origins FROM pb b WHERE ${ACTIVE} GROUP BY payer HAVING count(DISTINCT ben) + 1 > ?`)
-    .all(w.end, w.start, max) as { payer: string; n: number; origins: string }[];
-  return rows.map((r) => ({
-    rule: 'family_size' as const,
-    subject: r.payer,
-    rows: r.origins.split(','),
-    explanation: `授权人 ${maskCertNo(r.payer)} 的家庭账户连同本人共 ${r.n + 1} 人，超过上限 ${max} 人（违反${p.rules.family_size.citation}）。`,
-    citation: p.rules.family_size.citation,
-  }));
-}
-
-export function checkCrossRegionSingleAuthorizer(db: Database, p: PolicyProfile, w: Window): Finding[] {
-  const rows = db
-    .prepare(
-      `SELECT ben, count(DISTINCT payer) AS n, group_concat(origin) AS origins FROM pb b
-       WHERE ${ACTIVE} AND pr <> br GROUP BY ben HAVING count(DISTINCT payer) > 1`,
-    )
-    .all(w.end, w.start) as { ben: string; n: number; origins: string }[];
-  return rows.map((r) => ({
-    rule: 'cross_region_single_authorizer' as const,
-    subject: r.ben,
-    rows: r.origins.split(','),
-    explanation: `被授权人 ${maskCertNo(r.ben)} 同时被 ${r.n} 位省内跨统筹区的授权人绑定，只允许一位（违反${p.rules.cross_region_single_authorizer.citation}）。`,
-    citation: p.rules.cross_region_single_authorizer.citation,
-  }));
-}
-
-export function checkOneFamily(db: Database, p: PolicyProfile, w: Window): Finding[] {
   const out: Finding[] = [];
-  const twoPayers = db
-    .prepare(`SELECT ben, count(DISTINCT payer) AS n, group_concat(origin) AS origins FROM pb b WHERE ${ACTIVE} GROUP BY ben HAVING count(DISTINCT payer) > 1`)
-    .all(w.end, w.start) as { ben: string; n: number; origins: string }[];
-  for (const r of twoPayers) {
+  for (const [payer, list] of groupBy(readBindings(db), (b) => b.payer)) {
+    const c = firstCrowdedInstant(list, w, (live) => distinct(live.map((b) => b.ben)) + 1 > max);
+    if (!c) continue;
     out.push({
-      rule: 'one_family',
-      subject: r.ben,
-      rows: r.origins.split(','),
-      explanation: `${maskCertNo(r.ben)} 同时是 ${r.n} 个家庭共济关系的家庭成员，每人只能加入一个家庭共济关系（违反${p.rules.one_family.citation}）。`,
-      citation: p.rules.one_family.citation,
-    });
-  }
-  const both = db
-    .prepare(
-      `SELECT a.payer AS person, a.origin AS o1, c.origin AS o2 FROM pb a JOIN pb c ON c.ben = a.payer
-       WHERE a.bound_at < ? AND (a.unbound_at IS NULL OR a.unbound_at > ?) AND c.bound_at < ? AND (c.unbound_at IS NULL OR c.unbound_at > ?)`,
-    )
-    .all(w.end, w.start, w.end, w.start) as { person: string; o1: string; o2: string }[];
-  for (const r of both) {
-    out.push({
-      rule: 'one_family',
-      subject: r.person,
-      rows: [r.o1, r.o2],
-      explanation: `${maskCertNo(r.person)} 既是自己家庭共济关系的主账户人，又是另一家庭共济关系的家庭成员，每人只能加入一个家庭共济关系（违反${p.rules.one_family.citation}）。`,
-      citation: p.rules.one_family.citation,
+      rule: 'family_size',
+      subject: payer,
+      rows: c.live.map((b) => b.origin),
+      explanation: `授权人 ${maskCertNo(payer)} 的家庭账户在 ${when(c.at, w)} 同时有效的绑定连同本人共 ${distinct(c.live.map((b) => b.ben)) + 1} 人，超过上限 ${max} 人（违反${p.rules.family_size.citation}）。`,
+      citation: p.rules.family_size.citation,
     });
   }
   return out;
 }
 
+export function checkCrossRegionSingleAuthorizer(db: Database, p: PolicyProfile, w: Window): Finding[] {
+  const cross = readBindings(db).filter((b) => b.pr !== null && b.br !== null && b.pr !== b.br);
+  const out: Finding[] = [];
+  for (const [ben, list] of groupBy(cross, (b) => b.ben)) {
+    const c = firstCrowdedInstant(list, w, (live) => distinct(live.map((b) => b.payer)) > 1);
+    if (!c) continue;
+    out.push({
+      rule: 'cross_region_single_authorizer',
+      subject: ben,
+      rows: c.live.map((b) => b.origin),
+      explanation: `被授权人 ${maskCertNo(ben)} 在 ${when(c.at, w)} 同时被 ${distinct(c.live.map((b) => b.payer))} 位省内跨统筹区的授权人绑定，只允许一位（违反${p.rules.cross_region_single_authorizer.citation}）。`,
+      citation: p.rules.cross_region_single_authorizer.citation,
+    });
+  }
+  return out;
+}
+
+export function checkOneFamily(db: Database, p: PolicyProfile, w: Window): Finding[] {
+  const bindings = readBindings(db);
+  const out: Finding[] = [];
+  for (const [ben, list] of groupBy(bindings, (b) => b.ben)) {
+    const c = firstCrowdedInstant(list, w, (live) => distinct(live.map((b) => b.payer)) > 1);
+    if (!c) continue;
+    out.push({
+      rule: 'one_family',
+      subject: ben,
+      rows: c.live.map((b) => b.origin),
+      explanation: `${maskCertNo(ben)} 在 ${when(c.at, w)} 同时是 ${distinct(c.live.map((b) => b.payer))} 个家庭共济关系的家庭成员，每人只能加入一个家庭共济关系（退出后可再加入新的）（违反${p.rules.one_family.citation}）。`,
+      citation: p.rules.one_family.citation,
+    });
+  }
+  // Authorizer of one's own family while a member of another, at the same instant.
+  const asPayer = groupBy(bindings.filter((b) => liveIn(b, w)), (b) => b.payer);
+  const reported = new Set<string>();
+  for (const member of bindings) {
+    if (!liveIn(member, w) || reported.has(member.ben)) continue;
+    for (const own of asPayer.get(member.ben) ?? []) {
+      const from = [member.bound_at, own.bound_at, w.start].reduce((x, y) => (x > y ? x : y));
+      const to = [member.unbound_at ?? w.end, own.unbound_at ?? w.end, w.end].reduce((x, y) => (x < y ? x : y));
+      if (from >= to) continue;
+      reported.add(member.ben);
+      out.push({
+        rule: 'one_family',
+        subject: member.ben,
+        rows: [own.origin, member.origin],
+        explanation: `${maskCertNo(member.ben)} 在 ${when(from, w)} 既是自己家庭共济关系的主账户人，又是另一家庭共济关系的家庭成员，每人只能加入一个家庭共济关系（违反${p.rules.one_family.citation}）。`,
+        citation: p.rules.one_family.citation,
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The steps of a province's order of payment, as its profile lists them. */
+export type OrderStep = 'own' | 'local' | 'binding_time';
+export const ORDER_STEP_LABELS: Record<OrderStep, string> = { own: '先本人后共济', local: '先本地后异地', binding_time: '本地内按绑定时间顺序' };
+
 /**
- * Anhui's order within one settlement: local family members (same region as the
- * beneficiary) before other regions, and local members in binding-time order.
- * Judged from the ledger's deduction sequence (扣款顺序) and the binding times.
+ * The order of the deductions that paid one bill: a care settlement (by the
+ * ledger's 扣款顺序) or one premium order (by the time of each deduction). Each
+ * step the profile names is judged from what the data shows: the person's own
+ * account before family members', members insured where the beneficiary is
+ * before other regions, local members in the order they were bound.
  */
 export function checkPaymentOrder(db: Database, p: PolicyProfile, w: Window): Finding[] {
-  const rows = payments(db, w).filter((x) => x.kind === 'ledger-settlement' && x.seq !== null);
-  const bySetl = new Map<string, Payment[]>();
-  for (const r of rows) bySetl.set(r.key, [...(bySetl.get(r.key) ?? []), r]);
+  const steps = new Set<OrderStep>(p.rules.payment_order.order ?? ['own', 'local', 'binding_time']);
+  const bills = new Map<string, Payment[]>();
+  for (const x of payments(db, w)) {
+    if (!x.key || (x.kind === 'ledger-settlement' && x.seq === null)) continue;
+    const id = `${x.kind}|${x.key}`;
+    const list = bills.get(id);
+    if (list) list.push(x);
+    else bills.set(id, [x]);
+  }
   const boundAt = db.prepare('SELECT min(bound_at) AS t FROM pb WHERE payer = ? AND ben = ?');
+  const line = (x: Payment) => Number(x.origin.split(':')[1]);
   const out: Finding[] = [];
-  for (const [key, ps] of bySetl) {
+  for (const ps of bills.values()) {
     if (ps.length < 2) continue;
-    const ordered = [...ps].sort((a, b) => a.seq! - b.seq!);
-    const rank = (x: Payment) => [x.pr === x.br ? 0 : 1, (boundAt.get(x.payer, x.ben) as { t: string | null }).t ?? '9999'] as const;
+    const premium = ps[0]!.kind === 'ledger-premium';
+    const ordered = [...ps].sort((a, b) => (premium ? (a.at < b.at ? -1 : a.at > b.at ? 1 : line(a) - line(b)) : a.seq! - b.seq!));
+    const tier = (x: Payment) => (x.payer === x.ben ? 0 : x.pr !== null && x.pr === x.br ? 1 : 2);
+    const bound = (x: Payment) => (boundAt.get(x.payer, x.ben) as { t: string | null }).t ?? '9999';
     for (let i = 1; i < ordered.length; i++) {
-      const a = rank(ordered[i - 1]!);
-      const b = rank(ordered[i]!);
-      const wrong = a[0] > b[0] || (a[0] === b[0] && a[0] === 0 && a[1] > b[1]);
-      if (wrong) {
-        const why = a[0] > b[0] ? '异地授权人先于本地家庭成员扣款' : '本地家庭成员没有按绑定时间先后扣款';
-        out.push({
-          rule: 'payment_order',
-          subject: key,
-          rows: ordered.map((x) => x.origin),
-          explanation: `结算 ${key} 的共济扣款顺序不对：${why}（第 ${ordered[i - 1]!.seq} 位 ${maskCertNo(ordered[i - 1]!.payer)}、第 ${ordered[i]!.seq} 位 ${maskCertNo(ordered[i]!.payer)}），应“先本地后异地、本地内按绑定时间顺序”（违反${p.rules.payment_order.citation}）。`,
-          citation: p.rules.payment_order.citation,
-        });
-        break;
-      }
+      const a = ordered[i - 1]!;
+      const b = ordered[i]!;
+      const [ta, tb] = [tier(a), tier(b)];
+      let why: string | null = null;
+      if (steps.has('own') && tb === 0 && ta > 0) why = '家庭成员的账户先于本人账户扣款';
+      else if (steps.has('local') && ta === 2 && tb === 1) why = '异地授权人先于本地家庭成员扣款';
+      else if (steps.has('binding_time') && ta === 1 && tb === 1 && bound(a) > bound(b)) why = '本地家庭成员没有按绑定时间先后扣款';
+      if (!why) continue;
+      const pos = (x: Payment, k: number) => (premium ? `第 ${k} 笔（${x.at.slice(0, 16)}）` : `第 ${x.seq} 位`);
+      const rule = [...steps].map((st) => ORDER_STEP_LABELS[st]).join('、');
+      out.push({
+        rule: 'payment_order',
+        subject: premium ? `缴费:${a.key}` : a.key,
+        rows: ordered.map((x) => x.origin),
+        explanation: `${premium ? '缴费单' : '结算'} ${a.key} 的共济扣款顺序不对：${why}（${pos(a, i)} ${maskCertNo(a.payer)}、${pos(b, i + 1)} ${maskCertNo(b.payer)}），应“${rule}”（违反${p.rules.payment_order.citation}）。`,
+        citation: p.rules.payment_order.citation,
+      });
+      break;
     }
   }
   return out;
