@@ -24,6 +24,13 @@ export interface AuditPage {
   head: { seq: number; hash: string } | null;
 }
 
+/** A chain head recorded outside the database: in a statement's signed manifest, or beside a backup. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  source: string;
+}
+
 export type ChainCheck =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
+  | { ok: true; entries: number; head: string; anchor?: AuditAnchor | null; anchors?: number }
+  | { ok: false; entries: number; brokenAt: number; reason: string; anchor?: AuditAnchor };

@@ -22,6 +22,21 @@ export interface KeyStatus {
   createdAt: string | null;
 }
 
+/** A public key on the trust list of signers (受信任签章人). */
+export interface TrustedSignerInfo {
+  fingerprint: string;
+  publicKey: string;
+  person: string;
+  displayName: string;
+  roles: import('./roles').Role[];
+  source: 'generated' | 'imported' | 'key-file' | 'trust-file' | 'migrated';
+  addedAt: string;
+  addedBy: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
+}
+
 export interface StatementInfo {
   id: number;
   name: string;
@@ -47,7 +62,25 @@ export interface VerifyReport {
   region: string | null;
   period: string | null;
   files: { name: string; size: number; sizeOk: boolean; sm3Ok: boolean; sha256Ok: boolean; ok: boolean }[];
-  signatures: { role: string; label: string; ok: boolean; signer: string | null; time: string | null; fingerprint: string | null; file: string }[];
+  signatures: {
+    role: string;
+    label: string;
+    /** The signature, the signer's record and the signer's trust all hold. */
+    ok: boolean;
+    signer: string | null;
+    displayName: string | null;
+    time: string | null;
+    fingerprint: string | null;
+    /** The key is on the trust list, not revoked, bound to this signer, with the role the signature needs. */
+    trusted: boolean;
+    /** Why the signer is or is not trusted, in words. */
+    trust: string;
+    file: string;
+  }[];
   totals: Record<string, unknown> | null;
+  /** The audit chain's head the preparer recorded. */
+  auditHead: { seq: number; hash: string } | null;
+  /** The trust list the signers were judged against. */
+  trustSource: string | null;
   problems: string[];
 }

@@ -12,7 +12,7 @@ import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, Dashb
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
 import type { PolicyCheckResult, PolicyFinding, PolicyInfo } from './policy-types';
-import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from './clearing-types';
+import type { ClearingJson, Deadline, KeyStatus, StatementInfo, TrustedSignerInfo, VerifyReport } from './clearing-types';
 import { ROLES, type Role } from './roles';
 import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
 
@@ -144,7 +144,15 @@ export const callSchemas = {
     .strictObject({ id: z.number().int().positive().optional(), bundle: z.string().min(1).optional(), password: password.optional(), key: keyFileArg.optional() })
     .refine(oneSigningKey, signingKeyMessage)
     .refine((a) => (a.id === undefined) !== (a.bundle === undefined), '请指明报表（id）或报表包文件夹（bundle），只能二选一'),
-  'statements/verify': z.strictObject({ path: z.string().min(1) }),
+  /** Judged against this workstation's trust list, or against a trust file named explicitly. */
+  'statements/verify': z.strictObject({ path: z.string().min(1), trustFile: z.string().min(1).optional() }),
+  /** A key file from `keygen` put on the trust list as the caller's own (opening it proves possession). */
+  'keys/register': z.strictObject({ key: keyFileArg }),
+  'signers/list': z.strictObject({}),
+  'signers/revoke': z.strictObject({ fingerprint: z.string().min(64).max(100), reason: z.string().min(1).max(500) }),
+  /** The trust list as a file signed by the administrator's own key. */
+  'signers/export': z.strictObject({ password: password.optional(), key: keyFileArg.optional(), path: z.string().min(1).optional() }).refine(oneSigningKey, signingKeyMessage),
+  'signers/import': z.strictObject({ path: z.string().min(1) }),
   'policy/list': z.strictObject({}),
   'policy/select': z.strictObject({ id: z.string().min(1) }),
   'policy/save': z.strictObject({ profile: z.unknown() }),
@@ -212,6 +220,11 @@ export interface CallResults {
   'statements/prepare': StatementInfo;
   'statements/confirm': { statement: StatementInfo | null; locked: string[]; report: VerifyReport };
   'statements/verify': VerifyReport;
+  'keys/register': KeyStatus & { signer: TrustedSignerInfo };
+  'signers/list': TrustedSignerInfo[];
+  'signers/revoke': TrustedSignerInfo;
+  'signers/export': { path: string; signers: number; download: string };
+  'signers/import': { added: number; revoked: number; unchanged: number };
   'policy/list': PolicyInfo[];
   'policy/select': PolicyInfo;
   'policy/save': PolicyInfo;

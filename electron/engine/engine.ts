@@ -11,6 +11,8 @@ import type { JobRunner } from './jobs/job-types';
 import { InlineJobRunner } from './jobs/inline-runner';
 import { openStore, schemaVersion } from './store/open-store';
 import { Sessions } from './users/sessions';
+import { recoverStatements } from './statements/prepare-statement';
+import { isWrite, WriteQueue } from './write-queue';
 
 export interface EngineOptions {
   dbPath: string;
@@ -28,6 +30,8 @@ export interface Engine {
   readonly bus: EventBus;
   readonly jobs: JobRunner;
   readonly sessions: Sessions;
+  /** How many jobs are running (a restore refuses while any is). */
+  runningJobs(): number;
   readonly options: EngineOptions;
   /** Validates the argument against the contract, authorises the caller, then runs the handler. */
   call<K extends CallName>(name: K, args: unknown, caller: Caller): Promise<CallResults[K]>;
@@ -53,9 +57,12 @@ function refuse(what: string, p: readonly Role[], ctx: CallContext): EngineError
 
 export function createEngine(opts: EngineOptions): Engine {
   let db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding });
+  // A statement preparation killed after its commit is finished before anything else.
+  recoverStatements(db);
   const bus = new EventBus();
   const jobs = opts.runner ? opts.runner(db, bus) : new InlineJobRunner(() => db, bus);
   const sessions = new Sessions(() => db, opts.now);
+  const writes = new WriteQueue();
 
   const resolve = (name: CallName, caller: Caller): CallContext => {
     const base = { host: caller.host, session: caller.session ?? null };
@@ -75,6 +82,7 @@ export function createEngine(opts: EngineOptions): Engine {
     bus,
     jobs,
     sessions,
+    runningJobs: () => writes.busy(),
     options: opts,
     async call(name, args, caller) {
       if (!isCallName(name)) throw new EngineError('UNKNOWN_CALL', `未知的调用：${String(name)}`);
@@ -92,8 +100,15 @@ export function createEngine(opts: EngineOptions): Engine {
         const type = (parsed.data as CallArgs<'jobs/start'>).type;
         if (!allowed(JOB_PERMISSIONS[type], ctx.roles)) throw refuse(type === 'import' ? '导入' : '对账', JOB_PERMISSIONS[type], ctx);
       }
+      // Authorised: a write now waits for any running import or reconcile to end.
+      if (isWrite(name, parsed.data)) await writes.turn();
       const handler = handlers[name] as (a: CallArgs<typeof name>, c: CallContext) => Promise<CallResults[typeof name]> | CallResults[typeof name];
-      return handler(parsed.data as CallArgs<typeof name>, ctx);
+      const result = await handler(parsed.data as CallArgs<typeof name>, ctx);
+      if (name === 'jobs/start') {
+        const jobId = (result as CallResults['jobs/start']).jobId;
+        writes.started(jobId, (parsed.data as CallArgs<'jobs/start'>).type, jobs.wait(jobId));
+      }
+      return result;
     },
     schemaVersion: () => schemaVersion(db),
     reopen() {

@@ -21,7 +21,11 @@ import { exportView } from './breaks/view-export';
 import { loadDemo } from './demo/load-demo';
 import { balancedClearing, clearingJson } from './clearing/balance-table';
 import { clearingDeadlines } from './clearing/deadlines';
-import { generateUserKey, importUserKey, keyStatus, signingKey } from './sign/user-keys';
+import { generateUserKey, importUserKey, keyStatus, registerKeyFile, signingKey } from './sign/user-keys';
+import { importTrustFile, listSigners, readTrustFile, revokeSigner, trustFileBytes, workstationTrust } from './sign/trust-list';
+import { sm3Hex } from './sign/digests';
+import { writeNewFile } from './statements/write-signature';
+import { readSmallFile } from './system/read-small-file';
 import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
 import { confirmStatement } from './statements/confirm-statement';
 import { verifyBundle } from './statements/verify-bundle';
@@ -30,10 +34,11 @@ import { runPolicyChecks } from './policy/run-checks';
 import { disposeFindings, exportFindings, listFindings } from './policy/findings';
 
 const policyInfo = (p: PolicyProfile, activeId: string) => ({ id: p.id, name: p.name, version: p.version, document: p.document, active: p.id === activeId, rules: p.rules });
-import { appendAudit, verifyAuditChain } from './audit/audit-log';
+import { appendAudit } from './audit/audit-log';
+import { findAnchors, verifyAnchoredChain } from './audit/audit-anchors';
 import { listAudit } from './audit/audit-query';
 import { exportAudit } from './audit/audit-export';
-import { ensureDir, exportsDir } from './system/exports-dir';
+import { backupsDir, ensureDir, exportsDir } from './system/exports-dir';
 import { authenticate, createUser, getUser, listUsers, setPassword, updateUser, userCount } from './users/users';
 import { backupTo, checkBackup, replaceWithBackup } from './system/backup';
 import pkg from '../../package.json';
@@ -158,7 +163,20 @@ export function makeHandlers(engine: Engine): Handlers {
       const r = confirmStatement(db(), dir, { user: ctx.user, ...signingKey(db(), ctx.user, a) });
       return { statement: r.statement, locked: r.locked, report: r.report };
     },
-    'statements/verify': (a) => verifyBundle(a.path),
+    'statements/verify': (a) => verifyBundle(a.path, a.trustFile ? readTrustFile(readSmallFile(a.trustFile, 1024 * 1024), path.basename(a.trustFile)) : workstationTrust(db())),
+    'keys/register': (a, ctx) => registerKeyFile(db(), ctx.user, a.key),
+    'signers/list': () => listSigners(db()),
+    'signers/revoke': (a, ctx) => revokeSigner(db(), a.fingerprint, a.reason, ctx.user),
+    'signers/export': (a, ctx) => {
+      const bytes = trustFileBytes(db(), { user: ctx.user, ...signingKey(db(), ctx.user, a) });
+      const name = `受信任签章人-${stamp()}.json`;
+      const out = a.path ?? path.join(ensureDir(exportsDir(engine)), name);
+      writeNewFile(out, bytes);
+      const signers = listSigners(db()).length;
+      appendAudit(db(), { actor: ctx.user, action: 'signer.export', target: path.basename(out), detail: { signers, sm3: sm3Hex(bytes) } });
+      return { path: out, signers, download: path.basename(out) };
+    },
+    'signers/import': (a, ctx) => importTrustFile(db(), readSmallFile(a.path, 1024 * 1024), path.basename(a.path), ctx.user),
     'policy/list': () => {
       const active = activePolicy(db()).id;
       return listPolicies(db()).map((p) => policyInfo(p, active));
@@ -175,13 +193,13 @@ export function makeHandlers(engine: Engine): Handlers {
       return { ...r, download: name };
     },
     'audit/list': (a) => listAudit(db(), a),
-    'audit/verify': () => verifyAuditChain(db()),
+    'audit/verify': () => verifyAnchoredChain(db(), findAnchors(db(), { exports: exportsDir(engine), backups: backupsDir(engine) })),
     'audit/export': async (a, ctx) => {
       const name = `审计日志-${stamp()}.xlsx`;
       const r = await exportAudit(db(), a, path.join(ensureDir(exportsDir(engine)), name), ctx.user);
       return { ...r, download: name };
     },
-    'system/backup': (a, ctx) => backupTo(db(), a.path ?? path.join(path.dirname(engine.dbPath), 'backups', `workstation-${stamp()}.sqlite`), ctx.user),
+    'system/backup': (a, ctx) => backupTo(db(), a.path ?? path.join(backupsDir(engine), `workstation-${stamp()}.sqlite`), ctx.user),
     'system/restore': (a, ctx) => {
       const checked = checkBackup(a.path);
       db().close();

@@ -104,8 +104,8 @@ describe('signed statements: prepared, confirmed, verified', () => {
     await e.close();
     const env = { RECON_PASSWORD: PASSWORD, KEY_PW: 'Key-pass-2025' };
     const keys = path.join(e.dir, 'keys');
-    expect(cli(['--user', 'chief', 'keygen', '--out', path.join(keys, 'chief'), '--passphrase-env', 'KEY_PW'], env).code).toBe(0);
-    expect(cli(['--user', 'finance-d', 'keygen', '--out', path.join(keys, 'fin'), '--passphrase-env', 'KEY_PW'], env).code).toBe(0);
+    expect(cli(['--db', e.dbPath, '--user', 'chief', 'keygen', '--out', path.join(keys, 'chief'), '--passphrase-env', 'KEY_PW'], env).code).toBe(0);
+    expect(cli(['--db', e.dbPath, '--user', 'finance-d', 'keygen', '--out', path.join(keys, 'fin'), '--passphrase-env', 'KEY_PW'], env).code).toBe(0);
 
     const out = path.join(e.dir, 'out');
     const prep = cli(['--db', e.dbPath, '--user', 'chief', 'statement', '--period', '2025-11', '--region', A, '--out', out, '--key', path.join(keys, 'chief'), '--passphrase-env', 'KEY_PW'], env);
@@ -113,7 +113,7 @@ describe('signed statements: prepared, confirmed, verified', () => {
     const bundle = path.join(out, `清算_${A}_2025-11_家庭共济`);
     expect(fs.existsSync(`${bundle}.zip`)).toBe(true);
 
-    const v1 = cli(['verify', bundle]);
+    const v1 = cli(['--db', e.dbPath, '--user', 'chief', 'verify', bundle], env);
     expect(v1.code, v1.stdout).toBe(0);
     expect(v1.json()).toMatchObject({ ok: true, confirmed: false, signatures: [{ role: 'preparer', ok: true, signer: 'chief' }] });
 
@@ -130,7 +130,7 @@ describe('signed statements: prepared, confirmed, verified', () => {
     expect(conf.code, conf.stderr).toBe(0);
     expect(conf.json<{ locked: string[] }>().locked).toEqual(expect.arrayContaining(['settlement:2025-11', 'premium:2025-W47']));
 
-    const v2 = cli(['verify', `${bundle}.zip`]);
+    const v2 = cli(['--db', e.dbPath, '--user', 'finance-d', 'verify', `${bundle}.zip`], env);
     expect(v2.code, v2.stdout).toBe(0);
     expect(v2.json()).toMatchObject({ ok: true, confirmed: true, source: 'zip', signatures: [{ role: 'preparer', signer: 'chief' }, { role: 'finance', ok: true, signer: 'finance-d' }] });
     expect(openssl(['pkeyutl', '-verify', '-pubin', '-inkey', path.join(bundle, 'signatures/finance.pem'), '-rawin', '-digest', 'sm3', '-in', path.join(bundle, 'manifest.json'), '-sigfile', path.join(bundle, 'signatures/finance.sig'), '-pkeyopt', 'distid:1234567812345678'])).toContain('Signature Verified Successfully');
@@ -144,7 +144,7 @@ describe('signed statements: prepared, confirmed, verified', () => {
       const at = Math.floor(bytes.length / 2);
       bytes[at] = bytes[at]! ^ 0x01;
       fs.writeFileSync(f, bytes);
-      return cli(['verify', copy]);
+      return cli(['--db', e.dbPath, '--user', 'chief', 'verify', copy], env);
     };
     const x = flip('statement.xlsx');
     expect(x.code).toBe(1);

@@ -6,6 +6,7 @@ import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { authenticate } from '../users/users';
 import { z } from 'zod';
+import { trustKey, type TrustedSigner } from './trust-list';
 import { fingerprint, generateKeyFile, makeKeyFile, openKeyFile, privateKeyFromPem, publicKeyPem, type KeyFile } from './sm2-keys';
 
 export type { KeyStatus };
@@ -18,6 +19,8 @@ export function keyStatus(db: Database, user: string): KeyStatus {
 function store(db: Database, user: string, k: KeyFile, how: 'generate' | 'import'): KeyStatus {
   return db.transaction(() => {
     const before = keyStatus(db, user);
+    // On the trust list, bound to this account (refused if the key is another's).
+    trustKey(db, { publicKey: k.publicKey, person: user, source: how === 'generate' ? 'generated' : 'imported', by: user });
     db.prepare('INSERT INTO user_key (user, public_key, fingerprint, key_file, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user) DO UPDATE SET public_key = excluded.public_key, fingerprint = excluded.fingerprint, key_file = excluded.key_file, created_at = excluded.created_at').run(
       user, k.publicKey, k.fingerprint, JSON.stringify(k), k.createdAt,
     );
@@ -61,11 +64,20 @@ const keyFileShape = z.strictObject({
  * password, or a key file from `keygen` opened with its passphrase (the CLI's way).
  */
 export function signingKey(db: Database, user: string, a: { password?: string; key?: { file: unknown; passphrase: string } }): { privateKey: string; publicKey: string; fingerprint: string } {
-  if (a.key) {
-    const parsed = keyFileShape.safeParse(a.key.file);
-    if (!parsed.success) throw new EngineError('BAD_REQUEST', '密钥文件不是 keygen 生成的格式（gongji-sm2-key/1）');
-    const k = parsed.data as KeyFile;
-    return { privateKey: openKeyFile(k, a.key.passphrase), publicKey: k.publicKey, fingerprint: fingerprint(k.publicKey) };
-  }
+  if (a.key) return openKeyArg(a.key);
   return unlockUserKey(db, user, a.password ?? '');
+}
+
+function openKeyArg(key: { file: unknown; passphrase: string }): { privateKey: string; publicKey: string; fingerprint: string } {
+  const parsed = keyFileShape.safeParse(key.file);
+  if (!parsed.success) throw new EngineError('BAD_REQUEST', '密钥文件不是 keygen 生成的格式（gongji-sm2-key/1）');
+  const k = parsed.data as KeyFile;
+  return { privateKey: openKeyFile(k, key.passphrase), publicKey: k.publicKey, fingerprint: fingerprint(k.publicKey) };
+}
+
+/** A key file from `keygen`, opened with its passphrase (proof of possession), put on the trust list as the user's own. */
+export function registerKeyFile(db: Database, user: string, key: { file: unknown; passphrase: string }): KeyStatus & { signer: TrustedSigner } {
+  const k = openKeyArg(key);
+  const signer = trustKey(db, { publicKey: k.publicKey, person: user, source: 'key-file', by: user });
+  return { user, fingerprint: k.fingerprint, publicKeyPem: publicKeyPem(k.publicKey), createdAt: signer.addedAt, signer };
 }

@@ -4,7 +4,7 @@
 import { sha256Hex, sm3Hex } from '../sign/digests';
 
 export const BUNDLE_FORMAT = 'gongji-clearing-bundle';
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
 
 export interface ManifestFile {
   name: string;
@@ -36,7 +36,34 @@ export interface Manifest {
   totals: Record<string, unknown>;
   signers: SignerEntry[];
   /** Who must still sign, and how: the finance confirmation is added beside, over these same bytes. */
-  requires: { role: 'finance'; label: '复核'; signature: string; publicKey: string; info: string }[];
+  requires: { role: 'finance'; label: '复核'; signature: string; publicKey: string; info: string; infoSignature?: string }[];
+  /** The audit chain's head when the statement was prepared: anchors the trail outside the database. */
+  auditHead?: { seq: number; hash: string } | null;
+}
+
+/** The signatures a bundle carries, each with its signer's record. */
+export const SIGNER_ROLES = [
+  { role: 'preparer', label: '编制', required: true },
+  { role: 'finance', label: '复核', required: false },
+] as const;
+
+/**
+ * signatures/<role>.json: who signed, in which role, when, and over which manifest
+ * (its SM3) — itself signed by the same key (signatures/<role>.json.sig), so a name
+ * or a time cannot be edited without breaking a signature.
+ */
+export interface SignerRecord {
+  role: 'preparer' | 'finance';
+  label: '编制' | '复核';
+  name: string;
+  displayName: string;
+  fingerprint: string;
+  time: string;
+  manifestSm3: string;
+}
+
+export function signerRecordBytes(r: SignerRecord): Buffer {
+  return Buffer.from(JSON.stringify(r, null, 2) + '\n', 'utf8');
 }
 
 export function describeFile(name: string, bytes: Buffer): ManifestFile {

@@ -7,9 +7,11 @@ import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import { balancedClearing, clearingJson } from '../clearing/balance-table';
 import { appendAudit } from '../audit/audit-log';
-import { publicKeyPem } from '../sign/sm2-keys';
-import { signBytes } from '../sign/sm2-sign';
 import { sm3Hex } from '../sign/digests';
+import { assertOwnKey } from '../sign/trust-list';
+import { beijingIso } from '../../../shared/beijing-time';
+import { crashPoint } from '../system/crash-point';
+import { writeSignature } from './write-signature';
 import { assertPeriodOpen } from '../periods/period-lock';
 import { describeFile, manifestBytes, BUNDLE_FORMAT, BUNDLE_VERSION, type Manifest } from './manifest';
 import { statementLines, writeStatementXlsx } from './statement-xlsx';
@@ -28,21 +30,68 @@ export interface Signer {
 
 export type { StatementInfo };
 
+/** The display name of an account, for the records and sheets people read. */
+export function displayNameOf(db: Database, user: string): string {
+  return (db.prepare('SELECT display_name d FROM app_user WHERE name = ?').get(user) as { d: string } | undefined)?.d ?? user;
+}
+
+const TEMP_PREFIX = '.编制中-';
+
+/**
+ * Preparation is atomic: the bundle is built in a temporary folder beside the
+ * target, the database records it, and only then is it renamed into place. What a
+ * crash leaves is finished here before the next preparation: a temporary folder
+ * whose manifest the database knows is moved into place; any other is removed.
+ */
+export function recoverPreparations(db: Database, outDir: string): void {
+  if (!fs.existsSync(outDir)) return;
+  for (const e of fs.readdirSync(outDir, { withFileTypes: true })) {
+    if (!e.isDirectory() || !e.name.startsWith(TEMP_PREFIX)) continue;
+    const tmp = path.join(outDir, e.name);
+    const inner = fs.readdirSync(tmp, { withFileTypes: true }).find((x) => x.isDirectory());
+    const manifest = inner && path.join(tmp, inner.name, 'manifest.json');
+    const known = manifest && fs.existsSync(manifest) ? findStatementByManifest(db, sm3Hex(fs.readFileSync(manifest))) : null;
+    if (known && !fs.existsSync(known.dir)) {
+      fs.renameSync(path.join(tmp, inner!.name), known.dir);
+      if (fs.existsSync(path.join(tmp, `${inner!.name}.zip`))) fs.renameSync(path.join(tmp, `${inner!.name}.zip`), known.zip);
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Finishes what crashed preparations left for every recorded statement whose folder is missing. */
+export function recoverStatements(db: Database): void {
+  const dirs = new Set((db.prepare('SELECT dir FROM statement').all() as { dir: string }[]).filter((r) => !fs.existsSync(r.dir)).map((r) => path.dirname(r.dir)));
+  for (const d of dirs) recoverPreparations(db, d);
+}
+
 export async function prepareStatement(db: Database, o: { period: string; region: string; outDir: string; signer: Signer }): Promise<StatementInfo> {
   if (!/^\d{6}$/.test(o.region)) throw new EngineError('BAD_REQUEST', `统筹区应为 6 位区划代码，收到 ${o.region}`);
+  assertOwnKey(db, o.signer.user, o.signer.fingerprint);
   assertPeriodOpen(db, 'settlement', o.period, '再编制清算报表');
+  recoverPreparations(db, o.outDir);
   const clearing = balancedClearing(db, o.period);
   const name = `清算_${o.region}_${o.period}_${BUNDLE_KIND}`;
   const dir = path.join(o.outDir, name);
-  if (fs.existsSync(dir)) throw new EngineError('CONFLICT', `报表包已存在：${dir}（已编制的报表不覆盖）`);
-  fs.mkdirSync(path.join(dir, 'signatures'), { recursive: true });
-  const at = new Date().toISOString();
+  if (fs.existsSync(dir) || fs.existsSync(`${dir}.zip`)) {
+    const known = db.prepare('SELECT id FROM statement WHERE dir = ?').get(dir) as { id: number } | undefined;
+    throw new EngineError(
+      'CONFLICT',
+      known ? `报表包已存在：${dir}（报表 #${known.id}，已编制的报表不覆盖）` : `报表包文件夹已存在，但工作站没有它的记录：${dir}。请把它（及同名 .zip）移走或删除后再编制。`,
+    );
+  }
+  const tmp = fs.mkdtempSync(path.join(o.outDir, TEMP_PREFIX));
+  const work = path.join(tmp, name);
+  fs.mkdirSync(path.join(work, 'signatures'), { recursive: true });
+  const at = beijingIso();
+  const displayName = displayNameOf(db, o.signer.user);
   const generator = `${pkg.productName} ${pkg.version}`;
   try {
-    const xlsxPath = path.join(dir, 'statement.xlsx');
-    const counts = await writeStatementXlsx(xlsxPath, clearing, { name, region: o.region, period: o.period, preparer: { user: o.signer.user, fingerprint: o.signer.fingerprint, at }, generator });
+    const xlsxPath = path.join(work, 'statement.xlsx');
+    const counts = await writeStatementXlsx(xlsxPath, clearing, { name, region: o.region, period: o.period, preparer: { user: o.signer.user, displayName, fingerprint: o.signer.fingerprint, at }, generator });
     const json = clearingJson(clearing);
     const own = json.care.regions.find((x) => x.region === o.region);
+    const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const manifest: Manifest = {
       format: BUNDLE_FORMAT,
       version: BUNDLE_VERSION,
@@ -62,27 +111,44 @@ export async function prepareStatement(db: Database, o: { period: string; region
         rows: { detail: counts.detailRows, openBreaks: counts.breakRows, careLines: statementLines(clearing, o.region).filter((l) => l.section === 'care').length },
       },
       signers: [{ role: 'preparer', label: '编制', name: o.signer.user, fingerprint: o.signer.fingerprint, time: at, signature: 'signatures/preparer.sig', publicKey: 'signatures/preparer.pem' }],
-      requires: [{ role: 'finance', label: '复核', signature: 'signatures/finance.sig', publicKey: 'signatures/finance.pem', info: 'signatures/finance.json' }],
+      requires: [{ role: 'finance', label: '复核', signature: 'signatures/finance.sig', publicKey: 'signatures/finance.pem', info: 'signatures/finance.json', infoSignature: 'signatures/finance.json.sig' }],
+      auditHead: head ? { seq: head.seq, hash: head.hash } : null,
     };
     const bytes = manifestBytes(manifest);
-    fs.writeFileSync(path.join(dir, 'manifest.json'), bytes);
-    fs.writeFileSync(path.join(dir, 'signatures', 'preparer.sig'), signBytes(bytes, o.signer.privateKey, o.signer.publicKey));
-    fs.writeFileSync(path.join(dir, 'signatures', 'preparer.pem'), publicKeyPem(o.signer.publicKey));
-    const zip = zipFolder(dir);
     const manifestSm3 = sm3Hex(bytes);
-    return db.transaction(() => {
+    fs.writeFileSync(path.join(work, 'manifest.json'), bytes);
+    writeSignature(path.join(work, 'signatures'), 'preparer', bytes, { role: 'preparer', label: '编制', name: o.signer.user, displayName, fingerprint: o.signer.fingerprint, time: at, manifestSm3 }, o.signer);
+    zipFolder(work);
+    crashPoint('prepare:signed');
+    const st = db.transaction(() => {
       const id = Number(
         db.prepare(
           "INSERT INTO statement (period, region, name, dir, zip, manifest_sm3, prepared_by, prepared_at, preparer_fpr, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'prepared')",
-        ).run(o.period, o.region, name, dir, zip, manifestSm3, o.signer.user, at, o.signer.fingerprint).lastInsertRowid,
+        ).run(o.period, o.region, name, dir, `${dir}.zip`, manifestSm3, o.signer.user, at, o.signer.fingerprint).lastInsertRowid,
       );
-      appendAudit(db, { actor: o.signer.user, action: 'statement.prepare', target: `statement:${id}`, detail: { name, manifestSm3, fingerprint: o.signer.fingerprint, totals: { care: json.totals.care, premium: json.totals.premium } } });
+      appendAudit(db, { actor: o.signer.user, action: 'statement.prepare', target: `statement:${id}`, detail: { name, manifestSm3, fingerprint: o.signer.fingerprint, auditHead: manifest.auditHead, totals: { care: json.totals.care, premium: json.totals.premium } } });
       return getStatement(db, id);
     })();
+    // Committed: the bundle goes into place (a crash from here on is finished by recoverPreparations).
+    crashPoint('prepare:committed');
+    fs.renameSync(work, dir);
+    fs.renameSync(`${work}.zip`, `${dir}.zip`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return st;
   } catch (e) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(`${dir}.zip`, { force: true });
+    if (!findStatementByManifestIn(db, tmp)) fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** Whether a temporary folder's bundle is already recorded (then a failure after the commit keeps it for recovery). */
+function findStatementByManifestIn(db: Database, tmp: string): boolean {
+  try {
+    const inner = fs.readdirSync(tmp, { withFileTypes: true }).find((x) => x.isDirectory());
+    const m = inner && path.join(tmp, inner.name, 'manifest.json');
+    return !!m && fs.existsSync(m) && findStatementByManifest(db, sm3Hex(fs.readFileSync(m))) !== null;
+  } catch {
+    return false;
   }
 }
 
@@ -103,6 +169,7 @@ export function getStatement(db: Database, id: number): StatementInfo {
 }
 
 export function listStatements(db: Database): StatementInfo[] {
+  recoverStatements(db);
   return (db.prepare('SELECT * FROM statement ORDER BY id DESC').all() as Row[]).map(toInfo);
 }
 

@@ -12,7 +12,7 @@ export interface StatementMeta {
   name: string;
   region: string;
   period: string;
-  preparer: { user: string; fingerprint: string; at: string };
+  preparer: { user: string; displayName: string; fingerprint: string; at: string };
   generator: string;
 }
 
@@ -63,7 +63,7 @@ function total(ws: ExcelJS.Worksheet, values: (string | number | null)[], moneyC
 
 function title(ws: ExcelJS.Worksheet, text: string, meta: StatementMeta): void {
   ws.addRow([text]).font = { bold: true, size: 14 };
-  ws.addRow([`统筹区 ${meta.region}\u3000清算期间 ${meta.period}\u3000编制 ${meta.preparer.user}\u3000${meta.preparer.at.slice(0, 19).replace('T', ' ')}`]).font = { color: { argb: 'FF555555' } };
+  ws.addRow([`统筹区 ${meta.region}\u3000清算期间 ${meta.period}\u3000编制 ${meta.preparer.displayName}（${meta.preparer.user}）\u3000${meta.preparer.at.slice(0, 19).replace('T', ' ')}（北京时间）`]).font = { color: { argb: 'FF555555' } };
 }
 
 const involves = (region: string) => (l: { from: string; to: string }) => region.endsWith('0000') || l.from === region || l.to === region;
@@ -152,13 +152,14 @@ export async function writeStatementXlsx(file: string, r: ClearingResult, meta: 
   title(sig, '签章信息', meta);
   sig.addRow([]);
   header(sig, ['角色', '签署人', '密钥指纹（SM3）', '时间']);
-  body(sig, ['编制', meta.preparer.user, meta.preparer.fingerprint, meta.preparer.at], []);
-  body(sig, ['复核', '（见 signatures/finance.*）', '', ''], []);
+  body(sig, ['编制', `${meta.preparer.displayName}（${meta.preparer.user}）`, meta.preparer.fingerprint, meta.preparer.at], []);
+  body(sig, ['复核', '（见 signatures/finance.json，由复核人签名）', '', ''], []);
   sig.addRow([]);
   for (const t of [
     '签名方式：SM2 / SM3，用户标识 1234567812345678，对 manifest.json 的原始字节签名；DER 编码。',
     'manifest.json 记载本文件及其他文件的大小、SM3 与 SHA-256 摘要；本表不能记载自身的摘要。',
-    '签名文件：signatures/preparer.sig（编制）、signatures/finance.sig（复核），公钥在同名 .pem。',
+    '签名文件：signatures/preparer.sig（编制）、signatures/finance.sig（复核），公钥在同名 .pem；签署人记录 signatures/<角色>.json 由本人签名（.json.sig）。',
+    '签署人须在受信任签章人列表中（本工作站，或审计人员指定的信任文件）；不在列表中或已吊销的密钥，签名有效也不予认可。',
     '验证：npm run --silent cli -- verify <包>，或 openssl pkeyutl -verify -pubin -inkey signatures/preparer.pem -rawin -digest sm3 -in manifest.json -sigfile signatures/preparer.sig -pkeyopt distid:1234567812345678',
   ]) sig.addRow([t]);
 

@@ -369,6 +369,34 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'trust list of signers (受信任签章人): each public key bound to one account, with its roles, who added it, and revocation',
+    up(db) {
+      db.exec(`
+        CREATE TABLE trusted_signer (
+          id            INTEGER PRIMARY KEY,
+          fingerprint   TEXT NOT NULL UNIQUE,  -- SM3 of the public key: one key, one person
+          public_key    TEXT NOT NULL,          -- 04… uncompressed point, hex
+          person        TEXT NOT NULL,          -- the account the key belongs to
+          display_name  TEXT NOT NULL,
+          roles         TEXT NOT NULL,          -- JSON: the account's roles when the key was added
+          source        TEXT NOT NULL CHECK (source IN ('generated', 'imported', 'key-file', 'trust-file', 'migrated')),
+          added_at      TEXT NOT NULL,
+          added_by      TEXT NOT NULL,
+          revoked_at    TEXT,
+          revoked_by    TEXT,
+          revoke_reason TEXT
+        );
+        -- Keys made before the trust list belong to the account that holds them.
+        INSERT INTO trusted_signer (fingerprint, public_key, person, display_name, roles, source, added_at, added_by)
+          SELECT k.fingerprint, k.public_key, k.user, u.display_name, u.roles, 'migrated', k.created_at, k.user
+          FROM user_key k JOIN app_user u ON u.name = k.user;
+        -- Which workstation this file is: trust files and backups name it.
+        INSERT OR IGNORE INTO setting (key, value) VALUES ('workstation_id', lower(hex(randomblob(16))));
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,15 +7,20 @@ import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import { openStore } from '../store/open-store';
 import { appendAudit, verifyAuditChain } from '../audit/audit-log';
+import { writeBackupAnchor } from '../audit/audit-anchors';
+import { getSetting } from './settings';
+import { beijingIso } from '../../../shared/beijing-time';
 
 export async function backupTo(db: Database, dest: string, user: string): Promise<{ path: string; bytes: number; auditHead: string | null }> {
   if (fs.existsSync(dest)) throw new EngineError('CONFLICT', `备份文件已存在：${dest}`);
   fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
   // The entry goes in first, so the backup carries the record of its own making.
   appendAudit(db, { actor: user, action: 'system.backup', target: path.basename(dest), detail: { path: dest } });
+  const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
   await db.backup(dest);
-  const head = db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
-  return { path: dest, bytes: fs.statSync(dest).size, auditHead: head?.hash ?? null };
+  // The head beside the file anchors the chain outside the database (audit-anchors).
+  writeBackupAnchor(dest, head, getSetting(db, 'workstation_id', ''), beijingIso());
+  return { path: dest, bytes: fs.statSync(dest).size, auditHead: head.hash };
 }
 
 /** Opens a backup read-only and checks it; throws with the reason if it is not fit. */

@@ -7,6 +7,11 @@ export function exportsDir(engine: Pick<Engine, 'dbPath'>): string {
   return path.join(path.dirname(path.resolve(engine.dbPath)), 'exports');
 }
 
+/** Where backups go by default; `audit verify` finds their chain anchors here. */
+export function backupsDir(engine: Pick<Engine, 'dbPath'>): string {
+  return path.join(path.dirname(path.resolve(engine.dbPath)), 'backups');
+}
+
 export function ensureDir(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;

@@ -9,6 +9,7 @@ import { registerAdminCommands } from './commands/admin';
 import { registerWorkCommands } from './commands/work';
 import { registerClearingCommands } from './commands/clearing';
 import { registerPolicyCommands } from './commands/policy';
+import { registerSignerCommands } from './commands/signers';
 
 export function buildProgram(): Command {
   const program = new Command('gongji')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerReconcileCommands(program);
   registerWorkCommands(program);
   registerClearingCommands(program);
+  registerSignerCommands(program);
   registerPolicyCommands(program);
   registerAdminCommands(program);
   return program;

@@ -89,16 +89,18 @@ export function VerifyReportView({ r }: { r: VerifyReport }) {
             <TableCell>{t('signer')}</TableCell>
             <TableCell>{t('colAt')}</TableCell>
             <TableCell>{t('fingerprint')}</TableCell>
+            <TableCell>{t('signerTrust')}</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {r.signatures.map((s) => (
-            <TableRow key={s.role}>
+            <TableRow key={s.role} sx={s.ok ? undefined : { bgcolor: '#fdecea' }}>
               <TableCell>{s.label}</TableCell>
               <TableCell>{s.ok ? '✓' : '✗'}</TableCell>
-              <TableCell>{s.signer}</TableCell>
+              <TableCell>{s.displayName && s.displayName !== s.signer ? `${s.displayName}（${s.signer}）` : s.signer}</TableCell>
               <TableCell>{s.time?.slice(0, 19).replace('T', ' ')}</TableCell>
               <TableCell sx={{ fontFamily: 'monospace', fontSize: 11 }}>{s.fingerprint}</TableCell>
+              <TableCell data-testid={`signer-trust-${s.role}`} sx={{ color: s.trusted ? 'success.main' : 'error.main' }}>{s.trust}</TableCell>
             </TableRow>
           ))}
         </TableBody>

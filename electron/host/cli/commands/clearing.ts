@@ -4,24 +4,24 @@ import type { Command } from 'commander';
 import { EngineError } from '../../../../shared/errors';
 import { generateKeyFile, publicKeyPem } from '../../../engine/sign/sm2-keys';
 import { verifyBundle } from '../../../engine/statements/verify-bundle';
-import { defaultUser } from '../../default-paths';
-import { action, globals, withEngine, printJson, say } from '../cli-context';
+import { readTrustFile } from '../../../engine/sign/trust-list';
+import { readSmallFile } from '../../../engine/system/read-small-file';
+import { action, withEngine, printJson, say } from '../cli-context';
 
-function passphrase(envVar: string): string {
+export function passphrase(envVar: string): string {
   const v = process.env[envVar];
   if (!v) throw new EngineError('BAD_REQUEST', `环境变量 ${envVar} 没有设置（密钥口令）`);
   return v;
 }
 
 /** A key from `keygen` (the key.json file, or the folder holding it), for the contract to open. */
-function keyArg(p: string, envVar: string): { file: unknown; passphrase: string } {
-  const file = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, 'key.json') : p;
-  if (!fs.existsSync(file) || !fs.lstatSync(file).isFile()) throw new EngineError('NOT_FOUND', `找不到密钥文件：${file}`);
-  if (fs.lstatSync(file).size > 64 * 1024) throw new EngineError('BAD_REQUEST', `不是密钥文件（太大）：${file}`);
+export function keyArg(p: string, envVar: string): { file: unknown; passphrase: string } {
+  const file = fs.lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ? path.join(p, 'key.json') : p;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
+    parsed = JSON.parse(readSmallFile(file, 64 * 1024).toString('utf8'));
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
     throw new EngineError('BAD_REQUEST', `密钥文件不是 JSON：${file}`);
   }
   return { file: parsed, passphrase: passphrase(envVar) };
@@ -43,19 +43,25 @@ export function registerClearingCommands(program: Command): void {
 
   program
     .command('keygen')
-    .description('生成 SM2 签名密钥：key.json（私钥以口令加密）和 public.pem')
+    .description('生成 SM2 签名密钥：key.json（私钥以口令加密）和 public.pem，并登记为当前用户在本工作站受信任的签章密钥')
     .requiredOption('--out <dir>', '输出文件夹')
     .requiredOption('--passphrase-env <VAR>', '存放密钥口令的环境变量名')
     .action(
       action(async (o: { out: string; passphraseEnv: string }, cmd: Command) => {
-        const k = generateKeyFile(globals(cmd).user ?? defaultUser(), passphrase(o.passphraseEnv));
-        fs.mkdirSync(o.out, { recursive: true });
         const keyPath = path.join(o.out, 'key.json');
         if (fs.existsSync(keyPath)) throw new EngineError('CONFLICT', `密钥文件已存在：${keyPath}`);
-        fs.writeFileSync(keyPath, JSON.stringify(k, null, 2), { mode: 0o600 });
-        fs.writeFileSync(path.join(o.out, 'public.pem'), publicKeyPem(k.publicKey));
-        say(cmd, `已生成密钥，指纹 ${k.fingerprint}`);
-        printJson({ key: keyPath, publicKey: path.join(o.out, 'public.pem'), fingerprint: k.fingerprint, owner: k.owner });
+        const pw = passphrase(o.passphraseEnv);
+        await withEngine(cmd, async (engine, ctx) => {
+          const who = await engine.call('workstation/info', {}, ctx);
+          const k = generateKeyFile(who.user, pw);
+          // Registered first: a key the workstation refuses is never written out.
+          await engine.call('keys/register', { key: { file: k, passphrase: pw } }, ctx);
+          fs.mkdirSync(o.out, { recursive: true });
+          fs.writeFileSync(keyPath, JSON.stringify(k, null, 2), { mode: 0o600, flag: 'wx' });
+          fs.writeFileSync(path.join(o.out, 'public.pem'), publicKeyPem(k.publicKey), { flag: 'wx' });
+          say(cmd, `已生成密钥并登记为 ${who.user} 的受信任签章密钥，指纹 ${k.fingerprint}`);
+          printJson({ key: keyPath, publicKey: path.join(o.out, 'public.pem'), fingerprint: k.fingerprint, owner: k.owner });
+        });
       }),
     );
 
@@ -100,13 +106,23 @@ export function registerClearingCommands(program: Command): void {
 
   program
     .command('verify')
-    .description('验证报表包（文件夹或 zip）：各文件摘要、各签名、签署人与密钥指纹；有任何不符即以非零退出')
+    .description('验证报表包（文件夹或 zip）：各文件摘要、各签名、签署人记录，并按受信任签章人判断签署人；有任何不符即以非零退出')
     .argument('<path>', '报表包文件夹或 .zip')
+    .option('--trust <file>', '按这个信任文件（管理员导出并签名）判断签署人；不给时登录工作站，按它的受信任签章人判断')
     .action(
-      action(async (p: string, _o: unknown, cmd: Command) => {
-        const r = verifyBundle(p);
+      action(async (p: string, o: { trust?: string }, cmd: Command) => {
+        // With a trust file, no database is needed: the auditor names whom to trust.
+        const r = o.trust
+          ? verifyBundle(p, readTrustFile(readSmallFile(o.trust, 1024 * 1024), path.basename(o.trust)))
+          : await (async () => {
+              let report: Awaited<ReturnType<typeof verifyBundle>> | null = null;
+              await withEngine(cmd, async (engine, ctx) => {
+                report = await engine.call('statements/verify', { path: path.resolve(p) }, ctx);
+              });
+              return report!;
+            })();
         printJson(r);
-        if (r.ok) say(cmd, `验证通过：${r.name}${r.confirmed ? '（已复核）' : '（待复核）'}`);
+        if (r.ok) say(cmd, `验证通过：${r.name}${r.confirmed ? '（已复核）' : '（待复核）'}；签署人按${r.trustSource}判断`);
         else {
           say(cmd, `验证失败：${r.problems.join('；')}`);
           process.exitCode = 1;
