@@ -14,6 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           'job-worker': resolve(__dirname, 'electron/host/jobs/job-worker.ts'),
+          // The engine's own thread: the only one that opens the database in the app.
+          'engine-thread': resolve(__dirname, 'electron/host/engine-thread/engine-thread.ts'),
           // The import's parsing thread (the engine looks for it beside its chunk).
           'parse-worker': resolve(__dirname, 'electron/engine/ingest/parse-worker.ts'),
         },

@@ -21,8 +21,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/main/**', 'electron/preload/**'],
+    files: ['electron/preload/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Electron's main process relays the contract to the engine thread: it never
+    // loads the engine or the store, so the window's thread handles no SQL.
+    files: ['electron/main/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine/**', 'better-sqlite3'], message: 'electron/main runs no SQL: reach the engine through host/engine-thread (startEngineThread).' }],
+      }],
+    },
   },
   {
     files: ['renderer/**'],

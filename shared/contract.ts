@@ -172,7 +172,8 @@ export const callSchemas = {
   'audit/verify': z.strictObject({}),
   'audit/export': z.strictObject({ actor: z.string().optional(), action: z.string().optional(), from: z.string().optional(), to: z.string().optional() }),
   'system/backup': z.strictObject({ path: z.string().min(1).optional() }),
-  'system/restore': z.strictObject({ path: z.string().min(1) }),
+  /** foreignReason: restore another workstation's file on purpose (administrators; audited). */
+  'system/restore': z.strictObject({ path: z.string().min(1), foreignReason: z.string().min(2).max(500).optional() }),
 } as const;
 
 export type CallName = keyof typeof callSchemas;

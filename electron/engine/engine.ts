@@ -21,6 +21,8 @@ export interface EngineOptions {
   /** Build the job runner (the worker runner in the app and browser hosts); inline when omitted. */
   runner?: (db: Database, bus: EventBus) => JobRunner;
   now?: () => number;
+  /** See OpenOptions.busyTimeoutMs. */
+  busyTimeoutMs?: number;
 }
 
 export interface Engine {
@@ -56,13 +58,15 @@ function refuse(what: string, p: readonly Role[], ctx: CallContext): EngineError
 }
 
 export function createEngine(opts: EngineOptions): Engine {
-  let db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding });
+  let db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding, busyTimeoutMs: opts.busyTimeoutMs });
   // A statement preparation killed after its commit is finished before anything else.
   recoverStatements(db);
   const bus = new EventBus();
+  // Subscribed before any runner, so it hears each job's end first.
+  const writes = new WriteQueue(bus);
+
   const jobs = opts.runner ? opts.runner(db, bus) : new InlineJobRunner(() => db, bus);
   const sessions = new Sessions(() => db, opts.now);
-  const writes = new WriteQueue();
 
   const resolve = (name: CallName, caller: Caller): CallContext => {
     const base = { host: caller.host, session: caller.session ?? null };
@@ -100,6 +104,8 @@ export function createEngine(opts: EngineOptions): Engine {
         const type = (parsed.data as CallArgs<'jobs/start'>).type;
         if (!allowed(JOB_PERMISSIONS[type], ctx.roles)) throw refuse(type === 'import' ? '导入' : '对账', JOB_PERMISSIONS[type], ctx);
       }
+      // A restore never replaces the file under a job's open connection: it refuses rather than waits.
+      if (name === 'system/restore' && writes.busy() > 0) throw new EngineError('CONFLICT', `有 ${writes.busy()} 个任务正在进行（导入、对账或导出）：请等它们结束后再恢复`);
       // Authorised: a write now waits for any running import or reconcile to end.
       if (isWrite(name, parsed.data)) await writes.turn();
       const handler = handlers[name] as (a: CallArgs<typeof name>, c: CallContext) => Promise<CallResults[typeof name]> | CallResults[typeof name];
@@ -113,7 +119,7 @@ export function createEngine(opts: EngineOptions): Engine {
     schemaVersion: () => schemaVersion(db),
     reopen() {
       db.close();
-      db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding });
+      db = openStore(opts.dbPath, { nativeBinding: opts.nativeBinding, busyTimeoutMs: opts.busyTimeoutMs });
     },
     async close() {
       await jobs.close();

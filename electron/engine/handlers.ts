@@ -201,11 +201,16 @@ export function makeHandlers(engine: Engine): Handlers {
     },
     'system/backup': (a, ctx) => backupTo(db(), a.path ?? path.join(backupsDir(engine), `workstation-${stamp()}.sqlite`), ctx.user),
     'system/restore': (a, ctx) => {
-      const checked = checkBackup(a.path);
+      const checked = checkBackup(db(), a.path, a.foreignReason);
       db().close();
-      const keptAside = replaceWithBackup(engine.dbPath, a.path);
+      const keptAside = replaceWithBackup(engine.dbPath, checked.copy);
       engine.reopen();
-      appendAudit(db(), { actor: ctx.user, action: 'system.restore', target: path.basename(a.path), detail: { from: a.path, keptAside, auditEntries: checked.entries, head: checked.head } });
+      appendAudit(db(), {
+        actor: ctx.user,
+        action: 'system.restore',
+        target: path.basename(a.path),
+        detail: { from: a.path, keptAside, auditEntries: checked.entries, head: checked.head, ...(checked.foreign ? { foreign: checked.workstation, reason: a.foreignReason } : {}) },
+      });
       return { restored: a.path, keptAside, auditEntries: checked.entries };
     },
   };

@@ -4,6 +4,7 @@
 // thread, until those jobs end, and then succeeds — it never fails with
 // SQLITE_BUSY. Reads never wait: WAL lets them read beside the writer.
 import type { CallArgs, CallName, JobType } from '../../shared/contract';
+import type { EventBus } from './event-bus';
 
 /** Calls that only read (and write nothing, not even an audit entry). */
 const READ_CALLS = new Set<CallName>([
@@ -23,19 +24,26 @@ export function isWrite(name: CallName, args: unknown): boolean {
 export class WriteQueue {
   private readonly writing = new Map<string, Promise<void>>();
   private readonly all = new Set<string>();
+  /** Jobs that ended before their start call returned (an inline job failing at once). */
+  private readonly endedEarly = new Set<string>();
+
+  /** A job counts as running until its end is announced (the event comes before anyone awaiting it resumes). */
+  constructor(bus: EventBus) {
+    bus.on('job/finished', (f) => {
+      if (!this.all.delete(f.jobId)) this.endedEarly.add(f.jobId);
+      this.writing.delete(f.jobId);
+    });
+  }
 
   /** A job started: a writing one makes later writes wait for its end. */
   started(jobId: string, type: JobType, done: Promise<unknown>): void {
+    if (this.endedEarly.delete(jobId)) return;
     this.all.add(jobId);
     const end = done.then(
       () => undefined,
       () => undefined,
     );
     if (WRITING_JOBS.has(type)) this.writing.set(jobId, end);
-    void end.then(() => {
-      this.writing.delete(jobId);
-      this.all.delete(jobId);
-    });
   }
 
   /** Resolves once no writing job is running (jobs started meanwhile are waited for too). */

@@ -1,11 +1,12 @@
-// The desktop app: one secure window over the engine. The engine runs here in the
-// main process; long jobs run in worker threads with their own connections.
+// The desktop app: one secure window over the engine. The engine runs in a thread
+// of its own that owns the database (its long jobs in further worker threads);
+// this main process only relays the contract between the window and that thread,
+// so the window never waits on SQLite.
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { createEngine, type Engine } from '../engine/engine';
-import { WorkerJobRunner } from '../host/jobs/worker-runner';
+import { startEngineThread, type RemoteEngine } from '../host/engine-thread/remote-engine';
 import { forwardEvents, registerIpc } from './ipc';
 import { hardenSession, hardenWindow } from './security';
 
@@ -24,19 +25,20 @@ function electronNativeBinding(): string | undefined {
   return fs.existsSync(f) ? f : undefined;
 }
 
-let engine: Engine | null = null;
+let engine: RemoteEngine | null = null;
 
 app.enableSandbox();
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   hardenSession(session.defaultSession);
   const dbPath = process.env.GONGJI_DB ?? path.join(app.getPath('userData'), 'workstation.sqlite');
   const nativeBinding = electronNativeBinding();
-  engine = createEngine({
+  engine = await startEngineThread({
     dbPath,
     nativeBinding,
     host: 'electron',
-    runner: (_db, bus) => new WorkerJobRunner({ dbPath, nativeBinding, workerFile: path.join(here, 'job-worker.js') }, bus),
+    threadFile: path.join(here, 'engine-thread.js'),
+    jobWorkerFile: path.join(here, 'job-worker.js'),
   });
   registerIpc(ipcMain, engine, { isTrustedUrl });
 

@@ -5,7 +5,7 @@
 import { CALL_NAMES, EVENT_NAMES } from '../../shared/contract';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/call-names';
 import { EngineError, toErrorData, type ErrorData } from '../../shared/errors';
-import type { Engine } from '../engine/engine';
+import type { ContractEngine } from '../host/engine-thread/remote-engine';
 
 export interface IpcInvokeEvent {
   senderFrame: { url: string } | null;
@@ -29,7 +29,7 @@ export interface IpcOptions {
   isTrustedUrl(url: string): boolean;
 }
 
-export function registerIpc(ipc: IpcLike, engine: Engine, opts: IpcOptions): () => void {
+export function registerIpc(ipc: IpcLike, engine: ContractEngine, opts: IpcOptions): () => void {
   ipc.handle(IPC_CALL_CHANNEL, async (event, request): Promise<IpcReply> => {
     try {
       const url = event.senderFrame?.url ?? '';
@@ -49,7 +49,7 @@ export function registerIpc(ipc: IpcLike, engine: Engine, opts: IpcOptions): () 
 }
 
 /** Forwards every engine event to the window as {name, payload}. */
-export function forwardEvents(engine: Engine, target: EventTarget): () => void {
+export function forwardEvents(engine: ContractEngine, target: EventTarget): () => void {
   const offs = EVENT_NAMES.map((name) =>
     engine.bus.on(name, (payload) => {
       if (!target.isDestroyed()) target.send(IPC_EVENT_CHANNEL, { name, payload });

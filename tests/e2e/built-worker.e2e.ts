@@ -8,9 +8,26 @@ import { openStore } from '../../electron/engine/store/open-store';
 import { WORKER_MIN_BYTES } from '../../electron/engine/ingest/parse-runner';
 import { readStoredRecord } from '../../electron/engine/ingest/stored-record';
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
+import { startEngineThread } from '../../electron/host/engine-thread/remote-engine';
 import { writeTextFile } from '../support/files';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
 import { tempDir } from '../support/temp-engine';
+
+describe('the built engine thread', () => {
+  it('runs the engine from out/main/engine-thread.js, with its jobs in out/main/job-worker.js', async () => {
+    const dir = tempDir();
+    const out = path.resolve(import.meta.dirname, '../../out/main');
+    const remote = await startEngineThread({ dbPath: path.join(dir, 'w.sqlite'), host: 'electron', threadFile: path.join(out, 'engine-thread.js'), jobWorkerFile: path.join(out, 'job-worker.js') });
+    onTestFinished(() => remote.close());
+    const { session } = await remote.call('auth/setup', { name: 'admin', displayName: '管理员', password: 'Passw0rd-2025' }, { host: 'electron' });
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 10 } });
+    const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const done = new Promise<unknown>((resolve) => remote.bus.on('job/finished', resolve));
+    await remote.call('jobs/start', { type: 'import', args: { path: file } }, { host: 'electron', session });
+    expect(await done).toMatchObject({ outcome: 'result', result: { rows: 10 } });
+    expect(await remote.call('imports/list', {}, { host: 'electron', session })).toHaveLength(1);
+  });
+});
 
 describe('the built job worker', () => {
   it('imports a file in a worker thread from out/main/job-worker.js', async () => {

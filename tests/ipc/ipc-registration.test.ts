@@ -2,7 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { forwardEvents, registerIpc, type IpcInvokeEvent, type IpcLike, type IpcReply } from '../../electron/main/ipc';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/call-names';
-import { tempEngine, type TestEngine } from '../support/temp-engine';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { PASSWORD, tempDir, tempEngine, type TestEngine } from '../support/temp-engine';
+import { startEngineThread } from '../../electron/host/engine-thread/remote-engine';
+import { writeTextFile } from '../support/files';
+import { generatePremium, TAX_HEADER } from '../support/premium-generator';
 
 class FakeIpc implements IpcLike {
   handlers = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
@@ -90,5 +95,31 @@ describe('Electron IPC registration', () => {
     off();
     e.bus.emit('job/progress', progress);
     expect(sent).toEqual([[IPC_EVENT_CHANNEL, { name: 'job/progress', payload: progress }]]);
+  });
+
+  it('serves the window through the engine thread: main relays calls and events, the database lives in another thread', async () => {
+    const dir = tempDir();
+    const remote = await startEngineThread({ dbPath: path.join(dir, 'w.sqlite'), host: 'electron' });
+    try {
+      expect(remote.threadId).not.toBe(threadId);
+      const ipc = new FakeIpc();
+      registerIpc(ipc, remote, { isTrustedUrl: (u) => u === APP });
+      const sent: { name: string; payload: { outcome?: string } }[] = [];
+      forwardEvents(remote, { send: (_c, p) => sent.push(p as never), isDestroyed: () => false });
+      const setupReply = await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'auth/setup', args: { name: 'admin', displayName: '管理员', password: PASSWORD } });
+      expect(setupReply).toMatchObject({ ok: true });
+      const session = (setupReply as { result: { session: string } }).result.session;
+      expect(await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'workstation/info', args: {}, session })).toMatchObject({ ok: true, result: { host: 'electron', user: 'admin' } });
+      // Engine errors come back as the same data.
+      expect(await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'imports/withdraw', args: { batchId: 99, reason: 'x' }, session })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      // A job started through it runs in a job thread of the engine thread; its events reach the window.
+      const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 5 } });
+      const file = writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+      expect(await ipc.invoke(IPC_CALL_CHANNEL, APP, { name: 'jobs/start', args: { type: 'import', args: { path: file } }, session })).toMatchObject({ ok: true });
+      for (let i = 0; i < 200 && !sent.some((x) => x.name === 'job/finished'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(sent.find((x) => x.name === 'job/finished')?.payload).toMatchObject({ outcome: 'result' });
+    } finally {
+      await remote.close();
+    }
   });
 });

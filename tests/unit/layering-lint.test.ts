@@ -31,4 +31,8 @@ describe('layering lint', () => {
     const code = "import fs from 'node:fs';\nexport const f = (p: string) => fs.closeSync(fs.openSync(p, 'r'));\n";
     expect(await errors('electron/engine/store/x.ts', code, 'no-restricted-syntax')).toHaveLength(2);
   });
+  it('refuses the engine and the store in Electron’s main process (the window’s thread runs no SQL)', async () => {
+    expect(await errors('electron/main/x.ts', "import { createEngine } from '../engine/engine';\nexport const a = createEngine;\n")).toHaveLength(1);
+    expect(await errors('electron/main/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
+  });
 });

@@ -106,8 +106,11 @@ describe('backup and restore', () => {
     const b = await e.call('system/backup', { path: path.join(e.dir, 'backup.sqlite') }, e.caller);
     const Database = (await import('better-sqlite3')).default;
     const raw = new Database(b.path);
+    // The trigger is put back exactly as it was, so only the chain can tell.
+    const trigger = (raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").get() as { sql: string }).sql;
     raw.exec('DROP TRIGGER audit_log_no_update');
     raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run();
+    raw.exec(trigger);
     raw.close();
     const before = fs.statSync(e.dbPath).mtimeMs;
     await expect(e.call('system/restore', { path: b.path }, e.caller)).rejects.toMatchObject({ code: 'DB_DAMAGED', message: expect.stringContaining('第 1 条') });

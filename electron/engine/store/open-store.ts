@@ -15,6 +15,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Skip the full integrity check (worker threads re-open a file the host has checked). */
   skipIntegrityCheck?: boolean;
+  /** How long a write waits for another process's writer (default 10 s; the CLI, a batch run, waits longer). */
+  busyTimeoutMs?: number;
 }
 
 export function openStore(file: string, opts: OpenOptions = {}): Database {
@@ -43,7 +45,7 @@ export function openStore(file: string, opts: OpenOptions = {}): Database {
     if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
     // 8 MB of page cache (the default 2 MB is 31 pages of 64 KB). A big
     // transaction (an import) writes its pages to the WAL as the cache fills, while
     // it goes on, rather than all at its commit (a larger cache only delays that).

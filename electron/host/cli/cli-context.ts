@@ -20,7 +20,8 @@ export function globals(cmd: Command): GlobalOptions {
 /** Opens the workstation database and signs the invoking user in. */
 export async function openEngine(cmd: Command): Promise<{ engine: Engine; ctx: Caller }> {
   const g = globals(cmd);
-  const engine = createEngine({ dbPath: g.db ?? defaultDbPath(), host: 'cli' });
+  // A batch run may wait its turn behind another process's import (the window's own writes queue in its engine).
+  const engine = createEngine({ dbPath: g.db ?? defaultDbPath(), host: 'cli', busyTimeoutMs: 5 * 60_000 });
   try {
     return { engine, ctx: await cliLogin(engine, g.user ?? defaultUser()) };
   } catch (e) {

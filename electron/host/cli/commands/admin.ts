@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { EngineError } from '../../../../shared/errors';
 import { ROLES, type Role } from '../../../../shared/roles';
-import { action, withEngine, printJson, say } from '../cli-context';
+import path from 'node:path';
+import { action, dropUndefined, withEngine, printJson, say } from '../cli-context';
 
 function parseRoles(text: string): Role[] {
   const roles = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -55,12 +56,13 @@ export function registerAdminCommands(program: Command): void {
 
   program
     .command('restore')
-    .description('从备份恢复：先校验完整性和审计链，再替换（原文件保留在旁边）')
+    .description('从备份恢复（管理员）：先在副本上校验完整性、结构、审计链与备份时的链头、账户角色、工作站标识，全部通过才替换（原文件保留在旁边）')
     .requiredOption('--from <file>', '备份文件')
+    .option('--foreign-reason <text>', '恢复另一台工作站的备份时，注明原因（记入审计日志）')
     .action(
-      action(async (o: { from: string }, cmd: Command) => {
+      action(async (o: { from: string; foreignReason?: string }, cmd: Command) => {
         await withEngine(cmd, async (engine, ctx) => {
-          const r = await engine.call('system/restore', { path: o.from }, ctx);
+          const r = await engine.call('system/restore', dropUndefined({ path: path.resolve(o.from), foreignReason: o.foreignReason }), ctx);
           say(cmd, `已从 ${r.restored} 恢复；原数据库保留为 ${r.keptAside}`);
           printJson(r);
         });
