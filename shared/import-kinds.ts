@@ -3,7 +3,7 @@
 // columns matching uses. Headers are in resources/profiles, not here.
 import type { ImportKind } from './domain';
 
-export type FieldType = 'text' | 'id' | 'amount' | 'datetime' | 'year' | 'insutype' | 'region' | 'int' | 'flag' | 'status' | 'relation';
+export type FieldType = 'text' | 'key' | 'id' | 'amount' | 'datetime' | 'year' | 'insutype' | 'region' | 'int' | 'flag' | 'status' | 'relation';
 
 export interface FieldSpec {
   type: FieldType;
@@ -22,6 +22,14 @@ export interface KindSpec {
   totalField: string | null;
   /** The status when the file has no status column, from a flag or the amount's sign. */
   derivedStatus?: { flagField?: string; positive: string; negative: string };
+  /**
+   * What a file of this kind must carry to serve any reconciliation: a file
+   * without it (a platform result or clearing list) is refused at import, never
+   * accepted and then left out of every run.
+   */
+  servesOnlyWith?: { field: string; what: string };
+  /** When the file has no status column at all: the status its rows have (by the amount's sign). */
+  statusWhenMissing?: { positive: string; negative: string };
   /** Rows in this status are matched under ref_key (a cancellation, under the settlement it reverses). */
   groupByRefWhen?: string;
 }
@@ -32,8 +40,8 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   'ledger-premium': {
     label: '医保共济代缴划扣明细',
     fields: {
-      order_no: f('text', '缴费单号'),
-      deduction_no: f('text', '划扣流水号'),
+      order_no: f('key', '缴费单号'),
+      deduction_no: f('key', '划扣流水号'),
       payer_certno: f('id', '授权人证件号码'),
       payer_name: f('text', '授权人姓名'),
       payer_admdvs: f('region', '授权人参保地'),
@@ -46,8 +54,8 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       amount: f('amount', '划扣金额'),
       status: f('status', '状态'),
       deducted_at: f('datetime', '划扣时间'),
-      orig_deduction_no: f('text', '原划扣流水号'),
-      tax_voucher_no: f('text', '电子税票号码'),
+      orig_deduction_no: f('key', '原划扣流水号'),
+      tax_voucher_no: f('key', '电子税票号码'),
     },
     required: ['deduction_no', 'payer_certno', 'beneficiary_certno', 'insutype', 'pay_year', 'amount', 'status', 'deducted_at'],
     columns: { key: 'order_no', sub_key: 'deduction_no', ref_key: 'orig_deduction_no', amount_fen: 'amount', status: 'status', certno: 'beneficiary_certno', insutype: 'insutype', pay_year: 'pay_year', event_at: 'deducted_at' },
@@ -56,8 +64,8 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   'tax-premium': {
     label: '税务对账中间库共济代缴明细',
     fields: {
-      order_no: f('text', '缴费单号'),
-      tax_voucher_no: f('text', '电子税票号码'),
+      order_no: f('key', '缴费单号'),
+      tax_voucher_no: f('key', '电子税票号码'),
       certno: f('id', '缴费人证件号码'),
       name: f('text', '缴费人姓名'),
       admdvs: f('region', '参保地'),
@@ -69,16 +77,18 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       channel: f('text', '缴费方式'),
     },
     // order_no may be missing: such rows are matched by the fallback composite key.
-    required: ['certno', 'insutype', 'pay_year', 'amount', 'status', 'paid_at'],
+    // 金税三期 exports of 入库 records carry no 缴费状态: every row is paid (a negative one, refunded).
+    required: ['certno', 'insutype', 'pay_year', 'amount', 'paid_at'],
+    statusWhenMissing: { positive: 'paid', negative: 'refunded' },
     columns: { key: 'order_no', sub_key: 'tax_voucher_no', amount_fen: 'amount', status: 'status', certno: 'certno', insutype: 'insutype', pay_year: 'pay_year', event_at: 'paid_at' },
     totalField: 'amount',
   },
   settlement: {
     label: '结算明细（机构/平台）',
     fields: {
-      setl_id: f('text', '结算ID'),
-      mdtrt_id: f('text', '就诊ID'),
-      psn_no: f('text', '人员编号'),
+      setl_id: f('key', '结算ID'),
+      mdtrt_id: f('key', '就诊ID'),
+      psn_no: f('key', '人员编号'),
       certno: f('id', '证件号码'),
       psn_name: f('text', '姓名'),
       insuplc_admdvs: f('region', '参保地医保区划'),
@@ -90,10 +100,10 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       acct_pay: f('amount', '个人账户支出'),
       acct_mulaid_pay: f('amount', '个人账户共济支付金额'),
       refd_setl_flag: f('flag', '退费结算标志'),
-      init_setl_id: f('text', '原结算ID'),
+      init_setl_id: f('key', '原结算ID'),
       fund_pay_sumamt: f('amount', '基金支付总额'),
       cash_payamt: f('amount', '现金支付金额'),
-      msgid: f('text', '报文ID'),
+      msgid: f('key', '报文ID'),
       stmt_rslt: f('text', '对账结果'),
       memo: f('text', '备注'),
       seqno: f('int', '序号'),
@@ -101,6 +111,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       optins_pay_sumamt: f('amount', '清分金额'),
     },
     required: ['setl_id', 'certno', 'setl_time', 'acct_mulaid_pay'],
+    servesOnlyWith: { field: 'acct_mulaid_pay', what: '个人账户共济支付金额（acct_mulaid_pay）' },
     columns: { key: 'setl_id', ref_key: 'init_setl_id', amount_fen: 'acct_mulaid_pay', certno: 'certno', event_at: 'setl_time' },
     totalField: 'acct_mulaid_pay',
     derivedStatus: { flagField: 'refd_setl_flag', positive: 'normal', negative: 'cancel' },
@@ -109,12 +120,12 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   'ledger-settlement': {
     label: '医保个人账户共济支出明细',
     fields: {
-      setl_id: f('text', '结算ID'),
-      init_setl_id: f('text', '原结算ID'),
-      payer_psn_no: f('text', '授权人人员编号'),
+      setl_id: f('key', '结算ID'),
+      init_setl_id: f('key', '原结算ID'),
+      payer_psn_no: f('key', '授权人人员编号'),
       payer_certno: f('id', '授权人证件号码'),
       payer_admdvs: f('region', '授权地'),
-      beneficiary_psn_no: f('text', '就医人人员编号'),
+      beneficiary_psn_no: f('key', '就医人人员编号'),
       beneficiary_certno: f('id', '就医人证件号码'),
       beneficiary_admdvs: f('region', '参保地'),
       mdtrtarea_admvs: f('region', '就医地'),

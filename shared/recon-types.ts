@@ -32,6 +32,8 @@ export interface ReconSummary {
   breaks: BreakTypeTotal[];
   autoClosed: number;
   tieOut: { ledger: string; external: string; ok: boolean };
+  /** Rows read and counted, but not 共济 and so neither matched nor a break, each with its reason. */
+  notCounted?: { reason: string; rows: number; keys: number }[];
 }
 
 export interface BreakRow {

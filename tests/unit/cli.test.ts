@@ -47,9 +47,14 @@ describe('the command line', () => {
     const text = iconv.decode(fs.readFileSync(fb), 'gb18030');
     const lines = text.trim().split('\r\n');
     expect(lines[0]).toBe([...TAX_HEADER, '差异类型', '差异说明'].join('|'));
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toMatch(/^合计\|.*共 3 条差异$/);
     expect(text).toContain('对方单边');
     expect(text).toContain('金额不符');
+    // The feedback file is never taken for a new extract.
+    const again = cli(['--db', db, 'import', '--file', fb]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('差异反馈文件');
   });
 
   it('fails with a clear message on stderr and a non-zero exit', () => {

@@ -203,7 +203,7 @@ describe('XLSX with Chinese text across zip chunk boundaries', () => {
 });
 
 describe('the other kinds and platform files', () => {
-  it('imports a 3202 对明细账 result (headerless, tab-separated) through its positional profile', async () => {
+  it('recognises a 3202 对明细账 result (headerless, tab-separated) by position, and refuses it: it holds no 共济 amount', async () => {
     const e = await tempEngine();
     const rows = [
       ['P001', 'MD001', '33010020251101000001', 'MSG1', '0', '0', '', '331.44', '100.00', '95.47'],
@@ -211,23 +211,17 @@ describe('the other kinds and platform files', () => {
     ];
     const file = path.join(e.dir, 'result.txt');
     fs.writeFileSync(file, rows.map((r) => r.join('\t')).join('\n') + '\n');
-    const s = await importFile(e, { path: file });
-    expect(s).toMatchObject({ kind: 'settlement', profile: '3202 对明细账结果（result.txt）', rows: 2 });
-    const norm = readStoredRecord(e.db, s.batchId!, 2)!.norm;
-    expect(norm).toMatchObject({ setl_id: '33010020251101000002', stmt_rslt: '1', memo: '金额不符' });
+    await expect(importFile(e, { path: file })).rejects.toMatchObject({ code: 'IMPORT_REFUSED', message: expect.stringMatching(/“3202 对明细账结果（result\.txt）”，不含个人账户共济支付金额/) });
+    expect(await e.call('imports/list', {}, e.caller)).toEqual([]);
     await e.close();
   });
 
-  it('imports a 3260 异地清分明细 file', async () => {
+  it('recognises a 3260 异地清分明细 file and refuses it: it holds no 共济 amount', async () => {
     const e = await tempEngine();
     const header = ['seqno', 'mdtrtarea', 'medins_no', 'certno', 'mdtrt_id', 'mdtrt_setl_time', 'setl_sn', 'fulamt_advpay_flag', 'medfee_sumamt', 'optins_pay_sumamt'];
     const cert = makeCertNo('340100', '19800101', 1);
     const file = writeTextFile(path.join(e.dir, '3260.txt'), header, [['1', '330100', 'H3301', cert, 'MD1', '20251105103000', 'S0001', '0', '500.00', '320.50']], { delimiter: '|' });
-    const s = await importFile(e, { path: file });
-    expect(s).toMatchObject({ kind: 'settlement', profile: '3260 异地清分明细', rows: 1 });
-    viewStoredRows(e);
-    const r = e.db.prepare('SELECT key, certno, event_at FROM source_row').get();
-    expect(r).toEqual({ key: 'S0001', certno: cert, event_at: '2025-11-05 10:30:00' });
+    await expect(importFile(e, { path: file })).rejects.toMatchObject({ code: 'IMPORT_REFUSED', message: expect.stringContaining('“3260 异地清分明细”，不含个人账户共济支付金额') });
     await e.close();
   });
 

@@ -13,6 +13,7 @@ import type { PiiSearch } from './break-filter';
 import { makeRawReader, originRowId, parseOrigin } from '../ingest/raw-record';
 import { storedRaw } from '../ingest/stored-record';
 import { RowLookup } from '../rowstore/block-store';
+import { csvLine } from '../system/csv-cell';
 
 /** Every break of a query, read a page at a time; `onPage` hears how far it has come (and may throw to stop). */
 export function allBreaks(
@@ -29,7 +30,6 @@ export function allBreaks(
   }
 }
 
-const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export function explain(b: BreakRow): string {
   if (!b.fields.length) return BREAK_LABELS[b.type];
@@ -38,12 +38,10 @@ export function explain(b: BreakRow): string {
 
 export function breaksToCsv(rows: BreakRow[]): string {
   const head = ['差异类型', '类型代码', '单号', '状态', '医保金额', '对方金额', '差额', '差异字段', '开立期间', '关闭期间', '处理结果', '医保来源', '对方来源'];
-  const lines = [head.join(',')];
+  const lines = [csvLine(head)];
   for (const b of rows) {
     lines.push(
-      [BREAK_LABELS[b.type], b.type, b.key, b.status === 'open' ? '未处理' : '已关闭', b.amount_ledger ?? '', b.amount_external ?? '', b.difference, explain(b), b.opened_period, b.closed_period ?? '', b.resolution ?? '', b.ledger_origin.join(' '), b.external_origin.join(' ')]
-        .map((c) => q(String(c)))
-        .join(','),
+      csvLine([BREAK_LABELS[b.type], b.type, b.key, b.status === 'open' ? '未处理' : '已关闭', b.amount_ledger ?? '', b.amount_external ?? '', b.difference, explain(b), b.opened_period, b.closed_period ?? '', b.resolution ?? '', b.ledger_origin.join(' '), b.external_origin.join(' ')].map(String)),
     );
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
@@ -82,6 +80,8 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
     lines.push([...cells, BREAK_LABELS[b.type], explain(b)].join(delimiter));
     n++;
   }
+  // A closing 合计 line of its own, as the bureau's files end (the count of rows it lists).
+  lines.push(['合计', ...header.slice(1).map(() => ''), '', `共 ${n} 条差异`].join(delimiter));
   const enc = batch.encoding === 'utf-8' ? 'utf8' : batch.encoding;
   fs.writeFileSync(out, iconv.encode(lines.join('\r\n') + '\r\n', enc));
   return { rows: n, encoding: batch.encoding, delimiter };

@@ -72,5 +72,8 @@ export function parseYear(text: string): { ok: true; value: number } | { ok: fal
   }
   m = /^(\d{4})(?:年度?)?$/.exec(s);
   if (m) return { ok: true, value: +m[1]! };
-  return { ok: false, reason: '年度应为 2026 或 2026-01-01至2026-12-31' };
+  // One end of the period (金税三期's skssqq / skssqz: 税款所属期起 or 止): its year.
+  m = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})$/.exec(s);
+  if (m && +m[2]! >= 1 && +m[2]! <= 12 && +m[3]! >= 1 && +m[3]! <= 31) return { ok: true, value: +m[1]! };
+  return { ok: false, reason: '年度应为 2026、2026-12-31 或 2026-01-01至2026-12-31' };
 }

@@ -27,11 +27,39 @@ export interface CellMeta {
   numeric?: boolean;
 }
 
+/** Characters no real text holds: control characters (a NUL …) and U+FFFD, which a wrong decoding leaves. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const BAD_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
+
+function badText(s: string): Normalized | null {
+  const m = BAD_TEXT.exec(s);
+  if (!m) return null;
+  return m[0] === '\uFFFD'
+    ? { ok: false, reason: '含有无法解码的字符“�”：文件的编码可能不对（如 GB18030 的文字按 UTF-8 读），请核对或选择编码' }
+    : { ok: false, reason: `含有控制字符 U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}，不是正常的文本` };
+}
+
+/**
+ * An identifier (order number, deduction number, setl_id, mdtrt_id, psn_no,
+ * 电子税票号码): Excel's damage is an error, never a guess — scientific notation,
+ * a trailing `.0`, or a long number stored as a number in XLSX (digits lost).
+ */
+function checkKey(s: string, numeric?: boolean): Normalized {
+  const bad = badText(s);
+  if (bad) return bad;
+  if (/^[+-]?\d+(\.\d+)?[eE][+-]?\d+$/.test(s)) return { ok: false, reason: '编号被 Excel 转成了科学计数法（如 3.30300E+17），末几位已丢失，请从原始系统重新导出' };
+  if (/^\d+\.0+$/.test(s)) return { ok: false, reason: '编号末尾多了“.0”（被 Excel 当成了数字），请把该列设为文本后重新导出' };
+  if (numeric && /^\d{16,}$/.test(s)) return { ok: false, reason: '编号在 XLSX 里存成了数字（超过 15 位的数字 Excel 会丢掉末几位），请把该列设为文本后重新导出' };
+  return { ok: true, value: s };
+}
+
 export function normalizeField(type: FieldType, text: string, kind: ImportKind, meta?: CellMeta): Normalized {
   const s = text.trim();
   switch (type) {
     case 'text':
-      return { ok: true, value: s === '' ? null : s };
+      return s === '' ? { ok: true, value: null } : (badText(s) ?? { ok: true, value: s });
+    case 'key':
+      return s === '' ? { ok: true, value: null } : checkKey(s, meta?.numeric);
     case 'id': {
       if (meta?.numeric) return { ok: false, reason: '证件号码在 XLSX 里存成了数字（Excel 会丢掉末几位），请把该列设为文本后重新导出' };
       const r = checkCertNo(s);
@@ -90,14 +118,20 @@ const MEMO_LIMIT = 50_000;
  * so they are not remembered.
  */
 export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNormalizer {
-  if (type === 'text') {
-    // One result object, refilled: the caller reads it before the next call.
+  if (type === 'text' || type === 'key') {
+    // One result object, refilled: the caller reads it before the next call. A
+    // plain key (letters, digits, - and _) or a text without a suspect character
+    // answers at once; anything else is judged in full.
     const r = { ok: true as const, value: '' };
-    return (text) => {
+    const plain = type === 'key' ? /^[0-9A-Za-z_-]+$/ : null;
+    return (text, numeric) => {
       const s = text.trim();
       if (s === '') return null;
-      r.value = s;
-      return r;
+      if (plain ? plain.test(s) && !(numeric && s.length > 15) : !BAD_TEXT.test(s)) {
+        r.value = s;
+        return r;
+      }
+      return normalizeField(type, s, kind, { numeric });
     };
   }
   if (type === 'id') {

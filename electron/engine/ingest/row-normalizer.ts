@@ -2,6 +2,7 @@
 // matching reads, and the other canonical fields as JSON) or the problems that
 // refuse it. Runs once per row of a million-row file, so it allocates little:
 // values go into a flat array in STORED_COLUMNS order.
+import { EngineError } from '../../../shared/errors';
 import type { ImportKind, ImportProblem } from '../../../shared/domain';
 import { KINDS, type FieldType, type IndexedColumn } from '../../../shared/import-kinds';
 import { memoizedNormalizer } from './normalize-field';
@@ -41,7 +42,20 @@ export function extraFields(kind: ImportKind, match: HeaderMatch): ExtraField[] 
 
 export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName: string) {
   const spec = KINDS[kind];
+  if (spec.servesOnlyWith && !match.columns.has(spec.servesOnlyWith.field)) {
+    throw new EngineError(
+      'IMPORT_REFUSED',
+      `文件 ${fileName} 是“${match.profile.name}”，不含${spec.servesOnlyWith.what}，不能作为共济对账的一方：导入后任何对账都用不上它，所以不予导入（平台的对账结果、异地清分文件不是共济金额的来源；请导入含共济支付金额的结算明细）`,
+    );
+  }
+  // A 差异反馈 file this workstation wrote carries the extract's header plus its own two columns: never a new extract.
+  if (match.header.includes('差异类型') && match.header.includes('差异说明')) {
+    throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 是本工作站写出的差异反馈文件（有“差异类型”“差异说明”两列），不是税务中间库的提取文件，不能作为新的提取导入`);
+  }
   const required = new Set(requiredFields(match.profile));
+  // A status column, where the file has one, is required; without one the kind may say what its rows are.
+  const missingStatus = match.columns.has('status') ? undefined : spec.statusWhenMissing;
+  if (match.columns.has('status') && spec.statusWhenMissing) required.add('status');
   // A field may feed two columns (a binding's beneficiary is both sub_key and certno).
   const columnsOf = new Map<string, number[]>();
   STORED_COLUMNS.forEach((c, i) => {
@@ -69,7 +83,9 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   const refCol = STORED_COLUMNS.indexOf('ref_key');
   const subCol = STORED_COLUMNS.indexOf('sub_key');
 
-  const at = (problems: ImportProblem[], row: SourceRow, column: string, value: string, message: string) => problems.push({ file: fileName, line: row.line, column, value, message });
+  // A value is echoed in messages, never more than a few hundred characters of it.
+  const at = (problems: ImportProblem[], row: SourceRow, column: string, value: string, message: string) =>
+    problems.push({ file: fileName, line: row.line, column, value: value.length > 200 ? `${value.slice(0, 200)}…（共 ${value.length} 个字符）` : value, message });
   // One result object and column array, refilled for every row: the caller copies
   // the values out before it asks for the next row (a million rows make no garbage here).
   const cols: (string | number | null)[] = new Array(STORED_COLUMNS.length);
@@ -113,10 +129,11 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
     }
     if (problems.length > before) return null;
 
-    if (derived) {
+    const byAmount = derived ?? missingStatus;
+    if (byAmount) {
       const amount = cols[amountCol];
       const negative = flag === 1 || (typeof amount === 'number' && amount < 0);
-      cols[statusCol] = negative ? derived.negative : derived.positive;
+      cols[statusCol] = negative ? byAmount.negative : byAmount.positive;
     }
     if (cols[subCol] !== null) cols[subCol] = String(cols[subCol]);
     const gk = spec.groupByRefWhen && cols[statusCol] === spec.groupByRefWhen && cols[refCol] !== null ? String(cols[refCol]) : (cols[keyCol] as string | null);

@@ -44,6 +44,8 @@ export interface KeyedOutcome {
   matched: { count: number; ledgerFen: number; externalFen: number };
   /** The ledger's amount of keys refunded in full on the ledger only (not a break, counted as matched). */
   nettedFen: number;
+  /** External keys that are not 共济 at all (spec.zeroExternalIsNot): counted, never a break. */
+  notMutualAid: { rows: number; keys: number };
 }
 
 /** The ledger's 电子税票号码 per key, where a ledger carries one (from its rows' JSON). */
@@ -81,6 +83,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     totals: { l: { rows: 0, keys: 0, totalFen: 0 }, x: { rows: 0, keys: 0, totalFen: 0 } },
     matched: { count: 0, ledgerFen: 0, externalFen: 0 },
     nettedFen: 0,
+    notMutualAid: { rows: 0, keys: 0 },
   };
   const breakOf = new Int32Array(K).fill(-1);
   const windowStart = dateTimeNumber(w.windowStart);
@@ -136,6 +139,11 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       type = L.at[li]! >= windowStart ? 'IN_TRANSIT' : 'LEDGER_ONLY';
       fields = [{ field: 'amount', ledger: fenToText(lCmp), external: null }];
     } else {
+      if (spec.zeroExternalIsNot && xa.net[k] === 0 && xa.paid[k] === 0 && xStatus === 'normal') {
+        out.notMutualAid.rows += xa.rows[k]!;
+        out.notMutualAid.keys++;
+        continue;
+      }
       type = X.at[xi]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
       fields = [{ field: 'amount', ledger: null, external: fenToText(xCmp) }];
     }

@@ -42,6 +42,12 @@ export interface ReconSpec {
    * read from the JSON of those batches only, against the external side's sub_key.
    */
   voucher?: { ledgerField: string; headerHint: string };
+  /**
+   * A key only on the external side whose rows carry no 共济 amount at all is not a
+   * 共济 record (a platform settlement file lists every settlement, most paid
+   * without 共济): counted in the summary with this reason, never a break.
+   */
+  zeroExternalIsNot?: string;
 }
 
 const settlementSide = (importKind: ImportKind): SideSpec => ({
@@ -76,6 +82,7 @@ export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
     ledger: settlementSide('ledger-settlement'),
     external: settlementSide('settlement'),
     fields: [{ name: 'certno', column: 'certno' }],
+    zeroExternalIsNot: '个人账户共济支付金额为 0：不是共济结算',
   },
 };
 

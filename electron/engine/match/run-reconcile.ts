@@ -63,7 +63,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const produced = collectBreaks(db, run, keyed, fallback);
     step(4, '结转与自动核销');
     const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
-    const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed);
+    const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
     db.prepare('UPDATE recon_run SET summary = ? WHERE id = ?').run(JSON.stringify(summary), runId);
     appendAudit(db, {
       actor: ctx.user,

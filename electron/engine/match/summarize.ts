@@ -12,7 +12,7 @@ type RunHead = Pick<ReconSummary, 'runId' | 'kind' | 'period' | 'ranAt' | 'ranBy
 
 const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
-export function summarize(head: RunHead, keyed: KeyedOutcome, produced: ProducedBreak[], fb: FallbackResult, autoClosed: number): ReconSummary {
+export function summarize(head: RunHead, keyed: KeyedOutcome, produced: ProducedBreak[], fb: FallbackResult, autoClosed: number, notMutualAidReason?: string): ReconSummary {
   const side = (t: KeyedOutcome['totals']['l'], keyless: number[]) => ({ rows: t.rows + keyless.length, keys: t.keys + keyless.length, totalFen: t.totalFen + sum(keyless) });
   const ledgerKeyless = [...fb.ledgerOnly, ...fb.pairs.map(([l]) => l)].map((r) => r.amount_fen);
   const externalKeyless = [...fb.externalOnly, ...fb.pairs.map(([, x]) => x)].map((r) => r.amount_fen);
@@ -35,5 +35,6 @@ export function summarize(head: RunHead, keyed: KeyedOutcome, produced: Produced
     breaks,
     autoClosed,
     tieOut: { ledger: fenToText(tieL), external: fenToText(tieX), ok: tieL === 0 && tieX === 0 },
+    notCounted: keyed.notMutualAid.rows > 0 ? [{ reason: notMutualAidReason ?? '不是共济', rows: keyed.notMutualAid.rows, keys: keyed.notMutualAid.keys }] : [],
   };
 }

@@ -63,6 +63,11 @@ export function ReconPage() {
             <Stat label={`${t('externalSide')} ${t('total')}`} value={formatAmountText(summary.external.total)} />
             <Stat label={t('tieOut')} value={summary.tieOut.ok ? t('tieOk') : `${t('tieBad')} ${summary.tieOut.ledger}/${summary.tieOut.external}`} testId="tie-out" />
           </Stack>
+          {(summary.notCounted ?? []).map((n) => (
+            <Alert key={n.reason} severity="info" sx={{ mb: 1, maxWidth: 720 }} data-testid="not-counted">
+              {t('notCounted')}：{n.rows} {t('rowsUnit')}（{n.reason}）
+            </Alert>
+          ))}
           <Table size="small" sx={{ maxWidth: 720 }}>
             <TableHead>
               <TableRow>
