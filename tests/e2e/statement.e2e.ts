@@ -83,6 +83,29 @@ describe('statements in the browser', () => {
     await screenshot(page, 'statement-verified');
   });
 
+  it('the administrator sees both keys on the trust list, revokes the officer’s, and the bundle then fails verification in red', async () => {
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=login-screen]');
+    await signInThroughPage(page, 'admin');
+    await page.click('[data-testid=nav-settings]');
+    await page.waitForSelector('[data-testid=signer-table] tbody tr');
+    const table = await page.textContent('[data-testid=signer-table]');
+    expect(table).toContain('officer-o');
+    expect(table).toContain('finance-f');
+    page.once('dialog', (d) => void d.accept('密钥遗失'));
+    await page.click('[data-testid=revoke-officer-o]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=signer-table]')?.textContent?.includes('密钥遗失'));
+    await screenshot(page, 'signers-revoked');
+    await page.click('[data-testid=nav-clearing]');
+    await page.fill('[data-testid=clearing-period]', '2025-11');
+    await page.click('[data-testid=verify-1]');
+    await page.waitForSelector('[data-testid=verify-report]');
+    expect(await page.textContent('[data-testid=verify-verdict]')).toContain('吊销');
+    expect(await page.textContent('[data-testid=signer-trust-preparer]')).toContain('吊销');
+    await page.locator('[data-testid=verify-signatures]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'statement-revoked-signer');
+  });
+
   it('an auditor runs the policy checks of the month and sees cited findings', async () => {
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=login-screen]');

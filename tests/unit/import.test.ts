@@ -213,6 +213,10 @@ describe('the other kinds and platform files', () => {
     fs.writeFileSync(file, rows.map((r) => r.join('\t')).join('\n') + '\n');
     await expect(importFile(e, { path: file })).rejects.toMatchObject({ code: 'IMPORT_REFUSED', message: expect.stringMatching(/“3202 对明细账结果（result\.txt）”，不含个人账户共济支付金额/) });
     expect(await e.call('imports/list', {}, e.caller)).toEqual([]);
+    // As integration code writes it, with a tab after every value: recognised the same, refused the same.
+    const trailing = path.join(e.dir, 'result-tabs.txt');
+    fs.writeFileSync(trailing, rows.map((r) => r.join('\t') + '\t').join('\n') + '\n');
+    await expect(importFile(e, { path: trailing })).rejects.toMatchObject({ message: expect.stringContaining('“3202 对明细账结果（result.txt）”，不含个人账户共济支付金额') });
     await e.close();
   });
 

@@ -43,7 +43,9 @@ function matchRow(p: ColumnProfile, cells: string[]): { columns: Map<string, num
 function positionalFits(p: ColumnProfile, row: SourceRow | undefined): boolean {
   if (!row) return false;
   const fields = Object.keys(p.fields);
-  if (row.cells.length !== fields.length) return false;
+  // Integration code often writes a delimiter after every value: one empty cell more is the same row.
+  const extra = row.cells.length - fields.length;
+  if (extra !== 0 && !(extra === 1 && row.cells[row.cells.length - 1]!.trim() === '')) return false;
   // Every cell of the first row must read cleanly in its field's type, and the required ones be there.
   const kind = KINDS[p.kind];
   const required = new Set(requiredFields(p));
@@ -91,7 +93,7 @@ export function resolveHeader(head: SourceRow[], profiles: ColumnProfile[], kind
   const m = detectHeader(head, profiles, kind);
   if (!m) {
     throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 的表头不认识${kind ? `（类型 ${kind}）` : ''}：请在导入页把各列映射到标准字段并保存为方案`, {
-      problems: [{ file: fileName, line: head[0]?.line ?? 1, column: '', value: head[0]?.cells.join(' | ') ?? '', message: '表头不认识' }],
+      problems: [{ file: fileName, line: head[0]?.line ?? 1, column: '', value: (head[0]?.cells.join(' | ') ?? '').slice(0, 200), message: '表头不认识' }],
     });
   }
   if (m.missing.length) {

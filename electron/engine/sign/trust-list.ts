@@ -53,7 +53,7 @@ export function trustKey(db: Database, k: { publicKey: string; person: string; s
   return db.transaction(() => {
     const had = db.prepare('SELECT * FROM trusted_signer WHERE fingerprint = ?').get(fpr) as Row | undefined;
     if (had && had.person !== k.person) throw new EngineError('CONFLICT', `这把密钥（指纹 ${fpr.slice(0, 16)}…）已属于用户“${had.person}”，不能再登记给“${k.person}”：一把密钥只属于一个账户`);
-    if (had?.revoked_at) throw new EngineError('CONFLICT', `这把密钥（指纹 ${fpr.slice(0, 16)}…）已于 ${had.revoked_at} 被吊销，不能再用`);
+    if (had?.revoked_at) throw new EngineError('CONFLICT', `这把密钥（指纹 ${fpr.slice(0, 16)}…）已于 ${had.revoked_at.slice(0, 19).replace('T', ' ')} 被吊销，不能再用`);
     if (had) return toSigner(had);
     const u = db.prepare('SELECT display_name, roles FROM app_user WHERE name = ?').get(k.person) as { display_name: string; roles: string } | undefined;
     if (!u) throw new EngineError('NOT_FOUND', `没有用户“${k.person}”`);
@@ -79,7 +79,7 @@ export function revokeSigner(db: Database, fingerprintText: string, reason: stri
   return db.transaction(() => {
     const r = db.prepare('SELECT * FROM trusted_signer WHERE fingerprint = ?').get(fpr) as Row | undefined;
     if (!r) throw new EngineError('NOT_FOUND', `受信任签章人中没有指纹 ${fpr}`);
-    if (r.revoked_at) throw new EngineError('CONFLICT', `这把密钥已于 ${r.revoked_at} 被吊销`);
+    if (r.revoked_at) throw new EngineError('CONFLICT', `这把密钥已于 ${r.revoked_at.slice(0, 19).replace('T', ' ')} 被吊销`);
     db.prepare('UPDATE trusted_signer SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE fingerprint = ?').run(beijingIso(), by, reason, fpr);
     appendAudit(db, { actor: by, action: 'signer.revoke', target: `user:${r.person}`, detail: { fingerprint: fpr, reason } });
     return toSigner(db.prepare('SELECT * FROM trusted_signer WHERE fingerprint = ?').get(fpr) as Row);
@@ -91,7 +91,7 @@ export function assertOwnKey(db: Database, user: string, fpr: string): void {
   const r = db.prepare('SELECT person, revoked_at FROM trusted_signer WHERE fingerprint = ?').get(fpr) as { person: string; revoked_at: string | null } | undefined;
   if (!r) throw new EngineError('FORBIDDEN', `这把密钥（指纹 ${fpr.slice(0, 16)}…）不在受信任签章人中：请先用 keygen（或在“清算与报表”页生成、导入）登记为 ${user} 的密钥`);
   if (r.person !== user) throw new EngineError('FORBIDDEN', `这把密钥属于用户“${r.person}”，${user} 不能用它签名`);
-  if (r.revoked_at) throw new EngineError('FORBIDDEN', `这把密钥已于 ${r.revoked_at} 被吊销，不能再用于签名`);
+  if (r.revoked_at) throw new EngineError('FORBIDDEN', `这把密钥已于 ${r.revoked_at.slice(0, 19).replace('T', ' ')} 被吊销，不能再用于签名`);
 }
 
 // ——— The trust file ———

@@ -113,7 +113,7 @@ export function verifyFiles(bundle: ReadBundle, path: string, trust: TrustList |
     const t = trust?.signers.get(out.fingerprint);
     if (!trust) out.trust = '未指定信任列表：无法确认签署人';
     else if (!t) out.trust = `密钥不在${trust.source}中`;
-    else if (t.revokedAt) out.trust = `密钥已于 ${t.revokedAt} 被 ${t.revokedBy ?? ''} 吊销（${t.revokeReason ?? ''}）`;
+    else if (t.revokedAt) out.trust = `密钥已于 ${t.revokedAt.slice(0, 19).replace('T', ' ')} 被 ${t.revokedBy ?? ''} 吊销（${t.revokeReason ?? ''}）`;
     else if (record && t.person !== record.name) out.trust = `密钥属于“${t.person}”，记录却写“${record.name}”`;
     else if (!t.roles.includes(NEEDS[r.role])) out.trust = `“${t.person}”登记的角色中没有${r.role === 'preparer' ? '对账员' : '财务复核'}`;
     else {

@@ -11,6 +11,7 @@ import { useMe } from '../auth/AuthGate';
 import { RoleChips } from '../components/RoleChips';
 import { FileButton } from '../components/FileButton';
 import { useI18n } from '../i18n/i18n';
+import { SignersPanel } from './settings/SignersPanel';
 
 function AddUser({ onDone }: { onDone(): void }) {
   const { t } = useI18n();
@@ -128,6 +129,7 @@ export function SettingsPage() {
         </Table>
         {isAdmin && <AddUser onDone={loadUsers} />}
       </Paper>
+      <SignersPanel isAdmin={isAdmin} />
     </Stack>
   );
 }
