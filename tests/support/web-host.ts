@@ -66,3 +66,60 @@ export async function startWebHost(opts: { dbPath?: string } = {}): Promise<WebH
     },
   };
 }
+
+/** A signed-in browser-mode session as a script sees it: its cookie, calls, and the jobs it has seen end. */
+export interface HttpSession {
+  raw(name: string, args: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>;
+  /** A call that must succeed; its result. */
+  call<T = any>(name: string, args: unknown): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Starts a job and resolves with its end (from the host's event stream). */
+  job(type: string, args: unknown): Promise<{ jobId: string; outcome: string; result?: unknown }>;
+  /** Ids of the jobs whose end the event stream has announced. */
+  finished: Set<string>;
+}
+
+/** Creates the first administrator through the HTTP host and keeps its session cookie and event stream. */
+export async function firstAdminOverHttp(h: WebHost, name = 'admin', password = 'Passw0rd-2025'): Promise<HttpSession> {
+  const base = { 'x-gongji-token': h.token, 'content-type': 'application/json' };
+  const setup = await fetch(`${h.url}/api/call/auth/setup`, { method: 'POST', headers: base, body: JSON.stringify({ name, displayName: name, password }) });
+  if (!setup.ok) throw new Error(`setup failed: ${await setup.text()}`);
+  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+  const headers = { ...base, cookie };
+  const ends = new Map<string, { jobId: string; outcome: string; result?: unknown }>();
+  const waiting = new Map<string, (f: { jobId: string; outcome: string; result?: unknown }) => void>();
+  const events = await fetch(`${h.url}/api/events`, { headers });
+  void (async () => {
+    const reader = events.body!.getReader();
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += new TextDecoder().decode(value);
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const chunk = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const m = /^event: job\/finished\ndata: (.+)$/m.exec(chunk);
+        if (!m) continue;
+        const f = JSON.parse(m[1]!);
+        ends.set(f.jobId, f);
+        waiting.get(f.jobId)?.(f);
+      }
+    }
+  })().catch(() => undefined); // the stream ends when the host stops
+  const raw = async (n: string, args: unknown) => (await fetch(`${h.url}/api/call/${n}`, { method: 'POST', headers, body: JSON.stringify(args) })).json();
+  const call = async (n: string, args: unknown) => {
+    const r = await raw(n, args);
+    if (!r.ok) throw new Error(`${n}: ${JSON.stringify(r.error)}`);
+    return r.result;
+  };
+  return {
+    raw,
+    call,
+    async job(type, args) {
+      const { jobId } = await call('jobs/start', { type, args });
+      return ends.get(jobId) ?? new Promise((resolve) => waiting.set(jobId, resolve));
+    },
+    finished: { has: (id: string) => ends.has(id) } as Set<string>,
+  };
+}

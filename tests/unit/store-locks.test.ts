@@ -11,8 +11,7 @@ import { openStore } from '../../electron/engine/store/open-store';
 import { verifyAuditChain } from '../../electron/engine/audit/audit-log';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
-import { PASSWORD } from '../support/temp-engine';
-import { startWebHost, type WebHost } from '../support/web-host';
+import { firstAdminOverHttp, startWebHost, type WebHost } from '../support/web-host';
 
 let host: WebHost | undefined;
 afterEach(async () => {
@@ -45,23 +44,7 @@ describe('the store under other programs', () => {
   it('loses no confirmed write when an outside reader opens the file after a job ran (WAL never deleted under the host)', async () => {
     host = await startWebHost();
     const h = host;
-    const base = { 'x-gongji-token': h.token, 'content-type': 'application/json' };
-    const setup = await fetch(`${h.url}/api/call/auth/setup`, { method: 'POST', headers: base, body: JSON.stringify({ name: 'admin', displayName: '管理员', password: PASSWORD }) });
-    const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
-    const call = async (name: string, args: unknown) => {
-      const r = await (await fetch(`${h.url}/api/call/${name}`, { method: 'POST', headers: { ...base, cookie }, body: JSON.stringify(args) })).json();
-      expect(r.ok, JSON.stringify(r)).toBe(true);
-      return r.result;
-    };
-    const job = async (type: string, args: unknown) => {
-      const { jobId } = await call('jobs/start', { type, args });
-      for (;;) {
-        const runs = await call('imports/list', {});
-        const recon = await call('recon/runs', {});
-        if (type === 'import' ? runs.some((b: { fileName: string }) => args && b.fileName === path.basename((args as { path: string }).path)) : recon.length > 0) return jobId;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const { call, job } = await firstAdminOverHttp(h);
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3, LEDGER_ONLY: 1 } });
     await job('import', { path: writeTextFile(path.join(h.dir, 'l.csv'), LEDGER_HEADER, g.ledger) });
     await job('import', { path: writeTextFile(path.join(h.dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) });

@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { maskCertNo } from '../../../shared/gb11643';
 import { fenToText } from '../../../shared/money';
 import type { PolicyProfile } from './policy-profiles';
-import { distinct, firstCrowdedInstant, groupBy, liveIn, type Binding } from './binding-intervals';
+import { distinct, firstCrowdedInstant, groupBy, liveIn, type Binding, type Crowded } from './binding-intervals';
 
 export type RuleId = keyof PolicyProfile['rules'];
 
@@ -97,54 +97,52 @@ export function checkRelations(db: Database, p: PolicyProfile, w: Window): Findi
     }));
 }
 
-export function checkFamilySize(db: Database, p: PolicyProfile, w: Window): Finding[] {
-  const max = p.rules.family_size.max;
+/** One finding per group whose live bindings break the rule at some instant (the first such instant). */
+function crowdedFindings(groups: Map<string, Binding[]>, w: Window, tooMany: (live: Binding[]) => boolean, finding: (subject: string, c: Crowded) => Finding): Finding[] {
   const out: Finding[] = [];
-  for (const [payer, list] of groupBy(readBindings(db), (b) => b.payer)) {
-    const c = firstCrowdedInstant(list, w, (live) => distinct(live.map((b) => b.ben)) + 1 > max);
-    if (!c) continue;
-    out.push({
-      rule: 'family_size',
-      subject: payer,
-      rows: c.live.map((b) => b.origin),
-      explanation: `授权人 ${maskCertNo(payer)} 的家庭账户在 ${when(c.at, w)} 同时有效的绑定连同本人共 ${distinct(c.live.map((b) => b.ben)) + 1} 人，超过上限 ${max} 人（违反${p.rules.family_size.citation}）。`,
-      citation: p.rules.family_size.citation,
-    });
+  for (const [subject, list] of groups) {
+    const c = firstCrowdedInstant(list, w, tooMany);
+    if (c) out.push(finding(subject, c));
   }
   return out;
+}
+
+const payersOf = (live: Binding[]) => distinct(live.map((b) => b.payer));
+
+export function checkFamilySize(db: Database, p: PolicyProfile, w: Window): Finding[] {
+  const { max, citation } = p.rules.family_size;
+  const people = (live: Binding[]) => distinct(live.map((b) => b.ben)) + 1;
+  return crowdedFindings(groupBy(readBindings(db), (b) => b.payer), w, (live) => people(live) > max, (payer, c) => ({
+    rule: 'family_size',
+    subject: payer,
+    rows: c.live.map((b) => b.origin),
+    explanation: `授权人 ${maskCertNo(payer)} 的家庭账户在 ${when(c.at, w)} 同时有效的绑定连同本人共 ${people(c.live)} 人，超过上限 ${max} 人（违反${citation}）。`,
+    citation,
+  }));
 }
 
 export function checkCrossRegionSingleAuthorizer(db: Database, p: PolicyProfile, w: Window): Finding[] {
+  const { citation } = p.rules.cross_region_single_authorizer;
   const cross = readBindings(db).filter((b) => b.pr !== null && b.br !== null && b.pr !== b.br);
-  const out: Finding[] = [];
-  for (const [ben, list] of groupBy(cross, (b) => b.ben)) {
-    const c = firstCrowdedInstant(list, w, (live) => distinct(live.map((b) => b.payer)) > 1);
-    if (!c) continue;
-    out.push({
-      rule: 'cross_region_single_authorizer',
-      subject: ben,
-      rows: c.live.map((b) => b.origin),
-      explanation: `被授权人 ${maskCertNo(ben)} 在 ${when(c.at, w)} 同时被 ${distinct(c.live.map((b) => b.payer))} 位省内跨统筹区的授权人绑定，只允许一位（违反${p.rules.cross_region_single_authorizer.citation}）。`,
-      citation: p.rules.cross_region_single_authorizer.citation,
-    });
-  }
-  return out;
+  return crowdedFindings(groupBy(cross, (b) => b.ben), w, (live) => payersOf(live) > 1, (ben, c) => ({
+    rule: 'cross_region_single_authorizer',
+    subject: ben,
+    rows: c.live.map((b) => b.origin),
+    explanation: `被授权人 ${maskCertNo(ben)} 在 ${when(c.at, w)} 同时被 ${payersOf(c.live)} 位省内跨统筹区的授权人绑定，只允许一位（违反${citation}）。`,
+    citation,
+  }));
 }
 
 export function checkOneFamily(db: Database, p: PolicyProfile, w: Window): Finding[] {
+  const { citation } = p.rules.one_family;
   const bindings = readBindings(db);
-  const out: Finding[] = [];
-  for (const [ben, list] of groupBy(bindings, (b) => b.ben)) {
-    const c = firstCrowdedInstant(list, w, (live) => distinct(live.map((b) => b.payer)) > 1);
-    if (!c) continue;
-    out.push({
-      rule: 'one_family',
-      subject: ben,
-      rows: c.live.map((b) => b.origin),
-      explanation: `${maskCertNo(ben)} 在 ${when(c.at, w)} 同时是 ${distinct(c.live.map((b) => b.payer))} 个家庭共济关系的家庭成员，每人只能加入一个家庭共济关系（退出后可再加入新的）（违反${p.rules.one_family.citation}）。`,
-      citation: p.rules.one_family.citation,
-    });
-  }
+  const out = crowdedFindings(groupBy(bindings, (b) => b.ben), w, (live) => payersOf(live) > 1, (ben, c) => ({
+    rule: 'one_family',
+    subject: ben,
+    rows: c.live.map((b) => b.origin),
+    explanation: `${maskCertNo(ben)} 在 ${when(c.at, w)} 同时是 ${payersOf(c.live)} 个家庭共济关系的家庭成员，每人只能加入一个家庭共济关系（退出后可再加入新的）（违反${citation}）。`,
+    citation,
+  }));
   // Authorizer of one's own family while a member of another, at the same instant.
   const asPayer = groupBy(bindings.filter((b) => liveIn(b, w)), (b) => b.payer);
   const reported = new Set<string>();
