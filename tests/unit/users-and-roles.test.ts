@@ -129,6 +129,7 @@ describe('audit export', () => {
     expect(String(ws.getCell('A3').value)).toContain(`链头哈希：${r.head}`);
     expect(ws.getRow(4).values).toEqual([undefined, '序号', '时间', '操作人', '操作', '对象', '详情', '前一哈希', '哈希']);
     expect(ws.getCell('D5').value).toBe('user.create');
+    expect(String(ws.getCell('B5').value)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/); // Beijing time with its offset
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
     await e.close();
   });

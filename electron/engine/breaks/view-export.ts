@@ -9,6 +9,7 @@ import { BREAK_LABELS } from '../../../shared/labels';
 import { Decimal } from '../../../shared/money';
 import type { BreakRow } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
+import { beijingText } from '../../../shared/beijing-time';
 import { EngineError } from '../../../shared/errors';
 import type { PiiSearch } from './break-filter';
 import type { TaskContext } from '../jobs/job-types';
@@ -66,7 +67,7 @@ export async function exportView(
     wb.creator = user;
     const ws = wb.addWorksheet('单边账', { views: [{ state: 'frozen', ySplit: 3 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' } });
     ws.addRow(['共济对账工作站 差异清单']).font = { bold: true, size: 14 };
-    ws.addRow([`筛选：${describeQuery(q)}`, '', '', '', `导出：${user} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`, '', '', `共 ${rows.length} 条`]);
+    ws.addRow([`筛选：${describeQuery(q)}`, '', '', '', `导出：${user} ${beijingText()}（北京时间）`, '', '', `共 ${rows.length} 条`]);
     const head = ws.addRow(COLUMNS.map((c) => c.header));
     head.font = { bold: true };
     head.eachCell((c) => (c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE3F2FD' } }));
