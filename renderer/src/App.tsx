@@ -13,6 +13,7 @@ import { ClearingPage } from './pages/ClearingPage';
 import { AuditPage } from './pages/AuditPage';
 import { useMe } from './auth/AuthGate';
 import { RoleChips } from './components/RoleChips';
+import { CallErrorBar } from './components/CallErrorBar';
 
 const SECTIONS: { id: string; label: MessageKey; page: () => ReactNode }[] = [
   { id: 'import', label: 'navImport', page: () => <ImportPage /> },
@@ -63,6 +64,7 @@ export function App() {
         <Typography variant="h5" sx={{ mb: 2 }} data-testid="section-title">{t(active.label)}</Typography>
         <Box sx={{ flex: 1, minHeight: 0 }} key={active.id}>{active.page()}</Box>
       </Box>
+      <CallErrorBar />
     </Box>
   );
 }

@@ -6,6 +6,7 @@ import { PolicyPanel } from './audit/PolicyPanel';
 import type { ColDef } from 'ag-grid-community';
 import type { AuditPage as Page, AuditRow, ChainCheck } from '../../../shared/audit-types';
 import { api, downloadUrl } from '../api/client';
+import { showCallError } from '../api/call-errors';
 import { DataGrid } from '../grid/DataGrid';
 import { useI18n } from '../i18n/i18n';
 
@@ -33,7 +34,7 @@ function AuditTrail() {
   const filter = useMemo(() => ({ ...(actor ? { actor } : {}), ...(action ? { action } : {}) }), [actor, action]);
 
   const load = useCallback(() => {
-    void api.call('audit/list', { ...filter, limit: 2000 }).then(setPage);
+    api.call('audit/list', { ...filter, limit: 2000 }).then(setPage, showCallError);
   }, [filter]);
   useEffect(load, [load]);
 
@@ -55,8 +56,8 @@ function AuditTrail() {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <TextField size="small" label={t('filterActor')} value={actor} onChange={(e) => setActor(e.target.value.trim())} />
         <TextField size="small" label={t('filterAction')} value={action} onChange={(e) => setAction(e.target.value.trim())} />
-        <Button variant="outlined" data-testid="audit-verify" onClick={() => void api.call('audit/verify', {}).then(setCheck)}>{t('auditVerify')}</Button>
-        <Button variant="outlined" data-testid="audit-export" onClick={() => void api.call('audit/export', filter).then((r) => { setExported(r); load(); })}>XLSX</Button>
+        <Button variant="outlined" data-testid="audit-verify" onClick={() => void api.call('audit/verify', {}).then(setCheck, showCallError)}>{t('auditVerify')}</Button>
+        <Button variant="outlined" data-testid="audit-export" onClick={() => void api.call('audit/export', filter).then((r) => { setExported(r); load(); }, showCallError)}>XLSX</Button>
         <Typography variant="body2" color="text.secondary">{page ? `${page.total}` : ''}</Typography>
       </Stack>
       {check && (

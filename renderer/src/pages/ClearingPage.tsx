@@ -7,6 +7,7 @@ import { Alert, Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, Ta
 import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from '../../../shared/clearing-types';
 import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl, fileForEngine } from '../api/client';
+import { showCallError } from '../api/call-errors';
 import { useMe } from '../auth/AuthGate';
 import { useI18n } from '../i18n/i18n';
 import { FileButton } from '../components/FileButton';
@@ -127,10 +128,10 @@ export function ClearingPage() {
   const valid = /^\d{4}-\d{2}$/.test(period);
 
   const load = useCallback(() => {
-    void api.call('keys/status', {}).then(setKey);
-    void api.call('statements/list', {}).then(setStatements);
+    api.call('keys/status', {}).then(setKey, showCallError);
+    api.call('statements/list', {}).then(setStatements, showCallError);
     if (!valid) return;
-    void api.call('clearing/deadlines', { period }).then(setDeadlines);
+    api.call('clearing/deadlines', { period }).then(setDeadlines, showCallError);
     api.call('clearing/compute', { period }).then(
       (r) => {
         setTable(r);
@@ -260,7 +261,7 @@ export function ClearingPage() {
                 <TableCell>{s.status === 'confirmed' ? t('confirmed') : t('awaitingConfirm')}</TableCell>
                 <TableCell>
                   <Stack direction="row" spacing={1}>
-                    <Button size="small" data-testid={`verify-${s.id}`} onClick={() => { setVerifyPath(s.zip); void api.call('statements/verify', { path: s.zip }).then(setReport); }}>
+                    <Button size="small" data-testid={`verify-${s.id}`} onClick={() => { setVerifyPath(s.zip); api.call('statements/verify', { path: s.zip }).then(setReport, (e: Error) => { setReport(null); setMessage({ ok: false, text: e.message }); }); }}>
                       {t('verify')}
                     </Button>
                     {isFinance && s.status === 'prepared' && (
@@ -282,7 +283,7 @@ export function ClearingPage() {
           <Button variant="outlined" data-testid="verify-run" onClick={() => void api.call('statements/verify', { path: verifyPath }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>
             {t('verify')}
           </Button>
-          <FileButton accept=".zip" testId="verify-file" onFile={(f) => void fileForEngine(f).then((p) => { setVerifyPath(p); return api.call('statements/verify', { path: p }); }).then(setReport)}>
+          <FileButton accept=".zip" testId="verify-file" onFile={(f) => void fileForEngine(f).then((p) => { setVerifyPath(p); return api.call('statements/verify', { path: p }); }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>
             {t('chooseFile')}
           </FileButton>
         </Stack>

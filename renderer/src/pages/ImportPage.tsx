@@ -8,6 +8,7 @@ import type { BatchInfo, ImportProblem } from '../../../shared/domain';
 import type { ImportPreview } from '../../../shared/import-types';
 import { KINDS } from '../../../shared/import-kinds';
 import { api, downloadUrl, fileForEngine } from '../api/client';
+import { showCallError } from '../api/call-errors';
 import { useJob } from '../api/use-job';
 import { DataGrid } from '../grid/DataGrid';
 import { JobProgressBar } from '../components/JobProgressBar';
@@ -28,7 +29,7 @@ export function ImportPage() {
   const job = useJob('import');
 
   const refresh = useCallback(() => {
-    void api.call('imports/list', { includeWithdrawn: true }).then(setBatches);
+    api.call('imports/list', { includeWithdrawn: true }).then(setBatches, showCallError);
   }, []);
   useEffect(refresh, [refresh]);
   useEffect(() => {
@@ -174,7 +175,7 @@ export function ImportPage() {
                 onChange={(e) => {
                   const enc = e.target.value as 'utf-8' | 'gb18030' | 'gbk';
                   setEncoding(enc);
-                  void api.call('imports/preview', { path: staged.path, encoding: enc }).then(setPreview, (er: Error) => setPreviewError(er.message));
+                  api.call('imports/preview', { path: staged.path, encoding: enc }).then(setPreview, (er: Error) => setPreviewError(er.message));
                 }}
               >
                 {(['utf-8', 'gb18030', 'gbk'] as const).map((x) => (

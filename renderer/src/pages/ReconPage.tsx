@@ -36,7 +36,7 @@ export function ReconPage() {
 
   const load = useCallback(() => {
     if (!PERIOD_PATTERN.test(period)) return;
-    void api.call('recon/dashboard', { kind, period }).then((d) => { setDash(d); setSummary(d.summary); }).catch(() => { setDash(null); setSummary(null); });
+    api.call('recon/dashboard', { kind, period }).then((d) => { setDash(d); setSummary(d.summary); }).catch(() => { setDash(null); setSummary(null); });
   }, [kind, period]);
   useEffect(load, [load]);
   useEffect(() => {

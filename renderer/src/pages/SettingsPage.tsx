@@ -7,6 +7,7 @@ import type { WorkstationInfo } from '../../../shared/domain';
 import type { UserInfo } from '../../../shared/auth-types';
 import { ROLES, type Role } from '../../../shared/roles';
 import { api, fileForEngine } from '../api/client';
+import { showCallError } from '../api/call-errors';
 import { useMe } from '../auth/AuthGate';
 import { RoleChips } from '../components/RoleChips';
 import { FileButton } from '../components/FileButton';
@@ -46,10 +47,10 @@ export function SettingsPage() {
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [backup, setBackup] = useState<string | null>(null);
   const [policies, setPolicies] = useState<PolicyInfo[]>([]);
-  const loadUsers = useCallback(() => void api.call('users/list', {}).then(setUsers), []);
+  const loadUsers = useCallback(() => void api.call('users/list', {}).then(setUsers, showCallError), []);
   useEffect(() => {
-    void api.call('workstation/info', {}).then(setInfo);
-    void api.call('policy/list', {}).then(setPolicies);
+    api.call('workstation/info', {}).then(setInfo, showCallError);
+    api.call('policy/list', {}).then(setPolicies, showCallError);
     loadUsers();
   }, [loadUsers]);
   const isAdmin = me.roles.includes('admin');
@@ -70,7 +71,7 @@ export function SettingsPage() {
         )}
         {(isAdmin || me.roles.includes('auditor')) && (
           <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
-            <Button variant="outlined" data-testid="backup" onClick={() => void api.call('system/backup', {}).then((r) => setBackup(r.path))}>{t('backup')}</Button>
+            <Button variant="outlined" data-testid="backup" onClick={() => void api.call('system/backup', {}).then((r) => setBackup(r.path), showCallError)}>{t('backup')}</Button>
             {backup && <Typography variant="body2" data-testid="backup-done">{t('backupDone')} {backup}</Typography>}
             {isAdmin && (
               <FileButton
@@ -100,7 +101,7 @@ export function SettingsPage() {
           size="small"
           value={policies.find((p) => p.active)?.id ?? ''}
           disabled={!isAdmin}
-          onChange={(e) => void api.call('policy/select', { id: e.target.value }).then(() => api.call('policy/list', {})).then(setPolicies)}
+          onChange={(e) => void api.call('policy/select', { id: e.target.value }).then(() => api.call('policy/list', {})).then(setPolicies, showCallError)}
           sx={{ minWidth: 360 }}
           slotProps={{ htmlInput: { 'data-testid': 'policy-select' } }}
         >

@@ -6,7 +6,8 @@ import { generateKeyFile, publicKeyPem } from '../../../engine/sign/sm2-keys';
 import { verifyBundle } from '../../../engine/statements/verify-bundle';
 import { readTrustFile } from '../../../engine/sign/trust-list';
 import { readSmallFile } from '../../../engine/system/read-small-file';
-import { action, withEngine, printJson, say } from '../cli-context';
+import { action, globals, withEngine, printJson, say } from '../cli-context';
+import { defaultDbPath } from '../../default-paths';
 
 export function passphrase(envVar: string): string {
   const v = process.env[envVar];
@@ -49,7 +50,7 @@ export function registerClearingCommands(program: Command): void {
     .action(
       action(async (o: { out: string; passphraseEnv: string }, cmd: Command) => {
         const keyPath = path.join(o.out, 'key.json');
-        if (fs.existsSync(keyPath)) throw new EngineError('CONFLICT', `密钥文件已存在：${keyPath}`);
+        for (const f of [keyPath, path.join(o.out, 'public.pem')]) if (fs.existsSync(f)) throw new EngineError('CONFLICT', `密钥文件已存在：${f}`);
         const pw = passphrase(o.passphraseEnv);
         await withEngine(cmd, async (engine, ctx) => {
           const who = await engine.call('workstation/info', {}, ctx);
@@ -112,6 +113,9 @@ export function registerClearingCommands(program: Command): void {
     .action(
       action(async (p: string, o: { trust?: string }, cmd: Command) => {
         // With a trust file, no database is needed: the auditor names whom to trust.
+        if (!o.trust && !globals(cmd).db && !fs.existsSync(defaultDbPath())) {
+          throw new EngineError('BAD_REQUEST', '判断签署人需要信任列表：请用 --trust 指定管理员导出的信任文件，或用 --db 指定工作站数据库');
+        }
         const r = o.trust
           ? verifyBundle(p, readTrustFile(readSmallFile(o.trust, 1024 * 1024), path.basename(o.trust)))
           : await (async () => {

@@ -8,6 +8,7 @@ import type { ColDef } from 'ag-grid-community';
 import type { AgGridReact } from 'ag-grid-react';
 import type { PolicyFinding, PolicyInfo } from '../../../../shared/policy-types';
 import { api, downloadUrl } from '../../api/client';
+import { showCallError } from '../../api/call-errors';
 import { DataGrid } from '../../grid/DataGrid';
 import { useMe } from '../../auth/AuthGate';
 import { useI18n } from '../../i18n/i18n';
@@ -27,8 +28,8 @@ export function PolicyPanel() {
   const valid = PERIOD_PATTERN.test(period);
 
   const load = useCallback(() => {
-    void api.call('policy/list', {}).then(setPolicies);
-    if (valid) void api.call('policy/findings', { period, status: 'all' }).then(setFindings);
+    api.call('policy/list', {}).then(setPolicies, showCallError);
+    if (valid) void api.call('policy/findings', { period, status: 'all' }).then(setFindings, showCallError);
   }, [period, valid]);
   useEffect(load, [load]);
 

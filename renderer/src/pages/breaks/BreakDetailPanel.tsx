@@ -9,6 +9,7 @@ import { formatYuan } from '../../../../shared/money';
 import { KINDS } from '../../../../shared/import-kinds';
 import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
 import { api } from '../../api/client';
+import { showCallError } from '../../api/call-errors';
 import { useI18n } from '../../i18n/i18n';
 import { useMe } from '../../auth/AuthGate';
 
@@ -95,7 +96,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
           {revealed ? `${revealed.certno ?? ''} ${revealed.name ?? ''}` : `${d.row.certno ?? ''} ${d.row.name ?? ''}`}
         </Typography>
         {mayReveal && !revealed && (
-          <Button size="small" data-testid="reveal" onClick={() => void api.call('pii/reveal', { breakId: id }).then(setRevealed)}>
+          <Button size="small" data-testid="reveal" onClick={() => void api.call('pii/reveal', { breakId: id }).then(setRevealed, showCallError)}>
             {t('reveal')}
           </Button>
         )}
@@ -132,7 +133,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
               {r}（{KEY_OF[r]}）
             </Button>
           ))}
-          <Button size="small" onClick={() => void api.call('breaks/assign', { ids: [id], to: me.user }).then(() => { load(); onChanged(); })}>
+          <Button size="small" onClick={() => void api.call('breaks/assign', { ids: [id], to: me.user }).then(() => { load(); onChanged(); }, showCallError)}>
             {t('assignToMe')}
           </Button>
         </Stack>
@@ -144,7 +145,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
         component="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (comment.trim()) void api.call('breaks/comment', { id, text: comment }).then(() => { setComment(''); load(); });
+          if (comment.trim()) void api.call('breaks/comment', { id, text: comment }).then(() => { setComment(''); load(); }, showCallError);
         }}
       >
         <TextField size="small" fullWidth label={t('comment')} value={comment} onChange={(e) => setComment(e.target.value)} />

@@ -7,6 +7,7 @@ import { IMPORT_KINDS, type ImportKind } from '../../../../shared/domain';
 import { KINDS } from '../../../../shared/import-kinds';
 import type { ColumnProfileInfo, ImportPreview } from '../../../../shared/import-types';
 import { api } from '../../api/client';
+import { showCallError } from '../../api/call-errors';
 import { useI18n } from '../../i18n/i18n';
 import { FileButton } from '../../components/FileButton';
 
@@ -83,7 +84,7 @@ export function ProfileExchange() {
   const { t } = useI18n();
   const [profiles, setProfiles] = useState<ColumnProfileInfo[]>([]);
   const [message, setMessage] = useState<string | null>(null);
-  const load = () => void api.call('profiles/list', {}).then(setProfiles);
+  const load = () => void api.call('profiles/list', {}).then(setProfiles, showCallError);
   useEffect(load, []);
   const saved = useMemo(() => profiles.filter((p) => !p.builtin), [profiles]);
   const href = useMemo(() => `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(saved, null, 2))}`, [saved]);
