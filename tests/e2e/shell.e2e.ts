@@ -108,4 +108,34 @@ describe('the workstation shell (browser mode)', () => {
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === '共济对账工作站');
   });
+
+  it('lets the administrator add a user, keep their own roles, change roles, disable and reset a password', async () => {
+    await page.click('[data-testid=nav-settings]');
+    await page.waitForSelector('[data-testid=user-row-admin]');
+    // The first other account: confirmed, and the form is empty again afterwards.
+    page.once('dialog', (d) => void d.accept());
+    await page.fill('[data-testid=new-user-name]', 'clerk');
+    await page.fill('[data-testid=new-user-password]', 'Clerk-pass-1');
+    await page.click('[data-testid=new-user-role-finance]');
+    await page.click('[data-testid=add-user]');
+    await page.waitForSelector('[data-testid=user-row-clerk]');
+    expect(await page.inputValue('[data-testid=new-user-name]')).toBe('');
+    expect(await page.isChecked('[data-testid=new-user-role-finance]')).toBe(false);
+    // The administrator gives themself the officer role back.
+    await page.click('[data-testid=role-admin-officer]');
+    await page.click('[data-testid=save-roles-admin]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=user-message]')?.textContent?.includes('admin'));
+    expect(await page.textContent('[data-testid=current-user]')).toBe('admin');
+    // The row is drawn again from the saved account: the role is there.
+    await page.waitForSelector('[data-testid=save-roles-admin]:disabled');
+    expect(await page.isChecked('[data-testid=role-admin-officer] input')).toBe(true);
+    // Disable the clerk, then reset their password.
+    await page.click('[data-testid=toggle-clerk]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=user-row-clerk]')?.textContent?.includes('已停用'));
+    page.once('dialog', (d) => void d.accept('Clerk-pass-2'));
+    await page.click('[data-testid=reset-clerk]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=user-message]')?.textContent?.includes('已重设口令'));
+    expect(await page.isDisabled('[data-testid=toggle-admin]')).toBe(true);
+    await screenshot(page, 'settings-users');
+  });
 });

@@ -13,8 +13,9 @@ import { RoleChips } from '../components/RoleChips';
 import { FileButton } from '../components/FileButton';
 import { useI18n } from '../i18n/i18n';
 import { SignersPanel } from './settings/SignersPanel';
+import { UserRow } from './settings/UserRow';
 
-function AddUser({ onDone }: { onDone(): void }) {
+function AddUser({ onDone, firstOther }: { onDone(): void; firstOther: boolean }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -26,7 +27,15 @@ function AddUser({ onDone }: { onDone(): void }) {
       onSubmit={(e) => {
         e.preventDefault();
         setError(null);
-        api.call('users/create', { name, displayName: displayName || name, roles, password }).then(() => { setName(''); setPassword(''); onDone(); }, (er: Error) => setError(er.message));
+        // The only account holds every role; once another exists, each holds only its own.
+        if (firstOther && !window.confirm(t('confirmFirstOther'))) return;
+        api.call('users/create', { name, displayName: displayName || name, roles, password }).then(() => {
+          setName('');
+          setDisplayName('');
+          setPassword('');
+          setRoles(['officer']);
+          onDone();
+        }, (er: Error) => setError(er.message));
       }}>
       <TextField size="small" label={t('userName')} value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'new-user-name' } }} />
       <TextField size="small" label={t('displayName')} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
@@ -47,6 +56,7 @@ export function SettingsPage() {
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [backup, setBackup] = useState<string | null>(null);
   const [policies, setPolicies] = useState<PolicyInfo[]>([]);
+  const [userMessage, setUserMessage] = useState<string | null>(null);
   const loadUsers = useCallback(() => void api.call('users/list', {}).then(setUsers, showCallError), []);
   useEffect(() => {
     api.call('workstation/info', {}).then(setInfo, showCallError);
@@ -119,16 +129,18 @@ export function SettingsPage() {
           </TableHead>
           <TableBody>
             {users.map((u) => (
-              <TableRow key={u.name}>
-                <TableCell>{u.name}</TableCell>
-                <TableCell>{u.displayName}</TableCell>
-                <TableCell><RoleChips roles={u.roles} light={false} /></TableCell>
-                <TableCell>{u.disabled ? t('disabled') : ''}</TableCell>
-              </TableRow>
+              <UserRow key={`${u.name}:${u.roles.join()}:${u.disabled}`} u={u} me={me.user} isAdmin={isAdmin} onChanged={(m) => { setUserMessage(m); loadUsers(); }} />
             ))}
           </TableBody>
         </Table>
-        {isAdmin && <AddUser onDone={loadUsers} />}
+        {userMessage && <Alert severity="success" sx={{ mt: 1 }} data-testid="user-message">{userMessage}</Alert>}
+        <Button size="small" sx={{ mt: 1 }} data-testid="change-own-password" onClick={() => {
+          const password = window.prompt(t('newOwnPassword'));
+          if (password) api.call('users/password', { password }).then(() => setUserMessage(t('passwordChanged')), showCallError);
+        }}>
+          {t('changeOwnPassword')}
+        </Button>
+        {isAdmin && <AddUser onDone={loadUsers} firstOther={users.length === 1} />}
       </Paper>
       <SignersPanel isAdmin={isAdmin} />
     </Stack>
