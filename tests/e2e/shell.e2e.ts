@@ -82,7 +82,9 @@ describe('the workstation shell (browser mode)', () => {
     expect(await page.textContent('[data-testid=workstation-info]')).toContain(host.dbPath);
     await page.click('[data-testid=nav-audit]');
     await page.waitForSelector('[data-testid=audit-grid] .ag-row[row-index="0"]');
-    expect(await page.textContent('[data-testid=audit-grid]')).toContain('user.create');
+    // Actions in words, not codes.
+    expect(await page.textContent('[data-testid=audit-grid]')).toContain('添加用户');
+    expect(await page.textContent('[data-testid=audit-grid]')).not.toContain('user.create');
   });
 
   it('signs out and in again, refusing a wrong password', async () => {

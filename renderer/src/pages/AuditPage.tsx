@@ -5,6 +5,7 @@ import { Alert, Box, Button, Stack, Tab, Tabs, TextField, Typography } from '@mu
 import { PolicyPanel } from './audit/PolicyPanel';
 import type { ColDef } from 'ag-grid-community';
 import type { AuditPage as Page, AuditRow, ChainCheck } from '../../../shared/audit-types';
+import { auditActionLabel } from '../../../shared/audit-labels';
 import { api, downloadUrl } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { DataGrid } from '../grid/DataGrid';
@@ -43,7 +44,7 @@ function AuditTrail() {
       { field: 'seq', headerName: t('colSeq'), width: 80, type: 'numericColumn' },
       { field: 'at', headerName: t('colAt'), width: 180, valueFormatter: (p) => new Date(p.value as string).toLocaleString('zh-CN', { hour12: false }) },
       { field: 'actor', headerName: t('colActor'), width: 120 },
-      { field: 'action', headerName: t('colAction'), width: 150 },
+      { field: 'action', headerName: t('colAction'), width: 190, valueFormatter: (p) => auditActionLabel(String(p.value)), tooltipField: 'action' },
       { field: 'target', headerName: t('colTarget'), width: 180 },
       { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300 },
       { field: 'hash', headerName: 'SHA-256', width: 160, valueFormatter: (p) => String(p.value).slice(0, 16) + '…' },
