@@ -10,6 +10,7 @@ import { api, downloadUrl, fileForEngine } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { useMe } from '../auth/AuthGate';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 import { FileButton } from '../components/FileButton';
 
 
@@ -50,9 +51,10 @@ function PairsTable({ title, pairs }: { title: string; pairs: ClearingJson['prem
   );
 }
 
-function PasswordField({ value, onChange, testId }: { value: string; onChange(v: string): void; testId: string }) {
+/** A password for one purpose (each field has its own value and says what it unlocks). */
+function PasswordField({ value, onChange, testId, label }: { value: string; onChange(v: string): void; testId: string; label: MessageKey }) {
   const { t } = useI18n();
-  return <TextField size="small" type="password" label={t('password')} value={value} onChange={(e) => onChange(e.target.value)} slotProps={{ htmlInput: { 'data-testid': testId } }} />;
+  return <TextField size="small" type="password" label={t(label)} value={value} onChange={(e) => onChange(e.target.value)} slotProps={{ htmlInput: { 'data-testid': testId, autoComplete: 'current-password' } }} />;
 }
 
 export function VerifyReportView({ r }: { r: VerifyReport }) {
@@ -120,7 +122,10 @@ export function ClearingPage() {
   const [deadlines, setDeadlines] = useState<Deadline[]>([]);
   const [key, setKey] = useState<KeyStatus | null>(null);
   const [statements, setStatements] = useState<StatementInfo[]>([]);
-  const [pw, setPw] = useState('');
+  // One password per purpose: typing one never fills the others.
+  const [keyPw, setKeyPw] = useState('');
+  const [preparePw, setPreparePw] = useState('');
+  const [confirmPw, setConfirmPw] = useState('');
   const [pem, setPem] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [verifyPath, setVerifyPath] = useState('');
@@ -149,7 +154,9 @@ export function ClearingPage() {
     setMessage(null);
     try {
       setMessage({ ok: true, text: await fn() });
-      setPw('');
+      setKeyPw('');
+      setPreparePw('');
+      setConfirmPw('');
       load();
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
@@ -220,12 +227,12 @@ export function ClearingPage() {
         )}
         {(isOfficer || isFinance) && (
           <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-            <PasswordField value={pw} onChange={setPw} testId="key-password" />
-            <Button variant="outlined" data-testid="key-generate" onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/generate', { password: pw })).fingerprint}`)}>
+            <PasswordField value={keyPw} onChange={setKeyPw} testId="key-password" label="passwordForKey" />
+            <Button variant="outlined" data-testid="key-generate" onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/generate', { password: keyPw })).fingerprint}`)}>
               {t('generateKey')}
             </Button>
             <TextField size="small" multiline maxRows={3} label="PEM" value={pem} onChange={(e) => setPem(e.target.value)} sx={{ width: 320 }} />
-            <Button disabled={!pem.trim()} onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/import', { pem, password: pw })).fingerprint}`)}>
+            <Button disabled={!pem.trim()} onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/import', { pem, password: keyPw })).fingerprint}`)}>
               {t('importKey')}
             </Button>
           </Stack>
@@ -234,8 +241,8 @@ export function ClearingPage() {
       <Section title={t('statements')} testId="statements">
         {isOfficer && (
           <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
-            <PasswordField value={pw} onChange={setPw} testId="prepare-password" />
-            <Button variant="contained" data-testid="prepare" disabled={!valid} onClick={() => void run(async () => `${t('prepared')}：${(await api.call('statements/prepare', { period, region, password: pw })).name}`)}>
+            <PasswordField value={preparePw} onChange={setPreparePw} testId="prepare-password" label="passwordForPrepare" />
+            <Button variant="contained" data-testid="prepare" disabled={!valid} onClick={() => void run(async () => `${t('prepared')}：${(await api.call('statements/prepare', { period, region, password: preparePw })).name}`)}>
               {t('prepare')}
             </Button>
           </Stack>
@@ -265,7 +272,7 @@ export function ClearingPage() {
                       {t('verify')}
                     </Button>
                     {isFinance && s.status === 'prepared' && (
-                      <Button size="small" variant="outlined" data-testid={`confirm-${s.id}`} onClick={() => void run(async () => `${t('confirmed')}：${(await api.call('statements/confirm', { id: s.id, password: pw })).locked.join('、')}`)}>
+                      <Button size="small" variant="outlined" data-testid={`confirm-${s.id}`} onClick={() => void run(async () => `${t('confirmed')}：${(await api.call('statements/confirm', { id: s.id, password: confirmPw })).locked.join('、')}`)}>
                         {t('confirm')}
                       </Button>
                     )}
@@ -275,7 +282,7 @@ export function ClearingPage() {
             ))}
           </TableBody>
         </Table>
-        {isFinance && <Box sx={{ mt: 1 }}><PasswordField value={pw} onChange={setPw} testId="confirm-password" /></Box>}
+        {isFinance && <Box sx={{ mt: 1 }}><PasswordField value={confirmPw} onChange={setConfirmPw} testId="confirm-password" label="passwordForConfirm" /></Box>}
       </Section>
       <Section title={t('verify')} testId="verify-section">
         <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
