@@ -16,6 +16,9 @@ import type { ClearingJson, Deadline, KeyStatus, StatementInfo, TrustedSignerInf
 import { ROLES, type Role } from './roles';
 import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
 
+// Validation messages in Chinese, in every host ("太小：应为 >= 1 个字符", not "Too small …").
+z.config(z.locales.zhCN());
+
 const importKind = z.enum(IMPORT_KINDS);
 const reconKind = z.enum(RECON_KINDS);
 const period = z.string().regex(PERIOD_PATTERN, '期间应为 2025-W47 或 2025-11');

@@ -37,3 +37,17 @@ export function fieldValueLabel(field: string, value: string | null): string {
   if (value === null) return '无';
   return field === 'status' ? (STATUS_LABELS[value] ?? value) : value;
 }
+
+/** A break's history, in words: what happened to it. */
+export const BREAK_EVENT_LABELS: Record<string, string> = {
+  open: '开立',
+  reclassify: '重新分类',
+  'auto-close': '自动核销',
+  assign: '分配',
+  comment: '批注',
+  dispose: '处理',
+  'propose-writeoff': '提出核销',
+  'approve-writeoff': '审批通过核销',
+  'reject-writeoff': '驳回核销',
+  undo: '撤销',
+};

@@ -67,6 +67,8 @@ export type BreakFacets = BreakTypeTotal[];
 
 export interface SourceRecord {
   origin: string;
+  /** The kind of file the record came from: its fields' labels and types. */
+  kind: import('./domain').ImportKind;
   file: string;
   line: number;
   norm: Record<string, unknown>;

@@ -6,6 +6,7 @@ import { callSchemas, type CallArgs, type CallContext, type Caller, type CallNam
 import { EngineError } from '../../shared/errors';
 import { CALL_PERMISSIONS, JOB_PERMISSIONS, mayReveal, REVEAL_ROLES, ROLE_LABELS, type Permission, type Role } from '../../shared/roles';
 import { EventBus } from './event-bus';
+import { CALL_TITLES } from '../../shared/call-titles';
 import { makeHandlers } from './handlers';
 import type { JobRunner } from './jobs/job-types';
 import { InlineJobRunner } from './jobs/inline-runner';
@@ -93,11 +94,11 @@ export function createEngine(opts: EngineOptions): Engine {
       const parsed = callSchemas[name].safeParse(args ?? {});
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '参数'}：${i.message}`);
-        throw new EngineError('BAD_REQUEST', `调用 ${name} 的参数不对：${issues.join('；')}`, issues);
+        throw new EngineError('BAD_REQUEST', `“${CALL_TITLES[name]}”的参数不对：${issues.join('；')}`, issues);
       }
       const ctx = resolve(name, caller);
       const p = CALL_PERMISSIONS[name];
-      if (!allowed(p, ctx.roles)) throw refuse(name, p as readonly Role[], ctx);
+      if (!allowed(p, ctx.roles)) throw refuse(CALL_TITLES[name], p as readonly Role[], ctx);
       // Permissions that follow the argument are checked here too, before anything runs.
       if (name === 'breaks/list' && (parsed.data as CallArgs<'breaks/list'>).reveal && !mayReveal(ctx.roles)) throw refuse('查看完整的证件号码和姓名', REVEAL_ROLES, ctx);
       if (name === 'jobs/start') {

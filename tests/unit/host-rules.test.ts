@@ -63,6 +63,19 @@ describe('signing in', () => {
   });
 });
 
+describe('refusals in words', () => {
+  it('says what was refused in Chinese, never a call code or an English validation message', async () => {
+    const e = await tempEngine();
+    const aud = await signIn(e, 'aud', ['auditor']);
+    const role = await refusal(() => e.call('imports/preview', { path: '/x' }, aud));
+    expect(role.message).toBe('aud 没有“对账员”角色，不能预览文件');
+    const bad = await refusal(() => e.call('users/create', { name: '', displayName: '', roles: ['officer'], password: 'x' }, e.caller));
+    expect(bad.message).toContain('“添加用户”的参数不对');
+    expect(bad.message).not.toMatch(/Too small|expected/);
+    await e.close();
+  });
+});
+
 describe('personal data in breaks', () => {
   async function withBreaks() {
     const e = await tempEngine();

@@ -29,7 +29,7 @@ function record(origin: string, mask: boolean, read: ReturnType<typeof makeRecor
     }
     raw = raw.map((c) => (looksLikeCertNo(c) ? maskCertNo(c.trim().toUpperCase()) : names.has(c.trim()) ? maskName(c.trim()) : c));
   }
-  return { origin, file: r.fileName, line: line!, norm, raw, header: r.header };
+  return { origin, kind: r.kind, file: r.fileName, line: line!, norm, raw, header: r.header };
 }
 
 export function breakDetail(db: Database, id: number, mask = true, now: Date = new Date()): BreakDetail {

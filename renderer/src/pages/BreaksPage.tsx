@@ -11,7 +11,7 @@ import { BREAK_TYPES, type BreakType, type ReconKind } from '../../../shared/dom
 import type { BreakFacets, BreakRow } from '../../../shared/recon-types';
 import type { BreakQuery } from '../../../shared/contract';
 import { AGING_BUCKETS, DISPOSITION_KEYS, type AgingBucket, type Disposition } from '../../../shared/break-work';
-import { FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
+import { BREAK_EVENT_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl } from '../api/client';
 import { DataGrid } from '../grid/DataGrid';
@@ -121,7 +121,7 @@ export function BreaksPage() {
   const undo = async () => {
     try {
       const r = await api.call('breaks/undo', {});
-      setMessage({ severity: 'info', text: `${t('undo')}：${r.action} × ${r.undone}` });
+      setMessage({ severity: 'info', text: `${t('undo')}：${BREAK_EVENT_LABELS[r.action] ?? r.action} ${r.undone} 条` });
       refresh();
     } catch (e) {
       setMessage({ severity: 'error', text: (e as Error).message });

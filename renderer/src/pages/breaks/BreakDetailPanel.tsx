@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
-import { FIELD_LABELS, STATUS_LABELS, fieldValueLabel } from '../../../../shared/labels';
+import { BREAK_EVENT_LABELS, FIELD_LABELS, STATUS_LABELS, fieldValueLabel } from '../../../../shared/labels';
 import { formatYuan } from '../../../../shared/money';
 import { KINDS } from '../../../../shared/import-kinds';
 import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
@@ -28,7 +28,7 @@ const COMPARED_AS: Record<string, string> = {
 };
 
 function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledger' | 'external'; differing: Set<string> }) {
-  const kind = Object.values(KINDS).find((k) => Object.keys(rec.norm).every((f) => f in k.fields));
+  const kind = KINDS[rec.kind];
   const label = (f: string) => kind?.fields[f]?.label ?? FIELD_LABELS[f] ?? f;
   // Stored forms for people: amounts are integer fen, statuses canonical codes.
   const show = (f: string, v: unknown) => {
@@ -158,7 +158,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
             <TableRow key={i}>
               <TableCell sx={{ py: 0.25, whiteSpace: 'nowrap' }}>{new Date(h.at).toLocaleString('zh-CN', { hour12: false })}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{h.actor}</TableCell>
-              <TableCell sx={{ py: 0.25 }}>{h.action}</TableCell>
+              <TableCell sx={{ py: 0.25 }}>{BREAK_EVENT_LABELS[h.action] ?? h.action}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{'text' in h.detail ? String(h.detail.text) : 'reason' in h.detail ? String(h.detail.reason) : ''}</TableCell>
             </TableRow>
           ))}
