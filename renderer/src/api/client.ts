@@ -67,15 +67,31 @@ function ipcClient(bridge: PreloadBridge): ContractClient {
 function httpClient(): ContractClient {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let source: EventSource | null = null;
+  const attach = (es: EventSource, name: string) =>
+    es.addEventListener(name, (e) => {
+      const payload = JSON.parse((e as MessageEvent).data);
+      listeners.get(name)?.forEach((l) => l(payload));
+    });
+  // The stream needs a signed-in session: refused while signed out or locked, it is
+  // opened again a little later, so events resume once the user is back.
+  const open = () => {
+    const es = new EventSource('/api/events');
+    for (const name of listeners.keys()) attach(es, name);
+    es.addEventListener('error', () => {
+      if (es.readyState !== EventSource.CLOSED) return;
+      if (source === es) source = null;
+      setTimeout(() => {
+        if (!source && listeners.size) source = open();
+      }, 3000);
+    });
+    return es;
+  };
   const ensureSource = (name: string) => {
-    if (!source) source = new EventSource('/api/events');
     if (!listeners.has(name)) {
       listeners.set(name, new Set());
-      source.addEventListener(name, (e) => {
-        const payload = JSON.parse((e as MessageEvent).data);
-        listeners.get(name)?.forEach((l) => l(payload));
-      });
+      if (source) attach(source, name);
     }
+    if (!source) source = open();
   };
   return {
     async call(name, args) {
