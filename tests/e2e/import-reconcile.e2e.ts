@@ -199,4 +199,14 @@ describe('a file whose header fits no profile', () => {
     expect(await page.textContent('[data-testid=import-result]')).toMatch(/已导入 5 行/);
     await screenshot(page, 'import-mapped');
   });
+
+  it('withdraws the mapped batch from the batch list with a reason', async () => {
+    await page.waitForSelector('[data-testid=batch-grid] .ag-row');
+    const id = await page.evaluate(() => Math.max(...[...document.querySelectorAll('[data-testid^=withdraw-]')].map((b) => Number(b.getAttribute('data-testid')!.split('-')[1]))));
+    page.once('dialog', (d) => void d.accept('映射选错了列'));
+    await page.click(`[data-testid=withdraw-${id}]`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=source-result]')?.textContent?.includes('已撤销导入'));
+    await page.waitForFunction((n) => !document.querySelector(`[data-testid=withdraw-${n}]`), id);
+    await screenshot(page, 'import-withdrawn');
+  });
 });

@@ -14,6 +14,7 @@ import { DataGrid } from '../grid/DataGrid';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { ProfileExchange, ProfileMapper } from './import/ProfileMapper';
 import { useI18n } from '../i18n/i18n';
+import { useMe } from '../auth/AuthGate';
 
 export function ImportPage() {
   const { t } = useI18n();
@@ -69,6 +70,21 @@ export function ImportPage() {
     [t],
   );
 
+  // 撤销导入: an officer takes a batch's rows out again, with a reason (kept and audited).
+  const me = useMe();
+  const mayWithdraw = me.roles.includes('officer');
+  const withdraw = useCallback(
+    (b: BatchInfo) => {
+      const reason = window.prompt(`${t('withdrawReason')}（#${b.id} ${b.fileName}）`);
+      if (!reason?.trim()) return;
+      api.call('imports/withdraw', { batchId: b.id, reason: reason.trim() }).then(() => {
+        setSource({ ok: true, text: `${t('withdrawn')}：#${b.id} ${b.fileName}` });
+        refresh();
+      }, (e: Error) => setSource({ ok: false, text: e.message }));
+    },
+    [t, refresh],
+  );
+
   const batchCols = useMemo<ColDef<BatchInfo>[]>(
     () => [
       { field: 'id', headerName: t('colId'), width: 80 },
@@ -84,18 +100,25 @@ export function ImportPage() {
       { field: 'status', headerName: t('colStatus'), width: 90, valueFormatter: (p) => (p.value === 'withdrawn' ? t('statusWithdrawn') : t('statusActive')) },
       {
         headerName: t('sourceFile'),
-        width: 100,
+        width: mayWithdraw ? 190 : 100,
         sortable: false,
         pinned: 'right',
         cellRenderer: (p: { data?: BatchInfo }) =>
           p.data ? (
-            <Button size="small" data-testid={`source-${p.data.id}`} onClick={() => void fetchSource(p.data!.id)}>
-              {t('sourceFileGet')}
-            </Button>
+            <>
+              <Button size="small" data-testid={`source-${p.data.id}`} onClick={() => void fetchSource(p.data!.id)}>
+                {t('sourceFileGet')}
+              </Button>
+              {mayWithdraw && p.data.status === 'active' && (
+                <Button size="small" color="warning" data-testid={`withdraw-${p.data.id}`} onClick={() => withdraw(p.data!)}>
+                  {t('withdraw')}
+                </Button>
+              )}
+            </>
           ) : null,
       },
     ],
-    [t, fetchSource],
+    [t, fetchSource, mayWithdraw, withdraw],
   );
   const problemCols = useMemo<ColDef<ImportProblem>[]>(
     () => [
