@@ -106,6 +106,15 @@ describe('statements in the browser', () => {
     await screenshot(page, 'statement-revoked-signer');
   });
 
+  it('opens 对账, 单边账 and 清算 on the latest period that has data, not on today’s', async () => {
+    await page.click('[data-testid=nav-recon]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W47');
+    await page.click('[data-testid=nav-breaks]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W47');
+    await page.click('[data-testid=nav-clearing]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=clearing-period]') as HTMLInputElement | null)?.value === '2025-11');
+  });
+
   it('an auditor runs the policy checks of the month and sees cited findings', async () => {
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=login-screen]');

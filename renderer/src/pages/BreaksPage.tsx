@@ -16,6 +16,7 @@ import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl } from '../api/client';
 import { DataGrid } from '../grid/DataGrid';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
+import { useLatestPeriod } from '../components/latest-period';
 import { useI18n } from '../i18n/i18n';
 import { useMe } from '../auth/AuthGate';
 import { useJob } from '../api/use-job';
@@ -39,6 +40,7 @@ export function BreaksPage() {
   const me = useMe();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
+  useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
   const [status, setStatus] = useState<'open' | 'closed' | 'all'>('open');
   const [types, setTypes] = useState<BreakType[]>([]);
   const [aging, setAging] = useState<AgingBucket[]>([]);

@@ -9,6 +9,7 @@ import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl, fileForEngine } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { useMe } from '../auth/AuthGate';
+import { useLatestPeriod } from '../components/latest-period';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { FileButton } from '../components/FileButton';
@@ -116,6 +117,7 @@ export function ClearingPage() {
   const { t } = useI18n();
   const me = useMe();
   const [period, setPeriod] = useState(lastMonth);
+  useLatestPeriod('settlement', lastMonth(), setPeriod);
   const [region, setRegion] = useState('330100');
   const [table, setTable] = useState<ClearingJson | null>(null);
   const [tableError, setTableError] = useState<string | null>(null);

@@ -12,6 +12,7 @@ import { api } from '../api/client';
 import { useJob } from '../api/use-job';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
+import { useLatestPeriod } from '../components/latest-period';
 import { useI18n } from '../i18n/i18n';
 
 
@@ -30,6 +31,7 @@ export function ReconPage() {
   const { t, breakLabel } = useI18n();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
+  useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
   const [summary, setSummary] = useState<ReconSummary | null>(null);
   const [dash, setDash] = useState<DashboardData | null>(null);
   const job = useJob('reconcile');
