@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readSse } from './sse';
 
 export interface WebHost {
   url: string;
@@ -88,25 +89,12 @@ export async function firstAdminOverHttp(h: WebHost, name = 'admin', password = 
   const ends = new Map<string, { jobId: string; outcome: string; result?: unknown }>();
   const waiting = new Map<string, (f: { jobId: string; outcome: string; result?: unknown }) => void>();
   const events = await fetch(`${h.url}/api/events`, { headers });
-  void (async () => {
-    const reader = events.body!.getReader();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buf += new TextDecoder().decode(value);
-      let i;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const chunk = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const m = /^event: job\/finished\ndata: (.+)$/m.exec(chunk);
-        if (!m) continue;
-        const f = JSON.parse(m[1]!);
-        ends.set(f.jobId, f);
-        waiting.get(f.jobId)?.(f);
-      }
-    }
-  })().catch(() => undefined); // the stream ends when the host stops
+  void readSse(events.body!, (name, data) => {
+    if (name !== 'job/finished') return;
+    const f = data as { jobId: string; outcome: string; result?: unknown };
+    ends.set(f.jobId, f);
+    waiting.get(f.jobId)?.(f);
+  }).catch(() => undefined); // the stream ends when the host stops
   const raw = async (n: string, args: unknown) => (await fetch(`${h.url}/api/call/${n}`, { method: 'POST', headers, body: JSON.stringify(args) })).json();
   const call = async (n: string, args: unknown) => {
     const r = await raw(n, args);

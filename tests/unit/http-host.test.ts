@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../electron/engine/engine';
 import { startHttpHost, type HttpHost } from '../../electron/host/http/http-host';
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 import { writeTextFile } from '../support/files';
+import { readSse } from '../support/sse';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
 import { PASSWORD, tempDir } from '../support/temp-engine';
 
@@ -73,26 +74,10 @@ describe('the HTTP host', () => {
     const events: { event: string; data: { jobId: string; outcome?: string; result?: { rows: number } } }[] = [];
     const ac = new AbortController();
     const res = await fetch(`${host.url}/api/events`, { headers: { 'x-gongji-token': host.token, 'x-gongji-session': session }, signal: ac.signal });
-    const reader = res.body!.getReader();
-    const finished = (async () => {
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += new TextDecoder().decode(value);
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const chunk = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev = /^event: (.+)$/m.exec(chunk)?.[1];
-          const data = /^data: (.+)$/m.exec(chunk)?.[1];
-          if (ev && data) {
-            events.push({ event: ev, data: JSON.parse(data) });
-            if (ev === 'job/finished') return;
-          }
-        }
-      }
-    })();
+    const finished = readSse(res.body!, (event, data) => {
+      events.push({ event, data: data as (typeof events)[number]['data'] });
+      return event === 'job/finished';
+    });
     const start = await (await call('jobs/start', { type: 'import', args: { path: file } })).json();
     expect(start).toMatchObject({ ok: true, result: { jobId: expect.any(String) } });
     await finished;

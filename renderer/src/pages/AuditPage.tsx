@@ -57,8 +57,8 @@ function AuditTrail() {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <TextField size="small" label={t('filterActor')} value={actor} onChange={(e) => setActor(e.target.value.trim())} />
         <TextField size="small" label={t('filterAction')} value={action} onChange={(e) => setAction(e.target.value.trim())} />
-        <Button variant="outlined" data-testid="audit-verify" onClick={() => void api.call('audit/verify', {}).then(setCheck, showCallError)}>{t('auditVerify')}</Button>
-        <Button variant="outlined" data-testid="audit-export" onClick={() => void api.call('audit/export', filter).then((r) => { setExported(r); load(); }, showCallError)}>XLSX</Button>
+        <Button variant="outlined" data-testid="audit-verify" onClick={() => api.call('audit/verify', {}).then(setCheck, showCallError)}>{t('auditVerify')}</Button>
+        <Button variant="outlined" data-testid="audit-export" onClick={() => api.call('audit/export', filter).then((r) => { setExported(r); load(); }, showCallError)}>XLSX</Button>
         <Typography variant="body2" color="text.secondary">{page ? `${page.total}` : ''}</Typography>
       </Stack>
       {check && (

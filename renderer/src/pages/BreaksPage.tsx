@@ -14,6 +14,7 @@ import { AGING_BUCKETS, DISPOSITION_KEYS, type AgingBucket, type Disposition } f
 import { BREAK_EVENT_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
 import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl } from '../api/client';
+import { showCallError } from '../api/call-errors';
 import { DataGrid } from '../grid/DataGrid';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
 import { useLatestPeriod } from '../components/latest-period';
@@ -89,7 +90,12 @@ export function BreaksPage() {
     [query],
   );
 
-  const loadFacets = useCallback(() => void api.call('breaks/facets', query).then(setFacets).catch(() => setFacets([])), [query]);
+  const loadFacets = useCallback(() => {
+    api.call('breaks/facets', query).then(setFacets, (e: unknown) => {
+      setFacets([]);
+      showCallError(e);
+    });
+  }, [query]);
   useEffect(loadFacets, [loadFacets]);
 
   /** After an action: reload the visible pages in place, keeping scroll and selection. */

@@ -289,7 +289,7 @@ export function ClearingPage() {
       <Section title={t('verify')} testId="verify-section">
         <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
           <TextField size="small" label={t('bundlePath')} value={verifyPath} onChange={(e) => setVerifyPath(e.target.value)} sx={{ width: 520 }} slotProps={{ htmlInput: { 'data-testid': 'verify-path' } }} />
-          <Button variant="outlined" data-testid="verify-run" onClick={() => void api.call('statements/verify', { path: verifyPath }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>
+          <Button variant="outlined" data-testid="verify-run" onClick={() => api.call('statements/verify', { path: verifyPath }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>
             {t('verify')}
           </Button>
           <FileButton accept=".zip" testId="verify-file" onFile={(f) => void fileForEngine(f).then((p) => { setVerifyPath(p); return api.call('statements/verify', { path: p }); }).then(setReport, (e: Error) => setMessage({ ok: false, text: e.message }))}>

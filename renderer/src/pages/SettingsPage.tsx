@@ -57,7 +57,9 @@ export function SettingsPage() {
   const [backup, setBackup] = useState<string | null>(null);
   const [policies, setPolicies] = useState<PolicyInfo[]>([]);
   const [userMessage, setUserMessage] = useState<string | null>(null);
-  const loadUsers = useCallback(() => void api.call('users/list', {}).then(setUsers, showCallError), []);
+  const loadUsers = useCallback(() => {
+    api.call('users/list', {}).then(setUsers, showCallError);
+  }, []);
   useEffect(() => {
     api.call('workstation/info', {}).then(setInfo, showCallError);
     api.call('policy/list', {}).then(setPolicies, showCallError);
@@ -81,7 +83,7 @@ export function SettingsPage() {
         )}
         {(isAdmin || me.roles.includes('auditor')) && (
           <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
-            <Button variant="outlined" data-testid="backup" onClick={() => void api.call('system/backup', {}).then((r) => setBackup(r.path), showCallError)}>{t('backup')}</Button>
+            <Button variant="outlined" data-testid="backup" onClick={() => api.call('system/backup', {}).then((r) => setBackup(r.path), showCallError)}>{t('backup')}</Button>
             {backup && <Typography variant="body2" data-testid="backup-done">{t('backupDone')} {backup}</Typography>}
             {isAdmin && (
               <FileButton
@@ -111,7 +113,7 @@ export function SettingsPage() {
           size="small"
           value={policies.find((p) => p.active)?.id ?? ''}
           disabled={!isAdmin}
-          onChange={(e) => void api.call('policy/select', { id: e.target.value }).then(() => api.call('policy/list', {})).then(setPolicies, showCallError)}
+          onChange={(e) => api.call('policy/select', { id: e.target.value }).then(() => api.call('policy/list', {})).then(setPolicies, showCallError)}
           sx={{ minWidth: 360 }}
           slotProps={{ htmlInput: { 'data-testid': 'policy-select' } }}
         >

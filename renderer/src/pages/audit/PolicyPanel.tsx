@@ -29,7 +29,7 @@ export function PolicyPanel() {
 
   const load = useCallback(() => {
     api.call('policy/list', {}).then(setPolicies, showCallError);
-    if (valid) void api.call('policy/findings', { period, status: 'all' }).then(setFindings, showCallError);
+    if (valid) api.call('policy/findings', { period, status: 'all' }).then(setFindings, showCallError);
   }, [period, valid]);
   useEffect(load, [load]);
 

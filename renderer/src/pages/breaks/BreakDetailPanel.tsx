@@ -71,7 +71,9 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
   const [comment, setComment] = useState('');
   const [revealed, setRevealed] = useState<{ certno: string | null; name: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void api.call('breaks/detail', { id }).then(setD, (e: Error) => setError(e.message)), [id]);
+  const load = useCallback(() => {
+    api.call('breaks/detail', { id }).then(setD, (e: Error) => setError(e.message));
+  }, [id]);
   useEffect(() => {
     setRevealed(null);
     load();
@@ -96,7 +98,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
           {revealed ? `${revealed.certno ?? ''} ${revealed.name ?? ''}` : `${d.row.certno ?? ''} ${d.row.name ?? ''}`}
         </Typography>
         {mayReveal && !revealed && (
-          <Button size="small" data-testid="reveal" onClick={() => void api.call('pii/reveal', { breakId: id }).then(setRevealed, showCallError)}>
+          <Button size="small" data-testid="reveal" onClick={() => api.call('pii/reveal', { breakId: id }).then(setRevealed, showCallError)}>
             {t('reveal')}
           </Button>
         )}
@@ -133,7 +135,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
               {r}（{KEY_OF[r]}）
             </Button>
           ))}
-          <Button size="small" onClick={() => void api.call('breaks/assign', { ids: [id], to: me.user }).then(() => { load(); onChanged(); }, showCallError)}>
+          <Button size="small" onClick={() => api.call('breaks/assign', { ids: [id], to: me.user }).then(() => { load(); onChanged(); }, showCallError)}>
             {t('assignToMe')}
           </Button>
         </Stack>
@@ -145,7 +147,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
         component="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (comment.trim()) void api.call('breaks/comment', { id, text: comment }).then(() => { setComment(''); load(); }, showCallError);
+          if (comment.trim()) api.call('breaks/comment', { id, text: comment }).then(() => { setComment(''); load(); }, showCallError);
         }}
       >
         <TextField size="small" fullWidth label={t('comment')} value={comment} onChange={(e) => setComment(e.target.value)} />

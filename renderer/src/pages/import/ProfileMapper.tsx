@@ -84,7 +84,9 @@ export function ProfileExchange() {
   const { t } = useI18n();
   const [profiles, setProfiles] = useState<ColumnProfileInfo[]>([]);
   const [message, setMessage] = useState<string | null>(null);
-  const load = () => void api.call('profiles/list', {}).then(setProfiles, showCallError);
+  const load = () => {
+    api.call('profiles/list', {}).then(setProfiles, showCallError);
+  };
   useEffect(load, []);
   const saved = useMemo(() => profiles.filter((p) => !p.builtin), [profiles]);
   const href = useMemo(() => `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(saved, null, 2))}`, [saved]);
