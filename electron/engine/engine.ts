@@ -33,8 +33,6 @@ export interface Engine {
   readonly bus: EventBus;
   readonly jobs: JobRunner;
   readonly sessions: Sessions;
-  /** How many jobs are running (a restore refuses while any is). */
-  runningJobs(): number;
   readonly options: EngineOptions;
   /** Validates the argument against the contract, authorises the caller, then runs the handler. */
   call<K extends CallName>(name: K, args: unknown, caller: Caller): Promise<CallResults[K]>;
@@ -87,7 +85,6 @@ export function createEngine(opts: EngineOptions): Engine {
     bus,
     jobs,
     sessions,
-    runningJobs: () => writes.busy(),
     options: opts,
     async call(name, args, caller) {
       if (!isCallName(name)) throw new EngineError('UNKNOWN_CALL', `未知的调用：${String(name)}`);

@@ -25,7 +25,6 @@ import { generateUserKey, importUserKey, keyStatus, registerKeyFile, signingKey 
 import { importTrustFile, listSigners, readTrustFile, revokeSigner, trustFileBytes, workstationTrust } from './sign/trust-list';
 import { sm3Hex } from './sign/digests';
 import { writeNewFile } from './statements/write-signature';
-import { readSmallFile } from './system/read-small-file';
 import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
 import { confirmStatement } from './statements/confirm-statement';
 import { verifyBundle } from './statements/verify-bundle';
@@ -163,7 +162,7 @@ export function makeHandlers(engine: Engine): Handlers {
       const r = confirmStatement(db(), dir, { user: ctx.user, ...signingKey(db(), ctx.user, a) });
       return { statement: r.statement, locked: r.locked, report: r.report };
     },
-    'statements/verify': (a) => verifyBundle(a.path, a.trustFile ? readTrustFile(readSmallFile(a.trustFile, 1024 * 1024), path.basename(a.trustFile)) : workstationTrust(db())),
+    'statements/verify': (a) => verifyBundle(a.path, a.trustFile ? readTrustFile(a.trustFile) : workstationTrust(db())),
     'keys/register': (a, ctx) => registerKeyFile(db(), ctx.user, a.key),
     'signers/list': () => listSigners(db()),
     'signers/revoke': (a, ctx) => revokeSigner(db(), a.fingerprint, a.reason, ctx.user),
@@ -176,7 +175,7 @@ export function makeHandlers(engine: Engine): Handlers {
       appendAudit(db(), { actor: ctx.user, action: 'signer.export', target: path.basename(out), detail: { signers, sm3: sm3Hex(bytes) } });
       return { path: out, signers, download: path.basename(out) };
     },
-    'signers/import': (a, ctx) => importTrustFile(db(), readSmallFile(a.path, 1024 * 1024), path.basename(a.path), ctx.user),
+    'signers/import': (a, ctx) => importTrustFile(db(), a.path, ctx.user),
     'policy/list': () => {
       const active = activePolicy(db()).id;
       return listPolicies(db()).map((p) => policyInfo(p, active));

@@ -4,6 +4,7 @@
 // that is not on the list proves nothing, so verification judges the signer here.
 // The list travels as a trust file signed by an administrator's key, for another
 // workstation or an auditor to use.
+import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { EngineError } from '../../../shared/errors';
@@ -12,6 +13,7 @@ import type { TrustedSignerInfo } from '../../../shared/clearing-types';
 import { beijingIso } from '../../../shared/beijing-time';
 import { appendAudit } from '../audit/audit-log';
 import { getSetting } from '../system/settings';
+import { readSmallFile } from '../system/read-small-file';
 import { effectiveRoles } from '../users/users';
 import { fingerprint, publicKeyFromPem, publicKeyPem } from './sm2-keys';
 import { signBytes, verifyBytes } from './sm2-sign';
@@ -132,8 +134,9 @@ export function trustFileBytes(db: Database, admin: { user: string; privateKey: 
  * on the list it carries as an administrator's, not revoked. Its own claims (names,
  * fingerprints) are checked against the keys, never believed.
  */
-export function readTrustFile(bytes: Buffer, name: string): TrustList {
-  if (bytes.length > MAX_TRUST_FILE) throw new EngineError('BAD_REQUEST', `${name} 不是信任文件（超过 1 MB）`);
+export function readTrustFile(file: string): TrustList {
+  const name = path.basename(file);
+  const bytes = readSmallFile(file, MAX_TRUST_FILE);
   let parsed: z.infer<typeof fileShape>;
   let body: z.infer<typeof bodyShape>;
   try {
@@ -157,8 +160,9 @@ export function readTrustFile(bytes: Buffer, name: string): TrustList {
 }
 
 /** Adds a trust file's signers to this workstation's list (revocations included), audited. */
-export function importTrustFile(db: Database, bytes: Buffer, name: string, by: string): { added: number; revoked: number; unchanged: number } {
-  const list = readTrustFile(bytes, name);
+export function importTrustFile(db: Database, file: string, by: string): { added: number; revoked: number; unchanged: number } {
+  const list = readTrustFile(file);
+  const name = path.basename(file);
   return db.transaction(() => {
     let added = 0;
     let revoked = 0;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { EngineError } from '../../../shared/errors';
+import { readRegularFile } from '../system/read-small-file';
 
 export type BundleFiles = Map<string, Buffer>;
 
@@ -79,25 +80,6 @@ export function readBundle(p: string): ReadBundle {
   return readZip(p, st.size);
 }
 
-/** Reads one regular file of the folder, not following a link, exactly `size` bytes. */
-function readRegular(file: string, size: number): Buffer {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  try {
-    const s = fs.fstatSync(fd);
-    if (!s.isFile() || s.size !== size) throw new EngineError('BAD_REQUEST', `${file} 在读取时被改动`);
-    const buf = Buffer.alloc(size);
-    let off = 0;
-    while (off < size) {
-      const n = fs.readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function readFolder(root: string): ReadBundle {
   const found = new Map<string, number>();
   const walk = (dir: string, depth: number) => {
@@ -118,7 +100,7 @@ function readFolder(root: string): ReadBundle {
   walk(root, 0);
   const out: ReadBundle = { files: new Map(), source: 'folder', extra: [], wrongSize: [] };
   const mSize = found.get('manifest.json');
-  if (mSize !== undefined && mSize <= BUNDLE_LIMITS.manifest) out.files.set('manifest.json', readRegular(path.join(root, 'manifest.json'), mSize));
+  if (mSize !== undefined && mSize <= BUNDLE_LIMITS.manifest) out.files.set('manifest.json', readRegularFile(path.join(root, 'manifest.json'), mSize));
   const sizes = listed(out.files.get('manifest.json'));
   let total = 0;
   for (const [name, size] of found) {
@@ -136,7 +118,7 @@ function readFolder(root: string): ReadBundle {
     }
     total += size;
     if (total > BUNDLE_LIMITS.total) throw refuse(root, '文件总大小超过上限');
-    out.files.set(name, readRegular(path.join(root, ...name.split('/')), size));
+    out.files.set(name, readRegularFile(path.join(root, ...name.split('/')), size));
   }
   return out;
 }

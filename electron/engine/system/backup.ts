@@ -4,7 +4,6 @@
 // the whole audit chain and the head recorded when the backup was made, accounts'
 // roles as the trail says they were given, and this workstation's own id — before
 // anything of the live database is replaced.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,18 +16,7 @@ import { appendAudit, verifyAuditChain } from '../audit/audit-log';
 import { writeBackupAnchor } from '../audit/audit-anchors';
 import { getSetting } from './settings';
 import { readSmallFile } from './read-small-file';
-
-function sha256File(file: string): string {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return h.digest('hex');
-}
+import { sha256File, sha256FileSync } from '../ingest/file-hash';
 
 export async function backupTo(db: Database, dest: string, user: string): Promise<{ path: string; bytes: number; auditHead: string | null }> {
   if (fs.existsSync(dest)) throw new EngineError('CONFLICT', `备份文件已存在：${dest}`);
@@ -40,7 +28,7 @@ export async function backupTo(db: Database, dest: string, user: string): Promis
   // The head is recorded twice outside the backup: beside it (for audit verify and
   // other machines) and in this workstation's trail with the file's SHA-256.
   writeBackupAnchor(dest, head, getSetting(db, 'workstation_id', ''), beijingIso());
-  appendAudit(db, { actor: user, action: 'system.backup.head', target: path.basename(dest), detail: { sha256: sha256File(dest), head } });
+  appendAudit(db, { actor: user, action: 'system.backup.head', target: path.basename(dest), detail: { sha256: await sha256File(dest), head } });
   return { path: dest, bytes: fs.statSync(dest).size, auditHead: head.hash };
 }
 
@@ -125,7 +113,7 @@ export function checkBackup(live: Database, file: string, foreignReason?: string
   const copy = path.join(dir, 'backup.sqlite');
   try {
     fs.copyFileSync(file, copy);
-    const sha256 = sha256File(copy);
+    const sha256 = sha256FileSync(copy);
     let db: Database;
     try {
       db = openStore(copy, { readonly: true });

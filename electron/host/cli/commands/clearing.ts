@@ -117,7 +117,7 @@ export function registerClearingCommands(program: Command): void {
           throw new EngineError('BAD_REQUEST', '判断签署人需要信任列表：请用 --trust 指定管理员导出的信任文件，或用 --db 指定工作站数据库');
         }
         const r = o.trust
-          ? verifyBundle(p, readTrustFile(readSmallFile(o.trust, 1024 * 1024), path.basename(o.trust)))
+          ? verifyBundle(p, readTrustFile(o.trust))
           : await (async () => {
               let report: Awaited<ReturnType<typeof verifyBundle>> | null = null;
               await withEngine(cmd, async (engine, ctx) => {
