@@ -48,15 +48,20 @@ export function recoverPreparations(db: Database, outDir: string): void {
   for (const e of fs.readdirSync(outDir, { withFileTypes: true })) {
     if (!e.isDirectory() || !e.name.startsWith(TEMP_PREFIX)) continue;
     const tmp = path.join(outDir, e.name);
-    const inner = fs.readdirSync(tmp, { withFileTypes: true }).find((x) => x.isDirectory());
-    const manifest = inner && path.join(tmp, inner.name, 'manifest.json');
-    const known = manifest && fs.existsSync(manifest) ? findStatementByManifest(db, sm3Hex(fs.readFileSync(manifest))) : null;
-    if (known && !fs.existsSync(known.dir)) {
-      fs.renameSync(path.join(tmp, inner!.name), known.dir);
-      if (fs.existsSync(path.join(tmp, `${inner!.name}.zip`))) fs.renameSync(path.join(tmp, `${inner!.name}.zip`), known.zip);
+    const { inner, known } = tempBundle(db, tmp);
+    if (inner && known && !fs.existsSync(known.dir)) {
+      fs.renameSync(path.join(tmp, inner), known.dir);
+      if (fs.existsSync(path.join(tmp, `${inner}.zip`))) fs.renameSync(path.join(tmp, `${inner}.zip`), known.zip);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The bundle folder a temporary folder holds, and the statement the database records for its manifest (if any). */
+function tempBundle(db: Database, tmp: string): { inner: string | null; known: StatementInfo | null } {
+  const inner = fs.readdirSync(tmp, { withFileTypes: true }).find((x) => x.isDirectory())?.name ?? null;
+  const manifest = inner && path.join(tmp, inner, 'manifest.json');
+  return { inner, known: manifest && fs.existsSync(manifest) ? findStatementByManifest(db, sm3Hex(fs.readFileSync(manifest))) : null };
 }
 
 /** Finishes what crashed preparations left for every recorded statement whose folder is missing. */
@@ -136,19 +141,15 @@ export async function prepareStatement(db: Database, o: { period: string; region
     fs.rmSync(tmp, { recursive: true, force: true });
     return st;
   } catch (e) {
-    if (!findStatementByManifestIn(db, tmp)) fs.rmSync(tmp, { recursive: true, force: true });
+    // A failure after the commit keeps the folder: the next open moves it into place.
+    let recorded = false;
+    try {
+      recorded = tempBundle(db, tmp).known !== null;
+    } catch {
+      // Nothing readable in it: nothing recorded.
+    }
+    if (!recorded) fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
-  }
-}
-
-/** Whether a temporary folder's bundle is already recorded (then a failure after the commit keeps it for recovery). */
-function findStatementByManifestIn(db: Database, tmp: string): boolean {
-  try {
-    const inner = fs.readdirSync(tmp, { withFileTypes: true }).find((x) => x.isDirectory());
-    const m = inner && path.join(tmp, inner.name, 'manifest.json');
-    return !!m && fs.existsSync(m) && findStatementByManifest(db, sm3Hex(fs.readFileSync(m))) !== null;
-  } catch {
-    return false;
   }
 }
 
