@@ -1,6 +1,6 @@
 // Domain words shared by engine and UI. Labels live in shared/i18n, codes here.
 
-export const IMPORT_KINDS = ['ledger-premium', 'tax-premium', 'ledger-settlement', 'settlement', 'binding'] as const;
+export const IMPORT_KINDS = ['ledger-premium', 'tax-premium', 'ledger-settlement', 'settlement', 'binding', 'platform-result'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const RECON_KINDS = ['premium', 'settlement'] as const;
@@ -14,6 +14,8 @@ export const BREAK_TYPES = [
   'FIELD_MISMATCH',
   'DUPLICATE',
   'IN_TRANSIT',
+  /** Matched on the 共济 amount, but the platform's 3202 result for the settlement is not 对平. */
+  'PLATFORM_FLAGGED',
 ] as const;
 export type BreakType = (typeof BREAK_TYPES)[number];
 

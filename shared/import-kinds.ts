@@ -139,6 +139,27 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     derivedStatus: { positive: 'normal', negative: 'cancel' },
     groupByRefWhen: 'cancel',
   },
+  // The platform's 3202 对明细账 result (result.txt of interface 9102): its verdict per
+  // settlement, shown beside the 共济 settlement with the same setl_id. It carries no
+  // 共济 amount, so it is never a side of the amount match.
+  'platform-result': {
+    label: '平台对明细账结果（3202）',
+    fields: {
+      psn_no: f('key', '人员编号'),
+      mdtrt_id: f('key', '就诊ID'),
+      setl_id: f('key', '结算ID'),
+      msgid: f('key', '报文ID'),
+      stmt_rslt: f('status', '对账结果'),
+      refd_setl_flag: f('flag', '退费结算标志'),
+      memo: f('text', '备注'),
+      medfee_sumamt: f('amount', '医疗费总额'),
+      fund_pay_sumamt: f('amount', '基金支付总额'),
+      acct_pay: f('amount', '个人账户支出'),
+    },
+    required: ['setl_id', 'stmt_rslt'],
+    columns: { key: 'setl_id', status: 'stmt_rslt', amount_fen: 'acct_pay' },
+    totalField: null,
+  },
   binding: {
     label: '家庭共济绑定关系',
     fields: {

@@ -24,11 +24,15 @@ export interface ImportSummary {
   problems: ImportProblem[];
   periodFrom: string | null;
   periodTo: string | null;
+  /** A .zip delivery: one summary per data file inside (each its own batch); the fields above then add them up. */
+  parts?: ImportSummary[];
+  /** What the user should know that is not a problem with a row (e.g. an archiver's own files in a zip). */
+  notes?: string[];
 }
 
 export interface ImportPreview {
   file: string;
-  format: 'text' | 'xlsx';
+  format: 'text' | 'xlsx' | 'json';
   encoding: string;
   delimiter: string | null;
   headerLine: number;
@@ -39,6 +43,8 @@ export interface ImportPreview {
   /** Canonical field → column header, as the profile maps it. */
   mapping: Record<string, string>;
   missing: string[];
+  /** E.g. which file of a zip is shown and how many it holds. */
+  notes?: string[];
 }
 
 /** A column profile as saved and exchanged (JSON): canonical field → the headers it may have. */

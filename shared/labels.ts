@@ -9,6 +9,7 @@ export const BREAK_LABELS: Record<BreakType, string> = {
   FIELD_MISMATCH: '信息不符',
   DUPLICATE: '重复',
   IN_TRANSIT: '在途',
+  PLATFORM_FLAGGED: '平台对账不一致',
 };
 
 export const FIELD_LABELS: Record<string, string> = {
@@ -19,6 +20,7 @@ export const FIELD_LABELS: Record<string, string> = {
   pay_year: '缴费年度',
   tax_voucher_no: '电子税票号码',
   duplicate_of: '重复单号',
+  platform_verdict: '平台对账结果（3202）',
 };
 
 /** Canonical statuses as people read them. */
@@ -30,12 +32,27 @@ export const STATUS_LABELS: Record<string, string> = {
   normal: '正常',
   cancelled: '已撤销',
   cancel: '撤销',
+  // The platform's 3202 stmt_rslt
+  balanced: '对平',
+  center_more: '中心多',
+  institution_more: '医药机构多',
+  inconsistent: '数据不一致',
 };
 
 /** A differing value for people: statuses in words, everything else as it is. */
 export function fieldValueLabel(field: string, value: string | null): string {
   if (value === null) return '无';
   return field === 'status' ? (STATUS_LABELS[value] ?? value) : value;
+}
+
+/** Fields that are the other side's word on the record, not a value both sides hold: shown as one statement. */
+export const ONE_SIDED_FIELDS = new Set(['platform_verdict']);
+
+/** A differing field in one line, e.g. "金额: 10.00 → 11.00" or "平台对账结果（3202）: 1 中心多". */
+export function fieldDiffText(f: { field: string; ledger: string | null; external: string | null }): string {
+  const label = FIELD_LABELS[f.field] ?? f.field;
+  if (ONE_SIDED_FIELDS.has(f.field)) return `${label}: ${f.external ?? f.ledger ?? '无'}`;
+  return `${label}: ${f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)} → ${f.external === null ? '—' : fieldValueLabel(f.field, f.external)}`;
 }
 
 /** A break's history, in words: what happened to it. */

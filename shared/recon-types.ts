@@ -34,6 +34,14 @@ export interface ReconSummary {
   tieOut: { ledger: string; external: string; ok: boolean };
   /** Rows read and counted, but not 共济 and so neither matched nor a break, each with its reason. */
   notCounted?: { reason: string; rows: number; keys: number }[];
+  /** Settlements: the platform's 3202 verdicts read for this run's keys, how many flagged a matched settlement, how many sit beside a break. */
+  platform?: { rows: number; keys: number; flagged: number; annotated: number };
+  /**
+   * Every batch the run used, and where each of its rows went: dated in this
+   * period (counted above), in other periods (counted when they are reconciled),
+   * or placed in none (no date or amount: never matched, listed here).
+   */
+  sources?: { batchId: number; file: string; side: 'ledger' | 'external'; rows: number; inPeriod: number; otherPeriods: number; unplaced: number }[];
 }
 
 export interface BreakRow {

@@ -203,7 +203,7 @@ describe('XLSX with Chinese text across zip chunk boundaries', () => {
 });
 
 describe('the other kinds and platform files', () => {
-  it('recognises a 3202 对明细账 result (headerless, tab-separated) by position, and refuses it: it holds no 共济 amount', async () => {
+  it('recognises a 3202 对明细账 result (headerless, tab-separated) by position, as the platform’s verdict (not a side of the 共济 match)', async () => {
     const e = await tempEngine();
     const rows = [
       ['P001', 'MD001', '33010020251101000001', 'MSG1', '0', '0', '', '331.44', '100.00', '95.47'],
@@ -211,12 +211,11 @@ describe('the other kinds and platform files', () => {
     ];
     const file = path.join(e.dir, 'result.txt');
     fs.writeFileSync(file, rows.map((r) => r.join('\t')).join('\n') + '\n');
-    await expect(importFile(e, { path: file })).rejects.toMatchObject({ code: 'IMPORT_REFUSED', message: expect.stringMatching(/“3202 对明细账结果（result\.txt）”，不含个人账户共济支付金额/) });
-    expect(await e.call('imports/list', {}, e.caller)).toEqual([]);
-    // As integration code writes it, with a tab after every value: recognised the same, refused the same.
+    expect(await importFile(e, { path: file })).toMatchObject({ kind: 'platform-result', profile: '3202 对明细账结果（result.txt）', rows: 2 });
+    // As integration code writes it, with a tab after every value: recognised the same.
     const trailing = path.join(e.dir, 'result-tabs.txt');
-    fs.writeFileSync(trailing, rows.map((r) => r.join('\t') + '\t').join('\n') + '\n');
-    await expect(importFile(e, { path: trailing })).rejects.toMatchObject({ message: expect.stringContaining('“3202 对明细账结果（result.txt）”，不含个人账户共济支付金额') });
+    fs.writeFileSync(trailing, rows.map((r) => r.join('\t') + '\t').join('\n') + '\n'.replace('\n', '\r\n'));
+    expect(await importFile(e, { path: trailing })).toMatchObject({ kind: 'platform-result', rows: 2 });
     await e.close();
   });
 

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import type { Database } from 'better-sqlite3';
 import type { BreakQuery } from '../../../shared/contract';
 import type { BreakRow } from '../../../shared/recon-types';
-import { BREAK_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
+import { BREAK_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
 import type { PiiSearch } from './break-filter';
@@ -14,6 +14,7 @@ import { makeRawReader, originRowId, parseOrigin } from '../ingest/raw-record';
 import { storedRaw } from '../ingest/stored-record';
 import { RowLookup } from '../rowstore/block-store';
 import { csvLine } from '../system/csv-cell';
+import { titleLines } from '../ingest/title-lines';
 
 /** Every break of a query, read a page at a time; `onPage` hears how far it has come (and may throw to stop). */
 export function allBreaks(
@@ -33,7 +34,7 @@ export function allBreaks(
 
 export function explain(b: BreakRow): string {
   if (!b.fields.length) return BREAK_LABELS[b.type];
-  return b.fields.map((f) => `${FIELD_LABELS[f.field] ?? f.field}：医保 ${fieldValueLabel(f.field, f.ledger)} / 对方 ${fieldValueLabel(f.field, f.external)}`).join('；');
+  return b.fields.map((f) => (ONE_SIDED_FIELDS.has(f.field) ? `${FIELD_LABELS[f.field]}：${f.external ?? f.ledger ?? '无'}` : `${FIELD_LABELS[f.field] ?? f.field}：医保 ${fieldValueLabel(f.field, f.ledger)} / 对方 ${fieldValueLabel(f.field, f.external)}`)).join('；');
 }
 
 export function breaksToCsv(rows: BreakRow[]): string {
@@ -52,16 +53,17 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   const taxRows = rows.filter((b) => b.external_origin.length > 0);
   const batchIds = [...new Set(taxRows.flatMap((b) => b.external_origin.map((o) => Number(o.split(':')[0]))))];
   const batch = batchIds.length
-    ? (db.prepare('SELECT encoding, delimiter, header FROM import_batch WHERE id = ?').get(batchIds[batchIds.length - 1]) as { encoding: string; delimiter: string | null; header: string | null })
-    : (db.prepare("SELECT encoding, delimiter, header FROM import_batch WHERE kind = 'tax-premium' ORDER BY id DESC LIMIT 1").get() as
-        | { encoding: string; delimiter: string | null; header: string | null }
+    ? (db.prepare('SELECT id, encoding, delimiter, header FROM import_batch WHERE id = ?').get(batchIds[batchIds.length - 1]) as { id: number; encoding: string; delimiter: string | null; header: string | null })
+    : (db.prepare("SELECT id, encoding, delimiter, header FROM import_batch WHERE kind = 'tax-premium' ORDER BY id DESC LIMIT 1").get() as
+        | { id: number; encoding: string; delimiter: string | null; header: string | null }
         | undefined);
   if (!batch?.header) throw new EngineError('NOT_FOUND', '没有可参照的税务中间库文件（需要先导入一份 tax-premium 文件）');
   const delimiter = batch.delimiter ?? '|';
   const header: string[] = JSON.parse(batch.header);
   const lookup = new RowLookup(db);
   const rawOf = makeRawReader(db);
-  const lines = [[...header, '差异类型', '差异说明'].join(delimiter)];
+  // The extract's own title lines first, as its file had them.
+  const lines = [...titleLines(db, batch.id), [...header, '差异类型', '差异说明'].join(delimiter)];
   let n = 0;
   // The tax side's rows in the order of their extract: the bureau finds them where
   // its own file has them, and the stored copy of the file is read front to back.

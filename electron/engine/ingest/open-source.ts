@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openTextSource, type ByteRange } from './text-reader';
 import { openXlsxSource } from './xlsx-reader';
+import { isJson, openJsonSource } from './json-reader';
 import type { TableSource } from './table-source';
 import type { TextEncoding } from './detect-text';
 
@@ -8,8 +9,15 @@ export function isXlsx(file: string): boolean {
   return /\.xlsx$/i.test(path.extname(file));
 }
 
+/** A delimited text file (CSV, TXT …): read by the text reader, split for parallel parsing when big. */
+export function isTextFile(file: string): boolean {
+  return !isXlsx(file) && !isJson(file);
+}
+
 export function openSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; sheet?: string; range?: ByteRange }): TableSource {
-  return isXlsx(file) ? openXlsxSource(file, { sheet: opts.sheet }) : openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter, range: opts.range });
+  if (isXlsx(file)) return openXlsxSource(file, { sheet: opts.sheet });
+  if (isJson(file)) return openJsonSource(file);
+  return openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter, range: opts.range });
 }
 
 /**

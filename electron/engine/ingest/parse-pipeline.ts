@@ -66,7 +66,7 @@ export async function findHeader(job: ParseJob): Promise<{ match: HeaderMatch; h
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet, range: job.range });
   const copying = job.copy !== false;
-  const copy = new SourceCopy(source.format === 'xlsx' ? 0 : 1);
+  const copy = new SourceCopy(source.format === 'text' ? 1 : 0);
   // The first rows wait here until the header among them is known.
   const head: SourceRow[] = [];
   let processor: RowProcessor | null = job.header
@@ -84,7 +84,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const skipThrough = job.header ? (job.headerLine ?? 0) : 0;
   for await (const rows of source.batches(copying ? copy.tap : undefined)) {
     for (const row of rows) {
-      if (row.line <= skipThrough) continue;
+      if (job.header && row.line <= skipThrough) continue;
       if (!processor) {
         if (!isBlank(row.cells)) head.push(row);
         if (head.length === HEAD_ROWS) yield { t: 'header', match: start() };
@@ -102,8 +102,8 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   }
   const p: RowProcessor = processor!;
   if (p.out.count) yield { t: 'rows', block: p.out.take(), position: source.position() };
-  if (copying && source.format === 'xlsx') {
-    // The text reader hands every byte to the copy as it reads; a workbook is read by the zip reader, so it is copied here.
+  if (copying && source.format !== 'text') {
+    // The text reader hands every byte to the copy as it reads; a workbook (read by the zip reader) or a JSON document is copied here.
     for await (const chunk of fs.createReadStream(job.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) copy.tap(chunk);
   }
   if (copying) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineError, type ErrorData } from '../../../shared/errors';
-import { isXlsx } from './open-source';
+import { isTextFile } from './open-source';
 import { findHeader, parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
 import type { WorkerInput } from './parse-worker';
 import type { ProcessorStats } from './row-processor';
@@ -235,7 +235,7 @@ export function parseRows(job: ParseJob, fileSize: number): AsyncGenerator<Parse
   const workerFile = useWorker(fileSize);
   if (!workerFile) return parseFile(job);
   const mode = process.env.GONGJI_PARSE_WORKER;
-  const splittable = !isXlsx(job.file) && (mode === 'split' || (mode !== 'always' && fileSize >= SPLIT_MIN_BYTES && os.availableParallelism() >= 2));
+  const splittable = isTextFile(job.file) && (mode === 'split' || (mode !== 'always' && fileSize >= SPLIT_MIN_BYTES && os.availableParallelism() >= 2));
   if (!splittable) return parseInWorker(job, new ParseThread(workerFile, YOUNG_ONE));
   // The threads start loading while this one looks for the cut (a scan of the whole file).
   const threads: [ParseThread, ParseThread] = [new ParseThread(workerFile, YOUNG_SPLIT), new ParseThread(workerFile, YOUNG_SPLIT)];

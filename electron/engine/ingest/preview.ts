@@ -12,10 +12,18 @@ import { isBlank, openSource } from './open-source';
 import { listProfiles } from './profiles';
 import { rowsOf, type SourceRow } from './table-source';
 import { KINDS } from '../../../shared/import-kinds';
+import { isZip, withFirstZipEntry } from './zip-delivery';
 import { looksLikeCertNo, maskCertNo } from '../../../shared/gb11643';
 
 export async function previewFile(db: Database, file: string, opts: { kind?: ImportKind; encoding?: TextEncoding } = {}): Promise<ImportPreview> {
   if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到文件：${file}`);
+  if (isZip(file)) {
+    return withFirstZipEntry(file, async (e) => ({
+      ...(await previewFile(db, e.path, opts)),
+      file: e.name,
+      notes: [`zip 里有 ${e.count} 个数据文件，这里显示第一个；导入时每个文件各成一个批次（全部成功才提交）`],
+    }));
+  }
   const source = openSource(file, { encoding: opts.encoding });
   const head: SourceRow[] = [];
   for await (const row of rowsOf(source)) {

@@ -45,7 +45,7 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   if (spec.servesOnlyWith && !match.columns.has(spec.servesOnlyWith.field)) {
     throw new EngineError(
       'IMPORT_REFUSED',
-      `文件 ${fileName} 是“${match.profile.name}”，不含${spec.servesOnlyWith.what}，不能作为共济对账的一方：导入后任何对账都用不上它，所以不予导入（平台的对账结果、异地清分文件不是共济金额的来源；请导入含共济支付金额的结算明细）`,
+      `文件 ${fileName} 是“${match.profile.name}”，不含${spec.servesOnlyWith.what}，不能作为共济对账的一方：导入后任何对账都用不上它，所以不予导入（异地清分等平台文件不是共济金额的来源；请导入含共济支付金额的结算明细）`,
     );
   }
   // A 差异反馈 file this workstation wrote carries the extract's header plus its own two columns: never a new extract.

@@ -27,8 +27,12 @@ import type { ProcessorStats } from './row-processor';
 import type { TextEncoding } from './detect-text';
 import { writeRejectedCsv } from './rejected-csv';
 import { assertRangeOpen } from '../periods/period-lock';
+import { importZip, isZip } from './zip-delivery';
 
 export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext): Promise<ImportSummary> {
+  if (isZip(args.path)) return importZip(db, args, ctx, runImport);
+  // Inside a zip delivery's transaction: its entries commit together, so this file neither begins nor ends one.
+  const nested = db.inTransaction;
   const file = path.resolve(args.path);
   const fileName = args.displayName ?? path.basename(file);
   if (!fs.existsSync(file)) throw new EngineError('NOT_FOUND', `找不到文件：${file}`);
@@ -70,7 +74,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       for await (const ev of parseRows(job, fileSize)) {
         if (ev.t === 'header') {
           const kind = ev.match.profile.kind;
-          db.exec('BEGIN IMMEDIATE');
+          if (!nested) db.exec('BEGIN IMMEDIATE');
           const id = Number(
             db.prepare(
               'INSERT INTO import_batch (kind, file_name, file_size, sha256, encoding, delimiter, profile, rows, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
@@ -152,11 +156,11 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
       target: `batch:${batchId}`,
       detail: { file: fileName, sha256, kind, rows: st.accepted, rejected: st.rejectedRows.length, profile: match.profile.name, encoding: opened.encoding },
     });
-    db.exec('COMMIT');
+    if (!nested) db.exec('COMMIT');
     ctx.progress(opened.totalBytes || st.accepted, opened.totalBytes || st.accepted, opened.totalBytes ? 'bytes' : 'rows', '完成');
     return summary;
   } finally {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (!nested && db.inTransaction) db.exec('ROLLBACK');
   }
 }
 

@@ -9,7 +9,7 @@ export interface SourceRow {
 }
 
 export interface TableSource {
-  format: 'text' | 'xlsx';
+  format: 'text' | 'xlsx' | 'json';
   encoding: string;
   delimiter: string | null;
   totalBytes: number;

@@ -11,6 +11,7 @@ import { comparedFields, type ReconSpec, type KeyAggregate } from './recon-specs
 import { eventAtText, sameSideText, sideText, type RunRows, type SideRows } from './side-rows';
 import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
+import type { Verdict } from './platform-verdicts';
 
 export interface KeyedBreak {
   key: string;
@@ -46,12 +47,14 @@ export interface KeyedOutcome {
   nettedFen: number;
   /** External keys that are not 共济 at all (spec.zeroExternalIsNot): counted, never a break. */
   notMutualAid: { rows: number; keys: number };
+  /** Keys matched on the amount that the platform's verdict flags (PLATFORM_FLAGGED), and breaks it annotates. */
+  platform: { flagged: number; annotated: number };
 }
 
 /** The ledger's 电子税票号码 per key, where a ledger carries one (from its rows' JSON). */
 export type LedgerVouchers = (rows: SideRows) => Map<number, string>;
 
-export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVouchers: LedgerVouchers): KeyedOutcome {
+export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVouchers: LedgerVouchers, verdicts: Map<number, Verdict> = new Map()): KeyedOutcome {
   const K = run.keys.size;
   const L = run.l;
   const X = run.x;
@@ -84,6 +87,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     matched: { count: 0, ledgerFen: 0, externalFen: 0 },
     nettedFen: 0,
     notMutualAid: { rows: 0, keys: 0 },
+    platform: { flagged: 0, annotated: 0 },
   };
   const breakOf = new Int32Array(K).fill(-1);
   const windowStart = dateTimeNumber(w.windowStart);
@@ -124,7 +128,11 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       if (lCmp !== xCmp) type = 'AMOUNT_MISMATCH';
       else if (lStatus !== xStatus) type = 'STATUS_MISMATCH';
       else if (fields) type = 'FIELD_MISMATCH';
-      else {
+      else if (verdicts.get(k) && verdicts.get(k)!.status !== 'balanced') {
+        // Both sides agree on the 共济 amount, the platform does not: flagged for a look.
+        type = 'PLATFORM_FLAGGED';
+        out.platform.flagged++;
+      } else {
         out.matched.count++;
         out.matched.ledgerFen += la.net[k]!;
         out.matched.externalFen += xa.net[k]!;
@@ -146,6 +154,12 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       }
       type = X.at[xi]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
       fields = [{ field: 'amount', ledger: null, external: fenToText(xCmp) }];
+    }
+    const verdict = verdicts.get(k);
+    if (verdict) {
+      // The platform's word on this settlement, beside the break (never part of the amount match).
+      (fields ??= []).push({ field: 'platform_verdict', ledger: null, external: verdict.text });
+      if (type !== 'PLATFORM_FLAGGED') out.platform.annotated++;
     }
     breakOf[k] = out.breaks.length;
     out.breaks.push({

@@ -48,6 +48,8 @@ export interface ReconSpec {
    * without 共济): counted in the summary with this reason, never a break.
    */
   zeroExternalIsNot?: string;
+  /** The platform's 3202 verdicts are read for the run's keys (settlements only). */
+  platformVerdicts?: boolean;
 }
 
 const settlementSide = (importKind: ImportKind): SideSpec => ({
@@ -83,6 +85,7 @@ export const RECON_SPECS: Record<ReconKind, ReconSpec> = {
     external: settlementSide('settlement'),
     fields: [{ name: 'certno', column: 'certno' }],
     zeroExternalIsNot: '个人账户共济支付金额为 0：不是共济结算',
+    platformVerdicts: true,
   },
 };
 

@@ -11,9 +11,10 @@ import type { TaskContext } from '../jobs/job-types';
 import type { Window } from './window';
 import { loadRunRows } from './side-rows';
 import { classifyKeys } from './classify-keys';
-import { ledgerVouchers } from './ledger-vouchers';
+import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
 import { matchKeyless } from './fallback';
 import { RECON_SPECS } from './recon-specs';
+import { platformVerdicts } from './platform-verdicts';
 import { collectBreaks } from './collect-breaks';
 import { applyBreaks } from './apply-breaks';
 import { summarize } from './summarize';
@@ -50,9 +51,10 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       .prepare("SELECT match_key FROM recon_break WHERE kind = ? AND status = 'open' AND opened_period <= ? AND key NOT LIKE 'ROW:%'")
       .pluck()
       .all(args.kind, w.period) as string[];
-    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w);
+    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, voucherKeyMap(db, spec, w.end));
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
-    const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec));
+    const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };
+    const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec), verdicts.byKey);
     step(2, '无单号记录按证件号、险种、年度、金额匹配');
     const fallback = matchKeyless(run.keyless.l, run.keyless.x);
     step(3, '分类差异');
@@ -64,6 +66,8 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     step(4, '结转与自动核销');
     const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
     const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
+    summary.sources = batchSources(db, run.perBatch, spec.ledger.importKind);
+    if (spec.platformVerdicts) summary.platform = { rows: verdicts.rows, keys: verdicts.byKey.size, flagged: keyed.platform.flagged, annotated: keyed.platform.annotated };
     db.prepare('UPDATE recon_run SET summary = ? WHERE id = ?').run(JSON.stringify(summary), runId);
     appendAudit(db, {
       actor: ctx.user,
@@ -77,4 +81,16 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
   }
+}
+
+/** The batches with a row in the period (or a row placed in none), each row accounted for. */
+function batchSources(db: Database, perBatch: Map<number, { inPeriod: number; unplaced: number }>, ledgerKind: string): NonNullable<ReconSummary['sources']> {
+  const q = db.prepare('SELECT kind, file_name, rows FROM import_batch WHERE id = ?');
+  const out: NonNullable<ReconSummary['sources']> = [];
+  for (const [batchId, c] of [...perBatch].sort((a, b) => a[0] - b[0])) {
+    if (c.inPeriod === 0 && c.unplaced === 0) continue;
+    const b = q.get(batchId) as { kind: string; file_name: string; rows: number };
+    out.push({ batchId, file: b.file_name, side: b.kind === ledgerKind ? 'ledger' : 'external', rows: b.rows, inPeriod: c.inPeriod, otherPeriods: b.rows - c.inPeriod - c.unplaced, unplaced: c.unplaced });
+  }
+  return out;
 }

@@ -60,6 +60,8 @@ export interface RunRows {
   l: SideRows;
   x: SideRows;
   keyless: { l: KeylessRow[]; x: KeylessRow[] };
+  /** Per batch read: its rows dated in the period, and rows that could be placed in no period (no date or amount). */
+  perBatch: Map<number, { inPeriod: number; unplaced: number }>;
 }
 
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
@@ -82,7 +84,17 @@ export function sameSideText(a: SideRows, i: number, b: SideRows, j: number, col
 }
 export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.at[i]!);
 
-export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window): RunRows {
+/**
+ * `borrow`: 电子税票号码 → the ledger's key, for external rows without a key of
+ * their own (they are matched under the ledger's key of the same voucher).
+ */
+export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window, borrow: Map<string, string> = new Map()): RunRows {
+  /** The ledger key an external keyless row borrows by its voucher (sub_key), or null. */
+  const borrowed = (kind: ImportKind, c: DecodedColumns, i: number): string | null => {
+    if (kind !== kinds.x || !borrow.size) return null;
+    const v = c.strAt('sub_key', i);
+    return v === null ? null : (borrow.get(v) ?? null);
+  };
   const start = dateTimeNumber(w.start);
   const end = dateTimeNumber(w.end);
   const keys = new KeyTable(1 << 16);
@@ -97,6 +109,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     },
   };
   const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
+  const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
   // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet).
   for (const kind of [kinds.l, kinds.x]) {
@@ -108,7 +121,12 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       const kid = new Int32Array(b.cols.n).fill(-1);
       for (let i = 0; i < b.cols.n; i++) {
         const t = at[i]!;
-        if (refs.start[i]! >= 0 && t >= start && t < end) kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true);
+        if (!(t >= start && t < end)) continue;
+        if (refs.start[i]! >= 0) kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true);
+        else {
+          const g = borrowed(kind, b.cols, i);
+          if (g !== null) kid[i] = keys.lookupText(g, true);
+        }
       }
       kept.set(id, { block: b, kid });
     }
@@ -147,20 +165,33 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       const line = c.num('line');
       const blockNo = s.blocks.length;
       s.blocks.push(c);
+      let counts = perBatch.get(b.batchId);
+      if (!counts) perBatch.set(b.batchId, (counts = { inPeriod: 0, unplaced: 0 }));
       for (let i = 0; i < c.n; i++) {
         const t = at[i]!;
         const a = amount[i]!;
-        // NaN fails both comparisons: rows without a date or an amount are not matched.
-        if (!(t < end) || Number.isNaN(a)) continue;
-        if (refs.start[i]! < 0) {
-          if (t >= start && c.strAt('key', i) === null) {
-            const y = c.num('pay_year')[i]!;
-            keyless.push({ side, batch_id: b.batchId, line: line[i]!, amount_fen: a, certno: c.strAt('certno', i), insutype: c.strAt('insutype', i), pay_year: Number.isNaN(y) ? null : y, event_at: formatDateTime(t) });
-          }
+        // NaN fails both comparisons: rows without a date or an amount are not matched, but counted.
+        if (Number.isNaN(t) || Number.isNaN(a)) {
+          counts.unplaced++;
           continue;
         }
-        // A row dated in the period got its id in pass 1; an older row's key may be an open one.
-        const kid = known && known[i]! >= 0 ? known[i]! : keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+        if (!(t < end)) continue;
+        if (t >= start) counts.inPeriod++;
+        let kid: number;
+        if (refs.start[i]! < 0) {
+          const g = borrowed(kind, c, i);
+          if (g !== null) kid = known && known[i]! >= 0 ? known[i]! : keys.lookupText(g, false);
+          else {
+            if (t >= start && c.strAt('key', i) === null) {
+            const y = c.num('pay_year')[i]!;
+              keyless.push({ side, batch_id: b.batchId, line: line[i]!, amount_fen: a, certno: c.strAt('certno', i), insutype: c.strAt('insutype', i), pay_year: Number.isNaN(y) ? null : y, event_at: formatDateTime(t) });
+            }
+            continue;
+          }
+        } else {
+          // A row dated in the period got its id in pass 1; an older row's key may be an open one.
+          kid = known && known[i]! >= 0 ? known[i]! : keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+        }
         if (kid < 0) continue;
         s.kid[n] = kid;
         s.batch[n] = b.batchId;
@@ -201,5 +232,5 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   const byTime = (a: KeylessRow, b: KeylessRow) => (a.event_at < b.event_at ? -1 : a.event_at > b.event_at ? 1 : 0);
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
-  return { keys, texts, l, x, keyless };
+  return { keys, texts, l, x, keyless, perBatch };
 }

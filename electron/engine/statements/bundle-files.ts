@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { EngineError } from '../../../shared/errors';
 import { readRegularFile } from '../system/read-small-file';
+import { plainEntryMode, plainName } from '../system/zip-names';
 
 export type BundleFiles = Map<string, Buffer>;
 
@@ -59,12 +60,6 @@ function capOf(name: string, sizes: Map<string, number>): number {
   if (name === 'manifest.json') return BUNDLE_LIMITS.manifest;
   if (SIGNATURE_FILES.includes(name)) return BUNDLE_LIMITS.small;
   return Math.min(sizes.get(name) ?? 0, BUNDLE_LIMITS.dataFile);
-}
-
-/** A plain relative name: no absolute path, drive, backslash, `.` or `..` segment, control character. */
-function plainName(name: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  return name.length > 0 && name.length <= 200 && !/[\\\0-\x1f]/.test(name) && !name.startsWith('/') && !/^[A-Za-z]:/.test(name) && name.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 }
 
 export function readBundle(p: string): ReadBundle {
@@ -123,9 +118,6 @@ function readFolder(root: string): ReadBundle {
   return out;
 }
 
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-
 function readZip(p: string, size: number): ReadBundle {
   if (size > BUNDLE_LIMITS.zipBytes) throw refuse(p, `zip 文件超过 ${BUNDLE_LIMITS.zipBytes / 1024 / 1024} MB`);
   let zip: AdmZip;
@@ -141,8 +133,7 @@ function readZip(p: string, size: number): ReadBundle {
     if (!plainName(e.entryName.replace(/\/$/, ''))) throw refuse(p, `zip 条目名“${e.entryName.slice(0, 100)}”不是普通的相对路径（绝对路径、..、反斜杠或控制字符）`);
     if (seen.has(e.entryName)) throw refuse(p, `zip 里有重名的条目“${e.entryName.slice(0, 100)}”`);
     seen.add(e.entryName);
-    const mode = (e.header.attr >>> 16) & S_IFMT;
-    if (!e.isDirectory && mode !== 0 && mode !== S_IFREG) throw refuse(p, `zip 条目“${e.entryName.slice(0, 100)}”是链接或特殊文件`);
+    if (!e.isDirectory && !plainEntryMode(e.header.attr, false)) throw refuse(p, `zip 条目“${e.entryName.slice(0, 100)}”是链接或特殊文件`);
   }
   const entries = all.filter((e) => !e.isDirectory);
   // The zip holds one top folder (the bundle's name); names are read relative to it.

@@ -11,7 +11,7 @@ import { BREAK_TYPES, type BreakType, type ReconKind } from '../../../shared/dom
 import type { BreakFacets, BreakRow } from '../../../shared/recon-types';
 import type { BreakQuery } from '../../../shared/contract';
 import { AGING_BUCKETS, DISPOSITION_KEYS, type AgingBucket, type Disposition } from '../../../shared/break-work';
-import { BREAK_EVENT_LABELS, FIELD_LABELS, fieldValueLabel } from '../../../shared/labels';
+import { BREAK_EVENT_LABELS, fieldDiffText } from '../../../shared/labels';
 import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl } from '../api/client';
 import { showCallError } from '../api/call-errors';
@@ -33,6 +33,7 @@ export const TYPE_COLOURS: Record<BreakType, string> = {
   FIELD_MISMATCH: '#e3f2fd',
   DUPLICATE: '#f3e5f5',
   IN_TRANSIT: '#e8f5e9',
+  PLATFORM_FLAGGED: '#ede7f6',
 };
 
 
@@ -221,7 +222,7 @@ export function BreaksPage() {
         headerName: t('fieldsDiffer'),
         flex: 1,
         minWidth: 240,
-        valueGetter: (p) => (p.data?.fields ?? []).map((f) => `${FIELD_LABELS[f.field] ?? f.field}: ${f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)} → ${f.external === null ? '—' : fieldValueLabel(f.field, f.external)}`).join('；'),
+        valueGetter: (p) => (p.data?.fields ?? []).map(fieldDiffText).join('；'),
         cellStyle: { color: '#b71c1c' },
       },
       { field: 'opened_period', headerName: t('openedPeriod'), width: 105, sortable: true },

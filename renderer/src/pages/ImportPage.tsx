@@ -171,7 +171,7 @@ export function ImportPage() {
           ref={input}
           type="file"
           data-testid="file-input"
-          accept=".csv,.txt,.xlsx"
+          accept=".csv,.txt,.tsv,.dat,.xlsx,.json,.zip"
           hidden
           onChange={(e) => {
             const f = e.target.files?.[0];
@@ -212,6 +212,7 @@ export function ImportPage() {
             <Chip size="small" label={`${t('profile')}：${preview.profile ?? '—'}`} />
             <Chip size="small" label={`${t('headerLine')}：${preview.headerLine || '—'}`} />
           </Stack>
+          {preview.notes?.map((n) => <Alert key={n} severity="info" sx={{ mb: 1 }} data-testid="preview-note">{n}</Alert>)}
           <Box sx={{ overflowX: 'auto', maxHeight: 220, mb: 1 }}>
             <table style={{ borderCollapse: 'collapse', fontSize: 12 }}>
               <thead>
@@ -244,6 +245,14 @@ export function ImportPage() {
           {t('imported')} {job.result.rows} {t('rows')}（#{job.result.batchId}）
           {job.result.totalCheck ? ` · 合计 ${job.result.totalCheck.stated} ${job.result.totalCheck.ok ? '✓' : '≠ ' + job.result.totalCheck.computed}` : ''}
           {job.result.rejectedFile ? ` · ${job.result.rejected} → ${job.result.rejectedFile}` : ''}
+          {job.result.parts && (
+            <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="import-parts">
+              {job.result.parts.map((p) => (
+                <li key={p.batchId}>{p.file}：{KINDS[p.kind].label} {p.rows} {t('rows')}（#{p.batchId}）</li>
+              ))}
+            </Box>
+          )}
+          {job.result.notes?.map((n) => <div key={n}>{n}</div>)}
         </Alert>
       )}
       {job.error && <Alert severity="error" data-testid="import-error">{job.error}</Alert>}

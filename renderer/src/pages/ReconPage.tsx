@@ -6,6 +6,7 @@ import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCe
 import type { ReconKind } from '../../../shared/domain';
 import type { DashboardData, ReconSummary } from '../../../shared/recon-types';
 import { Dashboard } from './recon/Dashboard';
+import { RunSources } from './recon/RunSources';
 import { formatAmountText } from '../../../shared/money';
 import { matchRate } from '../../../shared/match-rate';
 import { api } from '../api/client';
@@ -90,6 +91,7 @@ export function ReconPage() {
               ))}
             </TableBody>
           </Table>
+          <RunSources summary={summary} />
         </Box>
       )}
       {dash && summary && <Dashboard data={dash} />}

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
-import { BREAK_EVENT_LABELS, FIELD_LABELS, STATUS_LABELS, fieldValueLabel } from '../../../../shared/labels';
+import { BREAK_EVENT_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, STATUS_LABELS, fieldValueLabel } from '../../../../shared/labels';
 import { formatYuan } from '../../../../shared/money';
 import { KINDS } from '../../../../shared/import-kinds';
 import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
@@ -106,8 +106,8 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
       {d.row.fields.length > 0 && (
         <Alert severity="warning" sx={{ mb: 1 }} data-testid="detail-diffs">
           {d.row.fields.map((f) => (
-            <div key={f.field}>
-              {FIELD_LABELS[f.field] ?? f.field}：{t('ledgerSide')} <b>{f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)}</b> → {t('externalSide')} <b>{f.external === null ? '—' : fieldValueLabel(f.field, f.external)}</b>
+            <div key={f.field} data-testid={`diff-${f.field}`}>
+              {ONE_SIDED_FIELDS.has(f.field) ? <>{FIELD_LABELS[f.field]}：<b>{f.external}</b></> : <>{FIELD_LABELS[f.field] ?? f.field}：{t('ledgerSide')} <b>{f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)}</b> → {t('externalSide')} <b>{f.external === null ? '—' : fieldValueLabel(f.field, f.external)}</b></>}
             </div>
           ))}
         </Alert>
