@@ -1,4 +1,22 @@
 import type { BreakType } from './domain';
+import insutypeTable from './codes/insutype.json';
+import { regionLabel } from './regions';
+
+const INSUTYPE_NAMES = insutypeTable.codes as Record<string, string>;
+
+/** 险种 as people read it: `城乡居民基本医疗保险（390）`, or the code alone when the table lacks it. */
+export function insutypeLabel(code: string | null | undefined): string {
+  if (!code) return '—';
+  const n = INSUTYPE_NAMES[code];
+  return n ? `${n}（${code}）` : code;
+}
+
+/** A stored code for people, by its field type: regions and 险种 with their names. */
+export function codeLabel(type: string | undefined, value: string): string {
+  if (type === 'region') return regionLabel(value);
+  if (type === 'insutype') return insutypeLabel(value);
+  return value;
+}
 
 /** Break types: codes for machines, these labels for people. */
 export const BREAK_LABELS: Record<BreakType, string> = {
@@ -42,6 +60,7 @@ export const STATUS_LABELS: Record<string, string> = {
 /** A differing value for people: statuses in words, everything else as it is. */
 export function fieldValueLabel(field: string, value: string | null): string {
   if (value === null) return '无';
+  if (field === 'insutype') return insutypeLabel(value);
   return field === 'status' ? (STATUS_LABELS[value] ?? value) : value;
 }
 

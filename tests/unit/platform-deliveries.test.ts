@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
@@ -54,12 +55,14 @@ describe('the 3202 对明细账 result: the platform’s verdict beside each 共
     expect(s1.fields).toEqual([{ field: 'platform_verdict', ledger: null, external: '1 中心多：机构未上传' }]);
     expect(rows.find((b) => b.key === 'S3')!.fields).toContainEqual({ field: 'platform_verdict', ledger: null, external: '2 医药机构多' });
 
-    // The platform's next result says 对平: the flag clears itself on the next run.
-    fs.writeFileSync(path.join(e.dir, 'result2.txt'), result3202([['S1', '0', '']]));
-    await importFile(e, { path: path.join(e.dir, 'result2.txt') });
+    // The platform's next result (a GBK deployment's) says 对平 for S1: the flag clears itself on the next run.
+    fs.writeFileSync(path.join(e.dir, 'result2.txt'), iconv.encode(result3202([['S1', '0', ''], ['S3', '2', '医药机构重复上传']]), 'gbk'));
+    expect(await importFile(e, { path: path.join(e.dir, 'result2.txt') })).toMatchObject({ kind: 'platform-result', encoding: expect.stringMatching(/gb/) });
     const s2 = await reconcile(e, { kind: 'settlement', period: '2025-11' });
     expect(s2.matched.count).toBe(2);
-    expect((await breaksOf(e, 'settlement')).map((b) => b.key)).toEqual(['S3']);
+    const left = await breaksOf(e, 'settlement');
+    expect(left.map((b) => b.key)).toEqual(['S3']);
+    expect(left[0]!.fields).toContainEqual({ field: 'platform_verdict', ledger: null, external: '2 医药机构多：医药机构重复上传' });
     await e.close();
   });
 

@@ -1,23 +1,14 @@
 // The month's clearing calendar (domain.md §3): last month's data by the 5th,
 // 对账 by the 20th (异地) and 25th (省内), statements by month end, remittance within
 // 15 working days of notice, transfer within 7 working days after. Working days
-// here skip weekends only; public holidays are not known to the workstation.
+// follow China's 法定节假日 and 调休 (working-days.ts), and say which year's calendar.
 import type { Database } from 'better-sqlite3';
 import type { Deadline } from '../../../shared/clearing-types';
+import { addWorkingDays, calendarNote } from './working-days';
 
 export type { Deadline };
 
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
-
-function addWorkingDays(from: Date, n: number): Date {
-  const d = new Date(from);
-  while (n > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const w = d.getUTCDay();
-    if (w !== 0 && w !== 6) n--;
-  }
-  return d;
-}
 
 /** The deadlines for clearing `period` (YYYY-MM), which fall in the month after it. */
 export function clearingDeadlines(db: Database, period: string, today: Date = new Date()): Deadline[] {
@@ -37,7 +28,7 @@ export function clearingDeadlines(db: Database, period: string, today: Date = ne
     { key: 'recon-offsite', label: '异地就医对账（20 日前）', due: ymd(next(20)), state: state(reconciled, next(20)), note: reconciled ? '已对账' : '尚未对账' },
     { key: 'recon-local', label: '省内跨统筹区对账（25 日前）', due: ymd(next(25)), state: state(reconciled, next(25)), note: reconciled ? '已对账' : '尚未对账' },
     { key: 'statement', label: '清算平衡表和明细表（月底前）', due: ymd(monthEnd), state: state(confirmed, monthEnd), note: confirmed ? '已复核' : prepared ? '已编制，待复核' : '尚未编制' },
-    { key: 'remit', label: '各地上解资金（通知后 15 个工作日）', due: ymd(remit), state: 'pending', note: '资金划拨不在本工作站记录' },
-    { key: 'transfer', label: '省级下拨资金（7 个工作日）', due: ymd(transfer), state: 'pending', note: '资金划拨不在本工作站记录' },
+    { key: 'remit', label: '各地上解资金（通知后 15 个工作日）', due: ymd(remit), state: 'pending', note: `资金划拨不在本工作站记录；${calendarNote(monthEnd, remit)}` },
+    { key: 'transfer', label: '省级下拨资金（7 个工作日）', due: ymd(transfer), state: 'pending', note: `资金划拨不在本工作站记录；${calendarNote(remit, transfer)}` },
   ];
 }

@@ -1,6 +1,7 @@
 // 清算与报表: the month's deadlines, the 清算平衡表 (care net between regions,
 // premiums in full), the user's signing key, preparing a statement (officer),
 // confirming it (finance, never the preparer), and verifying any bundle (验证).
+import { regionLabel } from '../../../shared/regions';
 import { useCallback, useEffect, useState } from 'react';
 import type React from 'react';
 import { Alert, Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
@@ -41,7 +42,7 @@ function PairsTable({ title, pairs }: { title: string; pairs: ClearingJson['prem
           {pairs.map((p) => (
             <TableRow key={`${p.from}-${p.to}`}>
               <TableCell>
-                {p.from} → {p.to}
+                {regionLabel(p.from)} → {regionLabel(p.to)}
               </TableCell>
               <TableCell align="right">{formatAmountText(p.amount)}</TableCell>
             </TableRow>
@@ -205,7 +206,7 @@ export function ClearingPage() {
                 <TableBody>
                   {table.care.regions.map((r) => (
                     <TableRow key={r.region} selected={r.region === region}>
-                      <TableCell>{r.region}</TableCell>
+                      <TableCell>{regionLabel(r.region)}</TableCell>
                       <TableCell align="right">{formatAmountText(r.receivable)}</TableCell>
                       <TableCell align="right">{formatAmountText(r.payable)}</TableCell>
                       <TableCell align="right">{formatAmountText(r.net)}</TableCell>

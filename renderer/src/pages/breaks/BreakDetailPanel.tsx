@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
-import { BREAK_EVENT_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, STATUS_LABELS, fieldValueLabel } from '../../../../shared/labels';
+import { BREAK_EVENT_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, STATUS_LABELS, codeLabel, fieldValueLabel } from '../../../../shared/labels';
 import { formatYuan } from '../../../../shared/money';
 import { KINDS } from '../../../../shared/import-kinds';
 import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
@@ -36,6 +36,7 @@ function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledge
     const type = kind?.fields[f]?.type;
     if (type === 'amount' && typeof v === 'number') return formatYuan(v);
     if (f === 'status' && typeof v === 'string') return STATUS_LABELS[v] ?? v;
+    if (typeof v === 'string') return codeLabel(type, v);
     return String(v);
   };
   return (
