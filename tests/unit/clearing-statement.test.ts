@@ -1,3 +1,4 @@
+import { regionLabel } from '../../shared/regions';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -156,19 +157,21 @@ describe('signed statements: prepared, confirmed, verified', () => {
     // The statement workbook, read back.
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(bundle, 'statement.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '清算平衡表', '清算明细表', '单边账清单', '签章信息']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '清算平衡表', '就医两两差额', '缴费共济清算表', '清算明细表', '单边账清单', '签章信息']);
     const bal = wb.getWorksheet('清算平衡表')!;
     const rows = bal.getSheetValues().filter(Boolean) as unknown[][];
-    const regionRows = rows.filter((r) => [A, B, C, D].includes(String(r[1])) && typeof r[4] === 'number');
-    expect(regionRows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([[A, 145.5, 80, 65.5], [B, 30, 100, -70], [C, 50, 20, 30], [D, 20, 45.5, -25.5]]);
+    // Regions by name with their code.
+    const regionRows = rows.filter((r) => [A, B, C, D].map(regionLabel).includes(String(r[1])) && typeof r[4] === 'number');
+    expect(regionRows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([[regionLabel(A), 145.5, 80, 65.5], [regionLabel(B), 30, 100, -70], [regionLabel(C), 50, 20, 30], [regionLabel(D), 20, 45.5, -25.5]]);
+    expect(regionLabel(A)).toMatch(/市（\d{6}）$/);
     const totalRow = rows.find((r) => r[1] === '合计')!;
     expect([totalRow[2], totalRow[3], totalRow[4]]).toEqual([245.5, 245.5, 0]);
-    expect(bal.getRow(5).getCell(2).numFmt).toBe('#,##0.00');
+    expect(bal.getRow(4).getCell(2).numFmt).toBe('#,##0.00');
     expect(bal.views[0]).toMatchObject({ state: 'frozen' });
     expect(bal.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9 });
     const det = wb.getWorksheet('清算明细表')!;
     const detRows = det.getSheetValues().filter(Boolean) as unknown[][];
-    const detTotal = detRows.find((r) => r[1] === '合计')!;
+    const detTotal = detRows.find((r) => r[1] === '就医合计')!;
     const careLines = detRows.filter((r) => r[1] === '就医');
     // Region A's lines: S1, S2, S3, S5 (S6 and its cancellation net to zero, both listed).
     expect(careLines.map((r) => r[2])).toEqual(expect.arrayContaining(['S1', 'S2', 'S3', 'S5', 'S6']));
