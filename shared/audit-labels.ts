@@ -30,6 +30,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'statement.prepare': '编制清算报表',
   'statement.confirm': '复核清算报表',
   'period.lock': '锁定期间',
+  'period.carry': '结转未结事项',
   'policy.check': '政策检查',
   'policy.dispose': '处理政策检查发现',
   'policy.export': '导出政策检查发现',

@@ -41,6 +41,7 @@ export const CALL_NAME_LIST = [
   'keys/import',
   'statements/list',
   'statements/prepare',
+  'statements/pending',
   'statements/confirm',
   'statements/verify',
   'keys/register',

@@ -37,6 +37,17 @@ export interface TrustedSignerInfo {
   revokeReason: string | null;
 }
 
+/** What confirming a month would lock while work is still open in it. */
+export interface LockPending {
+  month: string;
+  /** `settlement:2025-11`, `premium:2025-W45` … */
+  periods: string[];
+  writeOffs: { id: number; kind: 'premium' | 'settlement'; key: string; type: string; openedPeriod: string; proposedBy: string }[];
+  openBreaks: { kind: 'premium' | 'settlement'; count: number; ledgerFen: number; externalFen: number }[];
+  /** Every break listed (write-offs and open), for the audit entry of a carry. */
+  breakIds: number[];
+}
+
 export interface StatementInfo {
   id: number;
   name: string;

@@ -12,7 +12,7 @@ import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, Dashb
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
 import type { PolicyCheckResult, PolicyFinding, PolicyInfo } from './policy-types';
-import type { ClearingJson, Deadline, KeyStatus, StatementInfo, TrustedSignerInfo, VerifyReport } from './clearing-types';
+import type { ClearingJson, Deadline, KeyStatus, LockPending, StatementInfo, TrustedSignerInfo, VerifyReport } from './clearing-types';
 import { ROLES, type Role } from './roles';
 import { AGING_BUCKETS, DISPOSITIONS } from './break-work';
 
@@ -143,8 +143,11 @@ export const callSchemas = {
     .strictObject({ period: month, region: z.string().regex(/^\d{6}$/, '统筹区应为 6 位区划代码'), password: password.optional(), key: keyFileArg.optional(), outDir: z.string().min(1).optional() })
     .refine(oneSigningKey, signingKeyMessage),
   /** The statement by id, or a bundle folder by path (the CLI). */
+  /** What confirming the month would lock while write-offs wait or breaks are open in it. */
+  'statements/pending': z.strictObject({ period: month }),
+  /** carry: finance's reason to lock a month with work still open in it (required then). */
   'statements/confirm': z
-    .strictObject({ id: z.number().int().positive().optional(), bundle: z.string().min(1).optional(), password: password.optional(), key: keyFileArg.optional() })
+    .strictObject({ id: z.number().int().positive().optional(), bundle: z.string().min(1).optional(), password: password.optional(), key: keyFileArg.optional(), carry: z.string().max(500).optional() })
     .refine(oneSigningKey, signingKeyMessage)
     .refine((a) => (a.id === undefined) !== (a.bundle === undefined), '请指明报表（id）或报表包文件夹（bundle），只能二选一'),
   /** Judged against this workstation's trust list, or against a trust file named explicitly. */
@@ -222,6 +225,7 @@ export interface CallResults {
   'keys/import': KeyStatus;
   'statements/list': StatementInfo[];
   'statements/prepare': StatementInfo;
+  'statements/pending': LockPending;
   'statements/confirm': { statement: StatementInfo | null; locked: string[]; report: VerifyReport };
   'statements/verify': VerifyReport;
   'keys/register': KeyStatus & { signer: TrustedSignerInfo };

@@ -66,6 +66,7 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'keys/register': ['officer', 'finance', 'admin'],
   'statements/list': 'any',
   'statements/prepare': ['officer'],
+  'statements/pending': 'any',
   'statements/confirm': ['finance'],
   'statements/verify': 'any',
   'signers/list': 'any',

@@ -27,6 +27,7 @@ import { sm3Hex } from './sign/digests';
 import { writeNewFile } from './statements/write-signature';
 import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
 import { confirmStatement } from './statements/confirm-statement';
+import { lockPending } from './periods/lock-pending';
 import { verifyBundle } from './statements/verify-bundle';
 import { activePolicy, listPolicies, policyById, savePolicy, selectPolicy, type PolicyProfile } from './policy/policy-profiles';
 import { runPolicyChecks } from './policy/run-checks';
@@ -155,11 +156,12 @@ export function makeHandlers(engine: Engine): Handlers {
     'keys/generate': (a, ctx) => generateUserKey(db(), ctx.user, a.password, ctx.host),
     'keys/import': (a, ctx) => importUserKey(db(), ctx.user, a.pem, a.password, ctx.host),
     'statements/list': () => listStatements(db()),
+    'statements/pending': (a) => lockPending(db(), a.period),
     'statements/prepare': (a, ctx) =>
       prepareStatement(db(), { period: a.period, region: a.region, outDir: ensureDir(a.outDir ?? exportsDir(engine)), signer: { user: ctx.user, ...signingKey(db(), ctx.user, a) } }),
     'statements/confirm': (a, ctx) => {
       const dir = a.bundle ?? getStatement(db(), a.id!).dir;
-      const r = confirmStatement(db(), dir, { user: ctx.user, ...signingKey(db(), ctx.user, a) });
+      const r = confirmStatement(db(), dir, { user: ctx.user, ...signingKey(db(), ctx.user, a) }, a.carry);
       return { statement: r.statement, locked: r.locked, report: r.report };
     },
     'statements/verify': (a) => verifyBundle(a.path, a.trustFile ? readTrustFile(a.trustFile) : workstationTrust(db())),

@@ -47,7 +47,7 @@ async function as(user: string) {
 describe('statements in the browser', () => {
   it('the officer generates a key, sees the balance table and prepares the statement', async () => {
     await as('officer-o');
-    expect(await page.textContent('[data-testid=balance-table]')).toContain('330100');
+    expect(await page.textContent('[data-testid=balance-table]')).toContain('杭州市（330100）');
     await page.fill('[data-testid=key-password]', E2E_PASSWORD);
     await page.click('[data-testid=key-generate]');
     await page.waitForSelector('[data-testid=key-fingerprint]');
@@ -61,13 +61,21 @@ describe('statements in the browser', () => {
     await screenshot(page, 'statement-prepared');
   });
 
-  it('finance confirms it with their own key', async () => {
+  it('finance sees what the lock would pass over, gives a reason to carry it, and confirms with their own key', async () => {
     await as('finance-f');
     await page.fill('[data-testid=key-password]', E2E_PASSWORD);
     await page.click('[data-testid=key-generate]');
     await page.waitForSelector('[data-testid=key-fingerprint]');
     await page.fill('[data-testid=confirm-password]', E2E_PASSWORD);
     await page.click('[data-testid=confirm-1]');
+    // The sample month still has open breaks: listed, and confirming needs a reason to carry them.
+    await page.waitForSelector('[data-testid=pending-summary]');
+    expect(await page.textContent('[data-testid=confirm-dialog]')).toContain('未处理的差异');
+    expect(await page.isDisabled('[data-testid=confirm-go]')).toBe(true);
+    await page.fill('[data-testid=carry-reason]', '差异待医院补传，结转下月处理');
+    await page.waitForTimeout(400); // the dialog's fade-in
+    await screenshot(page, 'confirm-carry');
+    await page.click('[data-testid=confirm-go]');
     await page.waitForFunction(() => document.querySelector('[data-testid=clearing-message]')?.textContent?.includes('settlement:2025-11'));
     await page.waitForFunction(() => document.querySelector('[data-testid=statement-table]')?.textContent?.includes('finance-f'));
   });

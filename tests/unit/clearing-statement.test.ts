@@ -5,7 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { balanceProblems, computeClearing } from '../../electron/engine/clearing/balance-table';
-import { importFile, PASSWORD, reconcile, signIn, tempEngine, type TestEngine } from '../support/temp-engine';
+import { importFile, PASSWORD, reconcile, refusal, signIn, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { cli } from '../support/cli';
 import { LEDGER_SETTLEMENT_HEADER, SETTLEMENT_HEADER, settlementFiles, type Bill } from '../support/settlement-generator';
@@ -127,7 +127,11 @@ describe('signed statements: prepared, confirmed, verified', () => {
     expect(self.code).not.toBe(0);
     expect(self.stderr).toContain('chief 是这份报表的编制人，不能自己复核');
 
-    const conf = cli(['--db', e.dbPath, '--user', 'finance-d', 'statement', 'confirm', '--bundle', bundle, '--key', path.join(keys, 'fin'), '--passphrase-env', 'KEY_PW'], env);
+    // S8 is still open in the month: confirming would lock past it, so finance must resolve it or carry it with a reason.
+    const blocked = cli(['--db', e.dbPath, '--user', 'finance-d', 'statement', 'confirm', '--bundle', bundle, '--key', path.join(keys, 'fin'), '--passphrase-env', 'KEY_PW'], env);
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toMatch(/就医共济 1 笔差异未处理.*结转理由/);
+    const conf = cli(['--db', e.dbPath, '--user', 'finance-d', 'statement', 'confirm', '--bundle', bundle, '--key', path.join(keys, 'fin'), '--passphrase-env', 'KEY_PW', '--carry', 'S8 待医院补传，结转12月'], env);
     expect(conf.code, conf.stderr).toBe(0);
     expect(conf.json<{ locked: string[] }>().locked).toEqual(expect.arrayContaining(['settlement:2025-11', 'premium:2025-W47']));
 
@@ -180,17 +184,53 @@ describe('signed statements: prepared, confirmed, verified', () => {
     expect((wb.getWorksheet('单边账清单')!.getSheetValues().filter(Boolean) as unknown[][]).some((r) => r[2] === 'S8')).toBe(true);
   });
 
-  it('refuses an import and a disposition in a locked period', async () => {
+  it('refuses an import and a re-run in a locked period; an open break carried past the lock is worked in the next open period', async () => {
     const { e } = await month();
     e.db.prepare("INSERT INTO period_lock (kind, period, locked_at, locked_by, reason) VALUES ('settlement', '2025-11', '2025-12-31T00:00:00Z', 'finance-d', 'test')").run();
     const f = settlementFiles([{ setlId: 'S99', region: A, payers: [{ region: B, amount: '1.00' }], at: '2025-11-20 10:00:00' }]);
     const file = writeTextFile(path.join(e.dir, 'late.txt'), SETTLEMENT_HEADER, f.external, { delimiter: '\t' });
     await expect(importFile(e, { path: file })).rejects.toMatchObject({ code: 'PERIOD_LOCKED', message: expect.stringContaining('2025-11 已经复核锁定') });
     const [b] = (await e.call('breaks/list', { kind: 'settlement', period: '2025-11' }, e.caller)).rows;
-    await expect(e.call('breaks/dispose', { ids: [b!.id], reason: '补记', note: '' }, e.caller)).rejects.toMatchObject({ code: 'PERIOD_LOCKED' });
     await expect(reconcile(e, { kind: 'settlement', period: '2025-11' })).rejects.toMatchObject({ code: 'PERIOD_LOCKED' });
-    // The next period is open for the correction.
-    await expect(e.call('breaks/dispose', { ids: [b!.id], reason: '补记', note: '记入12月', period: '2025-12' }, e.caller)).resolves.toEqual({ count: 1 });
+    // Looking from the locked month or from any other, the disposition is recorded in the first open period.
+    await expect(e.call('breaks/dispose', { ids: [b!.id], reason: '补记', note: '记入12月', period: '2025-11' }, e.caller)).resolves.toEqual({ count: 1 });
+    const after = (await e.call('breaks/list', { kind: 'settlement', status: 'all' }, e.caller)).rows.find((x) => x.id === b!.id)!;
+    expect(after).toMatchObject({ status: 'closed', closed_period: '2025-12' });
+    await e.close();
+  });
+});
+
+describe('the lock workflow', () => {
+  it('lists what confirming would lock past, refuses without a reason, carries with one, and the carried write-off is approved afterwards', async () => {
+    const { e } = await month();
+    const off = await signIn(e, 'off-l', ['officer']);
+    const fin = await signIn(e, 'fin-l', ['finance']);
+    const fin2 = await signIn(e, 'fin-m', ['finance']);
+    // The officer proposes writing off S8; nobody has approved it yet.
+    const [s8] = (await e.call('breaks/list', { kind: 'settlement', period: '2025-11' }, off)).rows;
+    await e.call('breaks/dispose', { ids: [s8!.id], reason: '核销', note: '无法追回' }, off);
+    const pending = await e.call('statements/pending', { period: '2025-11' }, fin);
+    expect(pending.writeOffs).toEqual([expect.objectContaining({ key: 'S8', proposedBy: 'off-l' })]);
+    expect(pending.periods).toEqual(expect.arrayContaining(['settlement:2025-11', 'premium:2025-W47']));
+
+    await e.call('keys/generate', { password: PASSWORD }, off);
+    await e.call('keys/generate', { password: PASSWORD }, fin);
+    const st = await e.call('statements/prepare', { period: '2025-11', region: A, password: PASSWORD }, off);
+    const refused = await refusal(() => e.call('statements/confirm', { id: st.id, password: PASSWORD }, fin));
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toMatch(/1 笔核销待审批（S8）.*结转理由/);
+    expect(e.db.prepare('SELECT count(*) FROM period_lock').pluck().get()).toBe(0);
+
+    const ok = await e.call('statements/confirm', { id: st.id, password: PASSWORD, carry: 'S8 核销待下月审批' }, fin);
+    expect(ok.locked).toContain('settlement:2025-11');
+    const carry = e.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'period.carry'").get() as { actor: string; detail: string };
+    expect(carry.actor).toBe('fin-l');
+    expect(JSON.parse(carry.detail)).toMatchObject({ reason: 'S8 核销待下月审批', writeOffs: [s8!.id] });
+
+    // Approved afterwards, from whichever period: recorded in December, the first open month.
+    await e.call('breaks/approve', { ids: [s8!.id], approve: true }, fin2);
+    const done = (await e.call('breaks/list', { kind: 'settlement', status: 'all' }, fin2)).rows.find((x) => x.id === s8!.id)!;
+    expect(done).toMatchObject({ status: 'closed', resolution: '核销', closed_period: '2025-12' });
     await e.close();
   });
 });

@@ -108,7 +108,7 @@ describe('who signed', () => {
     expect(other.message).toContain('属于用户“fin”');
     expect(locks()).toBe(0);
 
-    const r = await e.call('statements/confirm', { bundle, password: PASSWORD }, fin);
+    const r = await e.call('statements/confirm', { bundle, password: PASSWORD, carry: '演示数据的差异结转下月' }, fin);
     expect(r.report).toMatchObject({ ok: true, confirmed: true });
     expect(r.report.signatures.map((s) => [s.role, s.signer, s.trusted])).toEqual([['preparer', 'chief', true], ['finance', 'fin', true]]);
     expect(locks()).toBeGreaterThan(0);
@@ -208,7 +208,7 @@ describe('hostile bundles', () => {
     fs.rmSync(path.join(c, 'signatures/finance.sig'));
     const target = path.join(tempDir(), 'outside.sig');
     fs.symlinkSync(target, path.join(c, 'signatures/finance.sig'));
-    await timed(() => e.call('statements/confirm', { bundle: c, password: PASSWORD }, fin2));
+    await timed(() => e.call('statements/confirm', { bundle: c, password: PASSWORD, carry: '演示数据的差异结转下月' }, fin2));
     expect(fs.existsSync(target)).toBe(false);
   });
 

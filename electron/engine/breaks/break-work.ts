@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import type { Disposition } from '../../../shared/break-work';
 import { appendAudit } from '../audit/audit-log';
-import { assertPeriodOpen } from '../periods/period-lock';
+import { assertPeriodOpen, firstOpenFrom } from '../periods/period-lock';
 
 interface State {
   id: number;
@@ -55,13 +55,18 @@ function group(db: Database, user: string, action: string, rows: State[], change
   return { count: rows.length };
 }
 
-/** The period an action on a break is recorded in: the one the officer works in, or the break's latest run. */
+/**
+ * The period an action on an open break is recorded in. One rule, whichever
+ * period the user looks from: the period they work in, else the break's latest
+ * run; when that period is locked (a confirmed month carried the break on), the
+ * first open period after it. A locked period itself is never written to.
+ */
 function workPeriod(db: Database, r: State, given?: string): string {
-  if (given) return given;
   const run = db.prepare('SELECT period FROM recon_run WHERE id = (SELECT last_run FROM recon_break WHERE id = ?)').get(r.id) as { period: string } | undefined;
-  return run?.period ?? r.opened_period;
+  return firstOpenFrom(db, r.kind, given ?? run?.period ?? r.opened_period);
 }
 
+/** Only an open break is worked; its action lands in an open period (workPeriod), so a lock refuses nothing here. */
 function assertWorkable(db: Database, rows: State[], period?: string): void {
   for (const r of rows) assertPeriodOpen(db, r.kind, workPeriod(db, r, period), `处理差异 ${r.match_key}`);
 }

@@ -2,7 +2,7 @@
 // touches it; corrections go into a later period.
 import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
-import { periodOf } from '../../../shared/periods';
+import { periodBounds, periodOf } from '../../../shared/periods';
 
 export function isLocked(db: Database, kind: string, period: string): boolean {
   return !!db.prepare('SELECT 1 FROM period_lock WHERE kind = ? AND period = ?').get(kind, period);
@@ -12,6 +12,14 @@ export function assertPeriodOpen(db: Database, kind: string, period: string, wha
   if (isLocked(db, kind, period)) {
     throw new EngineError('PERIOD_LOCKED', `${period} 已经复核锁定，不能${what}；更正请记入以后的期间`);
   }
+}
+
+/** `period`, or the first period after it that is not locked (a week for premium, a month for settlement). */
+export function firstOpenFrom(db: Database, kind: string, period: string): string {
+  let p = period;
+  const granularity = p.includes('W') ? 'week' : 'month';
+  for (let i = 0; i < 600 && isLocked(db, kind, p); i++) p = periodOf(periodBounds(p).end, granularity);
+  return p;
 }
 
 /** Which reconciliation, and which period granularity, an import kind feeds. */

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
-import { periodBounds, periodOf } from '../../../shared/periods';
+import { weeksOfMonth } from '../periods/weeks-of-month';
+import { lockPending } from '../periods/lock-pending';
 import { appendAudit } from '../audit/audit-log';
 import { sm3Hex } from '../sign/digests';
 import { assertOwnKey, workstationTrust } from '../sign/trust-list';
@@ -17,18 +18,13 @@ import { displayNameOf, findStatementByManifest, getStatement, type Signer, type
 import { writeSignature } from './write-signature';
 import type { Manifest } from './manifest';
 
-/** The ISO weeks whose Thursday falls in the month: the premium periods a month's confirmation locks. */
-export function weeksOfMonth(month: string): string[] {
-  const { start, end } = periodBounds(month);
-  const weeks = new Set<string>();
-  for (let t = Date.parse(start.replace(' ', 'T') + 'Z'); t < Date.parse(end.replace(' ', 'T') + 'Z'); t += 86400_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() === 4) weeks.add(periodOf(d.toISOString().slice(0, 10), 'week'));
-  }
-  return [...weeks];
-}
 
-export function confirmStatement(db: Database, bundleDir: string, signer: Signer): { statement: StatementInfo | null; report: VerifyReport; locked: string[] } {
+/**
+ * `carry`: finance's reason to lock the month while write-offs wait or breaks are
+ * open in it (lockPending); without one, such a month is not locked. The carried
+ * breaks stay open and are worked in the next open period.
+ */
+export function confirmStatement(db: Database, bundleDir: string, signer: Signer, carry?: string): { statement: StatementInfo | null; report: VerifyReport; locked: string[] } {
   const st0 = fs.lstatSync(bundleDir, { throwIfNoEntry: false });
   if (!st0 || st0.isSymbolicLink() || !st0.isDirectory()) throw new EngineError('BAD_REQUEST', `复核需要报表包的文件夹（不能是链接）：${bundleDir}`);
   assertOwnKey(db, signer.user, signer.fingerprint);
@@ -44,6 +40,15 @@ export function confirmStatement(db: Database, bundleDir: string, signer: Signer
   if (preparer.name === signer.user) throw new EngineError('FORBIDDEN', `${signer.user} 是这份报表的编制人，不能自己复核：须由另一位财务人员复核`);
   if (preparer.fingerprint === signer.fingerprint) throw new EngineError('FORBIDDEN', '复核不能使用编制人的密钥');
 
+  const pending = lockPending(db, m.period);
+  const waiting = pending.writeOffs.length + pending.openBreaks.reduce((s, b) => s + b.count, 0);
+  if (waiting && !carry?.trim()) {
+    const parts = [
+      pending.writeOffs.length ? `${pending.writeOffs.length} 笔核销待审批（${pending.writeOffs.slice(0, 3).map((w) => w.key).join('、')}${pending.writeOffs.length > 3 ? ' 等' : ''}）` : '',
+      ...pending.openBreaks.filter((b) => b.count).map((b) => `${b.kind === 'premium' ? '缴费共济' : '就医共济'} ${b.count} 笔差异未处理`),
+    ].filter(Boolean);
+    throw new EngineError('CONFLICT', `复核会锁定 ${pending.periods.map((p) => p.split(':')[1]).join('、')}，其中还有 ${parts.join('，')}：请先处理，或填写结转理由后再复核（结转的差异在下一个未锁定的期间继续处理）`, { pending });
+  }
   const time = beijingIso();
   const manifestSm3 = sm3Hex(manifestRaw);
   writeSignature(path.join(bundleDir, 'signatures'), 'finance', manifestRaw, { role: 'finance', label: '复核', name: signer.user, displayName: displayNameOf(db, signer.user), fingerprint: signer.fingerprint, time, manifestSm3 }, signer);
@@ -60,6 +65,7 @@ export function confirmStatement(db: Database, bundleDir: string, signer: Signer
     for (const [kind, period] of periods) if (ins.run(kind, period, time, signer.user, `复核 ${m.name}`).changes) done.push(`${kind}:${period}`);
     appendAudit(db, { actor: signer.user, action: 'statement.confirm', target: st ? `statement:${st.id}` : m.name, detail: { name: m.name, manifestSm3, fingerprint: signer.fingerprint, preparer: preparer.name, zip } });
     appendAudit(db, { actor: signer.user, action: 'period.lock', target: m.period, detail: { locked: done, by: m.name } });
+    if (waiting) appendAudit(db, { actor: signer.user, action: 'period.carry', target: m.period, detail: { reason: carry!.trim(), writeOffs: pending.writeOffs.map((w) => w.id), breaks: pending.breakIds } });
     return done;
   })();
   const st = findStatementByManifest(db, manifestSm3);

@@ -14,6 +14,7 @@ import { useLatestPeriod } from '../components/latest-period';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { FileButton } from '../components/FileButton';
+import { ConfirmDialog } from './clearing/ConfirmDialog';
 
 
 function lastMonth(now = new Date()): string {
@@ -129,6 +130,7 @@ export function ClearingPage() {
   const [keyPw, setKeyPw] = useState('');
   const [preparePw, setPreparePw] = useState('');
   const [confirmPw, setConfirmPw] = useState('');
+  const [confirming, setConfirming] = useState<StatementInfo | null>(null);
   const [pem, setPem] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [verifyPath, setVerifyPath] = useState('');
@@ -275,8 +277,8 @@ export function ClearingPage() {
                       {t('verify')}
                     </Button>
                     {isFinance && s.status === 'prepared' && (
-                      <Button size="small" variant="outlined" data-testid={`confirm-${s.id}`} onClick={() => void run(async () => `${t('confirmed')}：${(await api.call('statements/confirm', { id: s.id, password: confirmPw })).locked.join('、')}`)}>
-                        {t('confirm')}
+                      <Button size="small" variant="outlined" data-testid={`confirm-${s.id}`} disabled={!confirmPw} title={confirmPw ? undefined : t('passwordForConfirm')} onClick={() => setConfirming(s)}>
+                        {t('confirmStatement')}
                       </Button>
                     )}
                   </Stack>
@@ -286,6 +288,15 @@ export function ClearingPage() {
           </TableBody>
         </Table>
         {isFinance && <Box sx={{ mt: 1 }}><PasswordField value={confirmPw} onChange={setConfirmPw} testId="confirm-password" label="passwordForConfirm" /></Box>}
+        <ConfirmDialog
+          statement={confirming}
+          onClose={() => setConfirming(null)}
+          onConfirm={async (carry) => {
+            const id = confirming!.id;
+            setConfirming(null);
+            await run(async () => `${t('confirmed')}：${(await api.call('statements/confirm', { id, password: confirmPw, ...(carry ? { carry } : {}) })).locked.join('、')}`);
+          }}
+        />
       </Section>
       <Section title={t('verify')} testId="verify-section">
         <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>

@@ -94,11 +94,12 @@ export function registerClearingCommands(program: Command): void {
     .requiredOption('--bundle <dir>', '报表包文件夹')
     .requiredOption('--key <KEY>', '复核人的 key.json（或其所在文件夹）')
     .requiredOption('--passphrase-env <VAR>', '存放密钥口令的环境变量名')
+    .option('--carry <reason>', '该月还有待审批的核销或未处理的差异时：结转到下一个未锁定期间的理由（不给则不复核）')
     .action(
-      action(async (o: { bundle: string; key: string; passphraseEnv: string }, cmd: Command) => {
+      action(async (o: { bundle: string; key: string; passphraseEnv: string; carry?: string }, cmd: Command) => {
         const key = keyArg(o.key, o.passphraseEnv);
         await withEngine(cmd, async (engine, ctx) => {
-          const r = await engine.call('statements/confirm', { bundle: path.resolve(o.bundle), key }, ctx);
+          const r = await engine.call('statements/confirm', { bundle: path.resolve(o.bundle), key, ...(o.carry ? { carry: o.carry } : {}) }, ctx);
           say(cmd, `已复核；锁定 ${r.locked.join('、') || '（无新锁定）'}`);
           printJson({ statement: r.statement, locked: r.locked, verify: r.report });
         });
