@@ -71,7 +71,8 @@ export interface BreakRow {
   disposed_by: string | null;
 }
 
-export type BreakFacets = BreakTypeTotal[];
+/** Per type, with the amount at stake: the 医保 side's, or the other side's where the 医保 side has none (对方单边, a duplicate there). */
+export type BreakFacets = (BreakTypeTotal & { amount: string })[];
 
 export interface SourceRecord {
   origin: string;

@@ -68,11 +68,11 @@ export function getBreakRaw(db: Database, id: number): Raw | undefined {
 export function breakFacets(db: Database, q: BreakQuery, now: Date = new Date(), piiSearch?: PiiSearch): BreakFacets {
   const f = buildBreakFilter(q, todayOf(now), { ignoreTypes: true, piiSearch });
   const rows = db
-    .prepare(`SELECT type, count(*) n, coalesce(sum(amount_ledger), 0) l, coalesce(sum(amount_external), 0) x FROM recon_break WHERE ${f.where} GROUP BY type`)
-    .all(...f.params) as { type: BreakRow['type']; n: number; l: number; x: number }[];
+    .prepare(`SELECT type, count(*) n, coalesce(sum(amount_ledger), 0) l, coalesce(sum(amount_external), 0) x, coalesce(sum(coalesce(amount_ledger, amount_external)), 0) a FROM recon_break WHERE ${f.where} GROUP BY type`)
+    .all(...f.params) as { type: BreakRow['type']; n: number; l: number; x: number; a: number }[];
   const by = new Map(rows.map((r) => [r.type, r]));
   return BREAK_TYPES.map((type) => {
     const r = by.get(type);
-    return { type, count: r?.n ?? 0, amountLedger: fenToText(r?.l ?? 0), amountExternal: fenToText(r?.x ?? 0) };
+    return { type, count: r?.n ?? 0, amountLedger: fenToText(r?.l ?? 0), amountExternal: fenToText(r?.x ?? 0), amount: fenToText(r?.a ?? 0) };
   });
 }

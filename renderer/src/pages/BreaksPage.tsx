@@ -2,6 +2,7 @@
 // Infinite Row Model; sorting and filtering are done in SQL), rows are coloured by
 // type and the differing fields shown with both values. Keyboard first: j/k or the
 // arrows move, Enter opens the detail, a single key disposes, u undoes, / searches.
+import { useDebounced } from '../components/use-debounced';
 import { PERIOD_PATTERN } from '../../../shared/periods';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Chip, Drawer, MenuItem, Stack, TextField, Typography } from '@mui/material';
@@ -48,6 +49,8 @@ export function BreaksPage() {
   const [aging, setAging] = useState<AgingBucket[]>([]);
   const [pendingOnly, setPendingOnly] = useState(false);
   const [search, setSearch] = useState('');
+  // The grid asks again only once typing pauses.
+  const searched = useDebounced(search.trim(), 300);
   const [total, setTotal] = useState<number | null>(null);
   const [facets, setFacets] = useState<BreakFacets>([]);
   const [detailId, setDetailId] = useState<number | null>(null);
@@ -65,9 +68,9 @@ export function BreaksPage() {
       ...(types.length ? { types } : {}),
       ...(aging.length ? { aging } : {}),
       ...(pendingOnly ? { pending: true } : {}),
-      ...(search.trim() ? { search: search.trim() } : {}),
+      ...(searched ? { search: searched } : {}),
     }),
-    [kind, period, validPeriod, status, types, aging, pendingOnly, search],
+    [kind, period, validPeriod, status, types, aging, pendingOnly, searched],
   );
 
   const api$ = () => grid.current?.api as GridApi<BreakRow> | undefined;
@@ -261,7 +264,7 @@ export function BreaksPage() {
             <Chip
               key={type}
               data-testid={`chip-${type}`}
-              label={`${breakLabel(type)} ${f?.count ?? 0} · ¥${formatAmountText(type === 'EXTERNAL_ONLY' ? (f?.amountExternal ?? '0.00') : (f?.amountLedger ?? '0.00'))}`}
+              label={`${breakLabel(type)} ${f?.count ?? 0} · ¥${formatAmountText(f?.amount ?? '0.00')}`}
               onClick={() => setTypes((ts) => (ts.includes(type) ? ts.filter((x) => x !== type) : [...ts, type]))}
               variant={types.includes(type) ? 'filled' : 'outlined'}
               sx={{ bgcolor: types.includes(type) ? TYPE_COLOURS[type] : undefined, borderColor: TYPE_COLOURS[type] }}

@@ -271,7 +271,7 @@ export function ImportPage() {
           {source.text} {source.download && downloadUrl(source.download) !== '#' && <a href={downloadUrl(source.download)} download>{source.download}</a>}
         </Alert>
       )}
-      <Box sx={{ flex: 1, minHeight: 260 }} data-testid="batch-grid">
+      <Box sx={{ flex: 1, minHeight: 420 }} data-testid="batch-grid">
         <DataGrid rowData={batches} columnDefs={batchCols} overlayNoRowsTemplate={`<span>${t('noBatches')}</span>`} getRowId={(p) => String(p.data.id)} />
       </Box>
     </Stack>

@@ -48,7 +48,8 @@ export function Dashboard({ data }: { data: DashboardData }) {
       <ChartCard title={`${t('dashboardByType')}（${t('count')} / ${t('amount')}）`} testId="chart-by-type">
         <BarChart data={byType}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="name" fontSize={11} />
+          {/* Every type named: recharts drops labels that would touch unless told not to. */}
+          <XAxis dataKey="name" fontSize={11} interval={0} angle={-20} textAnchor="end" height={48} />
           <YAxis yAxisId="c" fontSize={11} allowDecimals={false} />
           <YAxis yAxisId="a" orientation="right" fontSize={11} />
           <Tooltip />
