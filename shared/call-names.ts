@@ -42,6 +42,7 @@ export const CALL_NAME_LIST = [
   'statements/list',
   'statements/prepare',
   'statements/pending',
+  'periods/list',
   'statements/confirm',
   'statements/verify',
   'keys/register',

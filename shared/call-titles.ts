@@ -43,6 +43,7 @@ export const CALL_TITLES: Record<CallName, string> = {
   'statements/list': '查看清算报表',
   'statements/prepare': '编制清算报表',
   'statements/pending': '查看复核将锁定的未结事项',
+  'periods/list': '列出期间',
   'statements/confirm': '复核清算报表',
   'statements/verify': '验证报表包',
   'signers/list': '查看受信任签章人',

@@ -8,7 +8,7 @@ import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
 import { PERIOD_PATTERN } from './periods';
 import type { BatchInfo, WorkstationInfo } from './domain';
 import type { ImportSummary, ImportPreview, ColumnProfileInfo } from './import-types';
-import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData } from './recon-types';
+import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData, PeriodInfo } from './recon-types';
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
 import type { PolicyCheckResult, PolicyFinding, PolicyInfo } from './policy-types';
@@ -117,6 +117,8 @@ export const callSchemas = {
   'jobs/start': jobStart,
   'jobs/cancel': z.strictObject({ jobId: z.string().min(1) }),
   'recon/runs': z.strictObject({ kind: reconKind.optional(), period: period.optional() }),
+  /** The periods with data, runs or locks, newest first, each with its state (the period fields' list). */
+  'periods/list': z.strictObject({ kind: reconKind }),
   /** reveal: full ID numbers and names (a permission of its own: REVEAL_ROLES), audited with what was shown. */
   'breaks/list': breakQuery.extend({ reveal: z.boolean().optional() }),
   /** 差异反馈 for the tax bureau: the extract's own rows (full IDs: they go back to the 中间库), written to `path` or the exports folder. */
@@ -205,6 +207,7 @@ export interface CallResults {
   'jobs/start': { jobId: string };
   'jobs/cancel': { cancelled: boolean };
   'recon/runs': ReconSummary[];
+  'periods/list': PeriodInfo[];
   'breaks/list': BreakPage;
   'breaks/tax-feedback': { path: string; rows: number; encoding: string; delimiter: string; download: string };
   'breaks/facets': BreakFacets;

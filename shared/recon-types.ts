@@ -6,6 +6,15 @@ export interface FieldDiff {
   external: string | null;
 }
 
+/** A period of a reconciliation as the period fields offer it. */
+export interface PeriodInfo {
+  period: string;
+  /** data: files imported, not yet reconciled; reconciled; locked (confirmed by finance). */
+  state: 'data' | 'reconciled' | 'locked';
+  lastRun: string | null;
+  openBreaks: number;
+}
+
 export interface BreakTypeTotal {
   type: BreakType;
   count: number;

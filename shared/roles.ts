@@ -65,6 +65,7 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   'keys/import': ['officer', 'finance', 'admin'],
   'keys/register': ['officer', 'finance', 'admin'],
   'statements/list': 'any',
+  'periods/list': 'any',
   'statements/prepare': ['officer'],
   'statements/pending': 'any',
   'statements/confirm': ['finance'],

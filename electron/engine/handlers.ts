@@ -28,6 +28,7 @@ import { writeNewFile } from './statements/write-signature';
 import { getStatement, listStatements, prepareStatement } from './statements/prepare-statement';
 import { confirmStatement } from './statements/confirm-statement';
 import { lockPending } from './periods/lock-pending';
+import { listPeriods } from './periods/period-list';
 import { verifyBundle } from './statements/verify-bundle';
 import { activePolicy, listPolicies, policyById, savePolicy, selectPolicy, type PolicyProfile } from './policy/policy-profiles';
 import { runPolicyChecks } from './policy/run-checks';
@@ -157,6 +158,7 @@ export function makeHandlers(engine: Engine): Handlers {
     'keys/import': (a, ctx) => importUserKey(db(), ctx.user, a.pem, a.password, ctx.host),
     'statements/list': () => listStatements(db()),
     'statements/pending': (a) => lockPending(db(), a.period),
+    'periods/list': (a) => listPeriods(db(), a.kind),
     'statements/prepare': (a, ctx) =>
       prepareStatement(db(), { period: a.period, region: a.region, outDir: ensureDir(a.outDir ?? exportsDir(engine)), signer: { user: ctx.user, ...signingKey(db(), ctx.user, a) } }),
     'statements/confirm': (a, ctx) => {

@@ -10,7 +10,7 @@ import type { EventBus } from './event-bus';
 const READ_CALLS = new Set<CallName>([
   'auth/status', 'workstation/info', 'users/list', 'imports/list', 'imports/preview', 'profiles/list', 'jobs/start', 'jobs/cancel',
   'recon/runs', 'breaks/facets', 'breaks/detail', 'recon/dashboard', 'clearing/compute', 'clearing/deadlines', 'keys/status',
-  'statements/list', 'statements/pending', 'statements/verify', 'policy/list', 'policy/findings', 'audit/list', 'audit/verify', 'signers/list',
+  'statements/list', 'statements/pending', 'periods/list', 'statements/verify', 'policy/list', 'policy/findings', 'audit/list', 'audit/verify', 'signers/list',
 ]);
 
 /** The jobs that hold the write lock while they run. */

@@ -1,6 +1,7 @@
 import { MenuItem, Stack, TextField } from '@mui/material';
 import type { ReconKind } from '../../../shared/domain';
 import { useI18n } from '../i18n/i18n';
+import { PeriodField } from './PeriodField';
 
 export function defaultPeriod(kind: ReconKind, now = new Date()): string {
   if (kind === 'settlement') {
@@ -24,7 +25,7 @@ export function KindPeriodPicker(props: { kind: ReconKind; period: string; onKin
         <MenuItem value="premium">{t('kindPremium')}</MenuItem>
         <MenuItem value="settlement">{t('kindSettlement')}</MenuItem>
       </TextField>
-      <TextField size="small" label={t('period')} value={props.period} onChange={(e) => props.onPeriod(e.target.value.trim())} sx={{ width: 140 }} slotProps={{ htmlInput: { 'data-testid': 'period-input' } }} />
+      <PeriodField kind={props.kind} value={props.period} onChange={props.onPeriod} testId="period-input" />
     </Stack>
   );
 }

@@ -15,6 +15,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { FileButton } from '../components/FileButton';
 import { ConfirmDialog } from './clearing/ConfirmDialog';
+import { PeriodField } from '../components/PeriodField';
 
 
 function lastMonth(now = new Date()): string {
@@ -175,7 +176,7 @@ export function ClearingPage() {
   return (
     <Stack spacing={2} sx={{ maxWidth: 1200 }}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        <TextField size="small" label={t('period')} value={period} onChange={(e) => setPeriod(e.target.value.trim())} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'clearing-period' } }} />
+        <PeriodField kind="settlement" value={period} onChange={setPeriod} testId="clearing-period" />
         <TextField size="small" label={t('region')} value={region} onChange={(e) => setRegion(e.target.value.trim())} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'clearing-region' } }} />
       </Stack>
       {message && (
