@@ -1,6 +1,7 @@
 import type { BreakType } from './domain';
 import insutypeTable from './codes/insutype.json';
 import { regionLabel } from './regions';
+import { formatAmountText } from './money';
 
 const INSUTYPE_NAMES = insutypeTable.codes as Record<string, string>;
 
@@ -61,6 +62,7 @@ export const STATUS_LABELS: Record<string, string> = {
 export function fieldValueLabel(field: string, value: string | null): string {
   if (value === null) return '无';
   if (field === 'insutype') return insutypeLabel(value);
+  if (field === 'amount') return formatAmountText(value);
   return field === 'status' ? (STATUS_LABELS[value] ?? value) : value;
 }
 

@@ -121,7 +121,7 @@ describe('importing and reconciling in the browser', () => {
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=break-detail]');
-    expect(await page.textContent('[data-testid=detail-diffs]')).toMatch(/金额：医保侧 \d+\.00 → 对方侧 —/);
+    expect(await page.textContent('[data-testid=detail-diffs]')).toMatch(/金额：医保侧 [\d,]+\.00 → 对方侧 —/);
     expect(await page.locator('[data-testid=record-ledger] [data-differs=true]').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=detail-person]')).toMatch(/\d{6}\*{8}[\dX]{4}/);
     await screenshot(page, 'workbench');

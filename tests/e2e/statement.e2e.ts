@@ -123,6 +123,21 @@ describe('statements in the browser', () => {
     await page.waitForFunction(() => (document.querySelector('[data-testid=clearing-period]') as HTMLInputElement | null)?.value === '2025-11');
   });
 
+  it('offers the periods that exist with their state, and still accepts typing', async () => {
+    await page.click('[data-testid=nav-breaks]');
+    await page.fill('[data-testid=period-input]', '');
+    await page.click('[data-testid=period-input]');
+    await page.waitForSelector('[data-testid=period-option-2025-W47]');
+    // The confirmed month locked its weeks: the list says so.
+    expect(await page.textContent('[data-testid=period-option-2025-W47]')).toContain('已锁定');
+    await screenshot(page, 'period-options');
+    await page.click('[data-testid=period-option-2025-W47]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W47');
+    await page.fill('[data-testid=period-input]', '2025-W46');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W46');
+  });
+
   it('an auditor runs the policy checks of the month and sees cited findings', async () => {
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=login-screen]');

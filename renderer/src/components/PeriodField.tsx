@@ -27,8 +27,13 @@ export function PeriodField(props: { kind: ReconKind; value: string; onChange(p:
       freeSolo
       size="small"
       options={options.map((o) => o.period)}
+      value={props.value}
       inputValue={props.value}
-      onInputChange={(_, v) => props.onChange(v.trim())}
+      // Typing, clearing and picking change the period; the list's own resets (options arriving, blur) do not.
+      onInputChange={(_, v, reason) => {
+        if (reason === 'input' || reason === 'clear' || reason === 'selectOption') props.onChange(v.trim());
+      }}
+      onChange={(_, v) => typeof v === 'string' && props.onChange(v.trim())}
       filterOptions={(xs, s) => xs.filter((x) => x.startsWith(s.inputValue.trim()) || s.inputValue.trim() === props.value)}
       renderOption={(p, option) => {
         const o = options.find((x) => x.period === option);
@@ -41,6 +46,7 @@ export function PeriodField(props: { kind: ReconKind; value: string; onChange(p:
         );
       }}
       sx={{ width: props.width ?? 150 }}
+      slotProps={{ popper: { sx: { minWidth: 300 } } }}
       renderInput={(params) => <TextField {...params} label={t('period')} slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': props.testId } }} />}
     />
   );
