@@ -138,6 +138,15 @@ describe('statements in the browser', () => {
     await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W46');
   });
 
+  it('shows the administrator what their roles cannot do, disabled with the reason, instead of refusing after a click', async () => {
+    await page.click('[data-testid=nav-recon]');
+    expect(await page.isDisabled('[data-testid=run-recon]')).toBe(true);
+    expect(await page.getAttribute('[data-testid=run-recon] >> xpath=..', 'title')).toBe('需要“对账员”角色');
+    await page.click('[data-testid=nav-import]');
+    await page.waitForSelector('[data-testid=import-not-allowed]');
+    expect(await page.locator('[data-testid=drop-zone]').count()).toBe(0);
+  });
+
   it('an auditor runs the policy checks of the month and sees cited findings', async () => {
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=login-screen]');

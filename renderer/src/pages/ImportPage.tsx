@@ -14,6 +14,8 @@ import { DataGrid } from '../grid/DataGrid';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { ProfileExchange, ProfileMapper } from './import/ProfileMapper';
 import { useI18n } from '../i18n/i18n';
+import { useCan } from '../auth/use-can';
+import { Gated } from '../components/Gated';
 import { useMe } from '../auth/AuthGate';
 
 export function ImportPage() {
@@ -72,6 +74,9 @@ export function ImportPage() {
 
   // 撤销导入: an officer takes a batch's rows out again, with a reason (kept and audited).
   const me = useMe();
+  const can = useCan();
+  const mayImport = can({ job: 'import' });
+  const mayDemo = can({ call: 'demo/load' });
   const mayWithdraw = me.roles.includes('officer');
   const withdraw = useCallback(
     (b: BatchInfo) => {
@@ -144,12 +149,13 @@ export function ImportPage() {
   return (
     <Stack spacing={2} sx={{ height: '100%' }}>
       {batches.length === 0 && (
-        <Alert severity="info" action={<Button data-testid="load-demo" onClick={() => void loadDemo()}>{t('demoData')}</Button>}>
+        <Alert severity="info" action={<Gated can={mayDemo}><Button data-testid="load-demo" disabled={!mayDemo.ok} onClick={() => void loadDemo()}>{t('demoData')}</Button></Gated>}>
           {t('noBatches')}
         </Alert>
       )}
       {demo && <Alert severity="success" data-testid="demo-result" onClose={() => setDemo(null)}>{demo}</Alert>}
-      <Paper
+      {!mayImport.ok && <Alert severity="info" data-testid="import-not-allowed">{t('importNotAllowed')}（{mayImport.reason}）</Alert>}
+      {mayImport.ok && <Paper
         variant="outlined"
         data-testid="drop-zone"
         onDragOver={(e) => {
@@ -179,7 +185,7 @@ export function ImportPage() {
             e.target.value = '';
           }}
         />
-      </Paper>
+      </Paper>}
 
       {previewError && <Alert severity="error">{previewError}</Alert>}
       {preview && staged && (

@@ -15,6 +15,8 @@ import { JobProgressBar } from '../components/JobProgressBar';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
 import { useLatestPeriod } from '../components/latest-period';
 import { useI18n } from '../i18n/i18n';
+import { useCan } from '../auth/use-can';
+import { Gated } from '../components/Gated';
 
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -36,6 +38,7 @@ export function ReconPage() {
   const [summary, setSummary] = useState<ReconSummary | null>(null);
   const [dash, setDash] = useState<DashboardData | null>(null);
   const job = useJob('reconcile');
+  const mayRun = useCan()({ job: 'reconcile' });
 
   const load = useCallback(() => {
     if (!PERIOD_PATTERN.test(period)) return;
@@ -52,7 +55,9 @@ export function ReconPage() {
     <Stack spacing={2}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
-        <Button variant="contained" data-testid="run-recon" disabled={job.running} onClick={() => void job.start({ kind, period })}>{t('runRecon')}</Button>
+        <Gated can={mayRun}>
+          <Button variant="contained" data-testid="run-recon" disabled={job.running || !mayRun.ok} onClick={() => void job.start({ kind, period })}>{t('runRecon')}</Button>
+        </Gated>
       </Stack>
       {job.running && <JobProgressBar label={t('reconciling')} progress={job.progress} onCancel={() => void job.cancel()} />}
       {job.error && <Alert severity="error">{job.error}</Alert>}
