@@ -1,25 +1,15 @@
 // A period field that offers the periods the workstation has (newest first, with
 // their state: 已导入 / 已对账 / 已锁定 and open breaks) and accepts typing one.
-import { useEffect, useState } from 'react';
 import { Autocomplete, TextField } from '@mui/material';
 import type { ReconKind } from '../../../shared/domain';
 import type { PeriodInfo } from '../../../shared/recon-types';
-import { api } from '../api/client';
+import { useCall } from '../api/use-call';
 import { useI18n } from '../i18n/i18n';
 
 export function PeriodField(props: { kind: ReconKind; value: string; onChange(p: string): void; testId: string; width?: number }) {
   const { t } = useI18n();
-  const [options, setOptions] = useState<PeriodInfo[]>([]);
-  useEffect(() => {
-    let live = true;
-    api.call('periods/list', { kind: props.kind }).then(
-      (p) => live && setOptions(p),
-      () => live && setOptions([]), // the field still accepts typing
-    );
-    return () => {
-      live = false;
-    };
-  }, [props.kind]);
+  // Without the list the field still accepts typing: a failure is not worth an error bar.
+  const options: PeriodInfo[] = useCall('periods/list', { kind: props.kind }, { onError: () => undefined }).data ?? [];
   const stateLabel = (o: PeriodInfo) =>
     `${o.state === 'locked' ? t('periodLocked') : o.state === 'reconciled' ? t('periodReconciled') : t('periodData')}${o.openBreaks ? ` · ${t('openBreaksLeft')} ${o.openBreaks}` : ''}`;
   return (

@@ -1,15 +1,15 @@
 // 对账: run a period's reconciliation as a job and read its summary — match rate,
 // each side's totals, the breaks by type, and the tie-out.
 import { PERIOD_PATTERN } from '../../../shared/periods';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useCall } from '../api/use-call';
 import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReconKind } from '../../../shared/domain';
-import type { DashboardData, ReconSummary } from '../../../shared/recon-types';
+import type { ReconSummary } from '../../../shared/recon-types';
 import { Dashboard } from './recon/Dashboard';
 import { RunSources } from './recon/RunSources';
 import { formatAmountText } from '../../../shared/money';
 import { matchRate } from '../../../shared/match-rate';
-import { api } from '../api/client';
 import { useJob } from '../api/use-job';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { KindPeriodPicker, defaultPeriod } from '../components/PeriodPicker';
@@ -35,19 +35,14 @@ export function ReconPage() {
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
   useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
-  const [summary, setSummary] = useState<ReconSummary | null>(null);
-  const [dash, setDash] = useState<DashboardData | null>(null);
   const job = useJob('reconcile');
   const mayRun = useCan()({ job: 'reconcile' });
-
-  const load = useCallback(() => {
-    if (!PERIOD_PATTERN.test(period)) return;
-    api.call('recon/dashboard', { kind, period }).then((d) => { setDash(d); setSummary(d.summary); }).catch(() => { setDash(null); setSummary(null); });
-  }, [kind, period]);
-  useEffect(load, [load]);
+  // A period without a run yet answers with a refusal: that is "no run", not an error to show.
+  const { data: dash, reload } = useCall('recon/dashboard', PERIOD_PATTERN.test(period) ? { kind, period } : null, { onError: () => undefined });
+  const summary: ReconSummary | null = dash?.summary ?? null;
   useEffect(() => {
-    if (job.result) load();
-  }, [job.result, load]);
+    if (job.result) reload();
+  }, [job.result, reload]);
 
   const rate = summary ? matchRate(summary) : null;
 

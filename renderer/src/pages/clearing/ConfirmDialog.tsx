@@ -4,34 +4,20 @@
 // the carried breaks are worked in the next open period.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
-import type { LockPending, StatementInfo } from '../../../../shared/clearing-types';
+import type { StatementInfo } from '../../../../shared/clearing-types';
 import { BREAK_LABELS } from '../../../../shared/labels';
 import { formatYuan } from '../../../../shared/money';
 import type { BreakType } from '../../../../shared/domain';
-import { api } from '../../api/client';
+import { useCall } from '../../api/use-call';
 import { useI18n } from '../../i18n/i18n';
 
 export function ConfirmDialog(props: { statement: StatementInfo | null; onClose(): void; onConfirm(carry: string | undefined): Promise<void> }) {
   const { t } = useI18n();
   const s = props.statement;
-  const [pending, setPending] = useState<LockPending | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: pending, error } = useCall('statements/pending', s ? { period: s.period } : null, { onError: () => undefined });
   const [carry, setCarry] = useState('');
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setPending(null);
-    setError(null);
-    setCarry('');
-    if (!s) return;
-    let live = true;
-    api.call('statements/pending', { period: s.period }).then(
-      (p) => live && setPending(p),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [s]);
+  useEffect(() => setCarry(''), [s]);
   const open = pending ? pending.writeOffs.length + pending.openBreaks.reduce((n, b) => n + b.count, 0) : 0;
   const kindLabel = (k: string) => (k === 'premium' ? t('kindPremium') : t('kindSettlement'));
   return (
