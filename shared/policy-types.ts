@@ -20,7 +20,9 @@ export interface PolicyInfo {
   version: number;
   document: string;
   active: boolean;
-  rules: Record<string, { enabled: boolean; citation: string }>;
+  province: string;
+  /** Each rule with its parameters (allowed relations, max family size, payment order, excluded regions). */
+  rules: Record<string, { enabled: boolean; citation: string; [param: string]: unknown }>;
 }
 
 export interface PolicyCheckResult {
@@ -30,3 +32,16 @@ export interface PolicyCheckResult {
   findings: PolicyFinding[];
   skipped: string[];
 }
+
+/** The rules of a policy profile, as people read them. */
+export const RULE_IDS = ['binding_required', 'relations', 'family_size', 'cross_region_single_authorizer', 'one_family', 'payment_order', 'premium_no_partial', 'excluded_regions'] as const;
+export const RULE_LABELS: Record<(typeof RULE_IDS)[number], string> = {
+  binding_required: '无有效绑定关系的共济支付',
+  relations: '亲属关系超出范围',
+  family_size: '家庭账户人数超限',
+  cross_region_single_authorizer: '被授权人被多位跨统筹区授权人绑定',
+  one_family: '一人加入多个家庭共济关系',
+  payment_order: '共济扣款顺序不符',
+  premium_no_partial: '部分代缴保费',
+  excluded_regions: '不纳入共济范围的参保人使用共济',
+};

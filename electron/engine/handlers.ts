@@ -34,7 +34,7 @@ import { activePolicy, listPolicies, policyById, savePolicy, selectPolicy, type 
 import { runPolicyChecks } from './policy/run-checks';
 import { disposeFindings, exportFindings, listFindings } from './policy/findings';
 
-const policyInfo = (p: PolicyProfile, activeId: string) => ({ id: p.id, name: p.name, version: p.version, document: p.document, active: p.id === activeId, rules: p.rules });
+const policyInfo = (p: PolicyProfile, activeId: string) => ({ id: p.id, name: p.name, version: p.version, document: p.document, province: p.province, active: p.id === activeId, rules: p.rules });
 import { appendAudit } from './audit/audit-log';
 import { findAnchors, verifyAnchoredChain } from './audit/audit-anchors';
 import { listAudit } from './audit/audit-query';

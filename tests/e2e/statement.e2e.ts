@@ -125,16 +125,13 @@ describe('statements in the browser', () => {
 
   it('offers the periods that exist with their state, and still accepts typing', async () => {
     await page.click('[data-testid=nav-breaks]');
-    await page.fill('[data-testid=period-input]', '');
-    await page.click('[data-testid=period-input]');
-    await page.waitForSelector('[data-testid=period-option-2025-W47]');
-    // The confirmed month locked its weeks: the list says so.
-    expect(await page.textContent('[data-testid=period-option-2025-W47]')).toContain('已锁定');
-    await screenshot(page, 'period-options');
-    await page.click('[data-testid=period-option-2025-W47]');
-    await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W47');
+    await page.waitForSelector('[data-testid=period-option-2025-W47]', { state: 'attached' });
+    // The field is tied to the list, and the confirmed month's weeks say they are locked.
+    const list = await page.getAttribute('[data-testid=period-input]', 'list');
+    expect(await page.getAttribute(`#${list} [value="2025-W47"]`, 'label')).toContain('已锁定');
+    expect(await page.getAttribute('[data-testid=period-option-2025-W47]', 'label')).toMatch(/已锁定 · 未处理的差异 \d+/);
+    // Typing still works.
     await page.fill('[data-testid=period-input]', '2025-W46');
-    await page.keyboard.press('Escape');
     await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W46');
   });
 
@@ -145,6 +142,17 @@ describe('statements in the browser', () => {
     await page.click('[data-testid=nav-import]');
     await page.waitForSelector('[data-testid=import-not-allowed]');
     expect(await page.locator('[data-testid=drop-zone]').count()).toBe(0);
+  });
+
+  it('the administrator edits the policy profile and saves it as a new version', async () => {
+    await page.click('[data-testid=nav-settings]');
+    await page.waitForSelector('[data-testid=policy-editor]');
+    await page.fill('[data-testid=policy-family-max]', '6');
+    await page.click('[data-testid=policy-save]');
+    await page.waitForSelector('[data-testid=policy-save-message]');
+    expect(await page.textContent('[data-testid=policy-save-message]')).toContain('已保存为新版本 v1');
+    expect(await page.textContent('[data-testid=policy-editor]')).toContain('v1');
+    await screenshot(page, 'policy-editor');
   });
 
   it('an auditor runs the policy checks of the month and sees cited findings', async () => {

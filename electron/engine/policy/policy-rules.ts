@@ -3,6 +3,7 @@
 // from the column blocks: rowstore/row-view). Each finding names the rows involved (batch:line), the
 // document and clause it breaks, and says in plain Chinese what is wrong. Rules
 // about bindings "at the same time" are judged on intervals (binding-intervals).
+import { RULE_LABELS } from '../../../shared/policy-types';
 import type { Database } from 'better-sqlite3';
 import { maskCertNo } from '../../../shared/gb11643';
 import { fenToText } from '../../../shared/money';
@@ -263,13 +264,4 @@ export const RULES: Record<RuleId, (db: Database, p: PolicyProfile, w: Window) =
   excluded_regions: checkExcludedRegions,
 };
 
-export const RULE_LABELS: Record<RuleId, string> = {
-  binding_required: '无有效绑定关系的共济支付',
-  relations: '亲属关系超出范围',
-  family_size: '家庭账户人数超限',
-  cross_region_single_authorizer: '被授权人被多位跨统筹区授权人绑定',
-  one_family: '一人加入多个家庭共济关系',
-  payment_order: '共济扣款顺序不符',
-  premium_no_partial: '部分代缴保费',
-  excluded_regions: '不纳入共济范围的参保人使用共济',
-};
+export { RULE_LABELS };

@@ -15,6 +15,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { FileButton } from '../components/FileButton';
 import { ConfirmDialog } from './clearing/ConfirmDialog';
+import { useCall } from '../api/use-call';
 import { PeriodField } from '../components/PeriodField';
 
 
@@ -122,9 +123,6 @@ export function ClearingPage() {
   const [period, setPeriod] = useState(lastMonth);
   useLatestPeriod('settlement', lastMonth(), setPeriod);
   const [region, setRegion] = useState('330100');
-  const [table, setTable] = useState<ClearingJson | null>(null);
-  const [tableError, setTableError] = useState<string | null>(null);
-  const [deadlines, setDeadlines] = useState<Deadline[]>([]);
   const [key, setKey] = useState<KeyStatus | null>(null);
   const [statements, setStatements] = useState<StatementInfo[]>([]);
   // One password per purpose: typing one never fills the others.
@@ -141,20 +139,18 @@ export function ClearingPage() {
   const load = useCallback(() => {
     api.call('keys/status', {}).then(setKey, showCallError);
     api.call('statements/list', {}).then(setStatements, showCallError);
-    if (!valid) return;
-    api.call('clearing/deadlines', { period }).then(setDeadlines, showCallError);
-    api.call('clearing/compute', { period }).then(
-      (r) => {
-        setTable(r);
-        setTableError(null);
-      },
-      (e: Error) => {
-        setTable(null);
-        setTableError(e.message);
-      },
-    );
-  }, [period, valid]);
+  }, []);
   useEffect(load, [load]);
+  // The month's deadlines and table: a reply for a month the user has already left is dropped (useCall).
+  const deadlineCall = useCall('clearing/deadlines', valid ? { period } : null);
+  const tableCall = useCall('clearing/compute', valid ? { period } : null, { onError: () => undefined });
+  const deadlines: Deadline[] = deadlineCall.data ?? [];
+  const table: ClearingJson | null = tableCall.data;
+  const tableError = tableCall.error;
+  const reloadMonth = () => {
+    deadlineCall.reload();
+    tableCall.reload();
+  };
 
   const run = async (fn: () => Promise<string>) => {
     setMessage(null);
@@ -164,6 +160,7 @@ export function ClearingPage() {
       setPreparePw('');
       setConfirmPw('');
       load();
+      reloadMonth();
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     }

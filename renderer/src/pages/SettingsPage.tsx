@@ -1,5 +1,6 @@
 // 设置: the workstation's facts, its users and roles (administrators change them),
 // and a backup of the database.
+import { PolicyEditor } from './settings/PolicyEditor';
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, FormControlLabel, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { PolicyInfo } from '../../../shared/policy-types';
@@ -122,6 +123,9 @@ export function SettingsPage() {
           ))}
         </TextField>
         <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>{policies.find((p) => p.active)?.document}</Typography>
+        {isAdmin && policies.find((p) => p.active) && (
+          <PolicyEditor policy={policies.find((p) => p.active)!} onSaved={(saved) => setPolicies((ps) => ps.map((p) => (p.id === saved.id ? saved : p)))} />
+        )}
       </Paper>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Typography variant="h6" gutterBottom>{t('users')}</Typography>
