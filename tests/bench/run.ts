@@ -2,12 +2,20 @@
 // issues, measured on generated data and printed beside DuckDB on the same files
 // (the reference run on this machine). Figures, not pass/fail: nothing here is a
 // timed test. BENCH_ROWS=200000 npm run bench for a quicker run.
+//
+// The data is shaped like real files by default (gen-realistic: random names and
+// IDs, quoted amounts with thousands separators, split orders, refunds and
+// reversals); BENCH_DATA=friendly runs the old sequential, unquoted data. After the
+// main figures: the following week matched on top of the first, and the match of
+// week BENCH_HISTORY_WEEKS (default 10) on top of the weeks before it, each
+// against week 1's (BENCH_HISTORY_WEEKS=0 skips it).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { writeBenchFiles } from './gen';
+import { writeRealisticWeek } from './gen-realistic';
 import { duckReadCsv, duckReconcile } from './duckdb';
 import { measureBrowserOpen } from './browser-open';
 
@@ -31,10 +39,17 @@ const fmt = (s: number) => `${s.toFixed(2)} s`;
 const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} rows/s`;
 const log = (m: string) => process.stderr.write(m + '\n');
 
-log(`基准数据：${N.toLocaleString('en')} 笔（约 1.5 % 差异），目录 ${dir}`);
+const REALISTIC = process.env.BENCH_DATA !== 'friendly';
+const HISTORY_WEEKS = Number(process.env.BENCH_HISTORY_WEEKS ?? 10);
+/** ISO week `2025-W47` + k, and its Monday. */
+const weekOf = (k: number) => {
+  const monday = new Date(Date.UTC(2025, 10, 17 + 7 * k)).toISOString().slice(0, 10);
+  return { monday, period: `2025-W${String(47 + k).padStart(2, '0')}`.replace(/2025-W(5[3-9]|[6-9]\d)/, (_, w) => `2026-W${String(Number(w) - 52).padStart(2, '0')}`) };
+};
+log(`基准数据（${REALISTIC ? '仿真：随机姓名和证件号、带引号和千分位的金额、拆分缴费、退费和冲正' : '简单数据'}）：${N.toLocaleString('en')} 笔，目录 ${dir}`);
 const t0 = performance.now();
-const files = writeBenchFiles(dir, N);
-log(`  生成用时 ${((performance.now() - t0) / 1000).toFixed(1)} s；医保 ${files.ledgerRows} 行，税务 ${files.taxRows} 行，差异 ${files.breaks}`);
+const files = REALISTIC ? { ...writeRealisticWeek(dir, N, weekOf(0).monday, 1), breaks: NaN } : writeBenchFiles(dir, N);
+log(`  生成用时 ${((performance.now() - t0) / 1000).toFixed(1)} s；医保 ${files.ledgerRows} 行，税务 ${files.taxRows} 行`);
 
 // Each figure is the median of REPEAT runs (this machine's timings vary by 15–20 %
 // from run to run), each run into a fresh store; DuckDB is run as many times.
@@ -69,7 +84,31 @@ rows.push([`match & classify ${N.toLocaleString('en')} × ${N.toLocaleString('en
 const wholes = runs.map((x) => x.tax.seconds + x.led.seconds + x.rec.seconds);
 const whole = median(wholes, (x) => x);
 const duckJob = median(runs.map((x) => x.duckJob), (x) => x);
-rows.push(['whole job: both imports + match', `${fmt(whole)}${spread(wholes)}`, `${fmt(duckJob)} (read both, FULL OUTER JOIN, classify)`, `${(whole / duckJob).toFixed(1)}×`, '≤ 4× DuckDB']);
+rows.push(['whole job: both imports + match', `${fmt(whole)}${spread(wholes)}`, `${fmt(duckJob)} (read both, FULL OUTER JOIN, classify)`, `${(whole / duckJob).toFixed(1)}×`, '≤ 3× DuckDB']);
+
+if (REALISTIC && HISTORY_WEEKS > 0) {
+  // Flat in history: the next week on top of this one, then week HISTORY_WEEKS on top of all before it.
+  const weekRun = (k: number): ChildResult => {
+    const w = writeRealisticWeek(dir, N, weekOf(k).monday, k + 1);
+    child('import', db, w.tax);
+    child('import', db, w.ledger);
+    fs.rmSync(w.ledger);
+    fs.rmSync(w.tax);
+    fs.rmSync(w.taxUtf8);
+    return child('reconcile', db, 'premium', weekOf(k).period);
+  };
+  log(`历史：第 2 周叠加在第 1 周之上……`);
+  const w2 = weekRun(1);
+  rows.push([`match week 2 on top of week 1 (${N.toLocaleString('en')} more rows a side)`, `${fmt(w2.seconds)} · peak ${w2.maxRssMB} MB`, '—', `${(w2.seconds / rec.seconds).toFixed(2)}× week 1`, '≤ 1.2× week 1']);
+  let last = w2;
+  for (let k = 2; k < HISTORY_WEEKS; k++) {
+    log(`历史：第 ${k + 1}/${HISTORY_WEEKS} 周……`);
+    last = weekRun(k);
+  }
+  if (HISTORY_WEEKS > 2) {
+    rows.push([`match week ${HISTORY_WEEKS} on top of ${HISTORY_WEEKS - 1} weeks`, `${fmt(last.seconds)} · peak ${last.maxRssMB} MB`, '—', `${(last.seconds / rec.seconds).toFixed(2)}× time, ${(last.maxRssMB / Math.max(1, Math.max(...runs.map((x) => x.rec.maxRssMB)))).toFixed(2)}× memory of week 1`, '≤ 1.2× week 1']);
+  }
+}
 
 log('打开单边账（第一页和类型计数）……');
 const open = child('open', db, 'premium', '2025-W47');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
 import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
-import { dateTimeNumber } from '../../electron/engine/rowstore/column-format';
+import { BLOCK_FORMAT_VERSION, dateTimeNumber } from '../../electron/engine/rowstore/column-format';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
 import { KeyTable } from '../../electron/engine/match/key-table';
 import { STORED_COLUMNS } from '../../electron/engine/ingest/row-normalizer';
@@ -83,6 +83,28 @@ describe('column blocks', () => {
     const c = decode(block.cols);
     expect([c.value('line', 5), c.value('raw_off', 5), c.value('gk', 5), c.value('amount_fen', 5), c.value('pay_year', 5), c.value('name', 5)]).toEqual([7, 50, 'key1', 100, 2026, '张三']);
     expect(decode(block.extra).strAt('extra', 9)).toBe('{"x":1}');
+  });
+});
+
+describe('the block format version', () => {
+  /** The block with its header JSON rewritten (same length, so the offsets stay). */
+  const withHeader = (block: Uint8Array, edit: (json: string) => string) => {
+    const buf = Buffer.from(block);
+    const hl = buf.readUInt32LE(0);
+    const json = edit(buf.toString('utf8', 4, 4 + hl));
+    expect(Buffer.byteLength(json)).toBe(hl);
+    buf.write(json, 4, 'utf8');
+    return buf;
+  };
+  it('writes its version, reads a block from before versions as version 1, and refuses a newer one instead of misreading it', () => {
+    const block = encodeColumns(2, { amount: { t: 'f64', values: new Float64Array([100, 200]) } });
+    const hl = Buffer.from(block).readUInt32LE(0);
+    expect(JSON.parse(Buffer.from(block).toString('utf8', 4, 4 + hl))).toMatchObject({ v: BLOCK_FORMAT_VERSION, n: 2 });
+    // A block written before the version was recorded: `"v":1,` blanked out to spaces.
+    const old = withHeader(block, (j) => j.replace(`"v":${BLOCK_FORMAT_VERSION},`, ' '.repeat(`"v":${BLOCK_FORMAT_VERSION},`.length)));
+    expect([...new DecodedColumns(old).num('amount')]).toEqual([100, 200]);
+    const newer = withHeader(block, (j) => j.replace(`"v":${BLOCK_FORMAT_VERSION}`, `"v":${BLOCK_FORMAT_VERSION + 1}`));
+    expect(() => new DecodedColumns(newer)).toThrow(/数据块格式版本 2/);
   });
 });
 

@@ -1,7 +1,7 @@
 // A block's columns read back: each decoded only when asked for, and one value
 // readable without decoding its column, so matching never touches the names or
 // the other fields, and makes a string only for a value it keeps.
-import { dateTimeNumber, formatDateTime, unpackInts, I32_NONE, NONE, SAME, type ColumnValue, type HeaderCol } from './column-format';
+import { dateTimeNumber, formatDateTime, unpackInts, BLOCK_FORMAT_VERSION, I32_NONE, NONE, SAME, type BlockHeader, type ColumnValue, type HeaderCol } from './column-format';
 
 /** A block's columns, decoded one at a time on first use. */
 export class DecodedColumns {
@@ -13,7 +13,9 @@ export class DecodedColumns {
 
   constructor(private readonly buf: Buffer) {
     const hl = buf.readUInt32LE(0);
-    const h = JSON.parse(buf.toString('utf8', 4, 4 + hl)) as { n: number; cols: Record<string, HeaderCol> };
+    const h = JSON.parse(buf.toString('utf8', 4, 4 + hl)) as BlockHeader;
+    // A block without a version predates the field and has version 1's layout.
+    if ((h.v ?? 1) !== BLOCK_FORMAT_VERSION) throw new Error(`数据块格式版本 ${h.v} 不是本程序能读的版本 ${BLOCK_FORMAT_VERSION}（由更新的版本写入？请用写入它的版本打开这个工作站文件）`);
     this.n = h.n;
     this.header = h.cols;
   }

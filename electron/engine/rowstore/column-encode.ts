@@ -1,6 +1,6 @@
 // Encodes a block's columns into one standalone buffer (transferable between
 // threads), in the form column-format describes.
-import { packInts, packNums, NONE, SAME, type HeaderCol } from './column-format';
+import { packInts, packNums, NONE, SAME, type HeaderCol, BLOCK_FORMAT_VERSION, type BlockHeader } from './column-format';
 
 export interface NumColumn {
   t: 'f64';
@@ -37,7 +37,7 @@ export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint
     else segments.push(dictSegment(name, c.values, n) || strSegment(name, c, cols, n));
   }
   // The header holds the offsets, and its own length moves them: lay out until it settles.
-  const header: { n: number; cols: Record<string, HeaderCol> } = { n, cols: {} };
+  const header: BlockHeader = { v: BLOCK_FORMAT_VERSION, n, cols: {} };
   let json = Buffer.alloc(0);
   let size = 0;
   const layout = (headerBytes: number, out: Buffer | null) => {

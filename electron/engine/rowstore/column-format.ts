@@ -12,7 +12,24 @@
 //
 //   [u32 header bytes][header JSON][pad to 8][segments…]
 //
-// Codes and lengths take one, two or four bytes, whatever holds a block's values.
+// The header JSON is { v, n, cols }: v the format's version (BLOCK_FORMAT_VERSION;
+// blocks written before it was recorded have none and are version 1), n the row
+// count, cols each column's layout (HeaderCol). Codes and lengths take one, two or
+// four bytes, whatever holds a block's values.
+
+/**
+ * The block format's version. A change to the byte layout raises it, and the
+ * decoder refuses a block of a version it does not know (written by a newer
+ * build) instead of misreading it.
+ */
+export const BLOCK_FORMAT_VERSION = 1;
+
+/** The header of a block, as written. */
+export interface BlockHeader {
+  v?: number;
+  n: number;
+  cols: Record<string, HeaderCol>;
+}
 
 // `w`/`lw`: bytes per stored number, code or length (absent: 8 for numbers, 4 for the others).
 export type HeaderCol =
