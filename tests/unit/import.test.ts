@@ -65,7 +65,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     await e.close();
   });
 
-  // 'split' asks for two parsing threads; a file with quotes is still read by one (where a line ends depends on them).
+  // 'split' asks for two parsing threads (a file with quotes too: the cut falls where the quotes before it are even).
   it.each(['never', 'always', 'split'])('keeps the file itself: every raw record reads back as written, across stored pieces and quoted lines (parsing thread: %s)', async (worker) => {
     process.env.GONGJI_PARSE_WORKER = worker;
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
@@ -82,6 +82,37 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     expect(lines.map((l) => read(s.batchId!, l)!.raw)).toEqual(g.tax);
     expect(lines[6]).toBe(10); // title, header, five rows, the record that ends on line 9
     await e.close();
+  });
+
+  it('parses a big quoted file in two threads exactly as in one, a record over two lines at the middle included', async () => {
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 12000 } });
+    const rows = g.tax.map((r, i) => {
+      const x = [...r];
+      if (i % 3 === 0) x[3] = `${x[3]}|“${i}”`; // quoted: holds the delimiter
+      return x;
+    });
+    // Records over two lines around the middle of the file, where a cut by bytes alone would fall.
+    for (let i = Math.floor(rows.length / 2) - 40; i < Math.floor(rows.length / 2) + 40; i += 2) rows[i]![10] = '共济\n代缴';
+    const imported = async (mode: string) => {
+      process.env.GONGJI_PARSE_WORKER = mode;
+      const e = await tempEngine();
+      const s = await importFile(e, { path: writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, rows, { encoding: 'gb18030', delimiter: '|', eol: '\r\n', title: '对账明细' }) });
+      const read = makeRecordReader(e.db);
+      viewStoredRows(e);
+      const lines = (e.db.prepare('SELECT line FROM source_row WHERE batch_id = ? ORDER BY line').all(s.batchId) as { line: number }[]).map((r) => r.line);
+      const records = lines.map((l) => read(s.batchId!, l)!);
+      const parts = e.db.prepare('SELECT count(*) FROM row_block WHERE seq >= ?').pluck().get(2 ** 19) as number;
+      await e.close();
+      return { s, lines, records, parts };
+    };
+    const one = await imported('never');
+    const two = await imported('split');
+    expect(two.parts).toBeGreaterThan(0); // it was cut in two
+    expect(two.s.rows).toBe(rows.length);
+    expect(two.lines).toEqual(one.lines);
+    expect(two.records.map((r) => r.raw)).toEqual(rows);
+    expect(two.records.map((r) => r.norm)).toEqual(one.records.map((r) => r.norm));
   });
 
   it('parses a big file in two threads exactly as in one: rows, lines, records, 合计, and errors in either half', async () => {
