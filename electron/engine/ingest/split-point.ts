@@ -21,9 +21,14 @@ export function findSplit(file: string, size: number): { at: number; line: numbe
       if (n <= 0) break;
       const b = buf.subarray(0, n);
       let from = 0;
+      // The next quote at or after `from` (-1: none left in this chunk), looked for again only once passed:
+      // a file with few quotes is scanned for them once, not once per line.
+      let q = b.indexOf(0x22);
       for (let nl = b.indexOf(10); nl >= 0; nl = b.indexOf(10, nl + 1)) {
-        // Quotes on this line, counted only where there are any.
-        for (let q = b.indexOf(0x22, from); q >= 0 && q < nl; q = b.indexOf(0x22, q + 1)) quotes++;
+        while (q >= 0 && q < nl) {
+          quotes++;
+          q = b.indexOf(0x22, q + 1);
+        }
         from = nl + 1;
         // The lines before the cut: the second part numbers its lines from there.
         line++;
@@ -32,7 +37,7 @@ export function findSplit(file: string, size: number): { at: number; line: numbe
           return at < size ? { at, line } : null;
         }
       }
-      for (let q = b.indexOf(0x22, from); q >= 0; q = b.indexOf(0x22, q + 1)) quotes++;
+      for (let r = b.indexOf(0x22, from); r >= 0; r = b.indexOf(0x22, r + 1)) quotes++;
       pos += n;
     }
     return null;
