@@ -347,6 +347,19 @@ describe('bad files are refused whole, naming line and column, the store unchang
     expect(storeCounts(e)).toEqual(before);
     await e.close();
   });
+
+  it('not another file that only has the same size (it was taken for a copy of itself)', async () => {
+    const e = await tempEngine();
+    const g = week();
+    const a = writeTextFile(path.join(e.dir, 'a.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const other = g.tax.map((r) => [...r]);
+    other[0]![0] = other[0]![0]!.replace(/.$/, (c) => (c === '9' ? '8' : String(Number(c) + 1)));
+    const b = writeTextFile(path.join(e.dir, 'b.txt'), TAX_HEADER, other, { delimiter: '|' });
+    expect(fs.statSync(a).size).toBe(fs.statSync(b).size);
+    await importFile(e, { path: a });
+    expect(await importFile(e, { path: b })).toMatchObject({ rows: g.tax.length });
+    await e.close();
+  });
 });
 
 describe('partial imports, withdrawal and cancel', () => {

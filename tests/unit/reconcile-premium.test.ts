@@ -163,3 +163,53 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 });
+
+describe('runs that read only the history they need', () => {
+  it('skips old blocks by their key summaries and gives exactly the result of reading all history, a refund of an earlier week included', async () => {
+    const e = await tempEngine();
+    // Week 45 and 46: matched orders; week 47 refunds one order of week 45 on both sides.
+    const w45 = generatePremium({ monday: '2025-11-03', counts: { MATCHED: 40, LEDGER_ONLY: 2 }, prefix: 'JFA' });
+    const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 40 }, prefix: 'JFB' });
+    const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40, EXTERNAL_ONLY: 1 }, prefix: 'JFC' });
+    const refunded = w45.ledger[0]!;
+    const refundLedger = [...refunded];
+    refundLedger[1] = `${refunded[1]}R`;
+    refundLedger[11] = `-${refunded[11]}`;
+    refundLedger[12] = '已退费';
+    refundLedger[13] = '2025-11-18 10:00:00';
+    refundLedger[14] = refunded[1]!;
+    const refundTax = [...w45.tax.find((t) => t[0] === refunded[0])!];
+    refundTax[8] = '已退费';
+    refundTax[9] = '20251118';
+    refundTax[1] = `${refundTax[1]}9`;
+    refundTax[7] = `-${refundTax[7]}`;
+    for (const [w, g] of [['45', w45], ['46', w46]] as const) {
+      await importFile(e, { path: writeTextFile(path.join(e.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
+      await importFile(e, { path: writeTextFile(path.join(e.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
+      await reconcile(e, { kind: 'premium', period: `2025-W${w}` });
+    }
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l47.csv'), LEDGER_HEADER, [...w47.ledger, refundLedger]) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 't47.txt'), TAX_HEADER, [...w47.tax, refundTax], { delimiter: '|' }) });
+    // The earlier runs left a summary of every block they read.
+    expect(e.db.prepare('SELECT count(*) FROM block_keys').pluck().get()).toBeGreaterThanOrEqual(4);
+    const shape = (s: Awaited<ReturnType<typeof reconcile>>) => ({ matched: s.matched, breaks: s.breaks, ledger: s.ledger, external: s.external, tieOut: s.tieOut });
+    const skipping = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const breaksSkipping = allBreaks(e.db, { kind: 'premium', status: 'all' }).map((b) => [b.key, b.type, b.amount_ledger, b.amount_external]);
+    // Without summaries every block of history is read: the same result.
+    e.db.exec('DELETE FROM block_keys');
+    const full = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(shape(skipping)).toEqual(shape(full));
+    expect(allBreaks(e.db, { kind: 'premium', status: 'all' }).map((b) => [b.key, b.type, b.amount_ledger, b.amount_external])).toEqual(breaksSkipping);
+    // The refunded week-45 order's payment was read from its old block: the ledger nets to 0.00 (the refund alone would be negative).
+    const old = breaksSkipping.find((b) => b[0] === refunded[0])!;
+    expect(old[2]).toBe('0.00');
+    // This week's rows, the refund and the old payment it nets against, and the two week-45 单边 still open (read from their old block too).
+    expect(skipping.ledger.rows).toBe(w47.ledger.length + 2 + 2);
+    // A withdrawn batch's summaries leave with its blocks.
+    const before = e.db.prepare('SELECT count(*) FROM block_keys').pluck().get() as number;
+    const batch = (await e.call('imports/list', {}, e.caller)).find((b) => b.fileName === 'l46.csv')!;
+    await e.call('imports/withdraw', { batchId: batch.id, reason: '测试' }, e.caller);
+    expect(e.db.prepare('SELECT count(*) FROM block_keys').pluck().get()).toBeLessThan(before);
+    await e.close();
+  });
+});

@@ -129,7 +129,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
 
     assertRangeOpen(db, kind, st.minAt, st.maxAt, `导入 ${fileName}`);
     if (!sha256) throw new EngineError('INTERNAL', `文件 ${fileName} 读完了却没有摘要`);
-    refuseDuplicate(db, sha256, fileName);
+    // Another batch with this content (not this one: a file hashed up front was inserted with its SHA-256).
+    refuseDuplicate(db, sha256, fileName, batchId);
     if (copied) db.prepare('UPDATE import_batch SET blob_piece = ? WHERE id = ?').run(BLOB_PIECE, batchId);
     const rejectedFile = st.rejectedRows.length ? writeRejectedCsv(file, match.header, st.rejectedRows) : null;
     db.prepare('UPDATE import_batch SET sha256 = ?, rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
@@ -165,8 +166,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
 }
 
 /** The same file (by SHA-256) already imported and not withdrawn: refused, saying when and by whom. */
-function refuseDuplicate(db: Database, sha256: string, fileName: string): void {
-  const dup = db.prepare("SELECT id, imported_at, imported_by FROM import_batch WHERE sha256 = ? AND status = 'active'").get(sha256) as
+function refuseDuplicate(db: Database, sha256: string, fileName: string, self = -1): void {
+  const dup = db.prepare("SELECT id, imported_at, imported_by FROM import_batch WHERE sha256 = ? AND status = 'active' AND id != ?").get(sha256, self) as
     | { id: number; imported_at: string; imported_by: string }
     | undefined;
   if (dup) {

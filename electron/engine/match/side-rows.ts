@@ -12,6 +12,7 @@ import { blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
+import { BlockKeys, KeyHashSet, keyHash, textHash } from './block-keys';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -109,6 +110,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     },
   };
   const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
+  // The run's keys by hash: an old block none of whose keys is one of them is not read (block-keys).
+  const wanted = new KeyHashSet();
+  const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
   // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet).
@@ -122,20 +126,32 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       for (let i = 0; i < b.cols.n; i++) {
         const t = at[i]!;
         if (!(t >= start && t < end)) continue;
-        if (refs.start[i]! >= 0) kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true);
-        else {
+        if (refs.start[i]! >= 0) {
+          kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true);
+          wanted.add(keyHash(refs.bytes, refs.start[i]!, refs.len[i]!));
+        } else {
           const g = borrowed(kind, b.cols, i);
-          if (g !== null) kid[i] = keys.lookupText(g, true);
+          if (g !== null) {
+            kid[i] = keys.lookupText(g, true);
+            wanted.add(textHash(g));
+          }
         }
       }
       kept.set(id, { block: b, kid });
     }
   }
-  for (const k of openKeys) keys.lookupText(k, true);
+  for (const k of openKeys) {
+    keys.lookupText(k, true);
+    wanted.add(textHash(k));
+  }
 
   // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
-    const blockList = blockIds(db, [kind], { to: w.end });
+    // This period's blocks, and the older ones that may hold one of the run's keys. With
+    // vouchers lent to keyless external rows, the external side's old blocks are all read
+    // (a keyless row has no key of its own in the summary).
+    const mayHold = (id: number) => kept.has(id) || (side === 'x' && borrow.size > 0) || summaries.mayHold(id, wanted) !== false;
+    const blockList = blockIds(db, [kind], { to: w.end }).filter(mayHold);
     const capacity = blockList.length ? (db.prepare(`SELECT coalesce(sum(n), 0) FROM row_block WHERE id IN (${blockList.join(',')})`).pluck().get() as number) : 0;
     const s: SideRows = {
       n: 0,
@@ -157,6 +173,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       kept.delete(id);
       const b = k1?.block ?? loadBlock(db, id);
       const c = b.cols;
+      summaries.remember(id, c);
       const refs = c.byteRefs('gk');
       const buf = keys.addBuffer(refs.bytes);
       const known = k1?.kid;

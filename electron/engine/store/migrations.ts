@@ -397,6 +397,23 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    name: 'key summaries of stored blocks: a run reads an old block only when it holds a key the period needs',
+    up(db) {
+      db.exec(`
+        -- One row per block a run has read: the 32-bit hashes of its match keys (block-keys.ts).
+        -- Filled by runs as they go; a block without one is simply read, as before.
+        CREATE TABLE block_keys (
+          block_id INTEGER PRIMARY KEY,
+          hashes   BLOB NOT NULL
+        );
+        -- A block's summary leaves with the block (a withdrawal, whatever deletes it).
+        CREATE TRIGGER row_block_keys_gone AFTER DELETE ON row_block
+          BEGIN DELETE FROM block_keys WHERE block_id = old.id; END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
