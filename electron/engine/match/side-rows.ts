@@ -150,9 +150,16 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
     // (a keyless row has no key of its own in the summary).
-    const mayHold = (id: number) => kept.has(id) || (side === 'x' && borrow.size > 0) || summaries.mayHold(id, wanted) !== false;
-    const blockList = blockIds(db, [kind], { to: w.end }).filter(mayHold);
-    const capacity = blockList.length ? (db.prepare(`SELECT coalesce(sum(n), 0) FROM row_block WHERE id IN (${blockList.join(',')})`).pluck().get() as number) : 0;
+    // An old block read for a few keys has only those rows looked at (`mask`); the arrays hold just the rows read.
+    const sizeOf = db.prepare('SELECT n FROM row_block WHERE id = ?').pluck();
+    const plan: { id: number; mask: Uint8Array | null }[] = [];
+    let capacity = 0;
+    for (const id of blockIds(db, [kind], { to: w.end })) {
+      const c = kept.has(id) || (side === 'x' && borrow.size > 0) ? undefined : summaries.candidates(id, wanted);
+      if (c && c.count === 0) continue;
+      plan.push({ id, mask: c ? c.mask : null });
+      capacity += c ? c.count : (sizeOf.get(id) as number);
+    }
     const s: SideRows = {
       n: 0,
       kid: new Int32Array(capacity),
@@ -168,7 +175,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       blocks: [],
     };
     let n = 0;
-    for (const id of blockList) {
+    for (const { id, mask } of plan) {
       const k1 = kept.get(id);
       kept.delete(id);
       const b = k1?.block ?? loadBlock(db, id);
@@ -185,6 +192,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       let counts = perBatch.get(b.batchId);
       if (!counts) perBatch.set(b.batchId, (counts = { inPeriod: 0, unplaced: 0 }));
       for (let i = 0; i < c.n; i++) {
+        if (mask && !mask[i]) continue;
         const t = at[i]!;
         const a = amount[i]!;
         // NaN fails both comparisons: rows without a date or an amount are not matched, but counted.

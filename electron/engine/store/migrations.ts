@@ -402,7 +402,7 @@ export const MIGRATIONS: Migration[] = [
     name: 'key summaries of stored blocks: a run reads an old block only when it holds a key the period needs',
     up(db) {
       db.exec(`
-        -- One row per block a run has read: the 32-bit hashes of its match keys (block-keys.ts).
+        -- One row per block a run has read: the hashes of its match keys (block-keys.ts).
         -- Filled by runs as they go; a block without one is simply read, as before.
         CREATE TABLE block_keys (
           block_id INTEGER PRIMARY KEY,
