@@ -2,6 +2,7 @@
 // profile, first rows), import it as a job with progress, see problems in a grid,
 // and the batch list after.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { formatAmountText } from '../../../shared/money';
 import { Alert, Box, Button, Checkbox, Chip, FormControlLabel, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
 import type { ColDef } from 'ag-grid-community';
 import type { BatchInfo, ImportProblem } from '../../../shared/domain';
@@ -249,7 +250,7 @@ export function ImportPage() {
       {job.result && (
         <Alert severity={job.result.rejected ? 'warning' : 'success'} data-testid="import-result">
           {t('imported')} {job.result.rows} {t('rows')}（#{job.result.batchId}）
-          {job.result.totalCheck ? ` · 合计 ${job.result.totalCheck.stated} ${job.result.totalCheck.ok ? '✓' : '≠ ' + job.result.totalCheck.computed}` : ''}
+          {job.result.totalCheck ? ` · 合计 ¥${formatAmountText(job.result.totalCheck.stated)} ${job.result.totalCheck.ok ? '✓' : '≠ ¥' + formatAmountText(job.result.totalCheck.computed)}` : ''}
           {job.result.rejectedFile ? ` · ${job.result.rejected} → ${job.result.rejectedFile}` : ''}
           {job.result.parts && (
             <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="import-parts">
