@@ -1,4 +1,5 @@
 // Audit actions: codes in the trail (hashed, stable), these words for people.
+import { ROLE_LABELS, type Role } from './roles';
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'auth.login': '登录',
   'auth.failed': '登录失败（口令不对）',
@@ -44,3 +45,35 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 
 /** The words for an action, the code itself for one not (yet) named here. */
 export const auditActionLabel = (action: string): string => AUDIT_ACTION_LABELS[action] ?? action;
+
+/** Words for the keys audit details use most; any other key is shown as it is. */
+const DETAIL_KEYS: Record<string, string> = {
+  file: '文件', rows: '行数', rejected: '拒收行', kind: '类型', profile: '方案', encoding: '编码', sha256: 'SHA-256',
+  reason: '理由', note: '备注', period: '期间', count: '笔数', ids: '差异', keys: '单号', host: '来自', format: '格式',
+  before: '之前', after: '之后', roles: '角色', disabled: '停用', name: '名称', fingerprint: '密钥指纹', locked: '锁定',
+  runId: '对账批次', matched: '匹配', breaks: '差异', opened: '新开', autoClosed: '自动核销', tieOut: '勾稽平衡',
+  writeOffs: '待审批核销', manifestSm3: '清单 SM3', preparer: '编制人', zip: '压缩包', status: '状态', query: '条件',
+  batchId: '批次', user: '用户', to: '给', grp: '组', fullIds: '完整证件号码', seq: '序号', hash: '摘要', displayName: '显示名',
+};
+
+function detailValue(v: unknown, key = ''): string {
+  if (key === 'roles' && Array.isArray(v)) return v.map((r) => ROLE_LABELS[r as Role] ?? String(r)).join('、');
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (Array.isArray(v)) return v.length > 6 ? `${v.slice(0, 6).map((x) => detailValue(x)).join('、')} 等 ${v.length} 项` : v.map((x) => detailValue(x)).join('、');
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${DETAIL_KEYS[k] ?? k} ${detailValue(x, k)}`).join('，');
+  const s = String(v);
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}
+
+/** An audit entry's detail as a sentence of labelled values, not JSON (the JSON stays in the trail and its export). */
+export function auditDetailSummary(detail: string): string {
+  let d: unknown;
+  try {
+    d = JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) return detailValue(d);
+  return Object.entries(d as Record<string, unknown>).map(([k, v]) => `${DETAIL_KEYS[k] ?? k}：${detailValue(v, k)}`).join('；');
+}

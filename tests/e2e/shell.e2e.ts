@@ -85,6 +85,10 @@ describe('the workstation shell (browser mode)', () => {
     // Actions in words, not codes.
     expect(await page.textContent('[data-testid=audit-grid]')).toContain('添加用户');
     expect(await page.textContent('[data-testid=audit-grid]')).not.toContain('user.create');
+    // Details as labelled words, not JSON; times in Beijing time.
+    const grid = (await page.textContent('[data-testid=audit-grid]'))!;
+    expect(grid).toMatch(/之后：名称 \S+，显示名 .*，角色 (对账员|财务复核|审计|管理员)/);
+    expect(grid).not.toContain('{"');
   });
 
   it('signs out and in again, refusing a wrong password', async () => {

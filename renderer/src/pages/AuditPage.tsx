@@ -5,7 +5,8 @@ import { Alert, Box, Button, Stack, Tab, Tabs, TextField, Typography } from '@mu
 import { PolicyPanel } from './audit/PolicyPanel';
 import type { ColDef } from 'ag-grid-community';
 import type { AuditPage as Page, AuditRow, ChainCheck } from '../../../shared/audit-types';
-import { auditActionLabel } from '../../../shared/audit-labels';
+import { auditActionLabel, auditDetailSummary } from '../../../shared/audit-labels';
+import { beijingText } from '../../../shared/beijing-time';
 import { api, downloadUrl } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { DataGrid } from '../grid/DataGrid';
@@ -42,11 +43,12 @@ function AuditTrail() {
   const cols = useMemo<ColDef<AuditRow>[]>(
     () => [
       { field: 'seq', headerName: t('colSeq'), width: 80, type: 'numericColumn' },
-      { field: 'at', headerName: t('colAt'), width: 180, valueFormatter: (p) => new Date(p.value as string).toLocaleString('zh-CN', { hour12: false }) },
+      { field: 'at', headerName: t('colAt'), width: 180, valueFormatter: (p) => beijingText(String(p.value)) },
       { field: 'actor', headerName: t('colActor'), width: 120 },
       { field: 'action', headerName: t('colAction'), width: 190, valueFormatter: (p) => auditActionLabel(String(p.value)), tooltipField: 'action' },
       { field: 'target', headerName: t('colTarget'), width: 180 },
-      { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300 },
+      // A readable summary; the entry's JSON as written (what the chain hashes) on hover.
+      { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300, valueFormatter: (p) => auditDetailSummary(String(p.value)), tooltipField: 'detail' },
       { field: 'hash', headerName: 'SHA-256', width: 160, valueFormatter: (p) => String(p.value).slice(0, 16) + '…' },
     ],
     [t],
