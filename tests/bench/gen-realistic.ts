@@ -7,8 +7,8 @@
 // memory as objects. Deterministic per seed.
 import fs from 'node:fs';
 import path from 'node:path';
-import iconv from 'iconv-lite';
 import { checkChar } from '../../shared/gb11643';
+import { PremiumWriter } from './premium-writer';
 
 /** The commonest surnames with rough weights (per mille), then a long tail. */
 const SURNAMES: [string, number][] = [
@@ -70,27 +70,9 @@ export function writeRealisticWeek(dir: string, n: number, monday: string, seed:
   const ledger = path.join(dir, `ledger-${tag}.csv`);
   const tax = path.join(dir, `tax-${tag}.txt`);
   const taxUtf8 = path.join(dir, `tax-${tag}.utf8.txt`);
-  const lf = fs.openSync(ledger, 'w');
-  const tf = fs.openSync(tax, 'w');
-  const uf = fs.openSync(taxUtf8, 'w');
-  const taxHeader = '缴费单号|电子税票号码|缴费人证件号码|缴费人姓名|参保地|征收品目|费款所属期|实缴金额|缴费状态|缴款日期|缴费方式';
-  fs.writeSync(lf, '缴费单号,划扣流水号,授权人证件号码,授权人姓名,授权人参保地,被代缴人证件号码,被代缴人姓名,被代缴人参保地,关系,险种,缴费年度,划扣金额,状态,划扣时间,原划扣流水号\n');
-  fs.writeSync(tf, iconv.encode(`税务部门共济账户代缴对账明细（${monday} 起一周）\r\n${taxHeader}\r\n`, 'gb18030'));
-  fs.writeSync(uf, `${taxHeader}\n`);
+  const out = new PremiumWriter({ ledger, tax, taxUtf8 }, `税务部门共济账户代缴对账明细（${monday} 起一周）`);
   const start = Date.parse(`${monday}T00:00:00Z`);
-  let lRows = 0;
-  let tRows = 0;
   let taxFen = 0;
-  let lBuf: string[] = [];
-  let tBuf: string[] = [];
-  const flush = () => {
-    fs.writeSync(lf, lBuf.join(''));
-    const t = tBuf.join('');
-    fs.writeSync(tf, iconv.encode(t, 'gb18030'));
-    fs.writeSync(uf, t.replace(/\r\n/g, '\n'));
-    lBuf = [];
-    tBuf = [];
-  };
   for (let i = 1; i <= n; i++) {
     const order = `JF${tag}${pad(i, 8)}`;
     const benRegion = pick(REGIONS);
@@ -124,26 +106,20 @@ export function writeRealisticWeek(dir: string, n: number, monday: string, seed:
       shares.forEach((s, p) => {
         const payer = cert();
         const dno = `HK${tag}${pad(i, 8)}${p}`;
-        lBuf.push(`${order},${dno},${payer},${name()},${pick(REGIONS)},${ben},${benName},${benRegion},${pick(['父母', '子女', '配偶', '祖父母'])},390,2026,${amountCell(s + (amountOff && p === 0 ? 100 : 0))},划扣成功,${at},\n`);
-        lRows++;
+        out.ledger(`${order},${dno},${payer},${name()},${pick(REGIONS)},${ben},${benName},${benRegion},${pick(['父母', '子女', '配偶', '祖父母'])},390,2026,${amountCell(s + (amountOff && p === 0 ? 100 : 0))},划扣成功,${at},\n`);
         if (refunded || reversed) {
           const later = new Date(t + 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-          lBuf.push(`${order},${dno}R,${payer},${name()},${pick(REGIONS)},${ben},${benName},${benRegion},父母,390,2026,${amountCell(-s)},${refunded ? '已退费' : '已冲正'},${later},${dno}\n`);
-          lRows++;
+          out.ledger(`${order},${dno}R,${payer},${name()},${pick(REGIONS)},${ben},${benName},${benRegion},父母,390,2026,${amountCell(-s)},${refunded ? '已退费' : '已冲正'},${later},${dno}\n`);
         }
       });
     }
     // A reversal (冲正) undoes the deduction before the tax bureau has it: no tax record.
     if (!ledgerOnly && !reversed) {
       const status = refunded ? '已退费' : '已缴费';
-      tBuf.push(`${order}|3${tag}${pad(i, 12)}|${ben}|${benName}|${benRegion}|城乡居民基本医疗保险|2026-01-01至2026-12-31|${yuan(fen)}|${status}|${day}|共济账户代缴\r\n`);
-      tRows++;
+      out.tax(`${order}|3${tag}${pad(i, 12)}|${ben}|${benName}|${benRegion}|城乡居民基本医疗保险|2026-01-01至2026-12-31|${yuan(fen)}|${status}|${day}|共济账户代缴\r\n`);
       taxFen += fen;
     }
-    if (tBuf.length >= 20000 || lBuf.length >= 20000) flush();
   }
-  flush();
-  fs.writeSync(tf, iconv.encode(`合计|||||||${yuan(taxFen)}|||\r\n`, 'gb18030'));
-  for (const f of [lf, tf, uf]) fs.closeSync(f);
-  return { ledger, tax, taxUtf8, ledgerRows: lRows, taxRows: tRows, orders: n };
+  out.close(yuan(taxFen));
+  return { ledger, tax, taxUtf8, ledgerRows: out.ledgerRows, taxRows: out.taxRows, orders: n };
 }

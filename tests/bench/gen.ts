@@ -3,8 +3,8 @@
 // chunks so a million rows never sit in memory as objects.
 import fs from 'node:fs';
 import path from 'node:path';
-import iconv from 'iconv-lite';
 import { checkChar } from '../../shared/gb11643';
+import { PremiumWriter } from './premium-writer';
 
 const REGIONS = ['330100', '330200', '330300', '330400'];
 const AMOUNTS = ['95.00', '380.00', '400.00', '1020.00'];
@@ -29,27 +29,9 @@ export function writeBenchFiles(dir: string, n: number): BenchFiles {
   const ledger = path.join(dir, `ledger-premium-${n}.csv`);
   const tax = path.join(dir, `tax-premium-${n}.txt`);
   const taxUtf8 = path.join(dir, `tax-premium-${n}.utf8.txt`);
-  const lf = fs.openSync(ledger, 'w');
-  const tf = fs.openSync(tax, 'w');
-  const uf = fs.openSync(taxUtf8, 'w');
-  const taxHeader = '缴费单号|电子税票号码|缴费人证件号码|缴费人姓名|参保地|征收品目|费款所属期|实缴金额|缴费状态|缴款日期|缴费方式';
-  fs.writeSync(lf, '缴费单号,划扣流水号,授权人证件号码,授权人姓名,授权人参保地,被代缴人证件号码,被代缴人姓名,被代缴人参保地,关系,险种,缴费年度,划扣金额,状态,划扣时间,原划扣流水号\n');
-  fs.writeSync(tf, iconv.encode(`税务部门共济账户代缴对账明细（基准）\r\n${taxHeader}\r\n`, 'gb18030'));
-  fs.writeSync(uf, `${taxHeader}\n`);
-  let lRows = 0;
-  let tRows = 0;
+  const out = new PremiumWriter({ ledger, tax, taxUtf8 }, '税务部门共济账户代缴对账明细（基准）');
   let breaks = 0;
   let taxFen = 0;
-  let lBuf: string[] = [];
-  let tBuf: string[] = [];
-  const flush = () => {
-    fs.writeSync(lf, lBuf.join(''));
-    const t = tBuf.join('');
-    fs.writeSync(tf, iconv.encode(t, 'gb18030'));
-    fs.writeSync(uf, t.replace(/\r\n/g, '\n'));
-    lBuf = [];
-    tBuf = [];
-  };
   for (let i = 1; i <= n; i++) {
     const order = `JF${String(i).padStart(12, '0')}`;
     const br = REGIONS[i % 4]!;
@@ -60,13 +42,9 @@ export function writeBenchFiles(dir: string, n: number): BenchFiles {
     const day = 17 + (i % 6);
     const at = `2025-11-${day} ${String(8 + (i % 12)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
     const r = i % 200; // 3 in 200 = 1.5 % breaks
-    const led = (amt: string) => {
-      lBuf.push(`${order},HK${i},${payer},张三,${pr},${ben},李四,${br},父母,390,2026,${amt},划扣成功,${at},\n`);
-      lRows++;
-    };
+    const led = (amt: string) => out.ledger(`${order},HK${i},${payer},张三,${pr},${ben},李四,${br},父母,390,2026,${amt},划扣成功,${at},\n`);
     const tx = (amt: string, fen: number, status = '已缴费') => {
-      tBuf.push(`${order}|3${String(i).padStart(20, '0')}|${ben}|李四|${br}|城乡居民基本医疗保险|2026-01-01至2026-12-31|${amt}|${status}|202511${day}|共济账户代缴\r\n`);
-      tRows++;
+      out.tax(`${order}|3${String(i).padStart(20, '0')}|${ben}|李四|${br}|城乡居民基本医疗保险|2026-01-01至2026-12-31|${amt}|${status}|202511${day}|共济账户代缴\r\n`);
       taxFen += fen;
     };
     if (r === 1) {
@@ -83,10 +61,7 @@ export function writeBenchFiles(dir: string, n: number): BenchFiles {
       led(AMOUNTS[a]!);
       tx(AMOUNTS[a]!, AMOUNT_FEN[a]!);
     }
-    if (tBuf.length >= 20000 || lBuf.length >= 20000) flush();
   }
-  flush();
-  fs.writeSync(tf, iconv.encode(`合计|||||||${Math.floor(taxFen / 100)}.${String(taxFen % 100).padStart(2, '0')}|||\r\n`, 'gb18030'));
-  for (const f of [lf, tf, uf]) fs.closeSync(f);
-  return { ledger, tax, taxUtf8, ledgerRows: lRows, taxRows: tRows, breaks };
+  out.close(`${Math.floor(taxFen / 100)}.${String(taxFen % 100).padStart(2, '0')}`);
+  return { ledger, tax, taxUtf8, ledgerRows: out.ledgerRows, taxRows: out.taxRows, breaks };
 }
