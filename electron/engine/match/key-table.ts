@@ -5,6 +5,8 @@
 // reports (its breaks) are ever decoded. Everything after (aggregates, the
 // join) works on typed arrays indexed by key id.
 
+const EMPTY = new Uint8Array(0);
+
 export class KeyTable {
   /** Per slot: the first hash and id + 1 (0: empty), side by side, so a probe touches one cache line. */
   private slots: Int32Array;
@@ -13,6 +15,8 @@ export class KeyTable {
   /** Per id: the second hash, the length, the buffer and the offset of its first occurrence. */
   private meta: Int32Array;
   private readonly buffers: Uint8Array[] = [];
+  /** Buffers some key's bytes live in (they must stay). */
+  private readonly holding = new Set<number>();
 
   constructor(expected = 1024) {
     let cap = 1024;
@@ -66,10 +70,16 @@ export class KeyTable {
     m[4 * id + 1] = len;
     m[4 * id + 2] = b;
     m[4 * id + 3] = start;
+    this.holding.add(b);
     slots[2 * i] = a;
     slots[2 * i + 1] = id + 1;
     if (this.count * 2 > this.mask + 1) this.rehash();
     return id;
+  }
+
+  /** Lets go of a buffer no key lives in (one only looked up in): a run over old blocks does not keep them all. */
+  release(b: number): void {
+    if (!this.holding.has(b)) this.buffers[b] = EMPTY;
   }
 
   /** A key given as text (an open break's). */

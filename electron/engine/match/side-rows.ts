@@ -12,6 +12,7 @@ import { blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
+import { subsetColumns } from '../rowstore/row-subset';
 import { BlockKeys, KeyHashSet, keyHash, textHash } from './block-keys';
 import type { Window } from './window';
 
@@ -189,6 +190,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       const line = c.num('line');
       const blockNo = s.blocks.length;
       s.blocks.push(c);
+      const first = n;
       let counts = perBatch.get(b.batchId);
       if (!counts) perBatch.set(b.batchId, (counts = { inPeriod: 0, unplaced: 0 }));
       for (let i = 0; i < c.n; i++) {
@@ -226,6 +228,15 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         s.block[n] = blockNo;
         s.index[n] = i;
         n++;
+      }
+      if (mask) {
+        // An old block read for a few keys: keep just their rows, let the block and its key bytes go.
+        if (n === first) s.blocks.pop();
+        else {
+          s.blocks[blockNo] = subsetColumns(c, s.index.slice(first, n));
+          for (let r = first; r < n; r++) s.index[r] = r - first;
+        }
+        keys.release(buf);
       }
     }
     s.n = n;
