@@ -16,6 +16,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { writeBenchFiles } from './gen';
 import { writeRealisticWeek } from './gen-realistic';
+import { isoWeekOf } from '../../shared/periods';
 import { duckReadCsv, duckReconcile } from './duckdb';
 import { measureBrowserOpen } from './browser-open';
 
@@ -41,10 +42,10 @@ const log = (m: string) => process.stderr.write(m + '\n');
 
 const REALISTIC = process.env.BENCH_DATA !== 'friendly';
 const HISTORY_WEEKS = Number(process.env.BENCH_HISTORY_WEEKS ?? 10);
-/** ISO week `2025-W47` + k, and its Monday. */
+/** Week k after 2025-W47: its Monday and its ISO week. */
 const weekOf = (k: number) => {
-  const monday = new Date(Date.UTC(2025, 10, 17 + 7 * k)).toISOString().slice(0, 10);
-  return { monday, period: `2025-W${String(47 + k).padStart(2, '0')}`.replace(/2025-W(5[3-9]|[6-9]\d)/, (_, w) => `2026-W${String(Number(w) - 52).padStart(2, '0')}`) };
+  const monday = new Date(Date.UTC(2025, 10, 17 + 7 * k));
+  return { monday: monday.toISOString().slice(0, 10), period: isoWeekOf(monday).period };
 };
 log(`基准数据（${REALISTIC ? '仿真：随机姓名和证件号、带引号和千分位的金额、拆分缴费、退费和冲正' : '简单数据'}）：${N.toLocaleString('en')} 笔，目录 ${dir}`);
 const t0 = performance.now();

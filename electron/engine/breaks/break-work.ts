@@ -66,11 +66,6 @@ function workPeriod(db: Database, r: State, given?: string): string {
   return firstOpenFrom(db, r.kind, given ?? run?.period ?? r.opened_period);
 }
 
-/** Only an open break is worked; its action lands in an open period (workPeriod), so a lock refuses nothing here. */
-function assertWorkable(db: Database, rows: State[], period?: string): void {
-  for (const r of rows) assertPeriodOpen(db, r.kind, workPeriod(db, r, period), `处理差异 ${r.match_key}`);
-}
-
 export function assignBreaks(db: Database, ids: number[], to: string | null, user: string) {
   return db.transaction(() => {
     const rows = load(db, ids);
@@ -94,7 +89,6 @@ export function commentBreak(db: Database, id: number, text: string, user: strin
 export function disposeBreaks(db: Database, ids: number[], reason: Disposition, note: string, user: string, period?: string) {
   return db.transaction(() => {
     const rows = load(db, ids);
-    assertWorkable(db, rows, period);
     const closed = rows.filter((r) => r.status !== 'open');
     if (closed.length) throw new EngineError('CONFLICT', `这些差异已经关闭：${closed.map((r) => r.match_key).join('、')}`);
     if (reason === '核销') {
@@ -109,7 +103,6 @@ export function disposeBreaks(db: Database, ids: number[], reason: Disposition, 
 export function decideWriteOff(db: Database, ids: number[], approve: boolean, note: string, user: string, period?: string) {
   return db.transaction(() => {
     const rows = load(db, ids);
-    assertWorkable(db, rows, period);
     const notPending = rows.filter((r) => r.pending !== '核销' || r.status !== 'open');
     if (notPending.length) throw new EngineError('CONFLICT', `这些差异没有待审批的核销：${notPending.map((r) => r.match_key).join('、')}`);
     const own = rows.filter((r) => r.pending_by === user);

@@ -31,17 +31,6 @@ export function textHash(key: string): number {
   return keyHash(b, 0, b.length);
 }
 
-/** The run's keys by hash. */
-export class KeyHashSet {
-  private readonly set = new Set<number>();
-  add(h: number): void {
-    this.set.add(h);
-  }
-  has(h: number): boolean {
-    return this.set.has(h);
-  }
-}
-
 /** The hash of each row's match key, in row order (NaN for a row without one). */
 export function hashesOf(c: DecodedColumns): Float64Array {
   const refs = c.byteRefs('gk');
@@ -52,17 +41,19 @@ export function hashesOf(c: DecodedColumns): Float64Array {
 
 export class BlockKeys {
   private readonly getQ;
+  private readonly hasQ;
   private readonly putQ;
   constructor(db: Database) {
     this.getQ = db.prepare('SELECT hashes FROM block_keys WHERE block_id = ?').pluck();
-    this.putQ = db.prepare('INSERT OR REPLACE INTO block_keys (block_id, hashes) VALUES (?, ?)');
+    this.hasQ = db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').pluck();
+    this.putQ = db.prepare('INSERT INTO block_keys (block_id, hashes) VALUES (?, ?)');
   }
 
   /**
    * The block's rows that may hold one of the run's keys (1 in the mask) and how
    * many; undefined when the block has no summary yet (read it whole).
    */
-  candidates(blockId: number, keys: KeyHashSet): { mask: Uint8Array; count: number } | undefined {
+  candidates(blockId: number, keys: Set<number>): { mask: Uint8Array; count: number } | undefined {
     const b = this.getQ.get(blockId) as Buffer | undefined;
     if (!b) return undefined;
     const mask = new Uint8Array(b.length >>> 3);
@@ -76,9 +67,9 @@ export class BlockKeys {
     return { mask, count };
   }
 
-  /** Records the block's summary, once. */
+  /** Records the summary of a block read whole, unless it has one (this period's blocks are read whole either way). */
   remember(blockId: number, c: DecodedColumns): void {
-    if (this.getQ.get(blockId)) return;
+    if (this.hasQ.get(blockId)) return;
     const h = hashesOf(c);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
   }

@@ -113,6 +113,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     const xCmp = hasX ? spec.external.compare(agg) : 0;
     // Built only for a key that differs (no closure or array per key: a million keys pass here).
     let fields: FieldDiff[] | null = null;
+    const verdict = verdicts.size ? verdicts.get(k) : undefined;
     let type: BreakType;
     if (hasL && hasX) {
       if (lCmp !== xCmp) fields = [{ field: 'amount', ledger: fenToText(lCmp), external: fenToText(xCmp) }];
@@ -128,7 +129,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       if (lCmp !== xCmp) type = 'AMOUNT_MISMATCH';
       else if (lStatus !== xStatus) type = 'STATUS_MISMATCH';
       else if (fields) type = 'FIELD_MISMATCH';
-      else if (verdicts.get(k) && verdicts.get(k)!.status !== 'balanced') {
+      else if (verdict && verdict.status !== 'balanced') {
         // Both sides agree on the 共济 amount, the platform does not: flagged for a look.
         type = 'PLATFORM_FLAGGED';
         out.platform.flagged++;
@@ -155,7 +156,6 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       type = X.at[xi]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
       fields = [{ field: 'amount', ledger: null, external: fenToText(xCmp) }];
     }
-    const verdict = verdicts.get(k);
     if (verdict) {
       // The platform's word on this settlement, beside the break (never part of the amount match).
       (fields ??= []).push({ field: 'platform_verdict', ledger: null, external: verdict.text });

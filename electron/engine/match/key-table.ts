@@ -85,7 +85,10 @@ export class KeyTable {
   /** A key given as text (an open break's). */
   lookupText(key: string, add: boolean): number {
     const b = this.addBuffer(Buffer.from(key, 'utf8'));
-    return this.lookup(b, 0, this.buffers[b]!.length, add);
+    const id = this.lookup(b, 0, this.buffers[b]!.length, add);
+    // Kept only if the key was added from it.
+    this.release(b);
+    return id;
   }
 
   /** The key of an id, as text. */

@@ -26,9 +26,8 @@ export function voucherKeyMap(db: Database, spec: ReconSpec, to: string): Map<st
   const batches = voucherBatches(db, spec);
   if (!v || !batches.size) return out;
   const extraQ = db.prepare('SELECT extra FROM row_block WHERE id = ?').pluck();
-  for (const id of blockIds(db, [spec.ledger.importKind], { to })) {
+  for (const id of blockIds(db, [spec.ledger.importKind], { to, batches })) {
     const b = loadBlock(db, id);
-    if (!batches.has(b.batchId)) continue;
     const extra = new DecodedColumns(extraQ.get(id) as Buffer);
     for (let j = 0; j < b.cols.n; j++) {
       const gk = b.cols.strAt('gk', j);
@@ -51,9 +50,8 @@ export function ledgerVouchers(db: Database, spec: ReconSpec) {
     for (let i = 0; i < rows.n; i++) if (batches.has(rows.batch[i]!)) wanted.set(`${rows.batch[i]}:${rows.line[i]}`, i);
     if (!wanted.size) return out;
     const extraQ = db.prepare('SELECT extra FROM row_block WHERE id = ?').pluck();
-    for (const id of blockIds(db, [spec.ledger.importKind])) {
+    for (const id of blockIds(db, [spec.ledger.importKind], { batches })) {
       const b = loadBlock(db, id);
-      if (!batches.has(b.batchId)) continue;
       const lines = b.cols.num('line');
       const extra = new DecodedColumns(extraQ.get(id) as Buffer);
       for (let j = 0; j < b.cols.n; j++) {

@@ -53,6 +53,8 @@ export function platformVerdicts(db: Database, keys: KeyTable): Verdicts {
       const memo = memoOf(i);
       byKey.set(k, { status, text: `${CODES[status] ?? ''} ${STATUS_LABELS[status] ?? status}${memo ? `：${memo}` : ''}`.trim(), origin: `${b.batchId}:${line[i]}` });
     }
+    // Only looked up in: the run need not keep the block's key bytes.
+    keys.release(buf);
   }
   return { byKey, rows };
 }

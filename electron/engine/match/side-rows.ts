@@ -13,7 +13,7 @@ import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
 import { subsetColumns } from '../rowstore/row-subset';
-import { BlockKeys, KeyHashSet, keyHash, textHash } from './block-keys';
+import { BlockKeys, keyHash, textHash } from './block-keys';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -112,7 +112,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   };
   const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
   // The run's keys by hash: an old block none of whose keys is one of them is not read (block-keys).
-  const wanted = new KeyHashSet();
+  const wanted = new Set<number>();
   const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
@@ -181,7 +181,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       kept.delete(id);
       const b = k1?.block ?? loadBlock(db, id);
       const c = b.cols;
-      summaries.remember(id, c);
+      // A block read with a mask has its summary already.
+      if (!mask) summaries.remember(id, c);
       const refs = c.byteRefs('gk');
       const buf = keys.addBuffer(refs.bytes);
       const known = k1?.kid;
@@ -205,19 +206,19 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         if (!(t < end)) continue;
         if (t >= start) counts.inPeriod++;
         let kid: number;
-        if (refs.start[i]! < 0) {
+        if (refs.start[i]! >= 0) {
+          // A row dated in the period got its id in pass 1; an older row's key may be an open one.
+          kid = known && known[i]! >= 0 ? known[i]! : keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+        } else {
           const g = borrowed(kind, c, i);
-          if (g !== null) kid = known && known[i]! >= 0 ? known[i]! : keys.lookupText(g, false);
-          else {
+          if (g === null) {
             if (t >= start && c.strAt('key', i) === null) {
-            const y = c.num('pay_year')[i]!;
+              const y = c.num('pay_year')[i]!;
               keyless.push({ side, batch_id: b.batchId, line: line[i]!, amount_fen: a, certno: c.strAt('certno', i), insutype: c.strAt('insutype', i), pay_year: Number.isNaN(y) ? null : y, event_at: formatDateTime(t) });
             }
             continue;
           }
-        } else {
-          // A row dated in the period got its id in pass 1; an older row's key may be an open one.
-          kid = known && known[i]! >= 0 ? known[i]! : keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+          kid = known && known[i]! >= 0 ? known[i]! : keys.lookupText(g, false);
         }
         if (kid < 0) continue;
         s.kid[n] = kid;

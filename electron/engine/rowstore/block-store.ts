@@ -40,10 +40,15 @@ export interface StoredBlock {
   cols: DecodedColumns;
 }
 
-/** Block ids of some kinds in batch and line order, optionally only blocks with a row dated in [from, to). */
-export function blockIds(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string } = {}): number[] {
+/** Block ids of some kinds in batch and line order, optionally only blocks with a row dated in [from, to), or of some batches. */
+export function blockIds(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string; batches?: Iterable<number> } = {}): number[] {
   const where = [`kind IN (${kinds.map(() => '?').join(', ')})`];
-  const args: string[] = [...kinds];
+  const args: (string | number)[] = [...kinds];
+  if (range.batches !== undefined) {
+    const ids = [...range.batches];
+    where.push(`batch_id IN (${ids.map(() => '?').join(', ')})`);
+    args.push(...ids);
+  }
   // A block's min/max dates let a scan by date skip it whole.
   if (range.to !== undefined) {
     where.push('(min_at IS NULL OR min_at < ?)');

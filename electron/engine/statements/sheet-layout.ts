@@ -169,12 +169,10 @@ export function tableSheet(wb: ExcelJS.Workbook, name: string, t: TableSpec): Ex
   const afterRows = (t.after?.length ?? 0) + (t.signatures ? SIGNATURE_ROWS : 0);
   if (afterRows) {
     // The check lines and the signature block stay whole: on this page, or all on the next.
-    let first: ExcelJS.Row | null = null;
     const blank = ws.addRow([]);
-    first = blank;
     for (const text of t.after ?? []) line(ws, text, width, { size: 10 }, ROW_PT + 4);
     if (t.signatures) signatureBlock(ws, width);
-    if (left < afterRows + 2 && first) ws.getRow(first.number - 1).addPageBreak();
+    if (left < afterRows + 2) ws.getRow(blank.number - 1).addPageBreak();
   }
   return ws;
 }

@@ -10,7 +10,7 @@ import { factLine, factSheet, signatureBlock, tableSheet, textLine, type Cell, t
 import { fromFen, fenToText } from '../../../shared/money';
 import { maskCertNo } from '../../../shared/gb11643';
 import type { BreakType } from '../../../shared/domain';
-import type { ClearingLine, ClearingResult } from '../clearing/clearing-types';
+import type { ClearingLine, ClearingResult, PairAmount } from '../clearing/clearing-types';
 
 export interface StatementMeta {
   name: string;
@@ -30,6 +30,22 @@ const involves = (region: string) => (l: { from: string; to: string }) => region
 
 export function statementLines(r: ClearingResult, region: string): ClearingLine[] {
   return r.lines.filter(involves(region));
+}
+
+/** A table of region pairs (who pays whom, how much) and its 合计. */
+function pairSheet(wb: ExcelJS.Workbook, name: string, title: string, meta: string, headers: [string, string], pairs: PairAmount[], totalFen: number, signatures: boolean): void {
+  tableSheet(wb, name, {
+    title,
+    meta,
+    columns: [
+      { header: headers[0], width: 34, wrap: true },
+      { header: headers[1], width: 34, wrap: true },
+      { header: '金额（元）', width: 22, money: true },
+    ],
+    rows: pairs.map((p) => [regionLabel(p.from), regionLabel(p.to), num(p.amountFen)]),
+    totals: [['合计', `${pairs.length} 对`, num(totalFen)]],
+    signatures,
+  });
 }
 
 export const DETAIL_COLUMNS: Column[] = [
@@ -95,29 +111,8 @@ export async function writeStatementXlsx(file: string, r: ClearingResult, meta: 
     after: [`平衡校验：应收合计 ${fenToText(sum((x) => x.receivableFen))} ＝ 应付合计 ${fenToText(sum((x) => x.payableFen))}；净额合计 ${fenToText(sum((x) => x.netFen))}`],
     signatures: true,
   });
-  tableSheet(wb, '就医两两差额', {
-    title: '一（续）、就医共济两两差额（应付方 → 应收方）',
-    meta: m,
-    columns: [
-      { header: '应付方', width: 34, wrap: true },
-      { header: '应收方', width: 34, wrap: true },
-      { header: '金额（元）', width: 22, money: true },
-    ],
-    rows: r.care.pairs.map((p) => [regionLabel(p.from), regionLabel(p.to), num(p.amountFen)]),
-    totals: [['合计', `${r.care.pairs.length} 对`, num(r.care.pairs.reduce((s, p) => s + p.amountFen, 0))]],
-  });
-  tableSheet(wb, '缴费共济清算表', {
-    title: '二、缴费共济清算表（全额清算：授权人参保地 → 被代缴人参保地）',
-    meta: m,
-    columns: [
-      { header: '付款方\n（授权人参保地）', width: 34, wrap: true },
-      { header: '收款方\n（被代缴人参保地）', width: 34, wrap: true },
-      { header: '金额（元）', width: 22, money: true },
-    ],
-    rows: r.premium.pairs.map((p) => [regionLabel(p.from), regionLabel(p.to), num(p.amountFen)]),
-    totals: [['合计', `${r.premium.pairs.length} 对`, num(r.totals.premiumFen)]],
-    signatures: true,
-  });
+  pairSheet(wb, '就医两两差额', '一（续）、就医共济两两差额（应付方 → 应收方）', m, ['应付方', '应收方'], r.care.pairs, r.care.pairs.reduce((s, p) => s + p.amountFen, 0), false);
+  pairSheet(wb, '缴费共济清算表', '二、缴费共济清算表（全额清算：授权人参保地 → 被代缴人参保地）', m, ['付款方\n（授权人参保地）', '收款方\n（被代缴人参保地）'], r.premium.pairs, r.totals.premiumFen, true);
 
   // 清算明细表: care and premium each with a 合计 of its own (they are different money).
   const care = lines.filter((l) => l.section === 'care');
