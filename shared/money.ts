@@ -36,6 +36,12 @@ export function fromFen(fen: number | bigint): Decimal {
 
 /** Two-decimal text such as `1020.00`, for JSON and CSV. */
 export function fenToText(fen: number | bigint): string {
+  // A whole number of fen is written by placing the point in its digits (no
+  // arithmetic, no Decimal built: a run writes one for every break it finds).
+  if (typeof fen === 'number' && Number.isSafeInteger(fen)) {
+    const digits = String(Math.abs(fen)).padStart(3, '0');
+    return `${fen < 0 ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+  }
   return fromFen(fen).toFixed(2);
 }
 

@@ -31,6 +31,11 @@ describe('amounts', () => {
     expect(fenToText(5)).toBe('0.05');
     expect(formatYuan(123456789)).toBe('1,234,567.89');
   });
+  it('writes whole fen by placing the point exactly as Decimal does, to the edge of safe integers', () => {
+    const cases = [0, 1, -1, 9, -9, 10, 99, 100, -100, 101, 123456, -5, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 2000; i++) cases.push(Math.round((Math.random() - 0.5) * 10 ** (1 + (i % 15))));
+    for (const fen of cases) expect(fenToText(fen), String(fen)).toBe(fenToText(BigInt(fen)));
+  });
 });
 
 describe('ID numbers (GB 11643)', () => {

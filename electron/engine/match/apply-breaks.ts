@@ -8,16 +8,6 @@ import type { ProducedBreak } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
 
-interface Existing {
-  id: number;
-  key: string;
-  match_key: string;
-  type: string;
-  status: string;
-  amount_ledger: number | null;
-  amount_external: number | null;
-}
-
 export function applyBreaks(
   db: Database,
   kind: ReconKind,
@@ -27,15 +17,16 @@ export function applyBreaks(
   fallback: FallbackResult,
   user: string,
   now: string,
-): { opened: number; updated: number; autoClosed: number } {
-  // The kind's open breaks, and what its closed ones were, read once (not a query per break:
-  // a run may produce tens of thousands, and closed breaks pile up over the months).
-  const openByKey = new Map(
-    (db.prepare("SELECT id, key, match_key, type, status, amount_ledger, amount_external FROM recon_break WHERE kind = ? AND status = 'open'").all(kind) as Existing[]).map((b) => [b.key, b]),
-  );
-  const closedAs = new Set(
-    (db.prepare("SELECT key, type, amount_ledger, amount_external FROM recon_break WHERE kind = ? AND status = 'closed'").all(kind) as Existing[]).map((b) => closedShape(b.key, b.type, b.amount_ledger, b.amount_external)),
-  );
+): { opened: number; updated: number; autoClosed: number; open: Uint8Array } {
+  // The kind's open breaks, read once (not a query per break: a run may produce tens
+  // of thousands), by key: only their ids, most are found as they were.
+  const openByKey = new Map((db.prepare("SELECT key, id FROM recon_break WHERE kind = ? AND status = 'open'").raw().all(kind) as [string, number][]));
+  const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
+  // Closed once as it is now (disposed by an officer, say)? Asked per break not open
+  // (closed breaks pile up over the months); `+` keeps the lookup on (kind, key).
+  const closedAs = db
+    .prepare("SELECT 1 FROM recon_break WHERE kind = ? AND key = ? AND +status = 'closed' AND +type = ? AND amount_ledger IS ? AND amount_external IS ? LIMIT 1")
+    .pluck();
   // New breaks go in many to a statement (a first run may open tens of thousands).
   const insert = batchedInsert(
     db,
@@ -48,30 +39,39 @@ export function applyBreaks(
     ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
   const event = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
   const close = db.prepare("UPDATE recon_break SET status = 'closed', closed_period = ?, closed_at = ?, resolution = '自动核销', last_run = ? WHERE id = ?");
+  /** Open breaks the run found as the carrying run wrote them (carry.ts): only their latest run changes, in one statement. */
+  const unchanged: number[] = [];
+  /** Per produced break: 1 if it is an open break after this run (what the next run is carried). */
+  const isOpen = new Uint8Array(produced.length);
 
   let opened = 0;
   let updated = 0;
   const producedKeys = new Set<string>();
-  for (const b of produced) {
+  produced.forEach((b, p) => {
     producedKeys.add(b.key);
-    const fields = JSON.stringify(b.fields);
-    const lo = JSON.stringify(b.ledgerOrigin);
-    const xo = JSON.stringify(b.externalOrigin);
-    const open = openByKey.get(b.key);
-    if (open) {
-      update.run(b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, runId, open.id);
-      if (open.type !== b.type || open.amount_ledger !== b.amountLedger || open.amount_external !== b.amountExternal) {
-        event.run(open.id, now, user, 'reclassify', JSON.stringify({ period, from: open.type, to: b.type }));
-      }
+    const openId = openByKey.get(b.key);
+    if (openId !== undefined) {
+      isOpen[p] = 1;
       updated++;
-      continue;
+      if (b.same) {
+        unchanged.push(openId);
+        return;
+      }
+      const was = before.get(openId) as { type: string; amount_ledger: number | null; amount_external: number | null };
+      update.run(b.type, JSON.stringify(b.fields), b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, JSON.stringify(b.ledgerOrigin), JSON.stringify(b.externalOrigin), runId, openId);
+      if (was.type !== b.type || was.amount_ledger !== b.amountLedger || was.amount_external !== b.amountExternal) {
+        event.run(openId, now, user, 'reclassify', JSON.stringify({ period, from: was.type, to: b.type }));
+      }
+      return;
     }
     // Closed once as it is now (disposed by an officer, say): not opened again.
-    if (closedAs.has(closedShape(b.key, b.type, b.amountLedger, b.amountExternal))) continue;
-    insert.add([kind, b.key, b.matchKey, b.type, fields, b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, lo, xo, period, runId, runId]);
+    if (closedAs.get(kind, b.key, b.type, b.amountLedger, b.amountExternal)) return;
+    insert.add([kind, b.key, b.matchKey, b.type, JSON.stringify(b.fields), b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, JSON.stringify(b.ledgerOrigin), JSON.stringify(b.externalOrigin), period, runId, runId]);
+    isOpen[p] = 1;
     opened++;
-  }
+  });
   insert.flush();
+  db.prepare('UPDATE recon_break SET last_run = ? WHERE id IN (SELECT value FROM json_each(?))').run(runId, JSON.stringify(unchanged));
   // Each new break's 'open' event, in one statement: the breaks this run opened carry its id.
   db.prepare(
     "INSERT INTO break_event (break_id, at, actor, action, detail) SELECT id, ?, ?, 'open', json_object('period', ?, 'type', type) FROM recon_break WHERE kind = ? AND opened_run = ? ORDER BY id",
@@ -94,7 +94,5 @@ export function applyBreaks(
     event.run(c.id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
     autoClosed++;
   }
-  return { opened, updated, autoClosed };
+  return { opened, updated, autoClosed, open: isOpen };
 }
-
-const closedShape = (key: string, type: string, ledger: number | null, external: number | null) => `${key}\u0000${type}\u0000${ledger}\u0000${external}`;

@@ -39,6 +39,81 @@ export function hashesOf(c: DecodedColumns): Float64Array {
   return out;
 }
 
+/**
+ * A run's key hashes, with a bitmap of them in front: checking an old block's
+ * summary against the run's keys is one bit test per row, and only the rare row
+ * whose bit is set is looked up (a binary search in the sorted hashes). A summary
+ * scan covers every row of history, so it must cost next to nothing per row; the
+ * hashes are sorted and the bitmap built only when a block is first checked.
+ */
+export class KeyHashes {
+  private sorted: Float64Array | null = null;
+  private bits: Uint32Array = new Uint32Array(0);
+  private shift = 0;
+
+  constructor(private readonly hashes: Float64Array) {}
+
+  get size(): number {
+    return this.hashes.length;
+  }
+
+  /** The rows of a summary (hashes in row order) that hold one of these keys. */
+  matches(summary: Buffer): { mask: Uint8Array; count: number } {
+    const n = summary.length >>> 3;
+    // Copied out: a buffer from SQLite need not be aligned for a Float64Array.
+    const f = new Float64Array(n);
+    new Uint8Array(f.buffer).set(summary.subarray(0, n * 8));
+    const words = new Uint32Array(f.buffer);
+    const sorted = this.prepare();
+    const bits = this.bits;
+    const shift = this.shift;
+    const mask = new Uint8Array(n);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const b = slot(words[2 * i]!, words[2 * i + 1]!, shift);
+      if ((bits[b >>> 5]! & (1 << (b & 31))) === 0) continue;
+      if (holds(sorted, f[i]!)) {
+        mask[i] = 1;
+        count++;
+      }
+    }
+    return { mask, count };
+  }
+
+  /** About 32 bits per key (a row of another key passes the bitmap about once in 32). */
+  private prepare(): Float64Array {
+    if (this.sorted) return this.sorted;
+    const sorted = Float64Array.from(this.hashes).sort();
+    let log = 16;
+    while (log < 30 && 1 << log < sorted.length * 32) log++;
+    this.shift = 32 - log;
+    const bits = new Uint32Array(1 << (log - 5));
+    const w = new Uint32Array(sorted.buffer);
+    for (let i = 0; i < sorted.length; i++) {
+      const b = slot(w[2 * i]!, w[2 * i + 1]!, this.shift);
+      bits[b >>> 5]! |= 1 << (b & 31);
+    }
+    this.bits = bits;
+    return (this.sorted = sorted);
+  }
+}
+
+function holds(sorted: Float64Array, h: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === h) return true;
+    if (v < h) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** A bitmap slot from a hash's two words as stored (any fixed mix of its bits will do). */
+const slot = (lo: number, hi: number, shift: number) => Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+
 export class BlockKeys {
   private readonly getQ;
   private readonly hasQ;
@@ -53,18 +128,10 @@ export class BlockKeys {
    * The block's rows that may hold one of the run's keys (1 in the mask) and how
    * many; undefined when the block has no summary yet (read it whole).
    */
-  candidates(blockId: number, keys: Set<number>): { mask: Uint8Array; count: number } | undefined {
+  candidates(blockId: number, keys: KeyHashes): { mask: Uint8Array; count: number } | undefined {
     const b = this.getQ.get(blockId) as Buffer | undefined;
     if (!b) return undefined;
-    const mask = new Uint8Array(b.length >>> 3);
-    let count = 0;
-    for (let i = 0; i < mask.length; i++) {
-      if (keys.has(b.readDoubleLE(i * 8))) {
-        mask[i] = 1;
-        count++;
-      }
-    }
-    return { mask, count };
+    return keys.matches(b);
   }
 
   /** Records the summary of a block read whole, unless it has one (this period's blocks are read whole either way). */

@@ -15,6 +15,9 @@ import type { Verdict } from './platform-verdicts';
 
 export interface KeyedBreak {
   key: string;
+  kid: number;
+  /** As the carrying run wrote it: the same rows (none added, none gone) and the same type. */
+  same: boolean;
   type: BreakType;
   fields: FieldDiff[];
   amountLedger: number | null;
@@ -28,6 +31,7 @@ export interface KeyedBreak {
 
 export interface DuplicateBreak {
   side: 'l' | 'x';
+  same: boolean;
   row: number;
   gk: string;
 }
@@ -91,6 +95,11 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
   };
   const breakOf = new Int32Array(K).fill(-1);
   const windowStart = dateTimeNumber(w.windowStart);
+  // A key whose rows all came from the carry, as they were, gives the break the carrying
+  // run wrote, unless the closing window moved it between 在途 and 单边 (or the
+  // platform's verdicts, read afresh each run, have a say).
+  const h = spec.platformVerdicts ? null : run.history;
+  const sameRows = (k: number) => h !== null && h.carried[k] === 1 && h.fresh[k] === 0;
   for (let k = 0; k < K; k++) {
     const hasL = la.rows[k]! > 0;
     const hasX = xa.rows[k]! > 0;
@@ -115,6 +124,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     let fields: FieldDiff[] | null = null;
     const verdict = verdicts.size ? verdicts.get(k) : undefined;
     let type: BreakType;
+    let thenInTransit: boolean | null = null;
     if (hasL && hasX) {
       if (lCmp !== xCmp) fields = [{ field: 'amount', ledger: fenToText(lCmp), external: fenToText(xCmp) }];
       if (lStatus !== xStatus) (fields ??= []).push({ field: 'status', ledger: lStatus, external: xStatus });
@@ -146,6 +156,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       }
       // One-sided records dated inside the closing window are expected next period.
       type = L.at[li]! >= windowStart ? 'IN_TRANSIT' : 'LEDGER_ONLY';
+      thenInTransit = h !== null && L.at[li]! >= h.windowStart;
       fields = [{ field: 'amount', ledger: fenToText(lCmp), external: null }];
     } else {
       if (spec.zeroExternalIsNot && xa.net[k] === 0 && xa.paid[k] === 0 && xStatus === 'normal') {
@@ -154,6 +165,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
         continue;
       }
       type = X.at[xi]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
+      thenInTransit = h !== null && X.at[xi]! >= h.windowStart;
       fields = [{ field: 'amount', ledger: null, external: fenToText(xCmp) }];
     }
     if (verdict) {
@@ -164,6 +176,8 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     breakOf[k] = out.breaks.length;
     out.breaks.push({
       key: run.keys.text(k),
+      kid: k,
+      same: sameRows(k) && (thenInTransit === null || thenInTransit === (type === 'IN_TRANSIT')),
       type,
       fields: fields ?? [],
       amountLedger: hasL ? la.net[k]! : null,
@@ -186,7 +200,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
   for (const [side, a, s] of [['l', la, L], ['x', xa, X]] as const) {
     const t = out.totals[side];
     for (const i of a.dups) {
-      out.duplicates.push({ side, row: i, gk: run.keys.text(s.kid[i]!) });
+      out.duplicates.push({ side, same: sameRows(s.kid[i]!), row: i, gk: run.keys.text(s.kid[i]!) });
       t.rows++;
       t.totalFen += s.amount[i]!;
     }

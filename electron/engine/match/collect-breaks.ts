@@ -13,6 +13,10 @@ import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } f
 
 export interface ProducedBreak {
   key: string;
+  /** The key's id in the run (-1: a row without a key). */
+  kid: number;
+  /** Made from exactly the rows, and with the type, the carrying run wrote it with (carry.ts): an open one is not written again. */
+  same: boolean;
   matchKey: string;
   type: BreakType;
   fields: FieldDiff[];
@@ -32,6 +36,8 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
   for (const b of keyed.breaks) {
     out.push({
       key: b.key,
+      kid: b.kid,
+      same: b.same,
       matchKey: b.key,
       type: b.type,
       fields: b.fields,
@@ -51,6 +57,8 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
     const origin = originOf(s, d.row);
     out.push({
       key: `DUP:${d.side}:${origin}`,
+      kid: s.kid[d.row]!,
+      same: d.same,
       matchKey: d.gk,
       type: 'DUPLICATE',
       fields: [{ field: 'duplicate_of', ledger: d.side === 'l' ? d.gk : null, external: d.side === 'x' ? d.gk : null }],
@@ -67,6 +75,8 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
     const origin = `${r.batch_id}:${r.line}`;
     return {
       key: `ROW:${r.side}:${origin}`,
+      kid: -1,
+      same: false,
       matchKey: '（无单号）',
       type: r.side === 'l' ? 'LEDGER_ONLY' : 'EXTERNAL_ONLY',
       fields: [{ field: 'amount', ledger: r.side === 'l' ? fenToText(r.amount_fen) : null, external: r.side === 'x' ? fenToText(r.amount_fen) : null }],

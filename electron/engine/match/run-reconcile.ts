@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import type { Window } from './window';
 import { loadRunRows } from './side-rows';
+import { loadCarry, saveCarry } from './carry';
 import { classifyKeys } from './classify-keys';
 import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
 import { matchKeyless } from './fallback';
@@ -51,7 +52,8 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       .prepare("SELECT match_key FROM recon_break WHERE kind = ? AND status = 'open' AND opened_period <= ? AND key NOT LIKE 'ROW:%'")
       .pluck()
       .all(args.kind, w.period) as string[];
-    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, voucherKeyMap(db, spec, w.end));
+    const borrow = voucherKeyMap(db, spec, w.end);
+    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, loadCarry(db, args.kind));
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
     const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };
     const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec), verdicts.byKey);
@@ -65,6 +67,12 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const produced = collectBreaks(db, run, keyed, fallback);
     step(4, '结转与自动核销');
     const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
+    // What the next run takes instead of reopening history: the rows of the keys left open.
+    const openKids = new Uint8Array(run.keys.size);
+    produced.forEach((b, i) => {
+      if (applied.open[i] && b.kid >= 0) openKids[b.kid] = 1;
+    });
+    saveCarry(db, args.kind, { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x }, openKids, borrow.size === 0);
     const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
     summary.sources = batchSources(db, run.perBatch, spec.ledger.importKind);
     if (spec.platformVerdicts) summary.platform = { rows: verdicts.rows, keys: verdicts.byKey.size, flagged: keyed.platform.flagged, annotated: keyed.platform.annotated };

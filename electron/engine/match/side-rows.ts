@@ -13,7 +13,8 @@ import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
 import { subsetColumns } from '../rowstore/row-subset';
-import { BlockKeys, keyHash, textHash } from './block-keys';
+import { BlockKeys, KeyHashes, keyHash, textHash } from './block-keys';
+import type { Carry } from './carry';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -64,6 +65,12 @@ export interface RunRows {
   keyless: { l: KeylessRow[]; x: KeylessRow[] };
   /** Per batch read: its rows dated in the period, and rows that could be placed in no period (no date or amount). */
   perBatch: Map<number, { inPeriod: number; unplaced: number }>;
+  /**
+   * With a carry covering both sides: per key id, carried (1: its earlier rows came
+   * from the carry) and fresh (1: a row came from a block, or a carried row was not
+   * taken); and the carrying run's closing window start (YYYYMMDDHHmmss).
+   */
+  history: { carried: Uint8Array; fresh: Uint8Array; windowStart: number } | null;
 }
 
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
@@ -89,8 +96,10 @@ export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.
 /**
  * `borrow`: 电子税票号码 → the ledger's key, for external rows without a key of
  * their own (they are matched under the ledger's key of the same voucher).
+ * `carry`: what the kind's last run left (carry.ts): its keys' rows are taken
+ * from it instead of from the old blocks they lie in.
  */
-export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window, borrow: Map<string, string> = new Map()): RunRows {
+export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window, borrow: Map<string, string> = new Map(), carry: Carry | null = null): RunRows {
   /** The ledger key an external keyless row borrows by its voucher (sub_key), or null. */
   const borrowed = (kind: ImportKind, c: DecodedColumns, i: number): string | null => {
     if (kind !== kinds.x || !borrow.size) return null;
@@ -111,8 +120,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     },
   };
   const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
-  // The run's keys by hash: an old block none of whose keys is one of them is not read (block-keys).
-  const wanted = new Set<number>();
+  // Each key's hash, by key id: an old block none of whose keys the run wants is not read (block-keys).
+  const hashOf: number[] = [];
   const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
@@ -128,13 +137,13 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         const t = at[i]!;
         if (!(t >= start && t < end)) continue;
         if (refs.start[i]! >= 0) {
-          kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true);
-          wanted.add(keyHash(refs.bytes, refs.start[i]!, refs.len[i]!));
+          const k = (kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true));
+          if (k === hashOf.length) hashOf.push(keyHash(refs.bytes, refs.start[i]!, refs.len[i]!));
         } else {
           const g = borrowed(kind, b.cols, i);
           if (g !== null) {
-            kid[i] = keys.lookupText(g, true);
-            wanted.add(textHash(g));
+            const k = (kid[i] = keys.lookupText(g, true));
+            if (k === hashOf.length) hashOf.push(textHash(g));
           }
         }
       }
@@ -142,39 +151,53 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     }
   }
   for (const k of openKeys) {
-    keys.lookupText(k, true);
-    wanted.add(textHash(k));
+    const kid = keys.lookupText(k, true);
+    if (kid === hashOf.length) hashOf.push(textHash(k));
   }
+
+  // The carried keys of the universe, and what each side must still look for in old blocks.
+  const covers = { l: carry !== null, x: carry !== null && carry.x !== null && borrow.size === 0 };
+  const carried = new Uint8Array(keys.size);
+  if (carry) {
+    const r = carry.keys.byteRefs('gk');
+    const b = keys.addBuffer(r.bytes);
+    for (let i = 0; i < carry.keys.n; i++) {
+      const kid = keys.lookup(b, r.start[i]!, r.len[i]!, false);
+      if (kid >= 0) carried[kid] = 1;
+    }
+    keys.release(b);
+  }
+  const all = new KeyHashes(Float64Array.from(hashOf));
+  const notCarried = carry ? new KeyHashes(Float64Array.from(hashOf.filter((_, k) => !carried[k]))) : all;
+  const fresh = new Uint8Array(keys.size);
+  const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
 
   // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
+    const cover = covers[side] ? carry! : null;
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
-    // (a keyless row has no key of its own in the summary).
-    // An old block read for a few keys has only those rows looked at (`mask`); the arrays hold just the rows read.
-    const sizeOf = db.prepare('SELECT n FROM row_block WHERE id = ?').pluck();
+    // (a keyless row has no key of its own in the summary). An old block the carry
+    // covers (an earlier batch, dated before the carry's end) is looked at only for the
+    // keys not carried. An old block read for a few keys has only those rows looked
+    // at (`mask`); the arrays hold just the rows read.
+    const about = db.prepare('SELECT n, max_at FROM row_block WHERE id = ?');
     const plan: { id: number; mask: Uint8Array | null }[] = [];
     let capacity = 0;
     for (const id of blockIds(db, [kind], { to: w.end })) {
-      const c = kept.has(id) || (side === 'x' && borrow.size > 0) ? undefined : summaries.candidates(id, wanted);
-      if (c && c.count === 0) continue;
+      let c: { mask: Uint8Array; count: number } | undefined;
+      const info = about.get(id) as { n: number; max_at: string | null };
+      if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
+        const coveredBlock = cover !== null && Math.floor(id / 1048576) <= cover.maxBatch && info.max_at !== null && info.max_at < cover.endText;
+        const want = coveredBlock ? notCarried : all;
+        if (want.size === 0) continue;
+        c = summaries.candidates(id, want);
+        if (c && c.count === 0) continue;
+      }
       plan.push({ id, mask: c ? c.mask : null });
-      capacity += c ? c.count : (sizeOf.get(id) as number);
+      capacity += c ? c.count : info.n;
     }
-    const s: SideRows = {
-      n: 0,
-      kid: new Int32Array(capacity),
-      batch: new Int32Array(capacity),
-      line: new Int32Array(capacity),
-      amount: new Float64Array(capacity),
-      payYear: new Float64Array(capacity),
-      at: new Float64Array(capacity),
-      status: new Int32Array(capacity),
-      insutype: new Int32Array(capacity),
-      block: new Int32Array(capacity),
-      index: new Int32Array(capacity),
-      blocks: [],
-    };
+    const s = sideArrays(capacity);
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
@@ -192,15 +215,18 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       const blockNo = s.blocks.length;
       s.blocks.push(c);
       const first = n;
+      // Rows the carry holds: of a carried key, in a batch it saw, dated before its end.
+      const carriedBefore = cover !== null && b.batchId <= cover.maxBatch ? cover.end : -Infinity;
       let counts = perBatch.get(b.batchId);
       if (!counts) perBatch.set(b.batchId, (counts = { inPeriod: 0, unplaced: 0 }));
       for (let i = 0; i < c.n; i++) {
         if (mask && !mask[i]) continue;
         const t = at[i]!;
         const a = amount[i]!;
-        // NaN fails both comparisons: rows without a date or an amount are not matched, but counted.
+        // NaN fails both comparisons: rows without a date or an amount are not matched,
+        // but counted (by the run of the period their block is dated in).
         if (Number.isNaN(t) || Number.isNaN(a)) {
-          counts.unplaced++;
+          if (k1) counts.unplaced++;
           continue;
         }
         if (!(t < end)) continue;
@@ -221,6 +247,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
           kid = known && known[i]! >= 0 ? known[i]! : keys.lookupText(g, false);
         }
         if (kid < 0) continue;
+        if (t < carriedBefore && carried[kid]) continue;
+        fresh[kid] = 1;
         s.kid[n] = kid;
         s.batch[n] = b.batchId;
         s.line[n] = line[i]!;
@@ -241,26 +269,39 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       }
     }
     s.n = n;
-    // The compared codes and numbers, per block, only for the blocks that gave rows.
-    let last = -1;
-    let status: Int32Array = new Int32Array(0);
-    let insutype: Int32Array = new Int32Array(0);
-    let payYear: Float64Array = new Float64Array(0);
-    for (let r = 0; r < n; r++) {
-      const bn = s.block[r]!;
-      if (bn !== last) {
-        const c = s.blocks[bn]!;
-        status = c.codes('status', ids);
-        insutype = c.codes('insutype', ids);
-        payYear = c.num('pay_year');
-        last = bn;
+    fillCodes(s, ids);
+    if (!cover) return s;
+    // The carried rows of the run's keys still in an active batch, dated before the period's end.
+    const side2 = side === 'l' ? cover.l : cover.x!;
+    const from = sideArrays(side2.n);
+    from.blocks.push(side2);
+    const refs = side2.byteRefs('gk');
+    const buf = keys.addBuffer(refs.bytes);
+    const cb = side2.num('batch');
+    const cl = side2.num('line');
+    const ca = side2.num('event_at');
+    const cm = side2.num('amount_fen');
+    let m = 0;
+    for (let i = 0; i < side2.n; i++) {
+      const kid = keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+      if (kid < 0 || !carried[kid]) continue;
+      if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
+        fresh[kid] = 1;
+        continue;
       }
-      const i = s.index[r]!;
-      s.status[r] = status[i]!;
-      s.insutype[r] = insutype[i]!;
-      s.payYear[r] = payYear[i]!;
+      from.kid[m] = kid;
+      from.batch[m] = cb[i]!;
+      from.line[m] = cl[i]!;
+      from.amount[m] = cm[i]!;
+      from.at[m] = ca[i]!;
+      from.block[m] = 0;
+      from.index[m] = i;
+      m++;
     }
-    return s;
+    keys.release(buf);
+    from.n = m;
+    fillCodes(from, ids);
+    return mergeByOrigin(s, from);
   };
   const keyless = { l: [] as KeylessRow[], x: [] as KeylessRow[] };
   const l = read(kinds.l, 'l', keyless.l);
@@ -269,5 +310,76 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   const byTime = (a: KeylessRow, b: KeylessRow) => (a.event_at < b.event_at ? -1 : a.event_at > b.event_at ? 1 : 0);
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
-  return { keys, texts, l, x, keyless, perBatch };
+  const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
+  return { keys, texts, l, x, keyless, perBatch, history };
+}
+
+function sideArrays(capacity: number): SideRows {
+  return {
+    n: 0,
+    kid: new Int32Array(capacity),
+    batch: new Int32Array(capacity),
+    line: new Int32Array(capacity),
+    amount: new Float64Array(capacity),
+    payYear: new Float64Array(capacity),
+    at: new Float64Array(capacity),
+    status: new Int32Array(capacity),
+    insutype: new Int32Array(capacity),
+    block: new Int32Array(capacity),
+    index: new Int32Array(capacity),
+    blocks: [],
+  };
+}
+
+/** The compared codes and numbers of each row, read per block (rows of one block are together). */
+function fillCodes(s: SideRows, ids: Map<string, number>): void {
+  let last = -1;
+  let status: Int32Array = new Int32Array(0);
+  let insutype: Int32Array = new Int32Array(0);
+  let payYear: Float64Array = new Float64Array(0);
+  for (let r = 0; r < s.n; r++) {
+    const bn = s.block[r]!;
+    if (bn !== last) {
+      const c = s.blocks[bn]!;
+      status = c.codes('status', ids);
+      insutype = c.codes('insutype', ids);
+      payYear = c.num('pay_year');
+      last = bn;
+    }
+    const i = s.index[r]!;
+    s.status[r] = status[i]!;
+    s.insutype[r] = insutype[i]!;
+    s.payYear[r] = payYear[i]!;
+  }
+}
+
+/**
+ * Two sides' rows, each in batch and line order, as one in that order: what
+ * reads after what (the later of two records at one time, which copy is the
+ * duplicate) is as if all had come from the blocks.
+ */
+function mergeByOrigin(a: SideRows, b: SideRows): SideRows {
+  if (b.n === 0) return a;
+  const out = sideArrays(a.n + b.n);
+  out.blocks = [...a.blocks, ...b.blocks];
+  const shift = a.blocks.length;
+  let i = 0;
+  let j = 0;
+  for (let r = 0; r < a.n + b.n; r++) {
+    const fromA = j >= b.n || (i < a.n && (a.batch[i]! < b.batch[j]! || (a.batch[i] === b.batch[j] && a.line[i]! < b.line[j]!)));
+    const s = fromA ? a : b;
+    const k = fromA ? i++ : j++;
+    out.kid[r] = s.kid[k]!;
+    out.batch[r] = s.batch[k]!;
+    out.line[r] = s.line[k]!;
+    out.amount[r] = s.amount[k]!;
+    out.payYear[r] = s.payYear[k]!;
+    out.at[r] = s.at[k]!;
+    out.status[r] = s.status[k]!;
+    out.insutype[r] = s.insutype[k]!;
+    out.block[r] = fromA ? s.block[k]! : s.block[k]! + shift;
+    out.index[r] = s.index[k]!;
+  }
+  out.n = a.n + b.n;
+  return out;
 }

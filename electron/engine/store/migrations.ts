@@ -414,6 +414,32 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 14,
+    name: 'what a run leaves for the next: the rows of the keys still open, so the next run need not reopen history for them',
+    up(db) {
+      db.exec(`
+        -- One row per reconciliation kind, replaced by each run (carry.ts): the rows
+        -- (in the block format) of the keys left open, the end of the run's period, the
+        -- start of its closing window and the last batch it could see. A row of it from a
+        -- batch withdrawn since is not used; a carry of another matcher version is not used.
+        CREATE TABLE recon_carry (
+          kind          TEXT PRIMARY KEY,
+          run_id        INTEGER NOT NULL REFERENCES recon_run(id),
+          version       INTEGER NOT NULL,
+          period_end    TEXT NOT NULL,
+          window_start  TEXT NOT NULL,
+          max_batch     INTEGER NOT NULL,
+          keys          BLOB NOT NULL,
+          ledger        BLOB NOT NULL,
+          external      BLOB
+        );
+        -- A run asks whether a break it would open was closed before as it is now,
+        -- for that key only (not every closed break of the kind, which pile up).
+        CREATE INDEX recon_break_key ON recon_break(kind, key, status);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
