@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { importFile, refusal, storeCounts, tempEngine, viewStoredRows } from '../support/temp-engine';
@@ -414,6 +415,25 @@ describe('partial imports, withdrawal and cancel', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ matches: true, sha256: a.sha256 });
     expect(fs.readFileSync(out).equals(fs.readFileSync(text))).toBe(true);
+  });
+
+  it('keeps a text file as Brotli and still reads a batch kept as raw deflate before the codec was recorded (its raw records, its file)', async () => {
+    const e = await tempEngine();
+    const g = week();
+    const text = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|', encoding: 'gb18030' });
+    const s = await importFile(e, { path: text });
+    expect(e.db.prepare('SELECT blob_codec FROM import_batch WHERE id = ?').pluck().get(s.batchId)).toBe('br');
+    // The batch as an older version kept it: each piece raw-deflated, no codec recorded.
+    for (const p of e.db.prepare('SELECT id, data FROM source_blob WHERE batch_id = ?').all(s.batchId) as { id: number; data: Buffer }[]) {
+      e.db.prepare('UPDATE source_blob SET data = ? WHERE id = ?').run(zlib.deflateRawSync(zlib.brotliDecompressSync(p.data)), p.id);
+    }
+    e.db.prepare('UPDATE import_batch SET blob_codec = NULL WHERE id = ?').run(s.batchId);
+    const out = path.join(e.dir, 'back.txt');
+    expect(await e.call('imports/source', { batchId: s.batchId!, path: out }, e.caller)).toMatchObject({ matches: true, sha256: s.sha256 });
+    expect(fs.readFileSync(out).equals(fs.readFileSync(text))).toBe(true);
+    expect(readStoredRecord(e.db, s.batchId!, 2)!.raw).toEqual(g.tax[0]);
+    expect(readStoredRecord(e.db, s.batchId!, g.tax.length + 1)!.raw).toEqual(g.tax[g.tax.length - 1]);
+    await e.close();
   });
 
   it.each(['never', 'split'])('leaves nothing behind when cancelled (parsing: %s)', async (mode) => {

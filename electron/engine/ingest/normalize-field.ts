@@ -110,6 +110,8 @@ export type FieldNormalizer = (text: string, numeric?: boolean) => Normalized | 
 
 /** Results of these types depend on the text alone and repeat across rows (amounts, dates, codes). */
 const MEMO_LIMIT = 50_000;
+/** After this many texts, a memo that answered fewer than a quarter of them is dropped. */
+const MEMO_PROBE = 4096;
 
 /**
  * normalizeField for one column of one import, as the hot loop wants it: null for
@@ -145,18 +147,23 @@ export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNorm
       return text.trim() === '' ? null : normalizeField('id', text, kind, { numeric });
     };
   }
-  const memo = new Map<string, Normalized | null>();
+  let memo: Map<string, Normalized | null> | null = new Map();
   // The previous cell's text first: a column of statuses, years or codes mostly
   // repeats it, and comparing two short strings is cheaper than hashing one.
   let lastText: string | null = null;
   let last: Normalized | null = null;
+  // A column whose texts hardly repeat (times to the second) is not remembered at
+  // all once that shows: hashing and storing every text would only add to parsing it.
+  let asked = 0;
+  let found = 0;
   return (text) => {
     if (text === lastText) return last;
-    let r = memo.get(text);
+    let r = memo?.get(text);
     if (r === undefined) {
       r = text.trim() === '' ? null : normalizeField(type, text, kind);
-      if (memo.size < MEMO_LIMIT) memo.set(text, r);
-    }
+      if (memo && memo.size < MEMO_LIMIT) memo.set(text, r);
+    } else found++;
+    if (memo && ++asked === MEMO_PROBE && found < MEMO_PROBE / 4) memo = null;
     lastText = text;
     last = r;
     return r;

@@ -13,7 +13,7 @@ import type { ColumnProfile } from './profiles';
 import type { SourceRow } from './table-source';
 import type { EncodedBlock } from '../rowstore/block-builder';
 import { RowProcessor, type ProcessorStats } from './row-processor';
-import { SourceCopy } from './source-copy';
+import { SourceCopy, type BlobCodec } from './source-copy';
 import type { ByteRange } from './text-reader';
 
 export interface ParseJob {
@@ -44,7 +44,7 @@ export type ParseEvent =
   /** A compressed piece of the file's copy, as soon as it is ready (stored at once, not held). */
   | { t: 'piece'; seq: number; data: Uint8Array }
   /** The whole file has been copied: its SHA-256. */
-  | { t: 'copied'; sha256: string }
+  | { t: 'copied'; sha256: string; codec: BlobCodec }
   | { t: 'end'; stats: ProcessorStats };
 
 /** The header is looked for among this many non-blank rows (title lines may stand above it). */
@@ -66,7 +66,7 @@ export async function findHeader(job: ParseJob): Promise<{ match: HeaderMatch; h
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet, range: job.range });
   const copying = job.copy !== false;
-  const copy = new SourceCopy(source.format === 'text' ? 1 : 0);
+  const copy = new SourceCopy(source.format === 'text' ? 'br' : null);
   // The first rows wait here until the header among them is known.
   const head: SourceRow[] = [];
   let processor: RowProcessor | null = job.header
@@ -109,7 +109,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   if (copying) {
     const end = await copy.finish();
     for (const piece of end.pieces) yield { t: 'piece', ...piece };
-    yield { t: 'copied', sha256: end.sha256 };
+    yield { t: 'copied', sha256: end.sha256, codec: copy.codec };
   }
   yield { t: 'end', stats: p.stats };
 }

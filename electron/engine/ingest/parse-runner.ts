@@ -199,7 +199,7 @@ export async function* parseSplit(job: ParseJob, threads: [ParseThread, ParseThr
     }
     const sha256 = await copy;
     for (const piece of pieces.splice(0)) yield { t: 'piece', ...piece };
-    yield { t: 'copied', sha256 };
+    yield { t: 'copied', sha256, codec: 'br' };
     yield { t: 'end', stats: joinStats(stats[0]!, stats[1]!, job.fileName) };
   } finally {
     stop.abort();

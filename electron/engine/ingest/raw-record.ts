@@ -1,10 +1,9 @@
 // A stored row's raw record as the file had it: the cells of an XLSX row (kept as
 // JSON), or a text record read back from the batch's copy of the file at the
 // row's byte offset, decoded in the file's encoding and split as the import did.
-import zlib from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { TextEncoding } from './detect-text';
-import { blobId } from './source-copy';
+import { blobId, unpackPiece } from './source-copy';
 import { decoderFor, type Decode } from './text-decoding';
 import { cellsOf, quotesBalanced } from './text-reader';
 
@@ -34,16 +33,16 @@ export interface StoredRaw {
  * pieces are kept, as rows of a batch cluster in its pieces.
  */
 export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
-  const batchQ = db.prepare('SELECT encoding, delimiter, blob_piece FROM import_batch WHERE id = ?');
+  const batchQ = db.prepare('SELECT encoding, delimiter, blob_piece, blob_codec FROM import_batch WHERE id = ?');
   const pieceQ = db.prepare('SELECT data FROM source_blob WHERE id = ?').pluck();
-  const batches = new Map<number, { decode: Decode; delimiter: string; piece: number }>();
+  const batches = new Map<number, { decode: Decode; delimiter: string; piece: number; codec: string | null }>();
   const cache = new Map<number, Buffer | null>();
   const piece = (batchId: number, seq: number): Buffer | null => {
     const id = blobId(batchId, seq);
     let b = cache.get(id);
     if (b === undefined) {
       const data = pieceQ.get(id) as Buffer | undefined;
-      b = data ? zlib.inflateRawSync(data) : null;
+      b = data ? unpackPiece(data, batches.get(batchId)?.codec ?? null) : null;
       if (cache.size >= 4) cache.delete(cache.keys().next().value!);
       cache.set(id, b);
     }
@@ -54,9 +53,9 @@ export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
     if (row.raw_off === null) return [];
     let info = batches.get(row.batch_id);
     if (!info) {
-      const b = batchQ.get(row.batch_id) as { encoding: string; delimiter: string; blob_piece: number } | undefined;
+      const b = batchQ.get(row.batch_id) as { encoding: string; delimiter: string; blob_piece: number; blob_codec: string | null } | undefined;
       if (!b?.blob_piece) return [];
-      info = { decode: decoderFor(b.encoding as TextEncoding), delimiter: b.delimiter, piece: b.blob_piece };
+      info = { decode: decoderFor(b.encoding as TextEncoding), delimiter: b.delimiter, piece: b.blob_piece, codec: b.blob_codec };
       batches.set(row.batch_id, info);
     }
     let seq = Math.floor(row.raw_off / info.piece);

@@ -20,7 +20,7 @@ import type { HeaderMatch } from './header-detect';
 import { openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
 import { writeBlock } from '../rowstore/block-store';
-import { BLOB_PIECE, storePiece } from './source-copy';
+import { BLOB_PIECE, storePiece, type BlobCodec } from './source-copy';
 import type { ParseJob } from './parse-pipeline';
 import { parseRows } from './parse-runner';
 import type { ProcessorStats } from './row-processor';
@@ -69,6 +69,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     // Pieces of the file's copy that come before the batch exists wait here.
     const early: { seq: number; data: Uint8Array }[] = [];
     let copied = 0;
+    let codec: BlobCodec = null;
     let written = 0;
     try {
       for await (const ev of parseRows(job, fileSize)) {
@@ -94,6 +95,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
         } else if (ev.t === 'copied') {
           if (sha256 && sha256 !== ev.sha256) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 在导入过程中被改动了，请等它写完后重新导入`);
           sha256 = ev.sha256;
+          codec = ev.codec;
         } else stats = ev.stats;
       }
     } catch (e) {
@@ -131,7 +133,7 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
     if (!sha256) throw new EngineError('INTERNAL', `文件 ${fileName} 读完了却没有摘要`);
     // Another batch with this content (not this one: a file hashed up front was inserted with its SHA-256).
     refuseDuplicate(db, sha256, fileName, batchId);
-    if (copied) db.prepare('UPDATE import_batch SET blob_piece = ? WHERE id = ?').run(BLOB_PIECE, batchId);
+    if (copied) db.prepare('UPDATE import_batch SET blob_piece = ?, blob_codec = ? WHERE id = ?').run(BLOB_PIECE, codec, batchId);
     const rejectedFile = st.rejectedRows.length ? writeRejectedCsv(file, match.header, st.rejectedRows) : null;
     db.prepare('UPDATE import_batch SET sha256 = ?, rows = ?, rejected = ?, period_from = ?, period_to = ?, header = ? WHERE id = ?').run(
       sha256, st.accepted, st.rejectedRows.length, st.minAt, st.maxAt, match.headerIndex >= 0 ? JSON.stringify(match.header) : null, batchId);

@@ -4,12 +4,11 @@
 // a batch that was withdrawn later.
 import fs from 'node:fs';
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { getBatch } from './batches';
-import { blobId } from './source-copy';
+import { blobId, unpackPiece } from './source-copy';
 
 export interface SourceFileResult {
   path: string;
@@ -22,6 +21,7 @@ export interface SourceFileResult {
 export function writeSourceFile(db: Database, batchId: number, outPath: string, user: string): SourceFileResult {
   const batch = getBatch(db, batchId);
   const piece = db.prepare('SELECT data FROM source_blob WHERE id = ?').pluck();
+  const codec = db.prepare('SELECT blob_codec FROM import_batch WHERE id = ?').pluck().get(batchId) as string | null;
   const hash = crypto.createHash('sha256');
   const fd = fs.openSync(outPath, 'w');
   let bytes = 0;
@@ -32,7 +32,7 @@ export function writeSourceFile(db: Database, batchId: number, outPath: string, 
         if (seq === 0) throw new EngineError('NOT_FOUND', `批次 #${batchId} 导入时没有保存原始文件（升级前导入的批次）`);
         break;
       }
-      const chunk = zlib.inflateRawSync(data);
+      const chunk = unpackPiece(data, codec);
       hash.update(chunk);
       fs.writeSync(fd, chunk);
       bytes += chunk.length;

@@ -58,7 +58,8 @@ export function applyBreaks(
         return;
       }
       const was = before.get(openId) as { type: string; amount_ledger: number | null; amount_external: number | null };
-      update.run(b.type, JSON.stringify(b.fields), b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, JSON.stringify(b.ledgerOrigin), JSON.stringify(b.externalOrigin), runId, openId);
+      const d = b.detail();
+      update.run(b.type, JSON.stringify(d.fields), b.amountLedger, b.amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), runId, openId);
       if (was.type !== b.type || was.amount_ledger !== b.amountLedger || was.amount_external !== b.amountExternal) {
         event.run(openId, now, user, 'reclassify', JSON.stringify({ period, from: was.type, to: b.type }));
       }
@@ -66,7 +67,8 @@ export function applyBreaks(
     }
     // Closed once as it is now (disposed by an officer, say): not opened again.
     if (closedAs.get(kind, b.key, b.type, b.amountLedger, b.amountExternal)) return;
-    insert.add([kind, b.key, b.matchKey, b.type, JSON.stringify(b.fields), b.amountLedger, b.amountExternal, b.certno, b.name, b.eventAt, JSON.stringify(b.ledgerOrigin), JSON.stringify(b.externalOrigin), period, runId, runId]);
+    const d = b.detail();
+    insert.add([kind, b.key, b.matchKey, b.type, JSON.stringify(d.fields), b.amountLedger, b.amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), period, runId, runId]);
     isOpen[p] = 1;
     opened++;
   });

@@ -31,11 +31,20 @@ export function textHash(key: string): number {
   return keyHash(b, 0, b.length);
 }
 
-/** The hash of each row's match key, in row order (NaN for a row without one). */
-export function hashesOf(c: DecodedColumns): Float64Array {
+/**
+ * The hash of each row's match key, in row order (NaN for a row without one).
+ * `known`: hashes a run already has, by row (NaN: not known), taken as they are.
+ */
+export function hashesOf(c: DecodedColumns, known?: (i: number) => number): Float64Array {
   const refs = c.byteRefs('gk');
   const out = new Float64Array(c.n);
-  for (let i = 0; i < c.n; i++) out[i] = refs.start[i]! >= 0 ? keyHash(refs.bytes, refs.start[i]!, refs.len[i]!) : NaN;
+  for (let i = 0; i < c.n; i++) {
+    if (refs.start[i]! < 0) out[i] = NaN;
+    else {
+      const h = known ? known(i) : NaN;
+      out[i] = Number.isNaN(h) ? keyHash(refs.bytes, refs.start[i]!, refs.len[i]!) : h;
+    }
+  }
   return out;
 }
 
@@ -135,9 +144,9 @@ export class BlockKeys {
   }
 
   /** Records the summary of a block read whole, unless it has one (this period's blocks are read whole either way). */
-  remember(blockId: number, c: DecodedColumns): void {
+  remember(blockId: number, c: DecodedColumns, known?: (i: number) => number): void {
     if (this.hasQ.get(blockId)) return;
-    const h = hashesOf(c);
+    const h = hashesOf(c, known);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
   }
 }

@@ -8,7 +8,7 @@ import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { aggregateSide, type SideAggregates } from './aggregate-side';
 import { comparedFields, type ReconSpec, type KeyAggregate } from './recon-specs';
-import { eventAtText, sameSideText, sideText, type RunRows, type SideRows } from './side-rows';
+import { sameSideText, sideText, type RunRows, type SideRows } from './side-rows';
 import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
 import type { Verdict } from './platform-verdicts';
@@ -22,8 +22,8 @@ export interface KeyedBreak {
   fields: FieldDiff[];
   amountLedger: number | null;
   amountExternal: number | null;
-  certno: string | null;
-  eventAt: string | null;
+  /** The latest record (whose certificate number and time the break shows): its side and row. */
+  latest: { side: 'l' | 'x'; row: number };
   /** Row indices behind the break on each side (duplicates apart). */
   ledgerRows: number[];
   externalRows: number[];
@@ -182,8 +182,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       fields: fields ?? [],
       amountLedger: hasL ? la.net[k]! : null,
       amountExternal: hasX ? xa.net[k]! : null,
-      certno: hasL ? sideText(L, 'certno', li) : sideText(X, 'certno', xi),
-      eventAt: hasL ? eventAtText(L, li) : eventAtText(X, xi),
+      latest: hasL ? { side: 'l', row: li } : { side: 'x', row: xi },
       ledgerRows: [],
       externalRows: [],
     });

@@ -19,9 +19,14 @@ export interface ProducedBreak {
   same: boolean;
   matchKey: string;
   type: BreakType;
-  fields: FieldDiff[];
   amountLedger: number | null;
   amountExternal: number | null;
+  /** What else is written into the break, made when it is written (an open break found as it was never needs it). */
+  detail(): BreakDetail;
+}
+
+export interface BreakDetail {
+  fields: FieldDiff[];
   certno: string | null;
   name: string | null;
   eventAt: string | null;
@@ -34,21 +39,24 @@ const originOf = (s: SideRows, i: number) => `${s.batch[i]}:${s.line[i]}`;
 export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, fallback: FallbackResult): ProducedBreak[] {
   const out: ProducedBreak[] = [];
   for (const b of keyed.breaks) {
+    const latest = b.latest.side === 'l' ? run.l : run.x;
     out.push({
       key: b.key,
       kid: b.kid,
       same: b.same,
       matchKey: b.key,
       type: b.type,
-      fields: b.fields,
       amountLedger: b.amountLedger,
       amountExternal: b.amountExternal,
-      certno: b.certno,
-      // The beneficiary's name, from the first record behind the break (whichever side has one).
-      name: b.ledgerRows.length ? sideText(run.l, 'name', b.ledgerRows[0]!) : b.externalRows.length ? sideText(run.x, 'name', b.externalRows[0]!) : null,
-      eventAt: b.eventAt,
-      ledgerOrigin: b.ledgerRows.map((i) => originOf(run.l, i)),
-      externalOrigin: b.externalRows.map((i) => originOf(run.x, i)),
+      detail: () => ({
+        fields: b.fields,
+        certno: sideText(latest, 'certno', b.latest.row),
+        // The beneficiary's name, from the first record behind the break (whichever side has one).
+        name: b.ledgerRows.length ? sideText(run.l, 'name', b.ledgerRows[0]!) : b.externalRows.length ? sideText(run.x, 'name', b.externalRows[0]!) : null,
+        eventAt: eventAtText(latest, b.latest.row),
+        ledgerOrigin: b.ledgerRows.map((i) => originOf(run.l, i)),
+        externalOrigin: b.externalRows.map((i) => originOf(run.x, i)),
+      }),
     });
   }
   // A second copy of a record already counted: the same key twice on one side.
@@ -61,42 +69,43 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
       same: d.same,
       matchKey: d.gk,
       type: 'DUPLICATE',
-      fields: [{ field: 'duplicate_of', ledger: d.side === 'l' ? d.gk : null, external: d.side === 'x' ? d.gk : null }],
       amountLedger: d.side === 'l' ? s.amount[d.row]! : null,
       amountExternal: d.side === 'x' ? s.amount[d.row]! : null,
-      certno: sideText(s, 'certno', d.row),
-      name: sideText(s, 'name', d.row),
-      eventAt: eventAtText(s, d.row),
-      ledgerOrigin: d.side === 'l' ? [origin] : [],
-      externalOrigin: d.side === 'x' ? [origin] : [],
+      detail: () => ({
+        fields: [{ field: 'duplicate_of', ledger: d.side === 'l' ? d.gk : null, external: d.side === 'x' ? d.gk : null }],
+        certno: sideText(s, 'certno', d.row),
+        name: sideText(s, 'name', d.row),
+        eventAt: eventAtText(s, d.row),
+        ledgerOrigin: d.side === 'l' ? [origin] : [],
+        externalOrigin: d.side === 'x' ? [origin] : [],
+      }),
     });
   }
+  // Keyless rows are few: their names are looked up by origin, at once.
+  const lookup = new RowLookup(db);
   const oneSided = (r: KeylessRow): ProducedBreak => {
     const origin = `${r.batch_id}:${r.line}`;
+    const o = parseOrigin(origin);
+    const row = lookup.get(o.batchId, o.line);
+    const detail: BreakDetail = {
+      fields: [{ field: 'amount', ledger: r.side === 'l' ? fenToText(r.amount_fen) : null, external: r.side === 'x' ? fenToText(r.amount_fen) : null }],
+      certno: r.certno,
+      name: row ? row.cols.strAt('name', row.index) : null,
+      eventAt: r.event_at,
+      ledgerOrigin: r.side === 'l' ? [origin] : [],
+      externalOrigin: r.side === 'x' ? [origin] : [],
+    };
     return {
       key: `ROW:${r.side}:${origin}`,
       kid: -1,
       same: false,
       matchKey: '（无单号）',
       type: r.side === 'l' ? 'LEDGER_ONLY' : 'EXTERNAL_ONLY',
-      fields: [{ field: 'amount', ledger: r.side === 'l' ? fenToText(r.amount_fen) : null, external: r.side === 'x' ? fenToText(r.amount_fen) : null }],
       amountLedger: r.side === 'l' ? r.amount_fen : null,
       amountExternal: r.side === 'x' ? r.amount_fen : null,
-      certno: r.certno,
-      name: null,
-      eventAt: r.event_at,
-      ledgerOrigin: r.side === 'l' ? [origin] : [],
-      externalOrigin: r.side === 'x' ? [origin] : [],
+      detail: () => detail,
     };
   };
-  const keyless = [...fallback.ledgerOnly, ...fallback.externalOnly].map(oneSided);
-  // Keyless rows are few: their names are looked up by origin.
-  const lookup = new RowLookup(db);
-  for (const b of keyless) {
-    const o = parseOrigin(b.ledgerOrigin[0] ?? b.externalOrigin[0]!);
-    const r = lookup.get(o.batchId, o.line);
-    b.name = r ? r.cols.strAt('name', r.index) : null;
-  }
-  out.push(...keyless);
+  out.push(...[...fallback.ledgerOnly, ...fallback.externalOnly].map(oneSided));
   return out;
 }

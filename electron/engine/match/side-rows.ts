@@ -205,10 +205,11 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       const b = k1?.block ?? loadBlock(db, id);
       const c = b.cols;
       // A block read with a mask has its summary already.
-      if (!mask) summaries.remember(id, c);
       const refs = c.byteRefs('gk');
-      const buf = keys.addBuffer(refs.bytes);
       const known = k1?.kid;
+      // A row dated in the period has its key's hash already (the key's own, where the row has one).
+      if (!mask) summaries.remember(id, c, known ? (i) => (known[i]! >= 0 ? hashOf[known[i]!]! : NaN) : undefined);
+      const buf = keys.addBuffer(refs.bytes);
       const at = c.num('event_at');
       const amount = c.num('amount_fen');
       const line = c.num('line');

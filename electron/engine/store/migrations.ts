@@ -416,7 +416,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 14,
-    name: 'what a run leaves for the next: the rows of the keys still open, so the next run need not reopen history for them',
+    name: 'what a run leaves for the next (the rows of the keys still open), closed breaks found by key, and a faster codec for kept files',
     up(db) {
       db.exec(`
         -- One row per reconciliation kind, replaced by each run (carry.ts): the rows
@@ -437,6 +437,8 @@ export const MIGRATIONS: Migration[] = [
         -- A run asks whether a break it would open was closed before as it is now,
         -- for that key only (not every closed break of the kind, which pile up).
         CREATE INDEX recon_break_key ON recon_break(kind, key, status);
+        -- How a batch's kept file is compressed (source-copy.ts): 'br' Brotli; NULL raw deflate, as before.
+        ALTER TABLE import_batch ADD COLUMN blob_codec TEXT;
       `);
     },
   },
