@@ -10,6 +10,30 @@ const decode = (u: Uint8Array) => new DecodedColumns(Buffer.from(u));
 const dates = (texts: (string | null)[]) => Float64Array.from(texts, (t) => (t === null ? NaN : dateTimeNumber(t)));
 
 describe('column blocks', () => {
+  it('gives a text column\'s values as their UTF-8 bytes with their lengths as counted (copied between blocks without strings)', () => {
+    const name = ['李四', null, '', '𠀋𠀌 张', 'abc', '王小明', null];
+    const key = ['JF1', 'JF2', null, 'JF4', 'JF5', 'JF6', 'JF7'];
+    const gk = ['JF1', 'JF2', null, 'X', 'JF5', 'JF6', 'JF7'];
+    const c = decode(encodeColumns(7, { key: { t: 'str', values: key }, gk: { t: 'str', values: gk, sameAs: 'key' }, name: { t: 'str', values: name } }));
+    for (const [col, values] of [['name', name], ['gk', gk], ['key', key]] as const) {
+      const r = c.utf8Refs(col)!;
+      values.forEach((v, i) => {
+        if (v === null) expect(r.start[i]).toBe(-1);
+        else {
+          expect(Buffer.from(r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)).toString('utf8')).toBe(v);
+          expect(r.units[i]).toBe(v.length);
+        }
+      });
+    }
+    // A copy made from the refs reads back as the original.
+    const r = c.utf8Refs('name')!;
+    const parts = name.map((_, i) => (r.start[i]! < 0 ? new Uint8Array(0) : r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)));
+    const copy = decode(encodeColumns(7, { name: { t: 'text', lens: Int32Array.from(name, (v, i) => (v === null ? -1 : r.units[i]!)), text: Buffer.concat(parts) } }));
+    expect(copy.str('name')).toEqual(name);
+    // A column kept as a dictionary has no byte form: null (the caller reads its strings).
+    expect(decode(encodeColumns(8, { s: { t: 'str', values: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'] } })).utf8Refs('s')).toBeNull();
+  });
+
   it('read back every kind of column exactly: numbers, date-times, dictionaries, texts, "same as" and none', () => {
     const n = 300;
     const amount = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : i * 100 - 5000));

@@ -22,7 +22,7 @@ import { DecodedColumns } from '../rowstore/column-decode';
 import { encodeColumns, type ColumnData } from '../rowstore/column-encode';
 import { dateTimeNumber } from '../rowstore/column-format';
 import type { KeyTable } from './key-table';
-import { sideText, type RunTexts, type SideRows } from './side-rows';
+import type { RunTexts, SideRows } from './side-rows';
 
 /**
  * The matcher's version as far as carries go: raised whenever the same rows would
@@ -110,8 +110,6 @@ export function saveCarry(
 function carryBlock(s: SideRows, take: number[], keys: KeyTable, texts: RunTexts): Uint8Array {
   const n = take.length;
   const num = (a: Float64Array | Int32Array): ColumnData => ({ t: 'f64', values: Float64Array.from(take, (i) => a[i]!) });
-  // A block without the column (a kind's file may lack it) reads as none, as the carried rows will.
-  const str = (col: 'key' | 'sub_key' | 'name' | 'certno'): ColumnData => ({ t: 'str', values: take.map((i) => (s.blocks[s.block[i]!]!.has(col) ? sideText(s, col, i) : null)) });
   return encodeColumns(n, {
     batch: num(s.batch),
     line: num(s.line),
@@ -119,11 +117,60 @@ function carryBlock(s: SideRows, take: number[], keys: KeyTable, texts: RunTexts
     amount_fen: num(s.amount),
     pay_year: num(s.payYear),
     gk: { t: 'str', values: take.map((i) => keys.text(s.kid[i]!)) },
-    key: str('key'),
-    sub_key: str('sub_key'),
-    name: str('name'),
-    certno: str('certno'),
+    key: copiedText(s, take, 'key'),
+    sub_key: copiedText(s, take, 'sub_key'),
+    name: copiedText(s, take, 'name'),
+    certno: copiedText(s, take, 'certno'),
     status: { t: 'str', values: take.map((i) => texts.of(s.status[i]!)) },
     insutype: { t: 'str', values: take.map((i) => texts.of(s.insutype[i]!)) },
   });
+}
+
+/**
+ * A text column of the rows taken, its values' bytes copied from their blocks as
+ * they lie (no string per value: the rows come from every block of the period).
+ * A block without the column (a kind's file may lack it) gives none.
+ */
+function copiedText(s: SideRows, take: number[], col: 'key' | 'sub_key' | 'name' | 'certno'): ColumnData {
+  const lens = new Int32Array(take.length);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const refsOf = new Map<number, ReturnType<DecodedColumns['utf8Refs']>>();
+  take.forEach((i, r) => {
+    const bn = s.block[i]!;
+    const block = s.blocks[bn]!;
+    if (!block.has(col)) {
+      lens[r] = -1;
+      return;
+    }
+    let refs = refsOf.get(bn);
+    if (refs === undefined) refsOf.set(bn, (refs = block.utf8Refs(col)));
+    const j = s.index[i]!;
+    let bytes: Uint8Array;
+    if (refs) {
+      if (refs.start[j]! < 0) {
+        lens[r] = -1;
+        return;
+      }
+      bytes = refs.bytes.subarray(refs.start[j]!, refs.start[j]! + refs.len[j]!);
+      lens[r] = refs.units[j]!;
+    } else {
+      const v = block.strAt(col, j);
+      if (v === null) {
+        lens[r] = -1;
+        return;
+      }
+      bytes = Buffer.from(v, 'utf8');
+      lens[r] = v.length;
+    }
+    parts.push(bytes);
+    total += bytes.length;
+  });
+  const text = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    text.set(p, at);
+    at += p.length;
+  }
+  return { t: 'text', lens, text };
 }

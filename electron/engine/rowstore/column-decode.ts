@@ -135,6 +135,61 @@ export class DecodedColumns {
     return r;
   }
 
+  /**
+   * A text column's values as the UTF-8 bytes where they lie, with each value's
+   * length as the format counts it (UTF-16 units): values copied into another
+   * block without a string made (carry.ts). Null for a column not stored as text.
+   */
+  utf8Refs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array; units: Int32Array } | null {
+    const h = this.col(name);
+    if (h.t !== 'str') return null;
+    const lens = this.ints(name);
+    const same = h.same ? this.utf8Refs(h.same) : null;
+    if (h.same && !same) return null;
+    const buf = this.buf;
+    const n = this.n;
+    const start = new Int32Array(n);
+    const len = new Int32Array(n);
+    const units = new Int32Array(n);
+    let pos = h.off;
+    // All ASCII (keys, ID numbers): a value's bytes are its characters, no walk needed.
+    let chars = 0;
+    for (let i = 0; i < n; i++) if (lens[i]! > 0) chars += lens[i]!;
+    const ascii = chars === h.bytes;
+    for (let i = 0; i < n; i++) {
+      const u = lens[i]!;
+      if (u === NONE) start[i] = -1;
+      else if (u === SAME) {
+        start[i] = same!.start[i]!;
+        len[i] = same!.len[i]!;
+        units[i] = same!.units[i]!;
+      } else if (ascii) {
+        start[i] = pos;
+        len[i] = u;
+        units[i] = u;
+        pos += u;
+      } else {
+        // Walk the value's characters: a 4-byte sequence is two UTF-16 units.
+        const from = pos;
+        for (let k = 0; k < u; ) {
+          const b = buf[pos]!;
+          if (b < 0x80) pos += 1;
+          else if (b < 0xe0) pos += 2;
+          else if (b < 0xf0) pos += 3;
+          else {
+            pos += 4;
+            k++;
+          }
+          k++;
+        }
+        start[i] = from;
+        len[i] = pos - from;
+        units[i] = u;
+      }
+    }
+    return { bytes: buf, start, len, units };
+  }
+
   private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
     const h = this.col(name);
     const n = this.n;
