@@ -4,6 +4,7 @@ import { allBreaks } from '../../electron/engine/breaks/break-export';
 import type { BreakRow } from '../../shared/recon-types';
 import { importFile, reconcile, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
+import { makeCertNo } from '../support/ids';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER, type PremiumClass } from '../support/premium-generator';
 
 async function loadWeek(counts: Partial<Record<PremiumClass, number>>, given?: TestEngine, monday = '2025-11-17', tag = 'w47') {
@@ -33,6 +34,21 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
       LEDGER_ONLY: 3, EXTERNAL_ONLY: 3, AMOUNT_MISMATCH: 2, STATUS_MISMATCH: 2, FIELD_MISMATCH: 2, DUPLICATE: 2, IN_TRANSIT: 2,
     });
     expect(s.tieOut).toEqual({ ledger: '0.00', external: '0.00', ok: true });
+    await e.close();
+  });
+
+  it('finds every copy among many rows of one order, in time linear in the rows (a file repeating one key)', async () => {
+    const e = await tempEngine();
+    // One order paid by 30 family accounts, each deduction sent twice, and 400 more copies of one of them.
+    const row = (p: number) => ['JFMANY', `HK-${p}`, makeCertNo('330200', '19700101', 1), '张三', '330200', makeCertNo('330100', '20100101', 1), '李四', '330100', '父母', '390', '2026', '10.00', '划扣成功', '2025-11-18 10:00:00', ''];
+    const rows = [...Array.from({ length: 30 }, (_, p) => row(p)), ...Array.from({ length: 30 }, (_, p) => row(p)), ...Array.from({ length: 400 }, () => row(7))];
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l.csv'), LEDGER_HEADER, rows) });
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const dups = allBreaks(e.db, { kind: 'premium', status: 'open' }).filter((b) => b.type === 'DUPLICATE');
+    expect(dups).toHaveLength(430);
+    // The 30 first copies stand: the order is 300.00 on the ledger, one-sided.
+    expect(s.breaks.find((b) => b.type === 'LEDGER_ONLY')).toMatchObject({ count: 1, amountLedger: '300.00' });
+    expect(s.tieOut.ok).toBe(true);
     await e.close();
   });
 

@@ -30,6 +30,12 @@ describe('column blocks', () => {
     const parts = name.map((_, i) => (r.start[i]! < 0 ? new Uint8Array(0) : r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)));
     const copy = decode(encodeColumns(7, { name: { t: 'text', lens: Int32Array.from(name, (v, i) => (v === null ? -1 : r.units[i]!)), text: Buffer.concat(parts) } }));
     expect(copy.str('name')).toEqual(name);
+    // Asked for ASCII only, a column of names says no (its caller decodes and slices instead); keys answer.
+    expect(c.utf8Refs('name', { asciiOnly: true })).toBeNull();
+    expect(c.utf8Refs('key', { asciiOnly: true })!.units[0]).toBe(3);
+    // Values read one at a time, from an ASCII column and from one of names.
+    name.forEach((v, i) => expect(c.strAt('name', i)).toBe(v));
+    key.forEach((v, i) => expect(decode(encodeColumns(7, { key: { t: 'str', values: key } })).strAt('key', i)).toBe(v));
     // A column kept as a dictionary has no byte form: null (the caller reads its strings).
     expect(decode(encodeColumns(8, { s: { t: 'str', values: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'] } })).utf8Refs('s')).toBeNull();
   });

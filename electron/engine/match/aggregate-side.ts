@@ -48,21 +48,55 @@ export function aggregateSide(s: SideRows, keyCount: number, spec: SideSpec, tex
   return { rows, net, paid, counts, latest, dup, dups };
 }
 
-/** Copies of a record already seen, among keys with several rows only (they are few). */
+/**
+ * Copies of a record already seen (the same key and sub-key text), among keys with
+ * several rows only (they are few). A key's first rows are compared with each other
+ * as bytes where they lie (no string made); a key with many rows (a hostile file
+ * repeating one key) switches to a set of its texts, so time stays linear.
+ */
 function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups: number[] } {
   const dup = new Uint8Array(s.n);
   const dups: number[] = [];
-  const seen = new Map<number, Set<string>>();
+  const seen = new Map<number, number[] | Set<string>>();
+  const identity = (i: number) => `${sideText(s, 'key', i) ?? '\u0001'}\u0000${sideText(s, 'sub_key', i) ?? '\u0001'}`;
   for (let i = 0; i < s.n; i++) {
     const k = s.kid[i]!;
     if (rows[k]! < 2) continue;
-    let ids = seen.get(k);
-    if (!ids) seen.set(k, (ids = new Set()));
-    const identity = `${sideText(s, 'key', i) ?? '\u0001'}\u0000${sideText(s, 'sub_key', i) ?? '\u0001'}`;
-    if (ids.has(identity)) {
+    let held = seen.get(k);
+    if (!held) seen.set(k, (held = []));
+    let copy: boolean;
+    if (Array.isArray(held)) {
+      copy = held.some((j) => sameText(s, i, j, 'key') && sameText(s, i, j, 'sub_key'));
+      if (!copy) {
+        held.push(i);
+        if (held.length > 16) seen.set(k, new Set(held.map(identity)));
+      }
+    } else {
+      const id = identity(i);
+      copy = held.has(id);
+      if (!copy) held.add(id);
+    }
+    if (copy) {
       dup[i] = 1;
       dups.push(i);
-    } else ids.add(identity);
+    }
   }
   return { dup, dups };
+}
+
+/** Whether rows i and j hold the same text in a column (both none counts as the same), compared as bytes. */
+function sameText(s: SideRows, i: number, j: number, column: 'key' | 'sub_key'): boolean {
+  const ba = s.blocks[s.block[i]!]!;
+  const bb = s.blocks[s.block[j]!]!;
+  const ra = ba.has(column) ? ba.byteRefs(column) : null;
+  const rb = bb.has(column) ? bb.byteRefs(column) : null;
+  const ia = s.index[i]!;
+  const ib = s.index[j]!;
+  const sa = ra ? ra.start[ia]! : -1;
+  const sb = rb ? rb.start[ib]! : -1;
+  if (sa < 0 || sb < 0) return sa < 0 && sb < 0;
+  const len = ra!.len[ia]!;
+  if (len !== rb!.len[ib]) return false;
+  for (let k = 0; k < len; k++) if (ra!.bytes[sa + k] !== rb!.bytes[sb + k]) return false;
+  return true;
 }

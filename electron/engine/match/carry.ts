@@ -144,7 +144,7 @@ function copiedText(s: SideRows, take: number[], col: 'key' | 'sub_key' | 'name'
       return;
     }
     let refs = refsOf.get(bn);
-    if (refs === undefined) refsOf.set(bn, (refs = block.utf8Refs(col)));
+    if (refs === undefined) refsOf.set(bn, (refs = block.utf8Refs(col, { asciiOnly: true })));
     const j = s.index[i]!;
     let bytes: Uint8Array;
     if (refs) {

@@ -108,7 +108,11 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   };
   const start = dateTimeNumber(w.start);
   const end = dateTimeNumber(w.end);
-  const keys = new KeyTable(1 << 16);
+  // This period's blocks, and a key table sized for their rows (about two a key), grown no more.
+  const periodBlocks = [kinds.l, kinds.x].map((kind) => blockIds(db, [kind], { from: w.start, to: w.end }));
+  const sizeQ = db.prepare('SELECT n FROM row_block WHERE id = ?').pluck();
+  const periodRows = periodBlocks.flat().reduce((sum, id) => sum + (sizeQ.get(id) as number), 0);
+  const keys = new KeyTable(Math.max(1 << 16, (periodRows >>> 1) + openKeys.length));
   const ids = new Map<string, number>();
   let names: string[] = [];
   const texts: RunTexts = {
@@ -126,8 +130,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
   // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet).
-  for (const kind of [kinds.l, kinds.x]) {
-    for (const id of blockIds(db, [kind], { from: w.start, to: w.end })) {
+  for (const [side, kind] of [kinds.l, kinds.x].entries()) {
+    for (const id of periodBlocks[side]!) {
       const b = loadBlock(db, id);
       const refs = b.cols.byteRefs('gk');
       const buf = keys.addBuffer(refs.bytes);

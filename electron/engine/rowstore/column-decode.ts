@@ -8,7 +8,7 @@ export class DecodedColumns {
   readonly n: number;
   private readonly header: Record<string, HeaderCol>;
   private readonly cache = new Map<string, Float64Array | Int32Array | (string | null)[]>();
-  private readonly starts = new Map<string, { starts: Int32Array; text: string }>();
+  private readonly starts = new Map<string, { starts: Int32Array; text: string | null }>();
   private readonly refs = new Map<string, { bytes: Uint8Array; start: Int32Array; len: Int32Array }>();
 
   constructor(private readonly buf: Buffer) {
@@ -140,11 +140,11 @@ export class DecodedColumns {
    * length as the format counts it (UTF-16 units): values copied into another
    * block without a string made (carry.ts). Null for a column not stored as text.
    */
-  utf8Refs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array; units: Int32Array } | null {
+  utf8Refs(name: string, o: { asciiOnly?: boolean } = {}): { bytes: Uint8Array; start: Int32Array; len: Int32Array; units: Int32Array } | null {
     const h = this.col(name);
     if (h.t !== 'str') return null;
     const lens = this.ints(name);
-    const same = h.same ? this.utf8Refs(h.same) : null;
+    const same = h.same ? this.utf8Refs(h.same, o) : null;
     if (h.same && !same) return null;
     const buf = this.buf;
     const n = this.n;
@@ -156,6 +156,8 @@ export class DecodedColumns {
     let chars = 0;
     for (let i = 0; i < n; i++) if (lens[i]! > 0) chars += lens[i]!;
     const ascii = chars === h.bytes;
+    // Walking a column of names costs more than decoding it at once and slicing: a caller that can do that says so.
+    if (!ascii && o.asciiOnly) return null;
     for (let i = 0; i < n; i++) {
       const u = lens[i]!;
       if (u === NONE) start[i] = -1;
@@ -252,8 +254,9 @@ export class DecodedColumns {
     const len = lens[i]!;
     if (len === NONE) return null;
     if (len === SAME) return this.strAt(h.same!, i);
-    // The column's text decoded once (one string) and each value's place in it:
-    // a value read is a slice, and the column's other values make no strings.
+    // Each value's place in the column; an ASCII column (keys, ID numbers) is read a
+    // value at a time from its bytes, any other decoded once (one string) and sliced:
+    // either way the column's other values make no strings.
     let at = this.starts.get(name);
     if (!at) {
       const starts = new Int32Array(this.n);
@@ -262,11 +265,11 @@ export class DecodedColumns {
         starts[k] = pos;
         if (lens[k]! > 0) pos += lens[k]!;
       }
-      at = { starts, text: this.buf.toString('utf8', h.off, h.off + h.bytes) };
+      at = { starts, text: pos === h.bytes ? null : this.buf.toString('utf8', h.off, h.off + h.bytes) };
       this.starts.set(name, at);
     }
     const from = at.starts[i]!;
-    return at.text.slice(from, from + len);
+    return at.text === null ? this.buf.toString('latin1', h.off + from, h.off + from + len) : at.text.slice(from, from + len);
   }
 
   /** A value of any column as stored rows show it (a number column's NaN reads as null). */
