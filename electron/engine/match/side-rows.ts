@@ -361,30 +361,41 @@ function fillCodes(s: SideRows, ids: Map<string, number>): void {
 /**
  * Two sides' rows, each in batch and line order, as one in that order: what
  * reads after what (the later of two records at one time, which copy is the
- * duplicate) is as if all had come from the blocks.
+ * duplicate) is as if all had come from the blocks. `b` (the carried rows) is the
+ * smaller: each of its rows finds its place in `a` by binary search, and the runs
+ * of `a` between are copied whole.
  */
 function mergeByOrigin(a: SideRows, b: SideRows): SideRows {
   if (b.n === 0) return a;
-  const out = sideArrays(a.n + b.n);
+  const n = a.n + b.n;
+  const out = sideArrays(n);
   out.blocks = [...a.blocks, ...b.blocks];
   const shift = a.blocks.length;
+  const before = (i: number, j: number) => a.batch[i]! < b.batch[j]! || (a.batch[i] === b.batch[j] && a.line[i]! < b.line[j]!);
+  const cols = ['kid', 'batch', 'line', 'amount', 'payYear', 'at', 'status', 'insutype', 'block', 'index'] as const;
+  /** Rows [from, to) of `a` to out from `at`. */
+  const copyA = (from: number, to: number, at: number) => {
+    if (to > from) for (const c of cols) (out[c] as Int32Array).set((a[c] as Int32Array).subarray(from, to), at);
+  };
   let i = 0;
-  let j = 0;
-  for (let r = 0; r < a.n + b.n; r++) {
-    const fromA = j >= b.n || (i < a.n && (a.batch[i]! < b.batch[j]! || (a.batch[i] === b.batch[j] && a.line[i]! < b.line[j]!)));
-    const s = fromA ? a : b;
-    const k = fromA ? i++ : j++;
-    out.kid[r] = s.kid[k]!;
-    out.batch[r] = s.batch[k]!;
-    out.line[r] = s.line[k]!;
-    out.amount[r] = s.amount[k]!;
-    out.payYear[r] = s.payYear[k]!;
-    out.at[r] = s.at[k]!;
-    out.status[r] = s.status[k]!;
-    out.insutype[r] = s.insutype[k]!;
-    out.block[r] = fromA ? s.block[k]! : s.block[k]! + shift;
-    out.index[r] = s.index[k]!;
+  let r = 0;
+  for (let j = 0; j < b.n; j++) {
+    // The first row of `a` not before b's row j.
+    let lo = i;
+    let hi = a.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(mid, j)) lo = mid + 1;
+      else hi = mid;
+    }
+    copyA(i, lo, r);
+    r += lo - i;
+    i = lo;
+    for (const c of cols) (out[c] as Int32Array)[r] = (b[c] as Int32Array)[j]!;
+    out.block[r] = b.block[j]! + shift;
+    r++;
   }
-  out.n = a.n + b.n;
+  copyA(i, a.n, r);
+  out.n = n;
   return out;
 }
