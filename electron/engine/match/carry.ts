@@ -88,8 +88,10 @@ export function saveCarry(
   const maxBatch = db.prepare('SELECT coalesce(max(id), 0) FROM import_batch').pluck().get() as number;
   const keys = encodeColumns(keyTexts.length, { gk: { t: 'str', values: keyTexts } });
   const side = (s: SideRows) => {
-    const take: number[] = [];
-    for (let i = 0; i < s.n; i++) if (openKids[s.kid[i]!]) take.push(i);
+    let n = 0;
+    for (let i = 0; i < s.n; i++) if (openKids[s.kid[i]!]) n++;
+    const take = new Int32Array(n);
+    for (let i = 0, r = 0; i < s.n; i++) if (openKids[s.kid[i]!]) take[r++] = i;
     return carryBlock(s, take, run.keys, run.texts);
   };
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -107,70 +109,96 @@ export function saveCarry(
 }
 
 /** Rows of a side as a block: the columns the run reads from its rows, and each row's batch. */
-function carryBlock(s: SideRows, take: number[], keys: KeyTable, texts: RunTexts): Uint8Array {
+function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTexts): Uint8Array {
   const n = take.length;
-  const num = (a: Float64Array | Int32Array): ColumnData => ({ t: 'f64', values: Float64Array.from(take, (i) => a[i]!) });
+  const num = (a: Float64Array | Int32Array): ColumnData => {
+    const values = new Float64Array(n);
+    for (let r = 0; r < n; r++) values[r] = a[take[r]!]!;
+    return { t: 'f64', values };
+  };
+  const strings = (of: (i: number) => string | null): ColumnData => {
+    const values = new Array<string | null>(n);
+    for (let r = 0; r < n; r++) values[r] = of(take[r]!);
+    return { t: 'str', values };
+  };
   return encodeColumns(n, {
     batch: num(s.batch),
     line: num(s.line),
     event_at: num(s.at),
     amount_fen: num(s.amount),
     pay_year: num(s.payYear),
-    gk: { t: 'str', values: take.map((i) => keys.text(s.kid[i]!)) },
+    gk: strings((i) => keys.text(s.kid[i]!)),
     key: copiedText(s, take, 'key'),
     sub_key: copiedText(s, take, 'sub_key'),
     name: copiedText(s, take, 'name'),
     certno: copiedText(s, take, 'certno'),
-    status: { t: 'str', values: take.map((i) => texts.of(s.status[i]!)) },
-    insutype: { t: 'str', values: take.map((i) => texts.of(s.insutype[i]!)) },
+    status: strings((i) => texts.of(s.status[i]!)),
+    insutype: strings((i) => texts.of(s.insutype[i]!)),
   });
 }
 
 /**
  * A text column of the rows taken, its values' bytes copied from their blocks as
- * they lie (no string per value: the rows come from every block of the period).
- * A block without the column (a kind's file may lack it) gives none.
+ * they lie (no string per value where the column is ASCII: the rows come from
+ * every block of the period). A block without the column (a kind's file may lack
+ * it) gives none.
  */
-function copiedText(s: SideRows, take: number[], col: 'key' | 'sub_key' | 'name' | 'certno'): ColumnData {
-  const lens = new Int32Array(take.length);
-  const parts: Uint8Array[] = [];
+function copiedText(s: SideRows, take: Int32Array, col: 'key' | 'sub_key' | 'name' | 'certno'): ColumnData {
+  const n = take.length;
+  const lens = new Int32Array(n);
+  // Where each value lies (its block's bytes, start, length); a value read as a string (a column of names) is kept as bytes of its own.
+  const from: (Uint8Array | null)[] = new Array(n).fill(null);
+  const start = new Int32Array(n);
+  const len = new Int32Array(n);
   let total = 0;
-  const refsOf = new Map<number, ReturnType<DecodedColumns['utf8Refs']>>();
-  take.forEach((i, r) => {
+  // Each block's byte form once (carried rows and a block's rows alternate in file order).
+  const formOf = new Map<number, { block: DecodedColumns | null; refs: ReturnType<DecodedColumns['utf8Refs']> }>();
+  let lastBlock = -1;
+  let block: DecodedColumns | null = null;
+  let refs: ReturnType<DecodedColumns['utf8Refs']> = null;
+  for (let r = 0; r < n; r++) {
+    const i = take[r]!;
     const bn = s.block[i]!;
-    const block = s.blocks[bn]!;
-    if (!block.has(col)) {
-      lens[r] = -1;
-      return;
-    }
-    let refs = refsOf.get(bn);
-    if (refs === undefined) refsOf.set(bn, (refs = block.utf8Refs(col, { asciiOnly: true })));
-    const j = s.index[i]!;
-    let bytes: Uint8Array;
-    if (refs) {
-      if (refs.start[j]! < 0) {
-        lens[r] = -1;
-        return;
+    if (bn !== lastBlock) {
+      lastBlock = bn;
+      let f = formOf.get(bn);
+      if (!f) {
+        const b = s.blocks[bn]!;
+        const has = b.has(col) ? b : null;
+        formOf.set(bn, (f = { block: has, refs: has ? has.utf8Refs(col, { asciiOnly: true }) : null }));
       }
-      bytes = refs.bytes.subarray(refs.start[j]!, refs.start[j]! + refs.len[j]!);
+      block = f.block;
+      refs = f.refs;
+    }
+    lens[r] = -1;
+    if (!block) continue;
+    const j = s.index[i]!;
+    if (refs) {
+      if (refs.start[j]! < 0) continue;
+      from[r] = refs.bytes;
+      start[r] = refs.start[j]!;
+      len[r] = refs.len[j]!;
       lens[r] = refs.units[j]!;
     } else {
       const v = block.strAt(col, j);
-      if (v === null) {
-        lens[r] = -1;
-        return;
-      }
-      bytes = Buffer.from(v, 'utf8');
+      if (v === null) continue;
+      const bytes = Buffer.from(v, 'utf8');
+      from[r] = bytes;
+      len[r] = bytes.length;
       lens[r] = v.length;
     }
-    parts.push(bytes);
-    total += bytes.length;
-  });
+    total += len[r]!;
+  }
   const text = new Uint8Array(total);
   let at = 0;
-  for (const p of parts) {
-    text.set(p, at);
-    at += p.length;
+  for (let r = 0; r < n; r++) {
+    const bytes = from[r];
+    if (!bytes) continue;
+    const st = start[r]!;
+    const l = len[r]!;
+    // Values are short (keys, ID numbers): a loop beats making a view of each.
+    for (let k = 0; k < l; k++) text[at + k] = bytes[st + k]!;
+    at += l;
   }
   return { t: 'text', lens, text };
 }

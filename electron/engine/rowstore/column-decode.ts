@@ -158,6 +158,11 @@ export class DecodedColumns {
     const ascii = chars === h.bytes;
     // Walking a column of names costs more than decoding it at once and slicing: a caller that can do that says so.
     if (!ascii && o.asciiOnly) return null;
+    // An ASCII column's bytes are its characters: the byte references (kept for matching) serve as they are.
+    if (ascii && (!h.same || same!.bytes === this.buf)) {
+      const r = this.byteRefs(name);
+      if (r.bytes === this.buf) return { ...r, units: r.len };
+    }
     for (let i = 0; i < n; i++) {
       const u = lens[i]!;
       if (u === NONE) start[i] = -1;
