@@ -3,7 +3,7 @@
 // key). A second copy of a record (same gk, key and sub_key) is a duplicate: it
 // is set aside, not summed. Everything is typed arrays indexed by key id.
 import type { SideSpec } from './recon-specs';
-import { sideText, type RunTexts, type SideRows } from './side-rows';
+import { sameSideText, sideText, type RunTexts, type SideRows } from './side-rows';
 
 export interface SideAggregates {
   rows: Int32Array;
@@ -66,7 +66,7 @@ function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups:
     if (!held) seen.set(k, (held = []));
     let copy: boolean;
     if (Array.isArray(held)) {
-      copy = held.some((j) => sameText(s, i, j, 'key') && sameText(s, i, j, 'sub_key'));
+      copy = held.some((j) => sameSideText(s, i, s, j, 'key', true) && sameSideText(s, i, s, j, 'sub_key', true));
       if (!copy) {
         held.push(i);
         if (held.length > 16) seen.set(k, new Set(held.map(identity)));
@@ -82,21 +82,4 @@ function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups:
     }
   }
   return { dup, dups };
-}
-
-/** Whether rows i and j hold the same text in a column (both none counts as the same), compared as bytes. */
-function sameText(s: SideRows, i: number, j: number, column: 'key' | 'sub_key'): boolean {
-  const ba = s.blocks[s.block[i]!]!;
-  const bb = s.blocks[s.block[j]!]!;
-  const ra = ba.has(column) ? ba.byteRefs(column) : null;
-  const rb = bb.has(column) ? bb.byteRefs(column) : null;
-  const ia = s.index[i]!;
-  const ib = s.index[j]!;
-  const sa = ra ? ra.start[ia]! : -1;
-  const sb = rb ? rb.start[ib]! : -1;
-  if (sa < 0 || sb < 0) return sa < 0 && sb < 0;
-  const len = ra!.len[ia]!;
-  if (len !== rb!.len[ib]) return false;
-  for (let k = 0; k < len; k++) if (ra!.bytes[sa + k] !== rb!.bytes[sb + k]) return false;
-  return true;
 }

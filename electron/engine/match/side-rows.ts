@@ -76,19 +76,23 @@ export interface RunRows {
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
 /**
  * Whether row i of one side and row j of another hold the same text in a column,
- * compared as bytes where they lie (no strings made); null if either has none.
+ * compared as bytes where they lie (no strings made). With one or both without a
+ * value: null, or with `noneIsSame`, whether both are without one. A block
+ * without the column holds none in it.
  */
-export function sameSideText(a: SideRows, i: number, b: SideRows, j: number, column: 'certno'): boolean | null {
-  const ra = a.blocks[a.block[i]!]!.byteRefs(column);
-  const rb = b.blocks[b.block[j]!]!.byteRefs(column);
+export function sameSideText(a: SideRows, i: number, b: SideRows, j: number, column: 'certno' | 'key' | 'sub_key', noneIsSame = false): boolean | null {
+  const ba = a.blocks[a.block[i]!]!;
+  const bb = b.blocks[b.block[j]!]!;
+  const ra = ba.has(column) ? ba.byteRefs(column) : null;
+  const rb = bb.has(column) ? bb.byteRefs(column) : null;
   const ia = a.index[i]!;
   const ib = b.index[j]!;
-  const sa = ra.start[ia]!;
-  const sb = rb.start[ib]!;
-  if (sa < 0 || sb < 0) return null;
-  const len = ra.len[ia]!;
-  if (len !== rb.len[ib]) return false;
-  for (let k = 0; k < len; k++) if (ra.bytes[sa + k] !== rb.bytes[sb + k]) return false;
+  const sa = ra ? ra.start[ia]! : -1;
+  const sb = rb ? rb.start[ib]! : -1;
+  if (sa < 0 || sb < 0) return noneIsSame ? sa < 0 && sb < 0 : null;
+  const len = ra!.len[ia]!;
+  if (len !== rb!.len[ib]) return false;
+  for (let k = 0; k < len; k++) if (ra!.bytes[sa + k] !== rb!.bytes[sb + k]) return false;
   return true;
 }
 export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.at[i]!);
