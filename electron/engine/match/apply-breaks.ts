@@ -20,7 +20,8 @@ export function applyBreaks(
 ): { opened: number; updated: number; autoClosed: number; open: Uint8Array } {
   // The kind's open breaks, read once (not a query per break: a run may produce tens
   // of thousands), by key: only their ids, most are found as they were.
-  const openByKey = new Map((db.prepare("SELECT key, id FROM recon_break WHERE kind = ? AND status = 'open'").raw().all(kind) as [string, number][]));
+  const open = db.prepare("SELECT key, id, opened_period FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id").raw().all(kind) as [string, number, string][];
+  const openByKey = new Map(open.map(([key, id]) => [key, id]));
   const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
   // Closed once as it is now (disposed by an officer, say)? Asked per break not open
   // (closed breaks pile up over the months); `+` keeps the lookup on (kind, key).
@@ -83,17 +84,13 @@ export function applyBreaks(
   // Every open break of the period or before is in the run's universe (its key is
   // added to it); a keyless one closes only when the fallback paired its row.
   const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [`ROW:l:${l.batch_id}:${l.line}`, `ROW:x:${x.batch_id}:${x.line}`]));
-  const candidates = db
-    .prepare(
-      "SELECT b.id, b.key FROM recon_break b WHERE b.kind = ? AND b.status = 'open' AND b.opened_period <= ?",
-    )
-    .all(kind, period) as { id: number; key: string }[];
+  // (The breaks open before this run, read above: the ones it opened were all produced.)
   let autoClosed = 0;
-  for (const c of candidates) {
-    if (producedKeys.has(c.key)) continue;
-    if (c.key.startsWith('ROW:') && !pairedRows.has(c.key)) continue;
-    close.run(period, now, runId, c.id);
-    event.run(c.id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
+  for (const [key, id, openedPeriod] of open) {
+    if (openedPeriod > period || producedKeys.has(key)) continue;
+    if (key.startsWith('ROW:') && !pairedRows.has(key)) continue;
+    close.run(period, now, runId, id);
+    event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
     autoClosed++;
   }
   return { opened, updated, autoClosed, open: isOpen };
