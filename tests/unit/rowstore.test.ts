@@ -4,40 +4,41 @@ import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
 import { BLOCK_FORMAT_VERSION, dateTimeNumber } from '../../electron/engine/rowstore/column-format';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
 import { KeyTable } from '../../electron/engine/match/key-table';
+import { textOfRows } from '../../electron/engine/rowstore/row-subset';
 import { STORED_COLUMNS } from '../../electron/engine/ingest/row-normalizer';
 
 const decode = (u: Uint8Array) => new DecodedColumns(Buffer.from(u));
 const dates = (texts: (string | null)[]) => Float64Array.from(texts, (t) => (t === null ? NaN : dateTimeNumber(t)));
 
 describe('column blocks', () => {
-  it('gives a text column\'s values as their UTF-8 bytes with their lengths as counted (copied between blocks without strings)', () => {
+  it('copies rows\' texts into a new block: an ASCII column as its bytes (no strings), any other decoded and sliced, from several blocks', () => {
     const name = ['李四', null, '', '𠀋𠀌 张', 'abc', '王小明', null];
     const key = ['JF1', 'JF2', null, 'JF4', 'JF5', 'JF6', 'JF7'];
     const gk = ['JF1', 'JF2', null, 'X', 'JF5', 'JF6', 'JF7'];
     const c = decode(encodeColumns(7, { key: { t: 'str', values: key }, gk: { t: 'str', values: gk, sameAs: 'key' }, name: { t: 'str', values: name } }));
-    for (const [col, values] of [['name', name], ['gk', gk], ['key', key]] as const) {
-      const r = c.utf8Refs(col)!;
+    // ASCII columns (one of them "the same as" the other) give their bytes where they lie.
+    for (const [col, values] of [['gk', gk], ['key', key]] as const) {
+      const r = c.asciiRefs(col)!;
       values.forEach((v, i) => {
         if (v === null) expect(r.start[i]).toBe(-1);
-        else {
-          expect(Buffer.from(r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)).toString('utf8')).toBe(v);
-          expect(r.units[i]).toBe(v.length);
-        }
+        else expect(Buffer.from(r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)).toString('utf8')).toBe(v);
       });
     }
-    // A copy made from the refs reads back as the original.
-    const r = c.utf8Refs('name')!;
-    const parts = name.map((_, i) => (r.start[i]! < 0 ? new Uint8Array(0) : r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)));
-    const copy = decode(encodeColumns(7, { name: { t: 'text', lens: Int32Array.from(name, (v, i) => (v === null ? -1 : r.units[i]!)), text: Buffer.concat(parts) } }));
-    expect(copy.str('name')).toEqual(name);
-    // Asked for ASCII only, a column of names says no (its caller decodes and slices instead); keys answer.
-    expect(c.utf8Refs('name', { asciiOnly: true })).toBeNull();
-    expect(c.utf8Refs('key', { asciiOnly: true })!.units[0]).toBe(3);
+    // A column of names says no (its caller decodes and slices instead), and so does a dictionary.
+    expect(c.asciiRefs('name')).toBeNull();
+    expect(decode(encodeColumns(8, { s: { t: 'str', values: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'] } })).asciiRefs('s')).toBeNull();
+    // Rows taken from two blocks, alternating, read back as the originals, whichever way each column was copied.
+    const other = decode(encodeColumns(2, { key: { t: 'str', values: ['K9', null] }, name: { t: 'str', values: ['赵六', '𠀋'] } }));
+    const block = Int32Array.from([0, 1, 0, 0, 1, 0, 0]);
+    const index = Int32Array.from([3, 0, 0, 6, 1, 5, 1]);
+    const want = (col: 'key' | 'name') => Array.from(index, (j, r) => [c, other][block[r]!]!.strAt(col, j));
+    for (const col of ['key', 'name'] as const) {
+      const copy = decode(encodeColumns(7, { [col]: textOfRows([c, other], block, index, col) }));
+      expect(copy.str(col)).toEqual(want(col));
+    }
     // Values read one at a time, from an ASCII column and from one of names.
     name.forEach((v, i) => expect(c.strAt('name', i)).toBe(v));
     key.forEach((v, i) => expect(decode(encodeColumns(7, { key: { t: 'str', values: key } })).strAt('key', i)).toBe(v));
-    // A column kept as a dictionary has no byte form: null (the caller reads its strings).
-    expect(decode(encodeColumns(8, { s: { t: 'str', values: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'] } })).utf8Refs('s')).toBeNull();
   });
 
   it('read back every kind of column exactly: numbers, date-times, dictionaries, texts, "same as" and none', () => {

@@ -21,6 +21,7 @@ import type { ReconKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
 import { encodeColumns, type ColumnData } from '../rowstore/column-encode';
 import { dateTimeNumber } from '../rowstore/column-format';
+import { textOfRows } from '../rowstore/row-subset';
 import type { KeyTable } from './key-table';
 import type { RunTexts, SideRows } from './side-rows';
 
@@ -121,6 +122,14 @@ function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTex
     for (let r = 0; r < n; r++) values[r] = of(take[r]!);
     return { t: 'str', values };
   };
+  // Each taken row's block and index there, for its texts.
+  const block = new Int32Array(n);
+  const index = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    block[r] = s.block[take[r]!]!;
+    index[r] = s.index[take[r]!]!;
+  }
+  const copied = (col: string) => textOfRows(s.blocks, block, index, col);
   return encodeColumns(n, {
     batch: num(s.batch),
     line: num(s.line),
@@ -128,77 +137,11 @@ function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTex
     amount_fen: num(s.amount),
     pay_year: num(s.payYear),
     gk: strings((i) => keys.text(s.kid[i]!)),
-    key: copiedText(s, take, 'key'),
-    sub_key: copiedText(s, take, 'sub_key'),
-    name: copiedText(s, take, 'name'),
-    certno: copiedText(s, take, 'certno'),
+    key: copied('key'),
+    sub_key: copied('sub_key'),
+    name: copied('name'),
+    certno: copied('certno'),
     status: strings((i) => texts.of(s.status[i]!)),
     insutype: strings((i) => texts.of(s.insutype[i]!)),
   });
-}
-
-/**
- * A text column of the rows taken, its values' bytes copied from their blocks as
- * they lie (no string per value where the column is ASCII: the rows come from
- * every block of the period). A block without the column (a kind's file may lack
- * it) gives none.
- */
-function copiedText(s: SideRows, take: Int32Array, col: 'key' | 'sub_key' | 'name' | 'certno'): ColumnData {
-  const n = take.length;
-  const lens = new Int32Array(n);
-  // Where each value lies (its block's bytes, start, length); a value read as a string (a column of names) is kept as bytes of its own.
-  const from: (Uint8Array | null)[] = new Array(n).fill(null);
-  const start = new Int32Array(n);
-  const len = new Int32Array(n);
-  let total = 0;
-  // Each block's byte form once (carried rows and a block's rows alternate in file order).
-  const formOf = new Map<number, { block: DecodedColumns | null; refs: ReturnType<DecodedColumns['utf8Refs']> }>();
-  let lastBlock = -1;
-  let block: DecodedColumns | null = null;
-  let refs: ReturnType<DecodedColumns['utf8Refs']> = null;
-  for (let r = 0; r < n; r++) {
-    const i = take[r]!;
-    const bn = s.block[i]!;
-    if (bn !== lastBlock) {
-      lastBlock = bn;
-      let f = formOf.get(bn);
-      if (!f) {
-        const b = s.blocks[bn]!;
-        const has = b.has(col) ? b : null;
-        formOf.set(bn, (f = { block: has, refs: has ? has.utf8Refs(col, { asciiOnly: true }) : null }));
-      }
-      block = f.block;
-      refs = f.refs;
-    }
-    lens[r] = -1;
-    if (!block) continue;
-    const j = s.index[i]!;
-    if (refs) {
-      if (refs.start[j]! < 0) continue;
-      from[r] = refs.bytes;
-      start[r] = refs.start[j]!;
-      len[r] = refs.len[j]!;
-      lens[r] = refs.units[j]!;
-    } else {
-      const v = block.strAt(col, j);
-      if (v === null) continue;
-      const bytes = Buffer.from(v, 'utf8');
-      from[r] = bytes;
-      len[r] = bytes.length;
-      lens[r] = v.length;
-    }
-    total += len[r]!;
-  }
-  const text = new Uint8Array(total);
-  let at = 0;
-  for (let r = 0; r < n; r++) {
-    const bytes = from[r];
-    if (!bytes) continue;
-    const st = start[r]!;
-    const l = len[r]!;
-    // Values are short (keys, ID numbers): a loop beats making a view of each.
-    for (let k = 0; k < l; k++) text[at + k] = bytes[st + k]!;
-    at += l;
-  }
-  return { t: 'text', lens, text };
 }

@@ -136,65 +136,22 @@ export class DecodedColumns {
   }
 
   /**
-   * A text column's values as the UTF-8 bytes where they lie, with each value's
-   * length as the format counts it (UTF-16 units): values copied into another
-   * block without a string made (carry.ts). Null for a column not stored as text.
+   * An all-ASCII text column's byte references (a value's bytes are its characters,
+   * so copying them keeps the format's lengths): rows copied into another block
+   * without a string made (row-subset). Null for any other column (decode and slice
+   * it instead: referencing a column of names would decode it whole first).
    */
-  utf8Refs(name: string, o: { asciiOnly?: boolean } = {}): { bytes: Uint8Array; start: Int32Array; len: Int32Array; units: Int32Array } | null {
+  asciiRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } | null {
+    if (!this.isAsciiText(name)) return null;
+    const r = this.byteRefs(name);
+    // A column "the same as" a non-ASCII one is referenced through a decoded copy: not its own bytes.
+    return r.bytes === this.buf ? r : null;
+  }
+
+  /** A text column whose stored bytes are as many as its characters: all ASCII. */
+  private isAsciiText(name: string): boolean {
     const h = this.col(name);
-    if (h.t !== 'str') return null;
-    const lens = this.ints(name);
-    const same = h.same ? this.utf8Refs(h.same, o) : null;
-    if (h.same && !same) return null;
-    const buf = this.buf;
-    const n = this.n;
-    const start = new Int32Array(n);
-    const len = new Int32Array(n);
-    const units = new Int32Array(n);
-    let pos = h.off;
-    // All ASCII (keys, ID numbers): a value's bytes are its characters, no walk needed.
-    let chars = 0;
-    for (let i = 0; i < n; i++) if (lens[i]! > 0) chars += lens[i]!;
-    const ascii = chars === h.bytes;
-    // Walking a column of names costs more than decoding it at once and slicing: a caller that can do that says so.
-    if (!ascii && o.asciiOnly) return null;
-    // An ASCII column's bytes are its characters: the byte references (kept for matching) serve as they are.
-    if (ascii && (!h.same || same!.bytes === this.buf)) {
-      const r = this.byteRefs(name);
-      if (r.bytes === this.buf) return { ...r, units: r.len };
-    }
-    for (let i = 0; i < n; i++) {
-      const u = lens[i]!;
-      if (u === NONE) start[i] = -1;
-      else if (u === SAME) {
-        start[i] = same!.start[i]!;
-        len[i] = same!.len[i]!;
-        units[i] = same!.units[i]!;
-      } else if (ascii) {
-        start[i] = pos;
-        len[i] = u;
-        units[i] = u;
-        pos += u;
-      } else {
-        // Walk the value's characters: a 4-byte sequence is two UTF-16 units.
-        const from = pos;
-        for (let k = 0; k < u; ) {
-          const b = buf[pos]!;
-          if (b < 0x80) pos += 1;
-          else if (b < 0xe0) pos += 2;
-          else if (b < 0xf0) pos += 3;
-          else {
-            pos += 4;
-            k++;
-          }
-          k++;
-        }
-        start[i] = from;
-        len[i] = pos - from;
-        units[i] = u;
-      }
-    }
-    return { bytes: buf, start, len, units };
+    return h.t === 'str' && h.bytes === this.ints(name).reduce((a, l) => a + (l > 0 ? l : 0), 0);
   }
 
   private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
@@ -202,7 +159,7 @@ export class DecodedColumns {
     const n = this.n;
     const start = new Int32Array(n);
     const len = new Int32Array(n);
-    if (h.t === 'str' && h.bytes === this.ints(name).reduce((a, l) => a + (l > 0 ? l : 0), 0)) {
+    if (h.t === 'str' && this.isAsciiText(name)) {
       // All ASCII: a value's length in characters is its length in bytes.
       const lens = this.ints(name);
       const same = h.same ? this.byteRefs(h.same) : null;
