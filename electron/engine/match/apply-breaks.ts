@@ -24,9 +24,10 @@ export function applyBreaks(
   const openByKey = new Map(open.map(([key, id]) => [key, id]));
   const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
   // Closed once as it is now (disposed by an officer, say)? Asked per break not open
-  // (closed breaks pile up over the months); `+` keeps the lookup on (kind, key).
+  // (closed breaks pile up over the months), on recon_break_key (kind, key, status);
+  // `+type` keeps the planner off the (kind, status, type) index.
   const closedAs = db
-    .prepare("SELECT 1 FROM recon_break WHERE kind = ? AND key = ? AND +status = 'closed' AND +type = ? AND amount_ledger IS ? AND amount_external IS ? LIMIT 1")
+    .prepare("SELECT 1 FROM recon_break WHERE kind = ? AND key = ? AND status = 'closed' AND +type = ? AND amount_ledger IS ? AND amount_external IS ? LIMIT 1")
     .pluck();
   // New breaks go in many to a statement (a first run may open tens of thousands).
   const insert = batchedInsert(

@@ -33,7 +33,6 @@ import type { RunTexts, SideRows } from './side-rows';
 export const CARRY_VERSION = 1;
 
 export interface Carry {
-  runId: number;
   /** The carrying run's closing window start, YYYYMMDDHHmmss. */
   windowStart: number;
   /** The carrying run's period end, YYYYMMDDHHmmss, and as written. */
@@ -49,8 +48,8 @@ export interface Carry {
 
 /** The kind's carry, or null (none yet, or one this build cannot read: history is then read as it is). */
 export function loadCarry(db: Database, kind: ReconKind): Carry | null {
-  const r = db.prepare('SELECT run_id, version, period_end, window_start, max_batch, keys, ledger, external FROM recon_carry WHERE kind = ?').get(kind) as
-    | { run_id: number; version: number; period_end: string; window_start: string; max_batch: number; keys: Buffer; ledger: Buffer; external: Buffer | null }
+  const r = db.prepare('SELECT version, period_end, window_start, max_batch, keys, ledger, external FROM recon_carry WHERE kind = ?').get(kind) as
+    | { version: number; period_end: string; window_start: string; max_batch: number; keys: Buffer; ledger: Buffer; external: Buffer | null }
     | undefined;
   if (!r || r.version !== CARRY_VERSION) return null;
   try {
@@ -58,7 +57,6 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
     const windowStart = dateTimeNumber(r.window_start);
     if (Number.isNaN(end) || Number.isNaN(windowStart)) return null;
     return {
-      runId: r.run_id,
       windowStart,
       end,
       endText: r.period_end,

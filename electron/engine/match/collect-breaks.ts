@@ -6,7 +6,6 @@ import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { RowLookup } from '../rowstore/block-store';
-import { parseOrigin } from '../ingest/raw-record';
 import type { KeyedOutcome } from './classify-keys';
 import type { FallbackResult } from './fallback';
 import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
@@ -85,8 +84,7 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
   const lookup = new RowLookup(db);
   const oneSided = (r: KeylessRow): ProducedBreak => {
     const origin = `${r.batch_id}:${r.line}`;
-    const o = parseOrigin(origin);
-    const row = lookup.get(o.batchId, o.line);
+    const row = lookup.get(r.batch_id, r.line);
     const detail: BreakDetail = {
       fields: [{ field: 'amount', ledger: r.side === 'l' ? fenToText(r.amount_fen) : null, external: r.side === 'x' ? fenToText(r.amount_fen) : null }],
       certno: r.certno,
