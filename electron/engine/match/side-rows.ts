@@ -8,7 +8,7 @@
 // duplicates) are read from their block one value at a time.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
+import { batchOfBlock, blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
@@ -196,7 +196,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       let c: { mask: Uint8Array; count: number } | undefined;
       const info = about.get(id) as { n: number; max_at: string | null };
       if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
-        const coveredBlock = cover !== null && Math.floor(id / 1048576) <= cover.maxBatch && info.max_at !== null && info.max_at < cover.endText;
+        const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.max_at !== null && info.max_at < cover.endText;
         const want = coveredBlock ? notCarried : all;
         if (want.size === 0) continue;
         c = summaries.candidates(id, want);

@@ -10,6 +10,8 @@ import type { EncodedBlock } from './block-builder';
 
 /** batch_id << 20 | seq: a batch's blocks are one range of ids. */
 export const blockId = (batchId: number, seq: number): number => batchId * 1048576 + seq;
+/** The batch a block id belongs to. */
+export const batchOfBlock = (id: number): number => Math.floor(id / 1048576);
 
 export function writeBlock(db: Database, batchId: number, kind: ImportKind, seq: number, b: EncodedBlock): void {
   insertStatement(db).run(blockId(batchId, seq), batchId, kind, seq, b.n, b.firstLine, b.lastLine, b.minAt, b.maxAt, bytes(b.cols), bytes(b.extra));
