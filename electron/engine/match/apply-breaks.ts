@@ -8,20 +8,39 @@ import type { ProducedBreak } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
 
+/** An open break as a run needs it: its identity, the key people know it by, and the period it opened in. */
+export interface OpenBreak {
+  id: number;
+  key: string;
+  matchKey: string;
+  openedPeriod: string;
+}
+
+/**
+ * The kind's open breaks, in the order they were opened, read once per run (not a
+ * query per break: a run may produce tens of thousands), from recon_break_open.
+ */
+export function readOpenBreaks(db: Database, kind: ReconKind): OpenBreak[] {
+  const rows = db.prepare("SELECT id, key, match_key, opened_period FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id").raw().all(kind) as [number, string, string, string][];
+  return rows.map(([id, key, matchKey, openedPeriod]) => ({ id, key, matchKey, openedPeriod }));
+}
+
+/** A break of a row (a keyless row, a duplicate), not of a key. */
+export const isRowBreak = (key: string) => key.startsWith('ROW:');
+
 export function applyBreaks(
   db: Database,
   kind: ReconKind,
   period: string,
   runId: number,
+  open: OpenBreak[],
   produced: ProducedBreak[],
   fallback: FallbackResult,
   user: string,
   now: string,
 ): { opened: number; updated: number; autoClosed: number; open: Uint8Array } {
-  // The kind's open breaks, read once (not a query per break: a run may produce tens
-  // of thousands), by key: only their ids, most are found as they were.
-  const open = db.prepare("SELECT key, id, opened_period FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id").raw().all(kind) as [string, number, string][];
-  const openByKey = new Map(open.map(([key, id]) => [key, id]));
+  // Most produced breaks are found open as they were: only their ids are needed.
+  const openByKey = new Map(open.map((b) => [b.key, b.id]));
   const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
   // Closed once as it is now (disposed by an officer, say)? Asked per break not open
   // (closed breaks pile up over the months), on recon_break_key (kind, key, status);
@@ -87,9 +106,9 @@ export function applyBreaks(
   const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [`ROW:l:${l.batch_id}:${l.line}`, `ROW:x:${x.batch_id}:${x.line}`]));
   // (The breaks open before this run, read above: the ones it opened were all produced.)
   let autoClosed = 0;
-  for (const [key, id, openedPeriod] of open) {
+  for (const { key, id, openedPeriod } of open) {
     if (openedPeriod > period || producedKeys.has(key)) continue;
-    if (key.startsWith('ROW:') && !pairedRows.has(key)) continue;
+    if (isRowBreak(key) && !pairedRows.has(key)) continue;
     close.run(period, now, runId, id);
     event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
     autoClosed++;

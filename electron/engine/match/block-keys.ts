@@ -51,12 +51,14 @@ export function hashesOf(c: DecodedColumns, known?: (i: number) => number): Floa
 /**
  * A run's key hashes, with a bitmap of them in front: checking an old block's
  * summary against the run's keys is one bit test per row, and only the rare row
- * whose bit is set is looked up (a binary search in the sorted hashes). A summary
+ * whose bit is set is looked up exactly, in an open-addressing table of the
+ * hashes (one probe or two; a binary search of a million sorted hashes cost
+ * twenty cache misses a row and was most of a history scan's time). A summary
  * scan covers every row of history, so it must cost next to nothing per row; the
- * hashes are sorted and the bitmap built only when a block is first checked.
+ * bitmap and the table are built only when a block is first checked.
  */
 export class KeyHashes {
-  private sorted: Float64Array | null = null;
+  private table: Float64Array | null = null;
   private bits: Uint32Array = new Uint32Array(0);
   private shift = 0;
 
@@ -73,55 +75,59 @@ export class KeyHashes {
     const f = new Float64Array(n);
     new Uint8Array(f.buffer).set(summary.subarray(0, n * 8));
     const words = new Uint32Array(f.buffer);
-    const sorted = this.prepare();
+    const table = this.prepare();
     const bits = this.bits;
     const shift = this.shift;
+    const last = table.length - 1;
     const mask = new Uint8Array(n);
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const b = slot(words[2 * i]!, words[2 * i + 1]!, shift);
+      const m = mix(words[2 * i]!, words[2 * i + 1]!);
+      const b = m >>> shift;
       if ((bits[b >>> 5]! & (1 << (b & 31))) === 0) continue;
-      if (holds(sorted, f[i]!)) {
-        mask[i] = 1;
-        count++;
+      // Linear probing from the slot of the hash's mix; an empty slot (-1: hashes are ≥ 0) ends it.
+      const h = f[i]!;
+      for (let s = m & last; ; s = (s + 1) & last) {
+        const v = table[s]!;
+        if (v === h) {
+          mask[i] = 1;
+          count++;
+          break;
+        }
+        if (v === -1) break;
       }
     }
     return { mask, count };
   }
 
-  /** About 32 bits per key (a row of another key passes the bitmap about once in 32). */
+  /** The bitmap (about 32 bits per key: a row of another key passes it about once in 32) and the table (at most half full). */
   private prepare(): Float64Array {
-    if (this.sorted) return this.sorted;
-    const sorted = Float64Array.from(this.hashes).sort();
+    if (this.table) return this.table;
+    const hashes = this.hashes;
     let log = 16;
-    while (log < 30 && 1 << log < sorted.length * 32) log++;
+    while (log < 30 && 1 << log < hashes.length * 32) log++;
     this.shift = 32 - log;
     const bits = new Uint32Array(1 << (log - 5));
-    const w = new Uint32Array(sorted.buffer);
-    for (let i = 0; i < sorted.length; i++) {
-      const b = slot(w[2 * i]!, w[2 * i + 1]!, this.shift);
+    let slots = 1 << 10;
+    while (slots < hashes.length * 2) slots <<= 1;
+    const table = new Float64Array(slots).fill(-1);
+    const last = slots - 1;
+    const w = new Uint32Array(hashes.buffer, hashes.byteOffset, hashes.length * 2);
+    for (let i = 0; i < hashes.length; i++) {
+      const m = mix(w[2 * i]!, w[2 * i + 1]!);
+      const b = m >>> this.shift;
       bits[b >>> 5]! |= 1 << (b & 31);
+      let s = m & last;
+      while (table[s] !== -1 && table[s] !== hashes[i]) s = (s + 1) & last;
+      table[s] = hashes[i]!;
     }
     this.bits = bits;
-    return (this.sorted = sorted);
+    return (this.table = table);
   }
 }
 
-function holds(sorted: Float64Array, h: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (v === h) return true;
-    if (v < h) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
-
-/** A bitmap slot from a hash's two words as stored (any fixed mix of its bits will do). */
-const slot = (lo: number, hi: number, shift: number) => Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+/** A hash's two words as stored, mixed (any fixed mix of its bits will do): its bitmap slot from the high bits, its table slot from the low. */
+const mix = (lo: number, hi: number) => Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 0;
 
 export class BlockKeys {
   private readonly getQ;

@@ -17,7 +17,7 @@ import { matchKeyless } from './fallback';
 import { RECON_SPECS } from './recon-specs';
 import { platformVerdicts } from './platform-verdicts';
 import { collectBreaks } from './collect-breaks';
-import { applyBreaks } from './apply-breaks';
+import { applyBreaks, isRowBreak, readOpenBreaks } from './apply-breaks';
 import { summarize } from './summarize';
 import { assertPeriodOpen } from '../periods/period-lock';
 
@@ -48,10 +48,8 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
   try {
     step(0, '确定对账范围');
     // Breaks still open keep their keys in the run, so they close when their counterpart arrives.
-    const openKeys = db
-      .prepare("SELECT match_key FROM recon_break WHERE kind = ? AND status = 'open' AND opened_period <= ? AND key NOT LIKE 'ROW:%'")
-      .pluck()
-      .all(args.kind, w.period) as string[];
+    const open = readOpenBreaks(db, args.kind);
+    const openKeys = open.filter((b) => b.openedPeriod <= w.period && !isRowBreak(b.key)).map((b) => b.matchKey);
     const borrow = voucherKeyMap(db, spec, w.end);
     const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, loadCarry(db, args.kind));
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
@@ -66,7 +64,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     );
     const produced = collectBreaks(db, run, keyed, fallback);
     step(4, '结转与自动核销');
-    const applied = applyBreaks(db, args.kind, args.period, runId, produced, fallback, ctx.user, now);
+    const applied = applyBreaks(db, args.kind, args.period, runId, open, produced, fallback, ctx.user, now);
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
     produced.forEach((b, i) => {
