@@ -21,7 +21,7 @@ import type { ReconKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
 import { encodeColumns, type ColumnData } from '../rowstore/column-encode';
 import { dateTimeNumber } from '../rowstore/column-format';
-import { textOfRows } from '../rowstore/row-subset';
+import { byteValues, packText, textOfRows } from '../rowstore/row-subset';
 import type { KeyTable } from './key-table';
 import type { RunTexts, SideRows } from './side-rows';
 
@@ -128,13 +128,21 @@ function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTex
     index[r] = s.index[take[r]!]!;
   }
   const copied = (col: string) => textOfRows(s.blocks, block, index, col);
+  // Each row's key's bytes where the key table has them.
+  const gk = byteValues(n);
+  for (let r = 0; r < n; r++) {
+    const kid = s.kid[take[r]!]!;
+    gk.from[r] = keys.bufferOf(kid);
+    gk.start[r] = keys.startOf(kid);
+    gk.len[r] = keys.lengthOf(kid);
+  }
   return encodeColumns(n, {
     batch: num(s.batch),
     line: num(s.line),
     event_at: num(s.at),
     amount_fen: num(s.amount),
     pay_year: num(s.payYear),
-    gk: strings((i) => keys.text(s.kid[i]!)),
+    gk: packText(gk),
     key: copied('key'),
     sub_key: copied('sub_key'),
     name: copied('name'),

@@ -98,6 +98,19 @@ export class KeyTable {
     return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', from, from + this.meta[4 * id + 1]!);
   }
 
+  /** Where the key of an id lies: its bytes are [start, start + length) of this buffer. */
+  bufferOf(id: number): Uint8Array {
+    return this.buffers[this.meta[4 * id + 2]!]!;
+  }
+
+  startOf(id: number): number {
+    return this.meta[4 * id + 3]!;
+  }
+
+  lengthOf(id: number): number {
+    return this.meta[4 * id + 1]!;
+  }
+
   private same(id: number, buf: Uint8Array, start: number, len: number): boolean {
     const other = this.buffers[this.meta[4 * id + 2]!]!;
     const o = this.meta[4 * id + 3]!;

@@ -135,51 +135,90 @@ export class DecodedColumns {
     return r;
   }
 
-  /**
-   * An all-ASCII text column's byte references (a value's bytes are its characters,
-   * so copying them keeps the format's lengths): rows copied into another block
-   * without a string made (row-subset). Null for any other column (decode and slice
-   * it instead: referencing a column of names would decode it whole first).
-   */
-  asciiRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } | null {
-    if (!this.isAsciiText(name)) return null;
-    const r = this.byteRefs(name);
-    // A column "the same as" a non-ASCII one is referenced through a decoded copy: not its own bytes.
-    return r.bytes === this.buf ? r : null;
-  }
-
-  /** A text column whose stored bytes are as many as its characters: all ASCII. */
+  /** A text column whose stored bytes are as many as its characters: all ASCII (a value's bytes are its characters). */
   private isAsciiText(name: string): boolean {
     const h = this.col(name);
     return h.t === 'str' && h.bytes === this.ints(name).reduce((a, l) => a + (l > 0 ? l : 0), 0);
   }
 
+  /**
+   * Each value's bytes where they lie in the block. Lengths are stored in UTF-16
+   * units, so a column that is not all ASCII is walked a character at a time (its
+   * UTF-8 lead bytes say how long each is): no string made. A dictionary column,
+   * or stored bytes that do not walk to the column's end, are decoded and encoded
+   * again instead.
+   */
   private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
     const h = this.col(name);
+    if (h.t === 'dict') return this.dictRefs(h.dict, this.ints(name));
+    if (h.t !== 'str') return this.stringRefs(name);
     const n = this.n;
     const start = new Int32Array(n);
     const len = new Int32Array(n);
-    if (h.t === 'str' && this.isAsciiText(name)) {
-      // All ASCII: a value's length in characters is its length in bytes.
-      const lens = this.ints(name);
-      const same = h.same ? this.byteRefs(h.same) : null;
-      if (same && same.bytes !== this.buf) return this.stringRefs(name);
-      let pos = h.off;
-      for (let i = 0; i < n; i++) {
-        const l = lens[i]!;
-        if (l === NONE) start[i] = -1;
-        else if (l === SAME) {
-          start[i] = same!.start[i]!;
-          len[i] = same!.len[i]!;
-        } else {
-          start[i] = pos;
-          len[i] = l;
-          pos += l;
+    const lens = this.ints(name);
+    const same = h.same ? this.byteRefs(h.same) : null;
+    if (same && same.bytes !== this.buf) return this.stringRefs(name);
+    const buf = this.buf;
+    const end = h.off + h.bytes;
+    const ascii = this.isAsciiText(name);
+    let pos = h.off;
+    for (let i = 0; i < n; i++) {
+      const l = lens[i]!;
+      if (l === NONE) start[i] = -1;
+      else if (l === SAME) {
+        start[i] = same!.start[i]!;
+        len[i] = same!.len[i]!;
+      } else if (ascii) {
+        start[i] = pos;
+        len[i] = l;
+        pos += l;
+      } else {
+        let p = pos;
+        for (let units = 0; units < l; ) {
+          const b = buf[p]!;
+          if (b < 0x80) {
+            p++;
+            units++;
+          } else if (b < 0xe0) {
+            p += 2;
+            units++;
+          } else if (b < 0xf0) {
+            p += 3;
+            units++;
+          } else {
+            p += 4;
+            units += 2;
+          }
         }
+        if (p > end) return this.stringRefs(name);
+        start[i] = pos;
+        len[i] = p - pos;
+        pos = p;
       }
-      return { bytes: this.buf, start, len };
     }
-    return this.stringRefs(name);
+    return pos === end ? { bytes: buf, start, len } : this.stringRefs(name);
+  }
+  /** A dictionary column: its few texts encoded once, each row pointing at its code's. */
+  private dictRefs(dict: string[], codes: Int32Array): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    const bytes = Buffer.from(dict.join(''), 'utf8');
+    const at = new Int32Array(dict.length);
+    const size = new Int32Array(dict.length);
+    let pos = 0;
+    dict.forEach((t, k) => {
+      at[k] = pos;
+      pos += size[k] = Buffer.byteLength(t, 'utf8');
+    });
+    const start = new Int32Array(this.n);
+    const len = new Int32Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const c = codes[i]!;
+      if (c < 0) start[i] = -1;
+      else {
+        start[i] = at[c]!;
+        len[i] = size[c]!;
+      }
+    }
+    return { bytes, start, len };
   }
 
   private stringRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {

@@ -25,59 +25,65 @@ export function subsetColumns(c: DecodedColumns, rows: Int32Array): DecodedColum
 
 /**
  * A text column of some rows (row r: index[r] of blocks[block[r]]) as a column of
- * a new block, its values' bytes copied as they lie where the column is ASCII (no
- * string per value), decoded and sliced where it is not. A block without the
- * column (a kind's file may lack it) gives none.
+ * a new block, its values' bytes copied as they lie: no string per value. A block
+ * without the column (a kind's file may lack it) gives none.
  */
 export function textOfRows(blocks: DecodedColumns[], block: Int32Array, index: Int32Array, col: string): ColumnData {
   const n = block.length;
-  const lens = new Int32Array(n);
-  // Where each value lies (bytes, start, length); a value read as a string is kept as bytes of its own.
-  const from: (Uint8Array | null)[] = new Array(n).fill(null);
-  const start = new Int32Array(n);
-  const len = new Int32Array(n);
-  let total = 0;
+  const v = byteValues(n);
   // Each block's references once (rows of different blocks may alternate).
-  const refsOf = new Map<number, ReturnType<DecodedColumns['asciiRefs']>>();
-  let last = -1;
-  let b: DecodedColumns | null = null;
-  let refs: ReturnType<DecodedColumns['asciiRefs']> = null;
+  const refsOf = new Map<number, ReturnType<DecodedColumns['byteRefs']> | null>();
   for (let r = 0; r < n; r++) {
     const bn = block[r]!;
-    if (bn !== last) {
-      last = bn;
+    let refs = refsOf.get(bn);
+    if (refs === undefined) {
       const c = blocks[bn]!;
-      b = c.has(col) ? c : null;
-      if (!refsOf.has(bn)) refsOf.set(bn, b ? b.asciiRefs(col) : null);
-      refs = refsOf.get(bn)!;
+      refsOf.set(bn, (refs = c.has(col) ? c.byteRefs(col) : null));
     }
-    lens[r] = -1;
-    if (!b) continue;
     const j = index[r]!;
-    if (refs) {
-      if (refs.start[j]! < 0) continue;
-      from[r] = refs.bytes;
-      start[r] = refs.start[j]!;
-      len[r] = lens[r] = refs.len[j]!;
-    } else {
-      const v = b.strAt(col, j);
-      if (v === null) continue;
-      const bytes = Buffer.from(v, 'utf8');
-      from[r] = bytes;
-      len[r] = bytes.length;
-      lens[r] = v.length;
-    }
-    total += len[r]!;
+    if (!refs || refs.start[j]! < 0) continue;
+    v.from[r] = refs.bytes;
+    v.start[r] = refs.start[j]!;
+    v.len[r] = refs.len[j]!;
   }
+  return packText(v);
+}
+
+/** Where each of n values lies as UTF-8 bytes (from[r] null: none). */
+export interface ByteValues {
+  n: number;
+  from: (Uint8Array | null)[];
+  start: Int32Array;
+  len: Int32Array;
+}
+
+export const byteValues = (n: number): ByteValues => ({ n, from: new Array<Uint8Array | null>(n).fill(null), start: new Int32Array(n), len: new Int32Array(n) });
+
+/** Values given as bytes, as a text column: the bytes copied, each value's length counted in UTF-16 units (the format's). */
+export function packText(v: ByteValues): ColumnData {
+  const { n, from, start, len } = v;
+  const lens = new Int32Array(n);
+  let total = 0;
+  for (let r = 0; r < n; r++) total += from[r] ? len[r]! : 0;
   const text = new Uint8Array(total);
   let at = 0;
   for (let r = 0; r < n; r++) {
     const bytes = from[r];
-    if (!bytes) continue;
+    if (!bytes) {
+      lens[r] = -1;
+      continue;
+    }
     const st = start[r]!;
     const l = len[r]!;
-    // Values are short (keys, ID numbers): a loop beats making a view of each.
-    for (let k = 0; k < l; k++) text[at + k] = bytes[st + k]!;
+    // Values are short (keys, ID numbers, names): a loop beats making a view of each.
+    let units = 0;
+    for (let k = 0; k < l; k++) {
+      const b = bytes[st + k]!;
+      text[at + k] = b;
+      // A character's first byte counts (two units for one of four bytes); continuation bytes do not.
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    }
+    lens[r] = units;
     at += l;
   }
   return { t: 'text', lens, text };
