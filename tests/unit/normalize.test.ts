@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAmount, parseAmountToFen, fenToText, formatYuan } from '../../shared/money';
 import { checkCertNo, maskCertNo, maskName } from '../../shared/gb11643';
 import { parseDateTime, parseYear } from '../../electron/engine/ingest/dates';
-import { normalizeField } from '../../electron/engine/ingest/normalize-field';
+import { memoizedNormalizer, normalizeField } from '../../electron/engine/ingest/normalize-field';
+import type { FieldType } from '../../shared/import-kinds';
 import { periodBounds, periodOf, hoursBefore } from '../../shared/periods';
 import { makeCertNo } from '../support/ids';
 
@@ -111,5 +113,25 @@ describe('periods', () => {
     expect(periodOf('2025-11-23 23:59:59', 'week')).toBe('2025-W47');
     expect(periodOf('2025-11-24 00:00:00', 'week')).toBe('2025-W48');
     expect(hoursBefore('2025-11-24 00:00:00', 24)).toBe('2025-11-23 00:00:00');
+  });
+});
+
+describe('the per-column memo of normalised values', () => {
+  // Texts that repeat (so the memo answers), that share a slot (same length and
+  // characters where the slot is read: 380.00, 390.00, 3x0.00), blanks, and random ones (so it may drop itself).
+  const pool = ['380.00', '390.00', '3x0.00', '1,020.00', '380.0', '830.00', ' 380.00', '390', '310', '城乡居民基本医疗保险', '2026', '2025', '2o26', '330100', '331000', '0', '1', '-1', '', '  ', '配偶', '子女', '儿媳', '划扣成功', '已退费', '2025-11-17 09:30:00', '2025-11-17 09:30:01', '20251117', 'abc'];
+  const text = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: -99999, max: 999999 }).map((n) => (n / 100).toFixed(2)) });
+  const types: FieldType[] = ['amount', 'datetime', 'year', 'insutype', 'region', 'int', 'flag', 'status', 'relation'];
+  it('answers every text exactly as normalising it afresh would, in any order', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.array(text, { minLength: 200, maxLength: 6000 }), (type, texts) => {
+        const memo = memoizedNormalizer(type, 'ledger-premium');
+        for (const t of texts) {
+          const fresh = t.trim() === '' ? null : normalizeField(type, t, 'ledger-premium');
+          expect(memo(t)).toEqual(fresh);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -108,8 +108,8 @@ export function normalizeField(type: FieldType, text: string, kind: ImportKind, 
 
 export type FieldNormalizer = (text: string, numeric?: boolean) => Normalized | null;
 
-/** Results of these types depend on the text alone and repeat across rows (amounts, dates, codes). */
-const MEMO_LIMIT = 50_000;
+/** Results of these types depend on the text alone and repeat across rows (amounts, dates, codes): this many are remembered. */
+const MEMO_SLOTS = 1024;
 /** After this many texts, a memo that answered fewer than a quarter of them is dropped. */
 const MEMO_PROBE = 4096;
 
@@ -147,23 +147,37 @@ export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNorm
       return text.trim() === '' ? null : normalizeField('id', text, kind, { numeric });
     };
   }
-  let memo: Map<string, Normalized | null> | null = new Map();
+  // A small direct-mapped memo: a text's slot comes from its length and three of
+  // its characters, and the text itself is compared. Cheaper than a Map, which
+  // hashes every fresh string from the splitter in full; a column's few repeating
+  // texts (statuses, years, codes, the usual amounts) mostly keep a slot each.
+  const texts: (string | undefined)[] = new Array(MEMO_SLOTS);
+  const results: (Normalized | null)[] = new Array(MEMO_SLOTS);
+  let memo = true;
   // The previous cell's text first: a column of statuses, years or codes mostly
-  // repeats it, and comparing two short strings is cheaper than hashing one.
+  // repeats it, and comparing two short strings is cheaper still.
   let lastText: string | null = null;
   let last: Normalized | null = null;
   // A column whose texts hardly repeat (times to the second) is not remembered at
-  // all once that shows: hashing and storing every text would only add to parsing it.
+  // all once that shows: storing every text would only add to parsing it.
   let asked = 0;
   let found = 0;
   return (text) => {
     if (text === lastText) return last;
-    let r = memo?.get(text);
-    if (r === undefined) {
-      r = text.trim() === '' ? null : normalizeField(type, text, kind);
-      if (memo && memo.size < MEMO_LIMIT) memo.set(text, r);
-    } else found++;
-    if (memo && ++asked === MEMO_PROBE && found < MEMO_PROBE / 4) memo = null;
+    let r: Normalized | null;
+    if (memo) {
+      const n = text.length;
+      const slot = n === 0 ? 0 : (n * 7 + text.charCodeAt(0) * 31 + text.charCodeAt(n >> 1) * 17 + text.charCodeAt(n - 1) * 131) & (MEMO_SLOTS - 1);
+      if (texts[slot] === text) {
+        r = results[slot]!;
+        found++;
+      } else {
+        r = text.trim() === '' ? null : normalizeField(type, text, kind);
+        texts[slot] = text;
+        results[slot] = r;
+      }
+      if (++asked === MEMO_PROBE && found < MEMO_PROBE / 4) memo = false;
+    } else r = text.trim() === '' ? null : normalizeField(type, text, kind);
     lastText = text;
     last = r;
     return r;
