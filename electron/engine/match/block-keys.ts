@@ -59,6 +59,7 @@ export function hashesOf(c: DecodedColumns, known?: (i: number) => number): Floa
  */
 export class KeyHashes {
   private table: Float64Array | null = null;
+  private scratch = new Float64Array(0);
   private bits: Uint32Array = new Uint32Array(0);
   private shift = 0;
 
@@ -68,18 +69,22 @@ export class KeyHashes {
     return this.hashes.length;
   }
 
-  /** The rows of a summary (hashes in row order) that hold one of these keys. */
-  matches(summary: Buffer): { mask: Uint8Array; count: number } {
+  /** The rows of a summary (hashes in row order) that hold one of these keys (mask null when none does, as for most blocks). */
+  matches(summary: Buffer): { mask: Uint8Array | null; count: number } {
     const n = summary.length >>> 3;
-    // Copied out: a buffer from SQLite need not be aligned for a Float64Array.
-    const f = new Float64Array(n);
-    new Uint8Array(f.buffer).set(summary.subarray(0, n * 8));
+    // Copied out (a buffer from SQLite need not be aligned for a Float64Array) into
+    // one array kept for every block: a scan of history would otherwise make and drop
+    // as many bytes again as the summaries hold, and each drop of that much memory
+    // outside the heap asks for a full garbage collection.
+    if (this.scratch.length < n) this.scratch = new Float64Array(n);
+    const f = this.scratch;
+    new Uint8Array(f.buffer, 0, n * 8).set(summary.subarray(0, n * 8));
     const words = new Uint32Array(f.buffer);
     const table = this.prepare();
     const bits = this.bits;
     const shift = this.shift;
     const last = table.length - 1;
-    const mask = new Uint8Array(n);
+    let mask: Uint8Array | null = null;
     let count = 0;
     for (let i = 0; i < n; i++) {
       const m = mix(words[2 * i]!, words[2 * i + 1]!);
@@ -90,6 +95,7 @@ export class KeyHashes {
       for (let s = m & last; ; s = (s + 1) & last) {
         const v = table[s]!;
         if (v === h) {
+          mask ??= new Uint8Array(n);
           mask[i] = 1;
           count++;
           break;
@@ -141,9 +147,9 @@ export class BlockKeys {
 
   /**
    * The block's rows that may hold one of the run's keys (1 in the mask) and how
-   * many; undefined when the block has no summary yet (read it whole).
+   * many (none: mask null); undefined when the block has no summary yet (read it whole).
    */
-  candidates(blockId: number, keys: KeyHashes): { mask: Uint8Array; count: number } | undefined {
+  candidates(blockId: number, keys: KeyHashes): { mask: Uint8Array | null; count: number } | undefined {
     const b = this.getQ.get(blockId) as Buffer | undefined;
     if (!b) return undefined;
     return keys.matches(b);

@@ -193,7 +193,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     const plan: { id: number; mask: Uint8Array | null }[] = [];
     let capacity = 0;
     for (const id of blockIds(db, [kind], { to: w.end })) {
-      let c: { mask: Uint8Array; count: number } | undefined;
+      let c: { mask: Uint8Array | null; count: number } | undefined;
       const info = about.get(id) as { n: number; max_at: string | null };
       if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
         const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.max_at !== null && info.max_at < cover.endText;
