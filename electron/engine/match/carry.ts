@@ -82,10 +82,10 @@ export function saveCarry(
   openKids: Uint8Array,
   carryExternal: boolean,
 ): void {
-  const keyTexts: string[] = [];
-  for (let k = 0; k < openKids.length; k++) if (openKids[k]) keyTexts.push(run.keys.text(k));
+  const openIds: number[] = [];
+  for (let k = 0; k < openKids.length; k++) if (openKids[k]) openIds.push(k);
   const maxBatch = db.prepare('SELECT coalesce(max(id), 0) FROM import_batch').pluck().get() as number;
-  const keys = encodeColumns(keyTexts.length, { gk: { t: 'str', values: keyTexts } });
+  const keys = encodeColumns(openIds.length, { gk: keyColumn(run.keys, openIds.length, (r) => openIds[r]!) });
   const side = (s: SideRows) => {
     let n = 0;
     for (let i = 0; i < s.n; i++) if (openKids[s.kid[i]!]) n++;
@@ -128,21 +128,13 @@ function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTex
     index[r] = s.index[take[r]!]!;
   }
   const copied = (col: string) => textOfRows(s.blocks, block, index, col);
-  // Each row's key's bytes where the key table has them.
-  const gk = byteValues(n);
-  for (let r = 0; r < n; r++) {
-    const kid = s.kid[take[r]!]!;
-    gk.from[r] = keys.bufferOf(kid);
-    gk.start[r] = keys.startOf(kid);
-    gk.len[r] = keys.lengthOf(kid);
-  }
   return encodeColumns(n, {
     batch: num(s.batch),
     line: num(s.line),
     event_at: num(s.at),
     amount_fen: num(s.amount),
     pay_year: num(s.payYear),
-    gk: packText(gk),
+    gk: keyColumn(keys, n, (r) => s.kid[take[r]!]!),
     key: copied('key'),
     sub_key: copied('sub_key'),
     name: copied('name'),
@@ -150,4 +142,16 @@ function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTex
     status: strings((i) => texts.of(s.status[i]!)),
     insutype: strings((i) => texts.of(s.insutype[i]!)),
   });
+}
+
+/** The keys of n key ids (row r: key id `kidOf(r)`) as a text column, their bytes copied from where the key table has them. */
+function keyColumn(keys: KeyTable, n: number, kidOf: (r: number) => number): ColumnData {
+  const v = byteValues(n);
+  for (let r = 0; r < n; r++) {
+    const kid = kidOf(r);
+    v.from[r] = keys.bufferOf(kid);
+    v.start[r] = keys.startOf(kid);
+    v.len[r] = keys.lengthOf(kid);
+  }
+  return packText(v);
 }
