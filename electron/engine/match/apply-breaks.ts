@@ -4,7 +4,7 @@
 // Re-running a period changes nothing the first run did not.
 import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
-import type { ProducedBreak } from './collect-breaks';
+import { isRowBreak, rowBreakKey, type ProducedBreak } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
 
@@ -24,9 +24,6 @@ export function readOpenBreaks(db: Database, kind: ReconKind): OpenBreak[] {
   const rows = db.prepare("SELECT id, key, match_key, opened_period FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id").raw().all(kind) as [number, string, string, string][];
   return rows.map(([id, key, matchKey, openedPeriod]) => ({ id, key, matchKey, openedPeriod }));
 }
-
-/** A break of a row (a keyless row, a duplicate), not of a key. */
-export const isRowBreak = (key: string) => key.startsWith('ROW:');
 
 export function applyBreaks(
   db: Database,
@@ -103,7 +100,7 @@ export function applyBreaks(
   // Open breaks whose record this run looked at and found in order close themselves.
   // Every open break of the period or before is in the run's universe (its key is
   // added to it); a keyless one closes only when the fallback paired its row.
-  const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [`ROW:l:${l.batch_id}:${l.line}`, `ROW:x:${x.batch_id}:${x.line}`]));
+  const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [rowBreakKey('l', l.batch_id, l.line), rowBreakKey('x', x.batch_id, x.line)]));
   // (The breaks open before this run, read above: the ones it opened were all produced.)
   let autoClosed = 0;
   for (const { key, id, openedPeriod } of open) {

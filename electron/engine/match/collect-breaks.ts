@@ -35,6 +35,11 @@ export interface BreakDetail {
 
 const originOf = (s: SideRows, i: number) => `${s.batch[i]}:${s.line[i]}`;
 
+/** The key of a break of a keyless row: the row itself (its side, batch and line). */
+export const rowBreakKey = (side: 'l' | 'x', batchId: number, line: number) => `ROW:${side}:${batchId}:${line}`;
+/** A break of a keyless row, not of a key. */
+export const isRowBreak = (key: string) => key.startsWith('ROW:');
+
 export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, fallback: FallbackResult): ProducedBreak[] {
   const out: ProducedBreak[] = [];
   for (const b of keyed.breaks) {
@@ -94,7 +99,7 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
       externalOrigin: r.side === 'x' ? [origin] : [],
     };
     return {
-      key: `ROW:${r.side}:${origin}`,
+      key: rowBreakKey(r.side, r.batch_id, r.line),
       kid: -1,
       same: false,
       matchKey: '（无单号）',

@@ -16,8 +16,8 @@ import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
 import { matchKeyless } from './fallback';
 import { RECON_SPECS } from './recon-specs';
 import { platformVerdicts } from './platform-verdicts';
-import { collectBreaks } from './collect-breaks';
-import { applyBreaks, isRowBreak, readOpenBreaks } from './apply-breaks';
+import { collectBreaks, isRowBreak } from './collect-breaks';
+import { applyBreaks, readOpenBreaks } from './apply-breaks';
 import { summarize } from './summarize';
 import { assertPeriodOpen } from '../periods/period-lock';
 
