@@ -162,6 +162,7 @@ export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNorm
   // all once that shows: storing every text would only add to parsing it.
   let asked = 0;
   let found = 0;
+  const fresh = (text: string): Normalized | null => (text.trim() === '' ? null : normalizeField(type, text, kind));
   return (text) => {
     if (text === lastText) return last;
     let r: Normalized | null;
@@ -172,12 +173,12 @@ export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNorm
         r = results[slot]!;
         found++;
       } else {
-        r = text.trim() === '' ? null : normalizeField(type, text, kind);
+        r = fresh(text);
         texts[slot] = text;
         results[slot] = r;
       }
       if (++asked === MEMO_PROBE && found < MEMO_PROBE / 4) memo = false;
-    } else r = text.trim() === '' ? null : normalizeField(type, text, kind);
+    } else r = fresh(text);
     lastText = text;
     last = r;
     return r;
