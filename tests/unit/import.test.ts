@@ -117,6 +117,30 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     expect(two.records.map((r) => r.norm)).toEqual(one.records.map((r) => r.norm));
   });
 
+  it('stores every block byte for byte as parsing in line does, though a parsing thread encodes later blocks into the buffers of blocks already stored', async () => {
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    // Enough rows for several blocks (16,384 rows each) in one thread: the third and later reuse a stored block's buffer.
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 60000, MATCHED_SPLIT: 4000, MATCHED_REFUNDED: 2000 } });
+    // Names of every length in part of the file: blocks differ in size, a reused buffer is bigger than the block in it.
+    const rows = g.ledger.map((r, i) => (i > 40000 && i % 3 === 0 ? r.map((c, k) => (k === 3 ? c + '某'.repeat(i % 17) : c)) : r));
+    const blocks = async (mode: string) => {
+      process.env.GONGJI_PARSE_WORKER = mode;
+      const e = await tempEngine();
+      const s = await importFile(e, { path: writeTextFile(path.join(e.dir, 'ledger.csv'), LEDGER_HEADER, rows, { delimiter: ',' }) });
+      const out = e.db.prepare('SELECT seq, n, cols, extra FROM row_block WHERE batch_id = ? ORDER BY id').all(s.batchId) as { seq: number; n: number; cols: Buffer; extra: Buffer }[];
+      await e.close();
+      return out;
+    };
+    const inLine = await blocks('never');
+    const thread = await blocks('always');
+    expect(inLine.length).toBeGreaterThanOrEqual(4);
+    expect(thread.map((b) => [b.seq, b.n, b.cols.length, b.extra.length])).toEqual(inLine.map((b) => [b.seq, b.n, b.cols.length, b.extra.length]));
+    thread.forEach((b, i) => {
+      expect(b.cols.equals(inLine[i]!.cols)).toBe(true);
+      expect(b.extra.equals(inLine[i]!.extra)).toBe(true);
+    });
+  });
+
   it('parses a big file in two threads exactly as in one: rows, lines, records, 合计, and errors in either half', async () => {
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 12000, MATCHED_REFUNDED: 500 } });

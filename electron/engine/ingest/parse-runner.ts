@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { EngineError, type ErrorData } from '../../../shared/errors';
 import { isTextFile } from './open-source';
 import { findHeader, parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
-import type { WorkerInput } from './parse-worker';
+import type { BlockAck, WorkerInput } from './parse-worker';
+import type { EncodedBlock } from '../rowstore/block-builder';
 import type { ProcessorStats } from './row-processor';
 import { copySourceFile } from './source-copy';
 import { findSplit } from './split-point';
@@ -96,8 +97,15 @@ class ParseThread {
     return null;
   }
 
-  send(m: unknown): void {
-    this.worker.postMessage(m);
+  /**
+   * The block the thread sent has been stored (the import writes a block before it
+   * asks for the next event): the thread may send another, and its buffers go back
+   * to be encoded into again instead of fresh memory.
+   */
+  stored(block: EncodedBlock): void {
+    const buffers = [block.cols.buffer as ArrayBuffer, block.extra.buffer as ArrayBuffer];
+    const ack: BlockAck = { t: 'ack', buffers };
+    this.worker.postMessage(ack, buffers);
   }
 
   stop(): Promise<number> {
@@ -141,7 +149,7 @@ export async function* parseInWorker(job: ParseJob, t: ParseThread): AsyncGenera
         continue;
       }
       yield m as ParseEvent;
-      if (m.t === 'rows') t.send('ack');
+      if (m.t === 'rows') t.stored(m.block);
       if (m.t === 'end') return;
     }
   } finally {
@@ -187,7 +195,7 @@ export async function* parseSplit(job: ParseJob, threads: [ParseThread, ParseThr
         if (m.t === 'rows') {
           t.position = m.position;
           yield { ...m, position: first.position + second.position, seq: seq[part]!++ };
-          t.send('ack');
+          t.stored(m.block);
         } else if (m.t === 'end') stats[part] = m.stats;
       }
       // The file's copy, a piece at a time as it is compressed (stored, not held).

@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '../../../shared/errors';
 import { parseFile, type ParseJob } from './parse-pipeline';
+import { giveBackBuffer } from '../rowstore/column-encode';
 
 export interface WorkerInput {
   job: ParseJob;
@@ -15,9 +16,17 @@ let credits = AHEAD;
 let wake: (() => void) | null = null;
 // The thread is started ahead of its job (it loads its code while the import looks at the file); the job is the first message.
 let input: WorkerInput | null = null;
-port.on('message', (m: 'ack' | { t: 'job'; input: WorkerInput }) => {
-  if (m === 'ack') credits++;
-  else input = m.input;
+/** A block was stored: one more may be sent, and its buffers come back for later blocks (column-encode). */
+export interface BlockAck {
+  t: 'ack';
+  buffers: ArrayBuffer[];
+}
+
+port.on('message', (m: BlockAck | { t: 'job'; input: WorkerInput }) => {
+  if (m.t === 'ack') {
+    credits++;
+    for (const b of m.buffers) giveBackBuffer(b);
+  } else input = m.input;
   wake?.();
   wake = null;
 });

@@ -91,7 +91,8 @@ export interface ByteRange {
   firstLine: number;
 }
 
-export function openTextSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; range?: ByteRange } = {}): TableSource {
+/** `pieceBytes`: bytes read at once (PIECE; tests cut a file finer to put a piece boundary everywhere). */
+export function openTextSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; range?: ByteRange; pieceBytes?: number } = {}): TableSource {
   const sample = readSample(file);
   const encoding = opts.encoding ?? detectEncoding(sample);
   const delimiter = opts.delimiter ?? detectDelimiter(decodeSample(sample, encoding));
@@ -144,17 +145,34 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
         }
       };
 
-      const input = fs.createReadStream(file, { highWaterMark: PIECE, ...(range ? { start: range.from, end: range.to - 1 } : {}) });
+      const input = fs.createReadStream(file, { highWaterMark: opts.pieceBytes ?? PIECE, ...(range ? { start: range.from, end: range.to - 1 } : {}) });
       let carry: Buffer | null = null;
       let carryAt = range?.from ?? 0;
       try {
         for await (const chunk of input as AsyncIterable<Buffer>) {
           tap?.(chunk);
           read += chunk.length;
-          const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+          let buf: Buffer = chunk;
+          if (carry) {
+            // The line cut at the last chunk's end is completed on its own: joining
+            // the carry to the whole chunk would copy a megabyte into fresh memory
+            // for every megabyte read (its pages are faulted in anew each time).
+            const nl = chunk.indexOf(10);
+            if (nl < 0) {
+              carry = Buffer.concat([carry, chunk]);
+              continue;
+            }
+            const head = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+            const out: SourceRow[] = [];
+            piece(head, carryAt, out);
+            carryAt += head.length;
+            carry = null;
+            if (out.length) yield out;
+            buf = chunk.subarray(nl + 1);
+          }
           const last = buf.lastIndexOf(10);
           if (last < 0) {
-            carry = buf;
+            carry = buf.length ? buf : null;
             continue;
           }
           // Whole lines, DECODE bytes or so at a time, each handed out at once (rows

@@ -37,7 +37,11 @@ export function applyBreaks(
   now: string,
 ): { opened: number; updated: number; autoClosed: number; open: Uint8Array } {
   // Most produced breaks are found open as they were: only their ids are needed.
-  const openByKey = new Map(open.map((b) => [b.key, b.id]));
+  // An open break's key is unique in its kind (recon_break_one_open), so a flag per
+  // open break says whether the run produced it (no set of every produced key).
+  const openByKey = new Map<string, number>();
+  open.forEach((b, i) => openByKey.set(b.key, i));
+  const reproduced = new Uint8Array(open.length);
   const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
   // Closed once as it is now (disposed by an officer, say)? Asked per break not open
   // (closed breaks pile up over the months), on recon_break_key (kind, key, status);
@@ -64,11 +68,11 @@ export function applyBreaks(
 
   let opened = 0;
   let updated = 0;
-  const producedKeys = new Set<string>();
   produced.forEach((b, p) => {
-    producedKeys.add(b.key);
-    const openId = openByKey.get(b.key);
-    if (openId !== undefined) {
+    const o = openByKey.get(b.key);
+    if (o !== undefined) {
+      const openId = open[o]!.id;
+      reproduced[o] = 1;
       isOpen[p] = 1;
       updated++;
       if (b.same) {
@@ -103,8 +107,9 @@ export function applyBreaks(
   const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [rowBreakKey('l', l.batch_id, l.line), rowBreakKey('x', x.batch_id, x.line)]));
   // (The breaks open before this run, read above: the ones it opened were all produced.)
   let autoClosed = 0;
-  for (const { key, id, openedPeriod } of open) {
-    if (openedPeriod > period || producedKeys.has(key)) continue;
+  for (let o = 0; o < open.length; o++) {
+    const { key, id, openedPeriod } = open[o]!;
+    if (openedPeriod > period || reproduced[o]) continue;
     if (isRowBreak(key) && !pairedRows.has(key)) continue;
     close.run(period, now, runId, id);
     event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));

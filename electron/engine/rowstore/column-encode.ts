@@ -54,13 +54,40 @@ export function encodeColumns(n: number, cols: Record<string, ColumnData>): Uint
     if (next.length === json.length) break;
     json = next;
   }
-  const out = Buffer.alloc(size);
+  const out = blockBuffer(size);
   layout(json.length, out);
   const final = Buffer.from(JSON.stringify(header), 'utf8');
   if (final.length !== json.length) throw new Error('column header did not settle');
   out.writeUInt32LE(final.length, 0);
   final.copy(out, 4);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * Buffers a parsing thread got back from the writing thread once their blocks were
+ * stored (parse-worker): a later block is encoded into one of them instead of into
+ * fresh memory, whose every page the system must map and clear again (a million
+ * rows make some 200 MB of blocks). Empty in any other thread: there every block
+ * gets a buffer of its own.
+ */
+const spare: ArrayBuffer[] = [];
+const SPARE_MAX = 6;
+
+/** A stored block's buffer, back for reuse (its contents are no longer read). */
+export function giveBackBuffer(b: ArrayBuffer): void {
+  if (spare.length < SPARE_MAX && b.byteLength > 0) spare.push(b);
+}
+
+/** `size` zeroed bytes: a spare buffer's if one is big enough, else new, with room for a somewhat bigger block next time. */
+function blockBuffer(size: number): Buffer {
+  const i = spare.findIndex((b) => b.byteLength >= size);
+  if (i >= 0) {
+    const out = Buffer.from(spare.splice(i, 1)[0]!, 0, size);
+    out.fill(0);
+    return out;
+  }
+  // Blocks of one file differ in size by a few per cent: an eighth more lets the next one fit.
+  return size < 1 << 16 ? Buffer.alloc(size) : Buffer.from(new ArrayBuffer(size + (size >>> 3)), 0, size);
 }
 
 // A segment's write(out, at) with at < 0 only reports where it would go (at = -1 - offset).
