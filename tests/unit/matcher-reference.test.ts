@@ -84,26 +84,29 @@ function files(orders: Order[]) {
 interface Expected { type: string; amountLedger: number | null; amountExternal: number | null }
 
 /** The rules, written plainly: per order, both sides summed, then compared. */
-function reference(ledger: string[][], tax: string[][]): { breaks: Map<string, Expected>; matched: number } {
+function reference(ledger: string[][], tax: string[][]): { breaks: Map<string, Expected>; matched: number; lines: { l: Map<string, number[]>; x: Map<string, number[]> } } {
   const windowStart = when(6, 0, 0);
   const fen = (s: string) => Math.round(Number(s) * 100);
   const breaks = new Map<string, Expected>();
-  const side = (rows: string[][], idOf: (r: string[]) => string, dupKey: (r: string[]) => string) => {
+  // The records behind each key (a duplicate copy apart), by file line: the header is line 1.
+  const lines = { l: new Map<string, number[]>(), x: new Map<string, number[]>() };
+  const side = (rows: string[][], idOf: (r: string[]) => string, dupKey: (r: string[]) => string, at: Map<string, number[]>) => {
     const by = new Map<string, string[][]>();
     const seen = new Set<string>();
-    for (const r of rows) {
+    rows.forEach((r, i) => {
       const id = dupKey(r);
       if (seen.has(id)) {
         breaks.set(`DUP:${id}:${breaks.size}`, { type: 'DUPLICATE', amountLedger: rows === ledger ? fen(r[11]!) : null, amountExternal: rows === tax ? fen(r[7]!) : null });
-        continue;
+        return;
       }
       seen.add(id);
       by.set(idOf(r), [...(by.get(idOf(r)) ?? []), r]);
-    }
+      at.set(idOf(r), [...(at.get(idOf(r)) ?? []), i + 2]);
+    });
     return by;
   };
-  const L = side(ledger, (r) => r[0]!, (r) => `${r[0]}|${r[1]}`);
-  const X = side(tax, (r) => r[0]!, (r) => `${r[0]}|${r[1]}`);
+  const L = side(ledger, (r) => r[0]!, (r) => `${r[0]}|${r[1]}`, lines.l);
+  const X = side(tax, (r) => r[0]!, (r) => `${r[0]}|${r[1]}`, lines.x);
   const latest = (rs: string[][], at: number) => rs.reduce((a, b) => (b[at]! >= a[at]! ? b : a));
   let matched = 0;
   for (const key of new Set([...L.keys(), ...X.keys()])) {
@@ -134,7 +137,7 @@ function reference(ledger: string[][], tax: string[][]): { breaks: Map<string, E
     } else type = xLatest![9]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
     breaks.set(key, { type, amountLedger: l ? lNet : null, amountExternal: x ? xNet : null });
   }
-  return { breaks, matched };
+  return { breaks, matched, lines };
 }
 
 const sortBreaks = (xs: Expected[]) => [...xs].sort((a, b) => `${a.type}${a.amountLedger}${a.amountExternal}`.localeCompare(`${b.type}${b.amountLedger}${b.amountExternal}`));
@@ -160,6 +163,12 @@ describe('the fast matcher against a plain reference', () => {
           expect(sortBreaks(got.filter((b) => b.type === 'DUPLICATE').map((b) => ({ type: b.type, amountLedger: toFen(b.amount_ledger), amountExternal: toFen(b.amount_external) })))).toEqual(
             sortBreaks([...ref.breaks.values()].filter((v) => v.type === 'DUPLICATE')),
           );
+          // Each keyed break names exactly its records on each side, in file order.
+          const origins = e.db.prepare("SELECT key, ledger_origin, external_origin FROM recon_break WHERE type != 'DUPLICATE'").all() as { key: string; ledger_origin: string; external_origin: string }[];
+          const linesOf = (json: string) => (JSON.parse(json) as string[]).map((o) => Number(o.split(':')[1]));
+          for (const o of origins) {
+            expect([o.key, linesOf(o.ledger_origin), linesOf(o.external_origin)]).toEqual([o.key, ref.lines.l.get(o.key) ?? [], ref.lines.x.get(o.key) ?? []]);
+          }
           expect(s.matched.count).toBe(ref.matched);
           expect(s.tieOut.ok).toBe(true);
         } finally {

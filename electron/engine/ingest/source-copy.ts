@@ -50,6 +50,12 @@ export class SourceCopy {
   /** Every byte of the file, in order. */
   tap = (chunk: Buffer): void => {
     this.hash.update(chunk);
+    if (this.heldBytes === 0 && chunk.length === BLOB_PIECE) {
+      // A whole piece as read (the copy of a split file reads exactly pieces): compressed
+      // as it is, not first joined into a new megabyte.
+      this.compress(chunk);
+      return;
+    }
     this.held.push(chunk);
     this.heldBytes += chunk.length;
     while (this.heldBytes >= BLOB_PIECE) {

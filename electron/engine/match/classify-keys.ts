@@ -24,10 +24,22 @@ export interface KeyedBreak {
   amountExternal: number | null;
   /** The latest record (whose certificate number and time the break shows): its side and row. */
   latest: { side: 'l' | 'x'; row: number };
-  /** Row indices behind the break on each side (duplicates apart). */
-  ledgerRows: number[];
-  externalRows: number[];
+  /** The break's place in `breaks`: its rows are found by it in `behind`. */
+  index: number;
 }
+
+/**
+ * The rows behind each break on one side (duplicates apart), in file order: break
+ * i's are rows[start[i] .. start[i + 1]). Two arrays for all breaks, not two per
+ * break (a run may produce a hundred thousand and more).
+ */
+export interface RowsBehind {
+  start: Int32Array;
+  rows: Int32Array;
+}
+
+/** Row indices behind break `index` on one side. */
+export const rowsBehind = (r: RowsBehind, index: number): Int32Array => r.rows.subarray(r.start[index]!, r.start[index + 1]!);
 
 export interface DuplicateBreak {
   side: 'l' | 'x';
@@ -44,6 +56,7 @@ export interface SideTotals {
 
 export interface KeyedOutcome {
   breaks: KeyedBreak[];
+  behind: { l: RowsBehind; x: RowsBehind };
   duplicates: DuplicateBreak[];
   totals: { l: SideTotals; x: SideTotals };
   matched: { count: number; ledgerFen: number; externalFen: number };
@@ -84,8 +97,10 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     return isLedger ? (vouchers.get(k) ?? null) : sideText(s, 'sub_key', i);
   };
 
+  const none: RowsBehind = { start: new Int32Array(1), rows: new Int32Array(0) };
   const out: KeyedOutcome = {
     breaks: [],
+    behind: { l: none, x: none },
     duplicates: [],
     totals: { l: { rows: 0, keys: 0, totalFen: 0 }, x: { rows: 0, keys: 0, totalFen: 0 } },
     matched: { count: 0, ledgerFen: 0, externalFen: 0 },
@@ -183,19 +198,27 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       amountLedger: hasL ? la.net[k]! : null,
       amountExternal: hasX ? xa.net[k]! : null,
       latest: hasL ? { side: 'l', row: li } : { side: 'x', row: xi },
-      ledgerRows: [],
-      externalRows: [],
+      index: out.breaks.length,
     });
   }
-  // The rows behind each break, in file order (the rows are in file order).
-  for (let i = 0; i < L.n; i++) {
-    const b = breakOf[L.kid[i]!]!;
-    if (b >= 0 && !la.dup[i]) out.breaks[b]!.ledgerRows.push(i);
-  }
-  for (let i = 0; i < X.n; i++) {
-    const b = breakOf[X.kid[i]!]!;
-    if (b >= 0 && !xa.dup[i]) out.breaks[b]!.externalRows.push(i);
-  }
+  // The rows behind each break, in file order (the rows are in file order): counted, then placed.
+  const behind = (s: SideRows, a: SideAggregates): RowsBehind => {
+    const nb = out.breaks.length;
+    const start = new Int32Array(nb + 1);
+    for (let i = 0; i < s.n; i++) {
+      const b = breakOf[s.kid[i]!]!;
+      if (b >= 0 && !a.dup[i]) start[b + 1]!++;
+    }
+    for (let b = 0; b < nb; b++) start[b + 1]! += start[b]!;
+    const rows = new Int32Array(start[nb]!);
+    const next = start.slice(0, nb);
+    for (let i = 0; i < s.n; i++) {
+      const b = breakOf[s.kid[i]!]!;
+      if (b >= 0 && !a.dup[i]) rows[next[b]!++] = i;
+    }
+    return { start, rows };
+  };
+  out.behind = { l: behind(L, la), x: behind(X, xa) };
   for (const [side, a, s] of [['l', la, L], ['x', xa, X]] as const) {
     const t = out.totals[side];
     for (const i of a.dups) {

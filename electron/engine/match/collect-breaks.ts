@@ -6,20 +6,20 @@ import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { RowLookup } from '../rowstore/block-store';
-import type { KeyedOutcome } from './classify-keys';
+import { rowsBehind, type DuplicateBreak, type KeyedBreak, type KeyedOutcome } from './classify-keys';
 import type { FallbackResult } from './fallback';
 import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
 
 export interface ProducedBreak {
-  key: string;
+  readonly key: string;
   /** The key's id in the run (-1: a row without a key). */
-  kid: number;
+  readonly kid: number;
   /** Made from exactly the rows, and with the type, the carrying run wrote it with (carry.ts): an open one is not written again. */
-  same: boolean;
-  matchKey: string;
-  type: BreakType;
-  amountLedger: number | null;
-  amountExternal: number | null;
+  readonly same: boolean;
+  readonly matchKey: string;
+  readonly type: BreakType;
+  readonly amountLedger: number | null;
+  readonly amountExternal: number | null;
   /** What else is written into the break, made when it is written (an open break found as it was never needs it). */
   detail(): BreakDetail;
 }
@@ -40,51 +40,97 @@ export const rowBreakKey = (side: 'l' | 'x', batchId: number, line: number) => `
 /** A break of a keyless row, not of a key. */
 export const isRowBreak = (key: string) => key.startsWith('ROW:');
 
-export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, fallback: FallbackResult): ProducedBreak[] {
-  const out: ProducedBreak[] = [];
-  for (const b of keyed.breaks) {
+/**
+ * A keyed break as applyBreaks takes it: a view of the classified key, its detail
+ * made only if it is written. An object of a class, not a literal with a closure:
+ * a run may produce a hundred thousand and more (every open break of every week),
+ * and a closure apiece with its context held some 60 MB until the run ended.
+ */
+class KeyedProduced implements ProducedBreak {
+  constructor(
+    private readonly run: RunRows,
+    private readonly keyed: KeyedOutcome,
+    private readonly b: KeyedBreak,
+  ) {}
+  get key() {
+    return this.b.key;
+  }
+  get kid() {
+    return this.b.kid;
+  }
+  get same() {
+    return this.b.same;
+  }
+  get matchKey() {
+    return this.b.key;
+  }
+  get type() {
+    return this.b.type;
+  }
+  get amountLedger() {
+    return this.b.amountLedger;
+  }
+  get amountExternal() {
+    return this.b.amountExternal;
+  }
+  detail(): BreakDetail {
+    const { run, b } = this;
     const latest = b.latest.side === 'l' ? run.l : run.x;
-    out.push({
-      key: b.key,
-      kid: b.kid,
-      same: b.same,
-      matchKey: b.key,
-      type: b.type,
-      amountLedger: b.amountLedger,
-      amountExternal: b.amountExternal,
-      detail: () => ({
-        fields: b.fields,
-        certno: sideText(latest, 'certno', b.latest.row),
-        // The beneficiary's name, from the first record behind the break (whichever side has one).
-        name: b.ledgerRows.length ? sideText(run.l, 'name', b.ledgerRows[0]!) : b.externalRows.length ? sideText(run.x, 'name', b.externalRows[0]!) : null,
-        eventAt: eventAtText(latest, b.latest.row),
-        ledgerOrigin: b.ledgerRows.map((i) => originOf(run.l, i)),
-        externalOrigin: b.externalRows.map((i) => originOf(run.x, i)),
-      }),
-    });
+    const lr = rowsBehind(this.keyed.behind.l, b.index);
+    const xr = rowsBehind(this.keyed.behind.x, b.index);
+    return {
+      fields: b.fields,
+      certno: sideText(latest, 'certno', b.latest.row),
+      // The beneficiary's name, from the first record behind the break (whichever side has one).
+      name: lr.length ? sideText(run.l, 'name', lr[0]!) : xr.length ? sideText(run.x, 'name', xr[0]!) : null,
+      eventAt: eventAtText(latest, b.latest.row),
+      ledgerOrigin: Array.from(lr, (i) => originOf(run.l, i)),
+      externalOrigin: Array.from(xr, (i) => originOf(run.x, i)),
+    };
   }
-  // A second copy of a record already counted: the same key twice on one side.
-  for (const d of keyed.duplicates) {
-    const s = d.side === 'l' ? run.l : run.x;
+}
+
+/** A second copy of a record already counted: the same key twice on one side. */
+class DuplicateProduced implements ProducedBreak {
+  readonly kid: number;
+  readonly same: boolean;
+  readonly type = 'DUPLICATE' as const;
+  constructor(
+    private readonly s: SideRows,
+    private readonly d: DuplicateBreak,
+  ) {
+    this.kid = s.kid[d.row]!;
+    this.same = d.same;
+  }
+  get key() {
+    return `DUP:${this.d.side}:${originOf(this.s, this.d.row)}`;
+  }
+  get matchKey() {
+    return this.d.gk;
+  }
+  get amountLedger() {
+    return this.d.side === 'l' ? this.s.amount[this.d.row]! : null;
+  }
+  get amountExternal() {
+    return this.d.side === 'x' ? this.s.amount[this.d.row]! : null;
+  }
+  detail(): BreakDetail {
+    const { s, d } = this;
     const origin = originOf(s, d.row);
-    out.push({
-      key: `DUP:${d.side}:${origin}`,
-      kid: s.kid[d.row]!,
-      same: d.same,
-      matchKey: d.gk,
-      type: 'DUPLICATE',
-      amountLedger: d.side === 'l' ? s.amount[d.row]! : null,
-      amountExternal: d.side === 'x' ? s.amount[d.row]! : null,
-      detail: () => ({
-        fields: [{ field: 'duplicate_of', ledger: d.side === 'l' ? d.gk : null, external: d.side === 'x' ? d.gk : null }],
-        certno: sideText(s, 'certno', d.row),
-        name: sideText(s, 'name', d.row),
-        eventAt: eventAtText(s, d.row),
-        ledgerOrigin: d.side === 'l' ? [origin] : [],
-        externalOrigin: d.side === 'x' ? [origin] : [],
-      }),
-    });
+    return {
+      fields: [{ field: 'duplicate_of', ledger: d.side === 'l' ? d.gk : null, external: d.side === 'x' ? d.gk : null }],
+      certno: sideText(s, 'certno', d.row),
+      name: sideText(s, 'name', d.row),
+      eventAt: eventAtText(s, d.row),
+      ledgerOrigin: d.side === 'l' ? [origin] : [],
+      externalOrigin: d.side === 'x' ? [origin] : [],
+    };
   }
+}
+
+export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, fallback: FallbackResult): ProducedBreak[] {
+  const out: ProducedBreak[] = keyed.breaks.map((b) => new KeyedProduced(run, keyed, b));
+  for (const d of keyed.duplicates) out.push(new DuplicateProduced(d.side === 'l' ? run.l : run.x, d));
   // Keyless rows are few: their names are looked up by origin, at once.
   const lookup = new RowLookup(db);
   const oneSided = (r: KeylessRow): ProducedBreak => {

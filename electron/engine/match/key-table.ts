@@ -82,6 +82,27 @@ export class KeyTable {
     if (!this.holding.has(b)) this.buffers[b] = EMPTY;
   }
 
+  /**
+   * Keys given as text (the open breaks'), written into one buffer registered for
+   * lookup: where each lies in it, for `lookup` and hashing. One buffer for all (not
+   * one per key: a hundred thousand open breaks made as many buffers, kept while the run lasts).
+   */
+  addTexts(texts: readonly string[]): { b: number; bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+    let room = 0;
+    for (const t of texts) room += t.length * 3;
+    const bytes = Buffer.allocUnsafeSlow(room);
+    const start = new Int32Array(texts.length);
+    const len = new Int32Array(texts.length);
+    let at = 0;
+    texts.forEach((t, i) => {
+      start[i] = at;
+      len[i] = bytes.write(t, at, 'utf8');
+      at += len[i]!;
+    });
+    const used = bytes.subarray(0, at);
+    return { b: this.addBuffer(used), bytes: used, start, len };
+  }
+
   /** A key given as text (an open break's). */
   lookupText(key: string, add: boolean): number {
     const b = this.addBuffer(Buffer.from(key, 'utf8'));

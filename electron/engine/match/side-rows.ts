@@ -158,10 +158,12 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       kept.set(id, { block: b, kid });
     }
   }
-  for (const k of openKeys) {
-    const kid = keys.lookupText(k, true);
-    if (kid === hashOf.length) hashOf.push(textHash(k));
+  const open = keys.addTexts(openKeys);
+  for (let i = 0; i < openKeys.length; i++) {
+    const kid = keys.lookup(open.b, open.start[i]!, open.len[i]!, true);
+    if (kid === hashOf.length) hashOf.push(keyHash(open.bytes, open.start[i]!, open.len[i]!));
   }
+  keys.release(open.b);
 
   // The carried keys of the universe, and what each side must still look for in old blocks.
   const covers = { l: carry !== null, x: carry !== null && carry.x !== null && borrow.size === 0 };
