@@ -185,4 +185,23 @@ describe('the key table', () => {
     expect(t.lookupText('K4321', false)).toBe(many[4321]);
     expect(t.text(many[17]!)).toBe('K17');
   });
+
+  it('takes many keys given as text in one buffer: the same ids as one at a time, every width of character, and the key read back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('J', 'F', '1', '-', '股', 'é', '𠀀'), maxLength: 8 }), { maxLength: 60 }), (texts) => {
+        const one = new KeyTable(4);
+        const byOne = texts.map((k) => one.lookupText(k, true));
+        const many = new KeyTable(4);
+        const r = many.addTexts(texts);
+        const ids = texts.map((_, i) => many.lookup(r.b, r.start[i]!, r.len[i]!, true));
+        many.release(r.b);
+        expect(ids).toEqual(byOne);
+        texts.forEach((k, i) => {
+          expect(many.text(ids[i]!)).toBe(k);
+          expect(Buffer.from(r.bytes.subarray(r.start[i]!, r.start[i]! + r.len[i]!)).toString('utf8')).toBe(k);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
