@@ -111,9 +111,10 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
       // A quoted record that spans lines, waiting for its closing quote.
       let pending: { text: string; offset: number } | null = null;
 
-      // `bytes` holds whole lines (the last may lack its line feed at the end of
-      // the file); `base` is the file offset of bytes[0].
-      const piece = (bytes: Buffer, base: number, out: SourceRow[]) => {
+      // The rows of `bytes`, which holds whole lines (the last may lack its line feed
+      // at the end of the file); `base` is the file offset of bytes[0].
+      const piece = (bytes: Buffer, base: number): SourceRow[] => {
+        const out: SourceRow[] = [];
         let skip = 0;
         if (base === 0 && encoding === 'utf-8' && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) skip = 3;
         const text = decode(bytes.subarray(skip));
@@ -143,6 +144,7 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
             pending = { text: line, offset };
           }
         }
+        return out;
       };
 
       const input = fs.createReadStream(file, { highWaterMark: opts.pieceBytes ?? PIECE, ...(range ? { start: range.from, end: range.to - 1 } : {}) });
@@ -163,8 +165,7 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
               continue;
             }
             const head = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
-            const out: SourceRow[] = [];
-            piece(head, carryAt, out);
+            const out = piece(head, carryAt);
             carryAt += head.length;
             carry = null;
             if (out.length) yield out;
@@ -183,15 +184,13 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           for (let from = 0; from <= last; ) {
             const cut = from + DECODE > last ? last : buf.indexOf(10, from + DECODE);
             const to = cut < 0 || cut > last ? last : cut;
-            const out: SourceRow[] = [];
-            piece(buf.subarray(from, to + 1), base + from, out);
+            const out = piece(buf.subarray(from, to + 1), base + from);
             from = to + 1;
             if (out.length) yield out;
           }
         }
         if (carry) {
-          const out: SourceRow[] = [];
-          piece(carry, carryAt, out);
+          const out = piece(carry, carryAt);
           if (out.length) yield out;
         }
         if (pending) {

@@ -97,10 +97,9 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     return isLedger ? (vouchers.get(k) ?? null) : sideText(s, 'sub_key', i);
   };
 
-  const none: RowsBehind = { start: new Int32Array(1), rows: new Int32Array(0) };
-  const out: KeyedOutcome = {
+  // Everything but the rows behind the breaks, which are placed once all breaks are known.
+  const out: Omit<KeyedOutcome, 'behind'> = {
     breaks: [],
-    behind: { l: none, x: none },
     duplicates: [],
     totals: { l: { rows: 0, keys: 0, totalFen: 0 }, x: { rows: 0, keys: 0, totalFen: 0 } },
     matched: { count: 0, ledgerFen: 0, externalFen: 0 },
@@ -202,7 +201,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     });
   }
   // The rows behind each break, in file order (the rows are in file order): counted, then placed.
-  const behind = (s: SideRows, a: SideAggregates): RowsBehind => {
+  const rowsOf = (s: SideRows, a: SideAggregates): RowsBehind => {
     const nb = out.breaks.length;
     const start = new Int32Array(nb + 1);
     for (let i = 0; i < s.n; i++) {
@@ -218,7 +217,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     }
     return { start, rows };
   };
-  out.behind = { l: behind(L, la), x: behind(X, xa) };
+  const behind = { l: rowsOf(L, la), x: rowsOf(X, xa) };
   for (const [side, a, s] of [['l', la, L], ['x', xa, X]] as const) {
     const t = out.totals[side];
     for (const i of a.dups) {
@@ -227,5 +226,5 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       t.totalFen += s.amount[i]!;
     }
   }
-  return out;
+  return { ...out, behind };
 }

@@ -185,6 +185,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
     const cover = covers[side] ? carry! : null;
+    // The carry's rows of this side (what the rows below are merged with).
+    const carriedSide = cover ? (side === 'l' ? cover.l : cover.x!) : null;
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
     // (a keyless row has no key of its own in the summary). An old block the carry
@@ -208,7 +210,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       capacity += c ? c.count : info.n;
     }
     // Room for the carried rows too: they are merged in place (carried, below).
-    const s = sideArrays(capacity + (cover ? (side === 'l' ? cover.l : cover.x!).n : 0));
+    const s = sideArrays(capacity + (carriedSide?.n ?? 0));
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
@@ -286,19 +288,18 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     // the texts of breaks, let go of their decoded numbers and key places (at a
     // million rows, some 90 MB until the run ends).
     for (const c of s.blocks) c.forgetDecoded('gk');
-    if (!cover) return s;
+    if (!carriedSide) return s;
     // The carried rows of the run's keys still in an active batch, dated before the period's end.
-    const side2 = side === 'l' ? cover.l : cover.x!;
-    const from = sideArrays(side2.n);
-    from.blocks.push(side2);
-    const refs = side2.byteRefs('gk');
+    const from = sideArrays(carriedSide.n);
+    from.blocks.push(carriedSide);
+    const refs = carriedSide.byteRefs('gk');
     const buf = keys.addBuffer(refs.bytes);
-    const cb = side2.num('batch');
-    const cl = side2.num('line');
-    const ca = side2.num('event_at');
-    const cm = side2.num('amount_fen');
+    const cb = carriedSide.num('batch');
+    const cl = carriedSide.num('line');
+    const ca = carriedSide.num('event_at');
+    const cm = carriedSide.num('amount_fen');
     let m = 0;
-    for (let i = 0; i < side2.n; i++) {
+    for (let i = 0; i < carriedSide.n; i++) {
       const kid = keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
       if (kid < 0 || !carried[kid]) continue;
       if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
@@ -318,7 +319,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     from.n = m;
     fillCodes(from, ids);
     mergeCarried(s, from);
-    side2.forgetDecoded('gk');
+    carriedSide.forgetDecoded('gk');
     return s;
   };
   const keyless = { l: [] as KeylessRow[], x: [] as KeylessRow[] };
