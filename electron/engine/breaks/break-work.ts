@@ -62,7 +62,7 @@ function group(db: Database, user: string, action: string, rows: State[], change
  * first open period after it. A locked period itself is never written to.
  */
 function workPeriod(db: Database, r: State, given?: string): string {
-  const run = db.prepare('SELECT period FROM recon_run WHERE id = (SELECT last_run FROM recon_break WHERE id = ?)').get(r.id) as { period: string } | undefined;
+  const run = db.prepare('SELECT period FROM recon_run WHERE id = (SELECT last_run FROM recon_break_latest WHERE break_id = ?)').get(r.id) as { period: string } | undefined;
   return firstOpenFrom(db, r.kind, given ?? run?.period ?? r.opened_period);
 }
 

@@ -7,22 +7,61 @@ import type { ReconKind } from '../../../shared/domain';
 import { isRowBreak, rowBreakKey, type ProducedBreak } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
+import type { KeyTable } from './key-table';
+import { idRanges } from './id-ranges';
 
-/** An open break as a run needs it: its identity, the key people know it by, and the period it opened in. */
-export interface OpenBreak {
-  id: number;
-  key: string;
-  matchKey: string;
-  openedPeriod: string;
+/**
+ * The kind's open breaks as a run needs them, a column per field (no object per
+ * break: at week ten, 130,000 of them): their identity, key, the key people know
+ * them by, and whether they opened after the run's period.
+ */
+export interface OpenBreaks {
+  n: number;
+  id: number[];
+  key: string[];
+  /** Null: the match key is the key (a keyed break). */
+  matchKey: (string | null)[];
+  /** 1: opened in a period after the run's (outside its universe, never closed by it). */
+  later: Uint8Array;
 }
 
 /**
  * The kind's open breaks, in the order they were opened, read once per run (not a
- * query per break: a run may produce tens of thousands), from recon_break_open.
+ * query per break), from the covering index recon_break_open: a column per query
+ * (a row array apiece from the SQLite binding cost several times as much).
  */
-export function readOpenBreaks(db: Database, kind: ReconKind): OpenBreak[] {
-  const rows = db.prepare("SELECT id, key, match_key, opened_period FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id").raw().all(kind) as [number, string, string, string][];
-  return rows.map(([id, key, matchKey, openedPeriod]) => ({ id, key, matchKey, openedPeriod }));
+export function readOpenBreaks(db: Database, kind: ReconKind, period: string): OpenBreaks {
+  const col = (expr: string, ...args: unknown[]) => db.prepare(`SELECT ${expr} FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id`).pluck().all(...args, kind);
+  const id = col('id') as number[];
+  const key = col('key') as string[];
+  const matchKey = col('CASE WHEN match_key = key THEN NULL ELSE match_key END') as (string | null)[];
+  const later = Uint8Array.from(col('opened_period > ?', period) as number[]);
+  if (key.length !== id.length || matchKey.length !== id.length || later.length !== id.length) throw new Error('readOpenBreaks: the open breaks changed while read');
+  return { n: id.length, id, key, matchKey, later };
+}
+
+/** The open breaks whose match keys are in the run's universe: opened in its period or before, of a key (not a keyless row). */
+export function openUniverse(open: OpenBreaks): number[] {
+  const out: number[] = [];
+  for (let o = 0; o < open.n; o++) if (!open.later[o] && !isRowBreak(open.key[o]!)) out.push(o);
+  return out;
+}
+
+/**
+ * Each open break's key id in the run where it is a keyed break whose key the run
+ * has, else -1: produced keyed breaks find theirs by key id, not by their text
+ * (at week ten, 130,000 strings made and hashed for nothing). `universe` are the
+ * open breaks whose match keys loadRunRows was given, `kids` their key ids in that
+ * order; a keyed break outside it (opened in a later period than the one run
+ * again) is looked up by its text.
+ */
+export function openKeyIds(open: OpenBreaks, universe: number[], kids: Int32Array, keys: KeyTable): Int32Array {
+  const out = new Int32Array(open.n).fill(-2);
+  universe.forEach((o, j) => {
+    out[o] = open.matchKey[o] === null ? kids[j]! : -1;
+  });
+  for (let o = 0; o < open.n; o++) if (out[o] === -2) out[o] = open.matchKey[o] === null ? keys.lookupText(open.key[o]!, false) : -1;
+  return out;
 }
 
 export function applyBreaks(
@@ -30,18 +69,26 @@ export function applyBreaks(
   kind: ReconKind,
   period: string,
   runId: number,
-  open: OpenBreak[],
+  open: OpenBreaks,
+  /** Per open break, its key id in the run (openKeyIds). */
+  openKid: Int32Array,
   produced: ProducedBreak[],
   fallback: FallbackResult,
+  keyCount: number,
   user: string,
   now: string,
 ): { opened: number; updated: number; autoClosed: number; open: Uint8Array } {
   // Most produced breaks are found open as they were: only their ids are needed.
   // An open break's key is unique in its kind (recon_break_one_open), so a flag per
-  // open break says whether the run produced it (no set of every produced key).
+  // open break says whether the run produced it (no set of every produced key). A
+  // keyed one is found by key id; the others (duplicates, keyless rows) by key.
+  const openOfKid = new Int32Array(keyCount).fill(-1);
   const openByKey = new Map<string, number>();
-  open.forEach((b, i) => openByKey.set(b.key, i));
-  const reproduced = new Uint8Array(open.length);
+  for (let i = 0; i < open.n; i++) {
+    if (openKid[i]! >= 0) openOfKid[openKid[i]!] = i;
+    else openByKey.set(open.key[i]!, i);
+  }
+  const reproduced = new Uint8Array(open.n);
   const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
   // Closed once as it is now (disposed by an officer, say)? Asked per break not open
   // (closed breaks pile up over the months), on recon_break_key (kind, key, status);
@@ -61,17 +108,20 @@ export function applyBreaks(
     ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
   const event = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
   const close = db.prepare("UPDATE recon_break SET status = 'closed', closed_period = ?, closed_at = ?, resolution = '自动核销', last_run = ? WHERE id = ?");
-  /** Open breaks the run found as the carrying run wrote them (carry.ts): only their latest run changes, in one statement. */
+  /** Open breaks the run found as the carrying run wrote them (carry.ts): not written again, only named (recon_run_unchanged). */
   const unchanged: number[] = [];
+  // New breaks have ids above every break's before this run (the 'open' events below take them by that).
+  const firstNew = (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM recon_break').pluck().get() as number);
   /** Per produced break: 1 if it is an open break after this run (what the next run is carried). */
   const isOpen = new Uint8Array(produced.length);
 
   let opened = 0;
   let updated = 0;
   produced.forEach((b, p) => {
-    const o = openByKey.get(b.key);
-    if (o !== undefined) {
-      const openId = open[o]!.id;
+    let o = b.keyed ? openOfKid[b.kid]! : -1;
+    if (o < 0) o = openByKey.get(b.key) ?? -1;
+    if (o >= 0) {
+      const openId = open.id[o]!;
       reproduced[o] = 1;
       isOpen[p] = 1;
       updated++;
@@ -95,11 +145,13 @@ export function applyBreaks(
     opened++;
   });
   insert.flush();
-  db.prepare('UPDATE recon_break SET last_run = ? WHERE id IN (SELECT value FROM json_each(?))').run(runId, JSON.stringify(unchanged));
+  // Rewriting each unchanged break's latest run rewrote 130,000 wide rows a week
+  // at week ten; the run names them instead, as ranges of ids (recon_break_latest reads them).
+  if (unchanged.length) db.prepare('INSERT INTO recon_run_unchanged (run_id, ids) VALUES (?, ?)').run(runId, JSON.stringify(idRanges(unchanged)));
   // Each new break's 'open' event, in one statement: the breaks this run opened carry its id.
   db.prepare(
-    "INSERT INTO break_event (break_id, at, actor, action, detail) SELECT id, ?, ?, 'open', json_object('period', ?, 'type', type) FROM recon_break WHERE kind = ? AND opened_run = ? ORDER BY id",
-  ).run(now, user, period, kind, runId);
+    "INSERT INTO break_event (break_id, at, actor, action, detail) SELECT id, ?, ?, 'open', json_object('period', ?, 'type', type) FROM recon_break WHERE id >= ? AND kind = ? AND opened_run = ? ORDER BY id",
+  ).run(now, user, period, firstNew, kind, runId);
 
   // Open breaks whose record this run looked at and found in order close themselves.
   // Every open break of the period or before is in the run's universe (its key is
@@ -107,9 +159,10 @@ export function applyBreaks(
   const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [rowBreakKey('l', l.batch_id, l.line), rowBreakKey('x', x.batch_id, x.line)]));
   // (The breaks open before this run, read above: the ones it opened were all produced.)
   let autoClosed = 0;
-  for (let o = 0; o < open.length; o++) {
-    const { key, id, openedPeriod } = open[o]!;
-    if (openedPeriod > period || reproduced[o]) continue;
+  for (let o = 0; o < open.n; o++) {
+    if (open.later[o] || reproduced[o]) continue;
+    const key = open.key[o]!;
+    const id = open.id[o]!;
     if (isRowBreak(key) && !pairedRows.has(key)) continue;
     close.run(period, now, runId, id);
     event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));

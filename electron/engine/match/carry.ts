@@ -3,7 +3,7 @@
 // unresolved breaks are spread over every block of that week, so a run had to
 // open every old block again to take a few rows from each, and grew with the
 // weeks kept. Instead each run stores the rows of the keys it leaves open
-// (recon_carry, one per kind, in the block format), and the next run takes them
+// (recon_carry and its parts, in the block format), and the next run takes them
 // from there.
 //
 // What a carry holds, exactly: for each of its keys, every row of that key with a
@@ -14,8 +14,16 @@
 //     on or after `end`, and skips the rest (they are the carry's);
 // and a key not carried (new this period, or an open break the carrying run did not
 // look at) is looked for in history as before (block-keys). The external side is
-// not carried when external rows borrowed a key by voucher (the loan depends on
-// the ledger rows of the day): that side is then read from history whole.
+// not carried when keys were lent by voucher (the loan depends on the ledger rows
+// of the day): that side is then read from history whole.
+//
+// Parts: most open keys of a week are still open, exactly as they were, the week
+// after (at week ten, 130,000 of 148,000), and their rows are then exactly the
+// carried ones. Writing them again each week was most of what a run spent on its
+// carry, so a carry is kept in parts: a run writes a part with the rows of the keys
+// it newly leaves open (new, or changed), and marks in the older parts which of
+// their keys are still carried from there (`live`, a byte per key). When the parts
+// are many or mostly dead, the run writes the whole carry as one part again.
 import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
@@ -23,14 +31,29 @@ import { encodeColumns, type ColumnData } from '../rowstore/column-encode';
 import { dateTimeNumber } from '../rowstore/column-format';
 import { byteValues, packText, textOfRows } from '../rowstore/row-subset';
 import type { KeyTable } from './key-table';
-import type { RunTexts, SideRows } from './side-rows';
+import type { RunRows, RunTexts, SideRows } from './side-rows';
 
 /**
  * The matcher's version as far as carries go: raised whenever the same rows would
  * give a break written differently (its type, fields, amounts, names or origins).
  * A carry of another version is not used (history is read, every break rewritten).
  */
-export const CARRY_VERSION = 1;
+export const CARRY_VERSION = 2;
+
+/** A run that finds this many parts writes the carry whole again (a run reads every part). */
+export const MAX_CARRY_PARTS = 8;
+
+/** Rows of some carried keys, as one run wrote them. */
+export interface CarryPart {
+  runId: number;
+  /** The part's keys (column `gk`), one per key. */
+  keys: DecodedColumns;
+  /** Per key: 1 while the key is carried from this part (0: closed since, or carried from a later part). */
+  live: Uint8Array;
+  l: DecodedColumns;
+  /** Null: the external side is not carried. */
+  x: DecodedColumns | null;
+}
 
 export interface Carry {
   /** The carrying run's closing window start, YYYYMMDDHHmmss. */
@@ -39,72 +62,136 @@ export interface Carry {
   end: number;
   endText: string;
   maxBatch: number;
-  /** The carried keys (column `gk`): covered on a side whose rows are carried. */
-  keys: DecodedColumns;
-  l: DecodedColumns;
-  /** Null: the external side is not carried. */
-  x: DecodedColumns | null;
+  /** In the order written; a key is live in one part at most. */
+  parts: CarryPart[];
+  /** Whether the external side is carried (by every part). */
+  external: boolean;
 }
 
 /** The kind's carry, or null (none yet, or one this build cannot read: history is then read as it is). */
 export function loadCarry(db: Database, kind: ReconKind): Carry | null {
-  const r = db.prepare('SELECT version, period_end, window_start, max_batch, keys, ledger, external FROM recon_carry WHERE kind = ?').get(kind) as
-    | { version: number; period_end: string; window_start: string; max_batch: number; keys: Buffer; ledger: Buffer; external: Buffer | null }
+  const r = db.prepare('SELECT version, period_end, window_start, max_batch FROM recon_carry WHERE kind = ?').get(kind) as
+    | { version: number; period_end: string; window_start: string; max_batch: number }
     | undefined;
   if (!r || r.version !== CARRY_VERSION) return null;
   try {
     const end = dateTimeNumber(r.period_end);
     const windowStart = dateTimeNumber(r.window_start);
     if (Number.isNaN(end) || Number.isNaN(windowStart)) return null;
-    return {
-      windowStart,
-      end,
-      endText: r.period_end,
-      maxBatch: r.max_batch,
-      keys: new DecodedColumns(r.keys),
-      l: new DecodedColumns(r.ledger),
-      x: r.external ? new DecodedColumns(r.external) : null,
-    };
+    const rows = db.prepare('SELECT run_id, keys, live, ledger, external FROM recon_carry_part WHERE kind = ? ORDER BY run_id').all(kind) as {
+      run_id: number;
+      keys: Buffer;
+      live: Buffer;
+      ledger: Buffer;
+      external: Buffer | null;
+    }[];
+    const parts = rows.map((p) => ({
+      runId: p.run_id,
+      keys: new DecodedColumns(p.keys),
+      live: new Uint8Array(p.live),
+      l: new DecodedColumns(p.ledger),
+      x: p.external ? new DecodedColumns(p.external) : null,
+    }));
+    // A part whose liveness does not cover its keys is not a carry this build wrote.
+    if (parts.some((p) => p.live.length !== p.keys.n)) return null;
+    return { windowStart, end, endText: r.period_end, maxBatch: r.max_batch, parts, external: parts.every((p) => p.x !== null) };
   } catch {
     return null;
   }
 }
 
 /**
- * Replaces the kind's carry with the rows of this run's keys that are open breaks
+ * Leaves the kind's carry holding the rows of this run's keys that are open breaks
  * now (`openKids`: 1 per key id with a break open after the run applied its breaks).
  * `carryExternal` false: the external side borrowed keys by voucher and is not carried.
+ * `from`: the carry the run read and, per part and key, the key's id in the run
+ * where it was taken from that part (-1 otherwise); with `history` (the run's
+ * rows of both sides covered by that carry), a key still open whose rows were all
+ * carried, none fresh, stays in its part and only the other open keys are written.
  */
 export function saveCarry(
   db: Database,
   kind: ReconKind,
-  run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows },
+  run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows; history: RunRows['history'] },
   openKids: Uint8Array,
   carryExternal: boolean,
-): void {
-  const openIds: number[] = [];
-  for (let k = 0; k < openKids.length; k++) if (openKids[k]) openIds.push(k);
+  from: { carry: Carry; partKids: Int32Array[] } | null,
+): { parts: number; written: number; kept: number } {
   const maxBatch = db.prepare('SELECT coalesce(max(id), 0) FROM import_batch').pluck().get() as number;
-  const keys = encodeColumns(openIds.length, { gk: keyColumn(run.keys, openIds.length, (r) => openIds[r]!) });
-  const side = (s: SideRows) => {
-    let n = 0;
-    for (let i = 0; i < s.n; i++) if (openKids[s.kid[i]!]) n++;
-    const take = new Int32Array(n);
-    for (let i = 0, r = 0; i < s.n; i++) if (openKids[s.kid[i]!]) take[r++] = i;
-    return carryBlock(s, take, run.keys, run.texts);
-  };
+  const h = run.history;
+  // Kept where it lies: open, and its rows exactly the carried ones (so exactly what a part would hold again).
+  const keep = new Uint8Array(openKids.length);
+  let kept = 0;
+  let livePlaces = 0;
+  let places = 0;
+  if (from && h && carryExternal && from.carry.external) {
+    for (let k = 0; k < openKids.length; k++) {
+      if (openKids[k] && h.carried[k] && !h.fresh[k]) {
+        keep[k] = 1;
+        kept++;
+      }
+    }
+    for (const kids of from.partKids) {
+      places += kids.length;
+      for (const kid of kids) if (kid >= 0 && keep[kid]) livePlaces++;
+    }
+  }
+  // Written whole: no carry to keep from, too many parts, or more dead places than live ones.
+  const whole = kept === 0 || from!.carry.parts.length >= MAX_CARRY_PARTS || livePlaces * 2 < places;
+  if (whole) keep.fill(0);
+  const write = new Uint8Array(openKids.length);
+  const writeIds: number[] = [];
+  for (let k = 0; k < openKids.length; k++) {
+    if (openKids[k] && !keep[k]) {
+      write[k] = 1;
+      writeIds.push(k);
+    }
+  }
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-  db.prepare('INSERT OR REPLACE INTO recon_carry (kind, run_id, version, period_end, window_start, max_batch, keys, ledger, external) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    kind,
-    run.runId,
-    CARRY_VERSION,
-    run.end,
-    run.windowStart,
-    maxBatch,
-    buf(keys),
-    buf(side(run.l)),
-    carryExternal ? buf(side(run.x)) : null,
-  );
+  if (whole) db.prepare('DELETE FROM recon_carry_part WHERE kind = ?').run(kind);
+  else {
+    // The older parts: each key still live only where it is kept; a part with none left goes.
+    const setLive = db.prepare('UPDATE recon_carry_part SET live = ? WHERE kind = ? AND run_id = ?');
+    const drop = db.prepare('DELETE FROM recon_carry_part WHERE kind = ? AND run_id = ?');
+    from!.carry.parts.forEach((p, pi) => {
+      const kids = from!.partKids[pi]!;
+      const live = new Uint8Array(kids.length);
+      let any = false;
+      for (let i = 0; i < kids.length; i++) {
+        if (kids[i]! >= 0 && keep[kids[i]!]) {
+          live[i] = 1;
+          any = true;
+        }
+      }
+      if (!any) drop.run(kind, p.runId);
+      else setLive.run(buf(live), kind, p.runId);
+    });
+  }
+  if (writeIds.length) {
+    const side = (s: SideRows) => {
+      let n = 0;
+      for (let i = 0; i < s.n; i++) if (write[s.kid[i]!]) n++;
+      const take = new Int32Array(n);
+      for (let i = 0, r = 0; i < s.n; i++) if (write[s.kid[i]!]) take[r++] = i;
+      return carryBlock(s, take, run.keys, run.texts);
+    };
+    const keys = encodeColumns(writeIds.length, { gk: keyColumn(run.keys, writeIds.length, (r) => writeIds[r]!) });
+    db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, live, ledger, external) VALUES (?, ?, ?, ?, ?, ?)').run(
+      kind,
+      run.runId,
+      buf(keys),
+      buf(new Uint8Array(writeIds.length).fill(1)),
+      buf(side(run.l)),
+      carryExternal ? buf(side(run.x)) : null,
+    );
+  }
+  db.prepare(
+    `INSERT INTO recon_carry (kind, run_id, version, period_end, window_start, max_batch) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (kind) DO UPDATE SET run_id = excluded.run_id, version = excluded.version, period_end = excluded.period_end,
+       window_start = excluded.window_start, max_batch = excluded.max_batch`,
+  ).run(kind, run.runId, CARRY_VERSION, run.end, run.windowStart, maxBatch);
+  const parts = db.prepare('SELECT count(*) FROM recon_carry_part WHERE kind = ?').pluck().get(kind) as number;
+  return { parts, written: writeIds.length, kept };
 }
 
 /** Rows of a side as a block: the columns the run reads from its rows, and each row's batch. */

@@ -14,6 +14,8 @@ export interface ProducedBreak {
   readonly key: string;
   /** The key's id in the run (-1: a row without a key). */
   readonly kid: number;
+  /** A keyed break: its key is the match key of key id `kid` (not a duplicate's or a keyless row's). */
+  readonly keyed: boolean;
   /** Made from exactly the rows, and with the type, the carrying run wrote it with (carry.ts): an open one is not written again. */
   readonly same: boolean;
   readonly matchKey: string;
@@ -49,9 +51,12 @@ export const isRowBreak = (key: string) => key.startsWith('ROW:');
 class KeyedProduced implements ProducedBreak {
   constructor(
     private readonly run: RunRows,
-    private readonly keyed: KeyedOutcome,
+    private readonly outcome: KeyedOutcome,
     private readonly b: KeyedBreak,
   ) {}
+  get keyed() {
+    return true;
+  }
   get key() {
     return this.b.key;
   }
@@ -76,8 +81,8 @@ class KeyedProduced implements ProducedBreak {
   detail(): BreakDetail {
     const { run, b } = this;
     const latest = b.latest.side === 'l' ? run.l : run.x;
-    const lr = rowsBehind(this.keyed.behind.l, b.index);
-    const xr = rowsBehind(this.keyed.behind.x, b.index);
+    const lr = rowsBehind(this.outcome.behind.l, b.index);
+    const xr = rowsBehind(this.outcome.behind.x, b.index);
     return {
       fields: b.fields,
       certno: sideText(latest, 'certno', b.latest.row),
@@ -93,6 +98,7 @@ class KeyedProduced implements ProducedBreak {
 /** A second copy of a record already counted: the same key twice on one side. */
 class DuplicateProduced implements ProducedBreak {
   readonly kid: number;
+  readonly keyed = false;
   readonly same: boolean;
   readonly type = 'DUPLICATE' as const;
   constructor(
@@ -147,6 +153,7 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
     return {
       key: rowBreakKey(r.side, r.batch_id, r.line),
       kid: -1,
+      keyed: false,
       same: false,
       matchKey: '（无单号）',
       type: r.side === 'l' ? 'LEDGER_ONLY' : 'EXTERNAL_ONLY',

@@ -16,8 +16,8 @@ import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
 import { matchKeyless } from './fallback';
 import { RECON_SPECS } from './recon-specs';
 import { platformVerdicts } from './platform-verdicts';
-import { collectBreaks, isRowBreak } from './collect-breaks';
-import { applyBreaks, readOpenBreaks } from './apply-breaks';
+import { collectBreaks } from './collect-breaks';
+import { applyBreaks, openKeyIds, openUniverse, readOpenBreaks } from './apply-breaks';
 import { summarize } from './summarize';
 import { assertPeriodOpen } from '../periods/period-lock';
 
@@ -48,10 +48,12 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
   try {
     step(0, '确定对账范围');
     // Breaks still open keep their keys in the run, so they close when their counterpart arrives.
-    const open = readOpenBreaks(db, args.kind);
-    const openKeys = open.filter((b) => b.openedPeriod <= w.period && !isRowBreak(b.key)).map((b) => b.matchKey);
+    const open = readOpenBreaks(db, args.kind, w.period);
+    const universe = openUniverse(open);
+    const openKeys = universe.map((o) => open.matchKey[o] ?? open.key[o]!);
     const borrow = voucherKeyMap(db, spec, w.end);
-    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, loadCarry(db, args.kind));
+    const carry = loadCarry(db, args.kind);
+    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, carry);
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
     const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };
     const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec), verdicts.byKey);
@@ -64,13 +66,14 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     );
     const produced = collectBreaks(db, run, keyed, fallback);
     step(4, '结转与自动核销');
-    const applied = applyBreaks(db, args.kind, args.period, runId, open, produced, fallback, ctx.user, now);
+    const openKid = openKeyIds(open, universe, run.openKids, run.keys);
+    const applied = applyBreaks(db, args.kind, args.period, runId, open, openKid, produced, fallback, run.keys.size, ctx.user, now);
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
     produced.forEach((b, i) => {
       if (applied.open[i] && b.kid >= 0) openKids[b.kid] = 1;
     });
-    saveCarry(db, args.kind, { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x }, openKids, borrow.size === 0);
+    saveCarry(db, args.kind, { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history }, openKids, borrow.size === 0, carry && { carry, partKids: run.partKids });
     const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
     summary.sources = batchSources(db, run.perBatch, spec.ledger.importKind);
     if (spec.platformVerdicts) summary.platform = { rows: verdicts.rows, keys: verdicts.byKey.size, flagged: keyed.platform.flagged, annotated: keyed.platform.annotated };

@@ -59,6 +59,8 @@ export interface KeylessRow {
 
 export interface RunRows {
   keys: KeyTable;
+  /** The key id of each of the open keys the run was given, in their order. */
+  openKids: Int32Array;
   texts: RunTexts;
   l: SideRows;
   x: SideRows;
@@ -71,6 +73,8 @@ export interface RunRows {
    * taken); and the carrying run's closing window start (YYYYMMDDHHmmss).
    */
   history: { carried: Uint8Array; fresh: Uint8Array; windowStart: number } | null;
+  /** Per part of the carry read, per key of the part: its key id where it was carried from that part, else -1 (saveCarry keeps parts by it). */
+  partKids: Int32Array[];
 }
 
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
@@ -159,24 +163,35 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     }
   }
   const open = keys.addTexts(openKeys);
+  const openKids = new Int32Array(openKeys.length);
   for (let i = 0; i < openKeys.length; i++) {
-    const kid = keys.lookup(open.b, open.start[i]!, open.len[i]!, true);
+    const kid = (openKids[i] = keys.lookup(open.b, open.start[i]!, open.len[i]!, true));
     if (kid === hashOf.length) hashOf.push(keyHash(open.bytes, open.start[i]!, open.len[i]!));
   }
   keys.release(open.b);
 
   // The carried keys of the universe, and what each side must still look for in old blocks.
-  const covers = { l: carry !== null, x: carry !== null && carry.x !== null && borrow.size === 0 };
+  const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
   const carried = new Uint8Array(keys.size);
-  if (carry) {
-    const r = carry.keys.byteRefs('gk');
+  // The part each carried key is live in: its rows are taken from there only (a key
+  // written again into a later part is dead in the earlier one).
+  const livePart = new Int32Array(keys.size).fill(-1);
+  const partKids = (carry?.parts ?? []).map((p, pi) => {
+    const r = p.keys.byteRefs('gk');
     const b = keys.addBuffer(r.bytes);
-    for (let i = 0; i < carry.keys.n; i++) {
+    const kids = new Int32Array(p.keys.n).fill(-1);
+    for (let i = 0; i < p.keys.n; i++) {
+      if (!p.live[i]) continue;
       const kid = keys.lookup(b, r.start[i]!, r.len[i]!, false);
-      if (kid >= 0) carried[kid] = 1;
+      if (kid < 0) continue;
+      kids[i] = kid;
+      carried[kid] = 1;
+      livePart[kid] = pi;
     }
     keys.release(b);
-  }
+    p.keys.forgetDecoded('gk');
+    return kids;
+  });
   const all = new KeyHashes(Float64Array.from(hashOf));
   const notCarried = carry ? new KeyHashes(Float64Array.from(hashOf.filter((_, k) => !carried[k]))) : all;
   const fresh = new Uint8Array(keys.size);
@@ -185,8 +200,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
     const cover = covers[side] ? carry! : null;
-    // The carry's rows of this side (what the rows below are merged with).
-    const carriedSide = cover ? (side === 'l' ? cover.l : cover.x!) : null;
+    // The carry's rows of this side, part by part (what the rows below are merged with).
+    const carriedParts = cover ? cover.parts.map((p) => (side === 'l' ? p.l : p.x!)) : null;
+    const carriedRows = carriedParts ? carriedParts.reduce((sum, c) => sum + c.n, 0) : 0;
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
     // (a keyless row has no key of its own in the summary). An old block the carry
@@ -210,7 +226,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       capacity += c ? c.count : info.n;
     }
     // Room for the carried rows too: they are merged in place (carried, below).
-    const s = sideArrays(capacity + (carriedSide?.n ?? 0));
+    const s = sideArrays(capacity + carriedRows);
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
@@ -288,38 +304,44 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     // the texts of breaks, let go of their decoded numbers and key places (at a
     // million rows, some 90 MB until the run ends).
     for (const c of s.blocks) c.forgetDecoded('gk');
-    if (!carriedSide) return s;
-    // The carried rows of the run's keys still in an active batch, dated before the period's end.
-    const from = sideArrays(carriedSide.n);
-    from.blocks.push(carriedSide);
-    const refs = carriedSide.byteRefs('gk');
-    const buf = keys.addBuffer(refs.bytes);
-    const cb = carriedSide.num('batch');
-    const cl = carriedSide.num('line');
-    const ca = carriedSide.num('event_at');
-    const cm = carriedSide.num('amount_fen');
-    let m = 0;
-    for (let i = 0; i < carriedSide.n; i++) {
-      const kid = keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
-      if (kid < 0 || !carried[kid]) continue;
-      if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
-        fresh[kid] = 1;
-        continue;
+    if (!carriedParts) return s;
+    // The carried rows of the run's keys still in an active batch, dated before the
+    // period's end, from the part each key is live in: each part's rows are in batch
+    // and line order, merged into one list in that order, then into the side's.
+    const from = sideArrays(carriedRows);
+    carriedParts.forEach((part, pi) => {
+      const one = sideArrays(part.n);
+      one.blocks.push(part);
+      const refs = part.byteRefs('gk');
+      const buf = keys.addBuffer(refs.bytes);
+      const cb = part.num('batch');
+      const cl = part.num('line');
+      const ca = part.num('event_at');
+      const cm = part.num('amount_fen');
+      let m = 0;
+      for (let i = 0; i < part.n; i++) {
+        const kid = keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
+        if (kid < 0 || livePart[kid] !== pi) continue;
+        if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
+          fresh[kid] = 1;
+          continue;
+        }
+        one.kid[m] = kid;
+        one.batch[m] = cb[i]!;
+        one.line[m] = cl[i]!;
+        one.amount[m] = cm[i]!;
+        one.at[m] = ca[i]!;
+        one.block[m] = 0;
+        one.index[m] = i;
+        m++;
       }
-      from.kid[m] = kid;
-      from.batch[m] = cb[i]!;
-      from.line[m] = cl[i]!;
-      from.amount[m] = cm[i]!;
-      from.at[m] = ca[i]!;
-      from.block[m] = 0;
-      from.index[m] = i;
-      m++;
-    }
-    keys.release(buf);
-    from.n = m;
-    fillCodes(from, ids);
+      keys.release(buf);
+      one.n = m;
+      fillCodes(one, ids);
+      mergeCarried(from, one);
+      part.forgetDecoded('gk');
+    });
     mergeCarried(s, from);
-    carriedSide.forgetDecoded('gk');
     return s;
   };
   const keyless = { l: [] as KeylessRow[], x: [] as KeylessRow[] };
@@ -330,7 +352,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
   const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
-  return { keys, texts, l, x, keyless, perBatch, history };
+  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids };
 }
 
 function sideArrays(capacity: number): SideRows {

@@ -453,6 +453,56 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 16,
+    name: 'an open break a run finds as it was is named by the run, not rewritten; the carry in parts',
+    up(db) {
+      db.exec(`
+        -- recon_break.last_run is now the latest run that wrote the break. A run that
+        -- finds an open break exactly as the carrying run wrote it (apply-breaks.ts)
+        -- lists it here instead, as JSON ranges of break ids [[first, last], …]
+        -- (rewriting 130,000 wide rows a week for one number was most of what week
+        -- ten spent on its breaks).
+        CREATE TABLE recon_run_unchanged (
+          run_id INTEGER PRIMARY KEY REFERENCES recon_run(id),
+          ids    TEXT NOT NULL
+        );
+        -- The carry in parts (carry.ts): a run writes the rows of the keys it newly
+        -- leaves open as a part of its own and marks, in the older parts, which keys are
+        -- still carried from there (live: a byte per key of the part). recon_carry keeps
+        -- what holds for the whole carry. A carry of before is dropped (the next run
+        -- reads history, as for a carry of another version).
+        DROP TABLE recon_carry;
+        CREATE TABLE recon_carry (
+          kind          TEXT PRIMARY KEY,
+          run_id        INTEGER NOT NULL REFERENCES recon_run(id),
+          version       INTEGER NOT NULL,
+          period_end    TEXT NOT NULL,
+          window_start  TEXT NOT NULL,
+          max_batch     INTEGER NOT NULL
+        );
+        CREATE TABLE recon_carry_part (
+          kind      TEXT NOT NULL,
+          run_id    INTEGER NOT NULL REFERENCES recon_run(id),
+          keys      BLOB NOT NULL,
+          live      BLOB NOT NULL,
+          ledger    BLOB NOT NULL,
+          external  BLOB,
+          PRIMARY KEY (kind, run_id)
+        );
+        -- Parts go with their carry.
+        CREATE TRIGGER recon_carry_gone AFTER DELETE ON recon_carry
+          BEGIN DELETE FROM recon_carry_part WHERE kind = old.kind; END;
+        -- A break's latest run, whichever way it was recorded.
+        CREATE VIEW recon_break_latest AS
+          SELECT b.id AS break_id,
+                 max(b.last_run, coalesce((SELECT max(u.run_id) FROM recon_run_unchanged u, json_each(u.ids) r
+                                           WHERE u.run_id > b.last_run
+                                             AND json_extract(r.value, '$[0]') <= b.id AND b.id <= json_extract(r.value, '$[1]')), 0)) AS last_run
+          FROM recon_break b;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

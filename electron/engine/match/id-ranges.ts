@@ -1,0 +1,16 @@
+// A set of break ids as ranges: the open breaks a run found unchanged are most of
+// the open ones, whose ids lie in long runs (each week's new breaks are numbered
+// together), so a week's set of 130,000 ids is a few hundred ranges of JSON that
+// any program reading the store can take apart (json_each), not an opaque blob.
+
+/** The ids (any order, no repeats needed) as sorted, inclusive [first, last] ranges. */
+export function idRanges(ids: readonly number[]): [number, number][] {
+  const sorted = Float64Array.from(ids).sort();
+  const out: [number, number][] = [];
+  for (const id of sorted) {
+    const last = out[out.length - 1];
+    if (last && id <= last[1] + 1) last[1] = Math.max(last[1], id);
+    else out.push([id, id]);
+  }
+  return out;
+}
