@@ -93,7 +93,7 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
       x: p.external ? new DecodedColumns(p.external) : null,
     }));
     // A part whose liveness does not cover its keys is not a carry this build wrote.
-    if (parts.some((p) => p.live.length !== p.keys.n)) return null;
+    if (parts.some((p) => p.live.length !== p.keys.n || !p.l.has('ki') || (p.x && !p.x.has('ki')))) return null;
     return { windowStart, end, endText: r.period_end, maxBatch: r.max_batch, parts, external: parts.every((p) => p.x !== null) };
   } catch {
     return null;
@@ -168,12 +168,15 @@ export function saveCarry(
     });
   }
   if (writeIds.length) {
+    // Each row's key by its place among the part's keys.
+    const place = new Int32Array(openKids.length);
+    writeIds.forEach((k, r) => (place[k] = r));
     const side = (s: SideRows) => {
       let n = 0;
       for (let i = 0; i < s.n; i++) if (write[s.kid[i]!]) n++;
       const take = new Int32Array(n);
       for (let i = 0, r = 0; i < s.n; i++) if (write[s.kid[i]!]) take[r++] = i;
-      return carryBlock(s, take, run.keys, run.texts);
+      return carryBlock(s, take, run.texts, place);
     };
     const keys = encodeColumns(writeIds.length, { gk: keyColumn(run.keys, writeIds.length, (r) => writeIds[r]!) });
     db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, live, ledger, external) VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -194,8 +197,8 @@ export function saveCarry(
   return { parts, written: writeIds.length, kept };
 }
 
-/** Rows of a side as a block: the columns the run reads from its rows, and each row's batch. */
-function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTexts): Uint8Array {
+/** Rows of a side as a block: the columns the run reads from its rows, each row's batch, and its key as its place among the part's keys (`ki`; `place` by key id). */
+function carryBlock(s: SideRows, take: Int32Array, texts: RunTexts, place: Int32Array): Uint8Array {
   const n = take.length;
   const num = (a: Float64Array | Int32Array): ColumnData => {
     const values = new Float64Array(n);
@@ -221,7 +224,7 @@ function carryBlock(s: SideRows, take: Int32Array, keys: KeyTable, texts: RunTex
     event_at: num(s.at),
     amount_fen: num(s.amount),
     pay_year: num(s.payYear),
-    gk: keyColumn(keys, n, (r) => s.kid[take[r]!]!),
+    ki: { t: 'f64', values: Float64Array.from(take, (i) => place[s.kid[i]!]!) },
     key: copied('key'),
     sub_key: copied('sub_key'),
     name: copied('name'),

@@ -173,10 +173,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   // The carried keys of the universe, and what each side must still look for in old blocks.
   const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
   const carried = new Uint8Array(keys.size);
-  // The part each carried key is live in: its rows are taken from there only (a key
-  // written again into a later part is dead in the earlier one).
-  const livePart = new Int32Array(keys.size).fill(-1);
-  const partKids = (carry?.parts ?? []).map((p, pi) => {
+  // Per part, its live keys' ids: a key's rows are taken from the part it is live in
+  // only (a key written again into a later part is dead in the earlier one).
+  const partKids = (carry?.parts ?? []).map((p) => {
     const r = p.keys.byteRefs('gk');
     const b = keys.addBuffer(r.bytes);
     const kids = new Int32Array(p.keys.n).fill(-1);
@@ -186,14 +185,20 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       if (kid < 0) continue;
       kids[i] = kid;
       carried[kid] = 1;
-      livePart[kid] = pi;
     }
     keys.release(b);
     p.keys.forgetDecoded('gk');
     return kids;
   });
-  const all = new KeyHashes(Float64Array.from(hashOf));
-  const notCarried = carry ? new KeyHashes(Float64Array.from(hashOf.filter((_, k) => !carried[k]))) : all;
+  const hashes = Float64Array.from(hashOf);
+  const all = new KeyHashes(hashes);
+  let notCarried = all;
+  if (carry) {
+    const some = new Float64Array(hashes.length);
+    let m = 0;
+    for (let k = 0; k < hashes.length; k++) if (!carried[k]) some[m++] = hashes[k]!;
+    notCarried = new KeyHashes(some.subarray(0, m));
+  }
   const fresh = new Uint8Array(keys.size);
   const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
 
@@ -312,16 +317,18 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     carriedParts.forEach((part, pi) => {
       const one = sideArrays(part.n);
       one.blocks.push(part);
-      const refs = part.byteRefs('gk');
-      const buf = keys.addBuffer(refs.bytes);
+      // Each row's key as its place in the part's keys (`ki`): its key id without hashing it again.
+      const kids = partKids[pi]!;
+      const ki = part.num('ki');
       const cb = part.num('batch');
       const cl = part.num('line');
       const ca = part.num('event_at');
       const cm = part.num('amount_fen');
       let m = 0;
       for (let i = 0; i < part.n; i++) {
-        const kid = keys.lookup(buf, refs.start[i]!, refs.len[i]!, false);
-        if (kid < 0 || livePart[kid] !== pi) continue;
+        // -1: the key is not carried from this part (closed since, or in a later part).
+        const kid = ki[i]! >= 0 && ki[i]! < kids.length ? kids[ki[i]!]! : -1;
+        if (kid < 0) continue;
         if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
           fresh[kid] = 1;
           continue;
@@ -335,11 +342,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         one.index[m] = i;
         m++;
       }
-      keys.release(buf);
       one.n = m;
       fillCodes(one, ids);
       mergeCarried(from, one);
-      part.forgetDecoded('gk');
     });
     mergeCarried(s, from);
     return s;
