@@ -8,6 +8,7 @@
 // column), the same break history and the same run summary.
 import path from 'node:path';
 import fc from 'fast-check';
+import { maxCarryParts } from '../../electron/engine/match/carry';
 import { describe, expect, it } from 'vitest';
 import { writeTextFile } from '../support/files';
 import { LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
@@ -110,10 +111,11 @@ function state(e: TestEngine) {
   return { breaks, events: events.map((v) => ({ ...v, detail: v.detail.replace(/"grp":"[^"]*"/, '').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T') })) };
 }
 
-/** The same weeks on two workstations, one of which forgets its carry before every run; both must agree after every run. Returns how many runs had a carry to use, and how many a carry in more than one part. */
-async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number }> {
+/** The same weeks on two workstations, one of which forgets its carry before every run; both must agree after every run. Returns how many runs had a carry to use, how many a carry in more than one part, and how many one in so many parts that some are merged. */
+async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number }> {
   let carried = 0;
   let parted = 0;
+  let merged = 0;
   const files = filesOf(orders);
   const a = await tempEngine();
   const b = await tempEngine();
@@ -127,7 +129,11 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
       // b forgets what it carried: it reads all history, every time.
       b.db.exec('DELETE FROM recon_carry');
       if (a.db.prepare('SELECT count(*) FROM recon_carry').pluck().get()) carried++;
-      if ((a.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get() as number) > 1) parted++;
+      const parts = a.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get() as number;
+      if (parts > 1) parted++;
+      if (parts >= maxCarryParts()) merged++;
+      // A run that finds the most parts allowed merges them: there are never more.
+      expect(parts).toBeLessThanOrEqual(maxCarryParts());
       // What b forgot went with its parts.
       expect(b.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get()).toBe(0);
       const { ra, rb } = await both((e) => reconcile(e, { kind: 'premium', period }));
@@ -163,24 +169,38 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
     await a.close();
     await b.close();
   }
-  return { carried, parted };
+  return { carried, parted, merged };
 }
 
 describe('runs that take open keys from the carry', () => {
-  it('give exactly what reading all history gives, whatever the order of weeks, late files, withdrawals and disposals', async () => {
+  // Twice: with the parts a workstation keeps, and with so few allowed that runs merge them.
+  it.each([
+    ['as many parts as a workstation keeps', undefined],
+    ['parts merged as soon as there are two', '2'],
+  ])('give exactly what reading all history gives, whatever the order of weeks, late files, withdrawals and disposals (%s)', async (_, parts) => {
     let carried = 0;
     let parted = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(order, { minLength: 8, maxLength: 30 }), fc.array(week, { minLength: 4, maxLength: 4 }), async (orders, weeks) => {
-        const r = await replay(orders, weeks);
-        carried += r.carried;
-        parted += r.parted;
-      }),
-      { numRuns: 10, seed: 20261201 },
-    );
-    // The carry was there to be used, in parts too (the property is not met vacuously).
+    let merged = 0;
+    const before = process.env.GONGJI_CARRY_PARTS;
+    if (parts) process.env.GONGJI_CARRY_PARTS = parts;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(order, { minLength: 8, maxLength: 30 }), fc.array(week, { minLength: 4, maxLength: 4 }), async (orders, weeks) => {
+          const r = await replay(orders, weeks);
+          carried += r.carried;
+          parted += r.parted;
+          merged += r.merged;
+        }),
+        { numRuns: 10, seed: 20261201 },
+      );
+    } finally {
+      if (before === undefined) delete process.env.GONGJI_CARRY_PARTS;
+      else process.env.GONGJI_CARRY_PARTS = before;
+    }
+    // The carry was there to be used, in parts too, and merged where allowed so few (the property is not met vacuously).
     expect(carried).toBeGreaterThan(20);
     expect(parted).toBeGreaterThan(5);
+    if (parts) expect(merged).toBeGreaterThan(5);
   }, 240_000);
 
   it('finds a record dated after the carrying run\'s week in a file that run had already seen, when the next week is skipped', async () => {

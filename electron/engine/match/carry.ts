@@ -23,7 +23,8 @@
 // carry, so a carry is kept in parts: a run writes a part with the rows of the keys
 // it newly leaves open (new, or changed), and marks in the older parts which of
 // their keys are still carried from there (`live`, a byte per key). When the parts
-// are many or mostly dead, the run writes the whole carry as one part again.
+// are mostly dead, the run writes the whole carry as one part again; when they are
+// many, it writes the keys of all but the largest part into its own.
 import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
@@ -40,8 +41,13 @@ import type { RunRows, RunTexts, SideRows } from './side-rows';
  */
 export const CARRY_VERSION = 2;
 
-/** A run that finds this many parts writes the carry whole again (a run reads every part). */
+/** A run that finds this many parts merges all but the largest into the part it writes (a run reads every part). */
 export const MAX_CARRY_PARTS = 8;
+/** MAX_CARRY_PARTS, or GONGJI_CARRY_PARTS (≥ 2) where set: tests set it low so that merging is exercised in a few runs. */
+export const maxCarryParts = (): number => {
+  const v = Number(process.env.GONGJI_CARRY_PARTS);
+  return Number.isInteger(v) && v >= 2 ? v : MAX_CARRY_PARTS;
+};
 
 /** Rows of some carried keys, as one run wrote them. */
 export interface CarryPart {
@@ -136,9 +142,19 @@ export function saveCarry(
       for (const kid of kids) if (kid >= 0 && keep[kid]) livePlaces++;
     }
   }
-  // Written whole: no carry to keep from, too many parts, or more dead places than live ones.
-  const whole = kept === 0 || from!.carry.parts.length >= MAX_CARRY_PARTS || livePlaces * 2 < places;
+  // Written whole: no carry to keep from, or more dead places than live ones.
+  const whole = kept === 0 || livePlaces * 2 < places;
   if (whole) keep.fill(0);
+  else if (from!.carry.parts.length >= maxCarryParts()) {
+    // Too many parts: the keys of all but the largest go into the part written now
+    // (the large one, usually weeks of open breaks, is not written again for the few
+    // weeks' worth of keys piled up beside it).
+    const liveIn = from!.partKids.map((kids) => kids.reduce((n, kid) => n + (kid >= 0 && keep[kid] ? 1 : 0), 0));
+    const largest = liveIn.indexOf(Math.max(...liveIn));
+    from!.partKids.forEach((kids, pi) => {
+      if (pi !== largest) for (const kid of kids) if (kid >= 0) keep[kid] = 0;
+    });
+  }
   const write = new Uint8Array(openKids.length);
   const writeIds: number[] = [];
   for (let k = 0; k < openKids.length; k++) {

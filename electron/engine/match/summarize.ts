@@ -21,12 +21,23 @@ export function summarize(head: RunHead, keyed: KeyedOutcome, produced: Produced
   // A fully refunded order on one side only nets to zero: not a break, still counted.
   const matchedL = keyed.matched.ledgerFen + keyed.nettedFen + sum(fb.pairs.map(([a]) => a.amount_fen));
   const matchedX = keyed.matched.externalFen + sum(fb.pairs.map(([, b]) => b.amount_fen));
-  const breaks = BREAK_TYPES.map((type) => {
-    const of = produced.filter((b) => b.type === type);
-    return { type, count: of.length, amountLedger: fenToText(sum(of.map((b) => b.amountLedger))), amountExternal: fenToText(sum(of.map((b) => b.amountExternal))) };
-  }).filter((b) => b.count > 0);
-  const tieL = l.totalFen - matchedL - sum(produced.map((b) => b.amountLedger));
-  const tieX = x.totalFen - matchedX - sum(produced.map((b) => b.amountExternal));
+  // One pass over the breaks (a run may produce 150,000: every open break of every week).
+  const byType = new Map(BREAK_TYPES.map((type) => [type, { count: 0, l: 0, x: 0 }]));
+  let breaksL = 0;
+  let breaksX = 0;
+  for (const b of produced) {
+    const t = byType.get(b.type)!;
+    const al = b.amountLedger ?? 0;
+    const ax = b.amountExternal ?? 0;
+    t.count++;
+    t.l += al;
+    t.x += ax;
+    breaksL += al;
+    breaksX += ax;
+  }
+  const breaks = [...byType].filter(([, t]) => t.count > 0).map(([type, t]) => ({ type, count: t.count, amountLedger: fenToText(t.l), amountExternal: fenToText(t.x) }));
+  const tieL = l.totalFen - matchedL - breaksL;
+  const tieX = x.totalFen - matchedX - breaksX;
   return {
     ...head,
     ledger: { rows: l.rows, keys: l.keys, total: fenToText(l.totalFen) },
