@@ -122,7 +122,7 @@ export function saveCarry(
   openKids: Uint8Array,
   carryExternal: boolean,
   from: { carry: Carry; partKids: Int32Array[] } | null,
-): { parts: number; written: number; kept: number } {
+): void {
   const maxBatch = db.prepare('SELECT coalesce(max(id), 0) FROM import_batch').pluck().get() as number;
   const h = run.history;
   // Kept where it lies: open, and its rows exactly the carried ones (so exactly what a part would hold again).
@@ -209,8 +209,6 @@ export function saveCarry(
      ON CONFLICT (kind) DO UPDATE SET run_id = excluded.run_id, version = excluded.version, period_end = excluded.period_end,
        window_start = excluded.window_start, max_batch = excluded.max_batch`,
   ).run(kind, run.runId, CARRY_VERSION, run.end, run.windowStart, maxBatch);
-  const parts = db.prepare('SELECT count(*) FROM recon_carry_part WHERE kind = ?').pluck().get(kind) as number;
-  return { parts, written: writeIds.length, kept };
 }
 
 /** Rows of a side as a block: the columns the run reads from its rows, each row's batch, and its key as its place among the part's keys (`ki`; `place` by key id). */

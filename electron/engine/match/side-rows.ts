@@ -326,8 +326,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       const cm = part.num('amount_fen');
       let m = 0;
       for (let i = 0; i < part.n; i++) {
-        // -1: the key is not carried from this part (closed since, or in a later part).
-        const kid = ki[i]! >= 0 && ki[i]! < kids.length ? kids[ki[i]!]! : -1;
+        // -1: the key is not carried from this part (closed since, or in a later part);
+        // a place that is no key's (not a whole number in range) is none.
+        const kid = kids[ki[i]!] ?? -1;
         if (kid < 0) continue;
         if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
           fresh[kid] = 1;
