@@ -8,6 +8,7 @@ import { EngineError } from '../../../shared/errors';
 import type { Disposition } from '../../../shared/break-work';
 import { appendAudit } from '../audit/audit-log';
 import { assertPeriodOpen, firstOpenFrom } from '../periods/period-lock';
+import { LatestRuns } from './latest-run';
 
 interface State {
   id: number;
@@ -23,6 +24,8 @@ interface State {
   closed_period: string | null;
   closed_at: string | null;
   opened_period: string;
+  /** The latest run that wrote the break (LatestRuns: the latest that named it unchanged, too). */
+  last_run: number;
 }
 
 const STATE_COLS = ['status', 'resolution', 'assignee', 'note', 'pending', 'pending_by', 'disposed_by', 'closed_period', 'closed_at'] as const;
@@ -61,8 +64,8 @@ function group(db: Database, user: string, action: string, rows: State[], change
  * run; when that period is locked (a confirmed month carried the break on), the
  * first open period after it. A locked period itself is never written to.
  */
-function workPeriod(db: Database, r: State, given?: string): string {
-  const run = db.prepare('SELECT period FROM recon_run WHERE id = (SELECT last_run FROM recon_break_latest WHERE break_id = ?)').get(r.id) as { period: string } | undefined;
+function workPeriod(db: Database, latest: LatestRuns, r: State, given?: string): string {
+  const run = given ? undefined : (db.prepare('SELECT period FROM recon_run WHERE id = ?').get(latest.of(r.id, r.last_run)) as { period: string } | undefined);
   return firstOpenFrom(db, r.kind, given ?? run?.period ?? r.opened_period);
 }
 
@@ -96,7 +99,8 @@ export function disposeBreaks(db: Database, ids: number[], reason: Disposition, 
       return group(db, user, 'propose-writeoff', rows, (r) => ({ ...pick(r), pending: '核销', pending_by: user, note }), { reason, note });
     }
     const at = new Date().toISOString();
-    return group(db, user, 'dispose', rows, (r) => ({ ...pick(r), status: 'closed', resolution: reason, note, disposed_by: user, pending: null, pending_by: null, closed_period: workPeriod(db, r, period), closed_at: at }), { reason, note });
+    const latest = new LatestRuns(db);
+    return group(db, user, 'dispose', rows, (r) => ({ ...pick(r), status: 'closed', resolution: reason, note, disposed_by: user, pending: null, pending_by: null, closed_period: workPeriod(db, latest, r, period), closed_at: at }), { reason, note });
   })();
 }
 
@@ -108,8 +112,9 @@ export function decideWriteOff(db: Database, ids: number[], approve: boolean, no
     const own = rows.filter((r) => r.pending_by === user);
     if (own.length) throw new EngineError('FORBIDDEN', `不能审批自己提出的核销（${own.map((r) => r.match_key).join('、')}）：须由另一位财务人员审批`);
     const at = new Date().toISOString();
+    const latest = new LatestRuns(db);
     return approve
-      ? group(db, user, 'approve-writeoff', rows, (r) => ({ ...pick(r), status: 'closed', resolution: '核销', disposed_by: r.pending_by, pending: null, closed_period: workPeriod(db, r, period), closed_at: at, note: note || r.note }), { note })
+      ? group(db, user, 'approve-writeoff', rows, (r) => ({ ...pick(r), status: 'closed', resolution: '核销', disposed_by: r.pending_by, pending: null, closed_period: workPeriod(db, latest, r, period), closed_at: at, note: note || r.note }), { note })
       : group(db, user, 'reject-writeoff', rows, (r) => ({ ...pick(r), pending: null, pending_by: null }), { note });
   })();
 }
@@ -129,12 +134,13 @@ export function undoLast(db: Database, user: string) {
     if (!last) throw new EngineError('NOT_FOUND', '没有可以撤销的操作');
     const events = db.prepare('SELECT break_id, detail FROM break_event WHERE grp = ?').all(last.grp) as { break_id: number; detail: string }[];
     const rows = load(db, events.map((e) => e.break_id));
+    const latest = new LatestRuns(db);
     for (const e of events) {
       const { before, after } = JSON.parse(e.detail) as { before: Mutable; after: Mutable };
       const now = pick(rows.find((r) => r.id === e.break_id)!);
       if (JSON.stringify(now) !== JSON.stringify(after)) throw new EngineError('CONFLICT', `差异 #${e.break_id} 在这之后又被改动过，不能撤销`);
       const r = rows.find((x) => x.id === e.break_id)!;
-      assertPeriodOpen(db, r.kind, after.closed_period ?? workPeriod(db, r), `撤销对差异 ${r.match_key} 的处理`);
+      assertPeriodOpen(db, r.kind, after.closed_period ?? workPeriod(db, latest, r), `撤销对差异 ${r.match_key} 的处理`);
       write(db, e.break_id, before);
     }
     const at = new Date().toISOString();
