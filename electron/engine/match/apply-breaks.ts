@@ -148,9 +148,11 @@ export function applyBreaks(
   // Rewriting each unchanged break's latest run rewrote 130,000 wide rows a week
   // at week ten; the run names them instead, as ranges of ids (recon_break_latest reads them).
   if (unchanged.length) db.prepare('INSERT INTO recon_run_unchanged (run_id, ids) VALUES (?, ?)').run(runId, JSON.stringify(idRanges(unchanged)));
-  // Each new break's 'open' event, in one statement: the breaks this run opened carry its id.
+  // Each new break's 'open' event, in one statement: the breaks this run opened carry
+  // its id and lie above firstNew (`+kind` keeps the planner on that id range, not on
+  // an index of every break of the kind).
   db.prepare(
-    "INSERT INTO break_event (break_id, at, actor, action, detail) SELECT id, ?, ?, 'open', json_object('period', ?, 'type', type) FROM recon_break WHERE id >= ? AND kind = ? AND opened_run = ? ORDER BY id",
+    "INSERT INTO break_event (break_id, at, actor, action, detail) SELECT id, ?, ?, 'open', json_object('period', ?, 'type', type) FROM recon_break WHERE id >= ? AND +kind = ? AND opened_run = ? ORDER BY id",
   ).run(now, user, period, firstNew, kind, runId);
 
   // Open breaks whose record this run looked at and found in order close themselves.
