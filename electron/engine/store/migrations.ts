@@ -472,15 +472,10 @@ export const MIGRATIONS: Migration[] = [
         -- still carried from there (live: a byte per key of the part). recon_carry keeps
         -- what holds for the whole carry. A carry of before is dropped (the next run
         -- reads history, as for a carry of another version).
-        DROP TABLE recon_carry;
-        CREATE TABLE recon_carry (
-          kind          TEXT PRIMARY KEY,
-          run_id        INTEGER NOT NULL REFERENCES recon_run(id),
-          version       INTEGER NOT NULL,
-          period_end    TEXT NOT NULL,
-          window_start  TEXT NOT NULL,
-          max_batch     INTEGER NOT NULL
-        );
+        DELETE FROM recon_carry;
+        ALTER TABLE recon_carry DROP COLUMN keys;
+        ALTER TABLE recon_carry DROP COLUMN ledger;
+        ALTER TABLE recon_carry DROP COLUMN external;
         CREATE TABLE recon_carry_part (
           kind      TEXT NOT NULL,
           run_id    INTEGER NOT NULL REFERENCES recon_run(id),
