@@ -128,8 +128,6 @@ export function saveCarry(
   // Kept where it lies: open, and its rows exactly the carried ones (so exactly what a part would hold again).
   const keep = new Uint8Array(openKids.length);
   let kept = 0;
-  let livePlaces = 0;
-  let places = 0;
   if (from && h && carryExternal && from.carry.external) {
     for (let k = 0; k < openKids.length; k++) {
       if (openKids[k] && h.carried[k] && !h.fresh[k]) {
@@ -137,11 +135,11 @@ export function saveCarry(
         kept++;
       }
     }
-    for (const kids of from.partKids) {
-      places += kids.length;
-      for (const kid of kids) if (kid >= 0 && keep[kid]) livePlaces++;
-    }
   }
+  // Per older part, how many of its keys stay there; and how many places the parts have.
+  const liveIn = kept ? from!.partKids.map((kids) => kids.reduce((n, kid) => n + (kid >= 0 && keep[kid] ? 1 : 0), 0)) : [];
+  const livePlaces = liveIn.reduce((a, b) => a + b, 0);
+  const places = kept ? from!.partKids.reduce((n, kids) => n + kids.length, 0) : 0;
   // Written whole: no carry to keep from, or more dead places than live ones.
   const whole = kept === 0 || livePlaces * 2 < places;
   if (whole) keep.fill(0);
@@ -149,7 +147,6 @@ export function saveCarry(
     // Too many parts: the keys of all but the largest go into the part written now
     // (the large one, usually weeks of open breaks, is not written again for the few
     // weeks' worth of keys piled up beside it).
-    const liveIn = from!.partKids.map((kids) => kids.reduce((n, kid) => n + (kid >= 0 && keep[kid] ? 1 : 0), 0));
     const largest = liveIn.indexOf(Math.max(...liveIn));
     from!.partKids.forEach((kids, pi) => {
       if (pi !== largest) for (const kid of kids) if (kid >= 0) keep[kid] = 0;

@@ -346,6 +346,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       one.n = m;
       fillCodes(one, ids);
       mergeCarried(from, one);
+      // Its rows' numbers are in the side's arrays now, as for the blocks above.
+      part.forgetDecoded();
     });
     mergeCarried(s, from);
     return s;

@@ -47,12 +47,13 @@ export class DecodedColumns {
 
   /**
    * Lets go of the decoded number columns and of the places of one text column's
-   * values: a run that has copied them into its own arrays keeps the block (for the
-   * few texts it reads later) without them. Asked for again, they are decoded again.
+   * values (if named): a run that has copied them into its own arrays keeps the
+   * block (for the few texts it reads later) without them. Asked for again, they are
+   * decoded again.
    */
-  forgetDecoded(textColumn: string): void {
+  forgetDecoded(textColumn?: string): void {
     for (const k of [...this.cache.keys()]) if (k.startsWith('=')) this.cache.delete(k);
-    this.refs.delete(textColumn);
+    if (textColumn !== undefined) this.refs.delete(textColumn);
   }
 
   /** A number column (a date-time as YYYYMMDDHHmmss); NaN for none. */
