@@ -5,7 +5,8 @@
 // twice, rows without a key (NaN) and hashes at the ends of the 53-bit range.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyHashes, keyHash, textHash } from '../../electron/engine/match/block-keys';
+import { KeyHashes } from '../../electron/engine/match/block-keys';
+import { keyHash, textHash } from '../../electron/engine/match/key-hash';
 
 const summaryOf = (hashes: number[]): Buffer => Buffer.from(Float64Array.from(hashes).buffer);
 

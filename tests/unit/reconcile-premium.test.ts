@@ -211,8 +211,8 @@ describe('runs that read only the history they need', () => {
     const shape = (s: Awaited<ReturnType<typeof reconcile>>) => ({ matched: s.matched, breaks: s.breaks, ledger: s.ledger, external: s.external, tieOut: s.tieOut });
     const skipping = await reconcile(e, { kind: 'premium', period: '2025-W47' });
     const breaksSkipping = allBreaks(e.db, { kind: 'premium', status: 'all' }).map((b) => [b.key, b.type, b.amount_ledger, b.amount_external]);
-    // Without summaries every block of history is read: the same result.
-    e.db.exec('DELETE FROM block_keys');
+    // Without summaries and prefixes every block of history is read: the same result.
+    e.db.exec('DELETE FROM block_keys; DELETE FROM block_prefixes');
     const full = await reconcile(e, { kind: 'premium', period: '2025-W47' });
     expect(shape(skipping)).toEqual(shape(full));
     expect(allBreaks(e.db, { kind: 'premium', status: 'all' }).map((b) => [b.key, b.type, b.amount_ledger, b.amount_external])).toEqual(breaksSkipping);
@@ -226,6 +226,56 @@ describe('runs that read only the history they need', () => {
     const batch = (await e.call('imports/list', {}, e.caller)).find((b) => b.fileName === 'l46.csv')!;
     await e.call('imports/withdraw', { batchId: batch.id, reason: '测试' }, e.caller);
     expect(e.db.prepare('SELECT count(*) FROM block_keys').pluck().get()).toBeLessThan(before);
+    await e.close();
+  });
+
+  it('passes by, unread, an old block none of whose key prefixes begins a key the run looks for, and reads the one holding an old key', async () => {
+    const e = await tempEngine();
+    // Week 45 (JFA…) and week 46 (JFB…) matched and closed; week 47 (JFC…) refunds a week-45 order.
+    const w45 = generatePremium({ monday: '2025-11-03', counts: { MATCHED: 30 }, prefix: 'JFA' });
+    const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 30 }, prefix: 'JFB' });
+    const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 30 }, prefix: 'JFC' });
+    const refunded = w45.ledger[3]!;
+    const refund = [...refunded];
+    refund[1] = `${refunded[1]}R`;
+    refund[11] = `-${refunded[11]}`;
+    refund[12] = '已退费';
+    refund[13] = '2025-11-18 10:00:00';
+    refund[14] = refunded[1]!;
+    for (const [w, g] of [['45', w45], ['46', w46]] as const) {
+      await importFile(e, { path: writeTextFile(path.join(e.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
+      await importFile(e, { path: writeTextFile(path.join(e.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
+      await reconcile(e, { kind: 'premium', period: `2025-W${w}` });
+    }
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l47.csv'), LEDGER_HEADER, [...w47.ledger, refund]) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 't47.txt'), TAX_HEADER, w47.tax, { delimiter: '|' }) });
+    const blocksOf = (file: string) => e.db.prepare('SELECT r.id FROM row_block r JOIN import_batch b ON b.id = r.batch_id WHERE b.file_name = ?').pluck().all(file) as number[];
+    // Every block a run read has its prefixes.
+    for (const f of ['l45.csv', 't45.txt', 'l46.csv', 't46.txt']) for (const id of blocksOf(f)) expect(e.db.prepare('SELECT len FROM block_prefixes WHERE block_id = ?').pluck().get(id), f).toBeTypeOf('number');
+    // Week 46's blocks are made unreadable and lose their key summaries (so only their
+    // prefixes can pass them by): a run that opened one would fail.
+    const saved = new Map<number, Buffer>();
+    for (const f of ['l46.csv', 't46.txt']) {
+      for (const id of blocksOf(f)) {
+        e.db.prepare('DELETE FROM block_keys WHERE block_id = ?').run(id);
+        saved.set(id, e.db.prepare('SELECT cols FROM row_block WHERE id = ?').pluck().get(id) as Buffer);
+        e.db.prepare("UPDATE row_block SET cols = x'00' WHERE id = ?").run(id);
+      }
+    }
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    // The week-45 payment was read from its old block: the ledger nets to zero for that order.
+    const order = allBreaks(e.db, { kind: 'premium', status: 'all' }).filter((b) => b.key === refunded[0]);
+    // Both of its old blocks were read: the ledger's payment and refund net to zero, the tax side's payment stands.
+    const paidTax = Number(w45.tax.find((t) => t[0] === refunded[0])![7]!.replace(/,/g, '')).toFixed(2);
+    expect(order.map((b) => [b.type, b.amount_ledger, b.amount_external])).toEqual([['STATUS_MISMATCH', '0.00', paidTax]]);
+    expect(s.ledger.rows).toBe(w47.ledger.length + 2);
+    for (const [id, cols] of saved) e.db.prepare('UPDATE row_block SET cols = ? WHERE id = ?').run(cols, id);
+    // A store from before prefixes were kept (summaries only): its blocks are read for their
+    // keys' prefixes once, and the run gives the same result.
+    e.db.exec('DELETE FROM block_prefixes');
+    const again = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect({ matched: again.matched, breaks: again.breaks, ledger: again.ledger, tieOut: again.tieOut }).toEqual({ matched: s.matched, breaks: s.breaks, ledger: s.ledger, tieOut: s.tieOut });
+    for (const f of ['l45.csv', 'l46.csv']) expect(blocksOf(f).every((id) => e.db.prepare('SELECT 1 FROM block_prefixes WHERE block_id = ?').get(id)), f).toBe(true);
     await e.close();
   });
 });

@@ -7,29 +7,8 @@
 // block is then read for nothing), never miss: a key's rows are always found.
 import type { Database } from 'better-sqlite3';
 import type { DecodedColumns } from '../rowstore/column-decode';
-
-/**
- * A key's 53-bit hash (two independent 32-bit FNV-style hashes, one cut to 21
- * bits): exact as a JS number, and with a run's hundreds of thousands of keys a
- * block of 16,384 other keys is taken for a holder about once in a hundred
- * thousand blocks. (32 bits would send every other old block to be read.)
- */
-export function keyHash(bytes: Uint8Array, start: number, len: number): number {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = start, end = start + len; i < end; i++) {
-    const c = bytes[i]!;
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return (a >>> 0) * 2097152 + ((b >>> 0) >>> 11);
-}
-
-export function textHash(key: string): number {
-  const b = Buffer.from(key, 'utf8');
-  return keyHash(b, 0, b.length);
-}
+import { blockPrefixes, type BlockPrefixes } from './key-prefixes';
+import { keyHash } from './key-hash';
 
 /**
  * The hash of each row's match key, in row order (NaN for a row without one).
@@ -139,10 +118,14 @@ export class BlockKeys {
   private readonly getQ;
   private readonly hasQ;
   private readonly putQ;
+  private readonly prefixQ;
+  private readonly putPrefixQ;
   constructor(db: Database) {
     this.getQ = db.prepare('SELECT hashes FROM block_keys WHERE block_id = ?').pluck();
     this.hasQ = db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').pluck();
     this.putQ = db.prepare('INSERT INTO block_keys (block_id, hashes) VALUES (?, ?)');
+    this.prefixQ = db.prepare('SELECT len, hashes FROM block_prefixes WHERE block_id = ?');
+    this.putPrefixQ = db.prepare('INSERT OR IGNORE INTO block_prefixes (block_id, len, hashes) VALUES (?, ?, ?)');
   }
 
   /**
@@ -155,9 +138,31 @@ export class BlockKeys {
     return keys.matches(b);
   }
 
-  /** Records the summary of a block read whole, unless it has one (this period's blocks are read whole either way). */
+  /** Whether the block has a summary (a run has read it). */
+  has(blockId: number): boolean {
+    return this.hasQ.get(blockId) !== undefined;
+  }
+
+  /** The prefixes of the block's keys (key-prefixes), or undefined when not yet known. */
+  prefixes(blockId: number): BlockPrefixes | undefined {
+    const r = this.prefixQ.get(blockId) as { len: number; hashes: Buffer } | undefined;
+    if (!r) return undefined;
+    const h = new Float64Array(r.hashes.length >>> 3);
+    new Uint8Array(h.buffer).set(r.hashes.subarray(0, h.length * 8));
+    return { len: r.len, hashes: h };
+  }
+
+  /** Records the prefixes of a block's keys (read for them, or read whole) unless it has them. */
+  rememberPrefixes(blockId: number, c: DecodedColumns): BlockPrefixes {
+    const p = blockPrefixes(c.byteRefs('gk'), c.n);
+    this.putPrefixQ.run(blockId, p.len, Buffer.from(p.hashes.buffer, p.hashes.byteOffset, p.hashes.byteLength));
+    return p;
+  }
+
+  /** Records the summary and prefixes of a block read whole, unless it has them (this period's blocks are read whole either way). */
   remember(blockId: number, c: DecodedColumns, known?: (i: number) => number): void {
-    if (this.hasQ.get(blockId)) return;
+    if (!this.prefixQ.get(blockId)) this.rememberPrefixes(blockId, c);
+    if (this.has(blockId)) return;
     const h = hashesOf(c, known);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
   }

@@ -13,7 +13,9 @@ import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
 import { subsetColumns } from '../rowstore/row-subset';
-import { BlockKeys, KeyHashes, keyHash, textHash } from './block-keys';
+import { BlockKeys, KeyHashes } from './block-keys';
+import { keyHash, textHash } from './key-hash';
+import { RunPrefixes } from './key-prefixes';
 import type { Carry } from './carry';
 import type { Window } from './window';
 
@@ -190,14 +192,21 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     p.keys.forgetDecoded('gk');
     return kids;
   });
+  // The keys looked for in old blocks: all of the universe's, or (in a block the carry
+  // covers) those not carried; by hash for a block's summary, by prefix for the block.
   const hashes = Float64Array.from(hashOf);
-  const all = new KeyHashes(hashes);
+  const all = { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, Int32Array.from(hashes.keys())) };
   let notCarried = all;
   if (carry) {
     const some = new Float64Array(hashes.length);
+    const kids = new Int32Array(hashes.length);
     let m = 0;
-    for (let k = 0; k < hashes.length; k++) if (!carried[k]) some[m++] = hashes[k]!;
-    notCarried = new KeyHashes(some.subarray(0, m));
+    for (let k = 0; k < hashes.length; k++) {
+      if (carried[k]) continue;
+      kids[m] = k;
+      some[m++] = hashes[k]!;
+    }
+    notCarried = { hashes: new KeyHashes(some.subarray(0, m)), prefixes: new RunPrefixes(keys, kids.subarray(0, m)) };
   }
   const fresh = new Uint8Array(keys.size);
   const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
@@ -223,8 +232,12 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
         const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.max_at !== null && info.max_at < cover.endText;
         const want = coveredBlock ? notCarried : all;
-        if (want.size === 0) continue;
-        c = summaries.candidates(id, want);
+        if (want.hashes.size === 0) continue;
+        // Passed by, unread, when no key looked for begins with one of its keys' prefixes. A
+        // block summarised before prefixes were kept is read for its keys' prefixes once.
+        const p = summaries.prefixes(id) ?? (summaries.has(id) ? summaries.rememberPrefixes(id, loadBlock(db, id).cols) : undefined);
+        if (p && !want.prefixes.mayHold(p)) continue;
+        c = summaries.candidates(id, want.hashes);
         if (c && c.count === 0) continue;
       }
       plan.push({ id, mask: c ? c.mask : null });

@@ -498,6 +498,25 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 17,
+    name: 'the prefixes of each block\'s match keys: a run passes by the old blocks none of whose keys it looks for',
+    up(db) {
+      db.exec(`
+        -- Per block, the few prefixes its match keys begin with, at the longest length
+        -- where they are few (key-prefixes.ts): an old block none of whose prefixes
+        -- begins a key a run looks for is not read at all. Filled as runs read blocks;
+        -- a block without one is read for its keys once, then has one.
+        CREATE TABLE block_prefixes (
+          block_id INTEGER PRIMARY KEY,
+          len      INTEGER NOT NULL,
+          hashes   BLOB NOT NULL
+        );
+        CREATE TRIGGER row_block_prefixes_gone AFTER DELETE ON row_block
+          BEGIN DELETE FROM block_prefixes WHERE block_id = old.id; END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
