@@ -86,7 +86,7 @@ export function blockPrefixes(refs: KeyRefs, n: number): BlockPrefixes {
   const common = commonPrefixes(refs, n);
   // Length 0: every key's prefix is the empty one (at most one prefix), always within the limit.
   let lo = 0;
-  let best = prefixesAt(refs, common, 0)!;
+  let best = prefixesAt(refs, common, lo)!;
   let hi = longest;
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
@@ -139,25 +139,27 @@ export class RunPrefixes {
 
   private commonPrefixes(): Int32Array {
     const keys = this.keys;
-    const common = new Int32Array(this.kids.length);
-    for (let i = 0; i < this.kids.length; i++) {
-      const k = this.kids[i]!;
-      if (i === 0) {
-        common[i] = FIRST;
-        continue;
-      }
-      const p = this.kids[i - 1]!;
+    const kids = this.kids;
+    const common = new Int32Array(kids.length);
+    let pb: Uint8Array | null = null;
+    let ps = 0;
+    let pl = 0;
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i]!;
       const b = keys.bufferOf(k);
       const s = keys.startOf(k);
       const l = keys.lengthOf(k);
-      const pb = keys.bufferOf(p);
-      const ps = keys.startOf(p);
-      const pl = keys.lengthOf(p);
-      const most = Math.min(l, pl);
-      let m = 0;
-      while (m < most && b[s + m] === pb[ps + m]) m++;
-      // Two ids are two keys: never the same one.
-      common[i] = m;
+      if (pb === null) common[i] = FIRST;
+      else {
+        const most = Math.min(l, pl);
+        let m = 0;
+        while (m < most && b[s + m] === pb[ps + m]) m++;
+        // Two ids are two keys: never the same one.
+        common[i] = m;
+      }
+      pb = b;
+      ps = s;
+      pl = l;
     }
     return common;
   }

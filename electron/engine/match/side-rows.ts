@@ -427,9 +427,21 @@ export function mergeCarried(a: SideRows, b: SideRows): void {
   if (a.kid.length < a.n + b.n) throw new Error('mergeCarried: no room for the carried rows');
   const shift = a.blocks.length;
   a.blocks.push(...b.blocks);
-  let i = a.n - 1;
+  // a's rows from b's last on (all of them when, as usual, the carried rows are of earlier
+  // batches) move up in one copy per column; only the rows before interleave.
+  const lb = b.batch[b.n - 1]!;
+  const ll = b.line[b.n - 1]!;
+  let lo = 0;
+  let hi = a.n;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a.batch[m]! < lb || (a.batch[m] === lb && a.line[m]! < ll)) lo = m + 1;
+    else hi = m;
+  }
+  if (lo < a.n) for (const col of [a.kid, a.batch, a.line, a.amount, a.payYear, a.at, a.status, a.insutype, a.block, a.index]) col.copyWithin(lo + b.n, lo, a.n);
+  let i = lo - 1;
   let j = b.n - 1;
-  for (let k = a.n + b.n - 1; j >= 0; k--) {
+  for (let k = lo + b.n - 1; j >= 0; k--) {
     // a's row i is the later one unless it comes before b's row j (origins do not tie,
     // a carried row is never also read from a block; if they did, the carried row would come first).
     const fromA = i >= 0 && !(a.batch[i]! < b.batch[j]! || (a.batch[i] === b.batch[j] && a.line[i]! < b.line[j]!));
