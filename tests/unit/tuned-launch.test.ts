@@ -1,0 +1,27 @@
+// The launcher of the Node hosts (scripts/tuned.mjs): the command runs with glibc's
+// malloc backed by huge pages on Linux, keeps any tunables already set, and its exit
+// code and signal are the launcher's own (npm and scripts see what the command did).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const launcher = path.join(__dirname, '../../scripts/tuned.mjs');
+const run = (code: string, env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [launcher, process.execPath, '-e', code], { encoding: 'utf8', env: { ...process.env, GLIBC_TUNABLES: '', ...env } });
+
+describe('scripts/tuned.mjs', () => {
+  it.runIf(process.platform === 'linux')('runs the command with huge-page malloc, keeping tunables already set', () => {
+    expect(run('console.log(process.env.GLIBC_TUNABLES)').stdout.trim()).toBe('glibc.malloc.hugetlb=1');
+    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).stdout.trim()).toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+    // A choice made by whoever started it stands.
+    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }).stdout.trim()).toBe('glibc.malloc.hugetlb=0');
+  });
+
+  it('ends as the command ended: its exit code, its signal, or a refusal naming a command that does not exist', () => {
+    expect(run('process.exit(7)').status).toBe(7);
+    expect(run("process.kill(process.pid, 'SIGTERM')").signal).toBe('SIGTERM');
+    const missing = spawnSync(process.execPath, [launcher, 'no-such-command-gongji'], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('无法启动 no-such-command-gongji');
+    expect(spawnSync(process.execPath, [launcher], { encoding: 'utf8' }).status).toBe(2);
+  });
+});
