@@ -12,6 +12,12 @@ import type { KeyTable } from './key-table';
 
 /** A block's prefixes are at most this many: the longest length at which its keys have no more. */
 export const PREFIX_LIMIT = 64;
+/**
+ * And no longer than this many bytes: real keys are 15–30 characters, and a hostile
+ * file of long keys (repeating out of order, so every row is a new run) would
+ * otherwise cost a hash of its whole key per row at each length tried.
+ */
+export const PREFIX_MAX_BYTES = 64;
 
 /** Key bytes where they lie: row i's key is bytes[start[i], start[i] + len[i]) (start -1: none). */
 export interface KeyRefs {
@@ -47,10 +53,11 @@ function commonPrefixes(refs: KeyRefs, n: number): Int32Array {
       const p = start[prev]!;
       const l = len[i]!;
       const pl = len[prev]!;
-      const most = Math.min(l, pl);
+      const most = Math.min(l, pl, PREFIX_MAX_BYTES);
       let m = 0;
       while (m < most && bytes[s + m] === bytes[p + m]) m++;
-      common[i] = m === l && m === pl ? SAME : m;
+      // Beyond PREFIX_MAX_BYTES no length is tried: equal that far is the same prefix.
+      common[i] = (m === l && m === pl) || m === PREFIX_MAX_BYTES ? SAME : m;
     }
     prev = i;
   }
@@ -75,14 +82,14 @@ function prefixesAt(refs: KeyRefs, common: Int32Array, len: number): Set<number>
 }
 
 /**
- * The prefixes of a block's keys: the longest length (up to its longest key) at
+ * The prefixes of a block's keys: the longest length (up to its longest key, at most PREFIX_MAX_BYTES) at
  * which they have at most PREFIX_LIMIT distinct prefixes. The count only grows
  * with the length, so the length is found by halving. A block without keys has
  * none (it holds no key a run could look for).
  */
 export function blockPrefixes(refs: KeyRefs, n: number): BlockPrefixes {
   let longest = 0;
-  for (let i = 0; i < n; i++) if (refs.start[i]! >= 0 && refs.len[i]! > longest) longest = refs.len[i]!;
+  for (let i = 0; i < n; i++) if (refs.start[i]! >= 0 && refs.len[i]! > longest) longest = Math.min(refs.len[i]!, PREFIX_MAX_BYTES);
   const common = commonPrefixes(refs, n);
   // Length 0: every key's prefix is the empty one (at most one prefix), always within the limit.
   let lo = 0;
@@ -151,7 +158,7 @@ export class RunPrefixes {
       const l = keys.lengthOf(k);
       if (pb === null) common[i] = FIRST;
       else {
-        const most = Math.min(l, pl);
+        const most = Math.min(l, pl, PREFIX_MAX_BYTES);
         let m = 0;
         while (m < most && b[s + m] === pb[ps + m]) m++;
         // Two ids are two keys: never the same one.
