@@ -180,6 +180,17 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
   });
 });
 
+/** The ledger's refund of a paid deduction, on 2025-11-18 (its own deduction number; the original's as 原划扣流水号). */
+function ledgerRefund(paid: string[]): string[] {
+  const refund = [...paid];
+  refund[1] = `${paid[1]}R`;
+  refund[11] = `-${paid[11]}`;
+  refund[12] = '已退费';
+  refund[13] = '2025-11-18 10:00:00';
+  refund[14] = paid[1]!;
+  return refund;
+}
+
 describe('runs that read only the history they need', () => {
   it('skips old blocks by their key summaries and gives exactly the result of reading all history, a refund of an earlier week included', async () => {
     const e = await tempEngine();
@@ -188,12 +199,7 @@ describe('runs that read only the history they need', () => {
     const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 40 }, prefix: 'JFB' });
     const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40, EXTERNAL_ONLY: 1 }, prefix: 'JFC' });
     const refunded = w45.ledger[0]!;
-    const refundLedger = [...refunded];
-    refundLedger[1] = `${refunded[1]}R`;
-    refundLedger[11] = `-${refunded[11]}`;
-    refundLedger[12] = '已退费';
-    refundLedger[13] = '2025-11-18 10:00:00';
-    refundLedger[14] = refunded[1]!;
+    const refundLedger = ledgerRefund(refunded);
     const refundTax = [...w45.tax.find((t) => t[0] === refunded[0])!];
     refundTax[8] = '已退费';
     refundTax[9] = '20251118';
@@ -236,12 +242,7 @@ describe('runs that read only the history they need', () => {
     const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 30 }, prefix: 'JFB' });
     const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 30 }, prefix: 'JFC' });
     const refunded = w45.ledger[3]!;
-    const refund = [...refunded];
-    refund[1] = `${refunded[1]}R`;
-    refund[11] = `-${refunded[11]}`;
-    refund[12] = '已退费';
-    refund[13] = '2025-11-18 10:00:00';
-    refund[14] = refunded[1]!;
+    const refund = ledgerRefund(refunded);
     for (const [w, g] of [['45', w45], ['46', w46]] as const) {
       await importFile(e, { path: writeTextFile(path.join(e.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
       await importFile(e, { path: writeTextFile(path.join(e.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
