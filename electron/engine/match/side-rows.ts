@@ -195,7 +195,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
   // covers) those not carried; by hash for a block's summary, by prefix for the block.
   const hashes = Float64Array.from(hashOf);
-  const all = { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, Int32Array.from(hashes.keys())) };
+  const allKids = new Int32Array(hashes.length);
+  for (let k = 0; k < allKids.length; k++) allKids[k] = k;
+  const all = { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, allKids) };
   let notCarried = all;
   if (carry) {
     const some = new Float64Array(hashes.length);
