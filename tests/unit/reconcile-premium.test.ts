@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allBreaks } from '../../electron/engine/breaks/break-export';
+import { readOpenBreaks } from '../../electron/engine/match/apply-breaks';
 import type { BreakRow } from '../../shared/recon-types';
 import { importFile, reconcile, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
@@ -142,6 +143,30 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     expect(strip(b)).toEqual(strip(a));
     expect(after.map((x) => ({ ...x, aging_days: 0 }))).toEqual(before.map((x) => ({ ...x, aging_days: 0 })));
     expect(byKey(after).size).toBe(after.length - 0);
+    await e.close();
+  });
+
+  it('leaves the open breaks of a later week alone when an earlier week is run again, and updates its own', async () => {
+    const { e } = await loadWeek({ MATCHED: 5, LEDGER_ONLY: 2 });
+    await loadWeek({ MATCHED: 5, LEDGER_ONLY: 2, EXTERNAL_ONLY: 1 }, e, '2025-11-24', 'w48');
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    await reconcile(e, { kind: 'premium', period: '2025-W48' });
+    const shape = (rows: BreakRow[]) => rows.map((b) => [b.id, b.key, b.type, b.status, b.opened_period, b.amount_ledger, b.amount_external]).sort((x, y) => Number(x[0]) - Number(y[0]));
+    const before = allBreaks(e.db, { kind: 'premium', status: 'all' });
+    expect(before.filter((b) => b.opened_period === '2025-W48' && b.status === 'open')).toHaveLength(3);
+    // What a run of week 47 reads of the open breaks: each one's id, key and whether it opened after week 47.
+    const read = readOpenBreaks(e.db, 'premium', '2025-W47');
+    const plain = e.db.prepare("SELECT id, key, opened_period > '2025-W47' AS later FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").all() as { id: number; key: string; later: number }[];
+    expect(read.id.map((id, i) => ({ id, key: read.key[i], later: read.later[i] }))).toEqual(plain);
+    // Week 47 again: its two 单边 are found as they were; week 48's three are outside it, not closed.
+    const again = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(again.autoClosed).toBe(0);
+    const after = allBreaks(e.db, { kind: 'premium', status: 'all' });
+    expect(shape(after)).toEqual(shape(before));
+    // The run names its own two breaks as its latest, and not week 48's.
+    const latest = e.db.prepare('SELECT b.opened_period, l.last_run FROM recon_break_latest l JOIN recon_break b ON b.id = l.break_id ORDER BY b.id').all() as { opened_period: string; last_run: number }[];
+    expect(latest.filter((r) => r.opened_period === '2025-W47').every((r) => r.last_run === again.runId)).toBe(true);
+    expect(latest.filter((r) => r.opened_period === '2025-W48').every((r) => r.last_run !== again.runId)).toBe(true);
     await e.close();
   });
 

@@ -32,12 +32,19 @@ export interface OpenBreaks {
  */
 export function readOpenBreaks(db: Database, kind: ReconKind, period: string): OpenBreaks {
   const col = (expr: string, ...args: unknown[]) => db.prepare(`SELECT ${expr} FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id`).pluck().all(...args, kind);
-  const id = col('id') as number[];
+  // The id and the opened-later flag in one number (the flag its lowest bit): one query fewer.
+  const idLater = col('id * 2 + coalesce(opened_period > ?, 0)', period) as number[];
   const key = col('key') as string[];
   const matchKey = col('CASE WHEN match_key = key THEN NULL ELSE match_key END') as (string | null)[];
-  const later = Uint8Array.from(col('opened_period > ?', period) as number[]);
-  if (key.length !== id.length || matchKey.length !== id.length || later.length !== id.length) throw new Error('readOpenBreaks: the open breaks changed while read');
-  return { n: id.length, id, key, matchKey, later };
+  const n = idLater.length;
+  if (key.length !== n || matchKey.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
+  const id = new Array<number>(n);
+  const later = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    later[i] = idLater[i]! % 2;
+    id[i] = (idLater[i]! - later[i]!) / 2;
+  }
+  return { n, id, key, matchKey, later };
 }
 
 /** The open breaks whose match keys are in the run's universe: opened in its period or before, of a key (not a keyless row). */
