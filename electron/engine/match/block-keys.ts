@@ -119,12 +119,14 @@ export class BlockKeys {
   private readonly hasQ;
   private readonly putQ;
   private readonly prefixQ;
+  private readonly hasPrefixQ;
   private readonly putPrefixQ;
   constructor(db: Database) {
     this.getQ = db.prepare('SELECT hashes FROM block_keys WHERE block_id = ?').pluck();
     this.hasQ = db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').pluck();
     this.putQ = db.prepare('INSERT INTO block_keys (block_id, hashes) VALUES (?, ?)');
     this.prefixQ = db.prepare('SELECT len, hashes FROM block_prefixes WHERE block_id = ?');
+    this.hasPrefixQ = db.prepare('SELECT 1 FROM block_prefixes WHERE block_id = ?').pluck();
     this.putPrefixQ = db.prepare('INSERT OR IGNORE INTO block_prefixes (block_id, len, hashes) VALUES (?, ?, ?)');
   }
 
@@ -161,7 +163,7 @@ export class BlockKeys {
 
   /** Records the summary and prefixes of a block read whole, unless it has them (this period's blocks are read whole either way). */
   remember(blockId: number, c: DecodedColumns, known?: (i: number) => number): void {
-    if (!this.prefixQ.get(blockId)) this.rememberPrefixes(blockId, c);
+    if (this.hasPrefixQ.get(blockId) === undefined) this.rememberPrefixes(blockId, c);
     if (this.has(blockId)) return;
     const h = hashesOf(c, known);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));

@@ -38,6 +38,14 @@ const NO_KEY = -2;
 const FIRST = -1;
 const SAME = 0x7fffffff;
 
+/** How many bytes two keys begin with in common, counted no further than PREFIX_MAX_BYTES (no longer length is tried). */
+function commonLength(a: Uint8Array, as: number, al: number, b: Uint8Array, bs: number, bl: number): number {
+  const most = Math.min(al, bl, PREFIX_MAX_BYTES);
+  let m = 0;
+  while (m < most && a[as + m] === b[bs + m]) m++;
+  return m;
+}
+
 function commonPrefixes(refs: KeyRefs, n: number): Int32Array {
   const { bytes, start, len } = refs;
   const common = new Int32Array(n);
@@ -50,12 +58,9 @@ function commonPrefixes(refs: KeyRefs, n: number): Int32Array {
     }
     if (prev < 0) common[i] = FIRST;
     else {
-      const p = start[prev]!;
       const l = len[i]!;
       const pl = len[prev]!;
-      const most = Math.min(l, pl, PREFIX_MAX_BYTES);
-      let m = 0;
-      while (m < most && bytes[s + m] === bytes[p + m]) m++;
+      const m = commonLength(bytes, s, l, bytes, start[prev]!, pl);
       // Beyond PREFIX_MAX_BYTES no length is tried: equal that far is the same prefix.
       common[i] = (m === l && m === pl) || m === PREFIX_MAX_BYTES ? SAME : m;
     }
@@ -156,14 +161,8 @@ export class RunPrefixes {
       const b = keys.bufferOf(k);
       const s = keys.startOf(k);
       const l = keys.lengthOf(k);
-      if (pb === null) common[i] = FIRST;
-      else {
-        const most = Math.min(l, pl, PREFIX_MAX_BYTES);
-        let m = 0;
-        while (m < most && b[s + m] === pb[ps + m]) m++;
-        // Two ids are two keys: never the same one.
-        common[i] = m;
-      }
+      // Two ids are two keys: never the same one.
+      common[i] = pb === null ? FIRST : commonLength(b, s, l, pb, ps, pl);
       pb = b;
       ps = s;
       pl = l;
