@@ -53,6 +53,20 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 
+  it('finds a copy of an order\'s first deduction that comes after its second (a copy of any earlier row, not only the last)', async () => {
+    const e = await tempEngine();
+    const row = (p: number) => ['JFTWICE', `HK-${p}`, makeCertNo('330200', '19700101', 1), '张三', '330200', makeCertNo('330100', '20100101', 1), '李四', '330100', '父母', '390', '2026', '10.00', '划扣成功', '2025-11-18 10:00:00', ''];
+    // Lines 2, 3, 4 of the file: HK-1, HK-2, HK-1 again.
+    const file = writeTextFile(path.join(e.dir, 'l.csv'), LEDGER_HEADER, [row(1), row(2), row(1)]);
+    const batch = (await importFile(e, { path: file })).batchId;
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const dups = allBreaks(e.db, { kind: 'premium', status: 'open' }).filter((b) => b.type === 'DUPLICATE');
+    expect(dups.map((d) => d.ledger_origin)).toEqual([[`${batch}:4`]]);
+    expect(s.breaks.find((b) => b.type === 'LEDGER_ONLY')).toMatchObject({ count: 1, amountLedger: '20.00' });
+    expect(s.tieOut.ok).toBe(true);
+    await e.close();
+  });
+
   it('records which fields differ, with both values', async () => {
     const { e } = await loadWeek({ AMOUNT_MISMATCH: 1, STATUS_MISMATCH: 1, FIELD_MISMATCH: 1 });
     await reconcile(e, { kind: 'premium', period: '2025-W47' });

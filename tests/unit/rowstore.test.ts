@@ -5,6 +5,7 @@ import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
 import { BLOCK_FORMAT_VERSION, dateTimeNumber } from '../../electron/engine/rowstore/column-format';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
 import { KeyTable } from '../../electron/engine/match/key-table';
+import { keyHash } from '../../electron/engine/match/key-hash';
 import { textOfRows } from '../../electron/engine/rowstore/row-subset';
 import { STORED_COLUMNS } from '../../electron/engine/ingest/row-normalizer';
 
@@ -184,6 +185,30 @@ describe('the key table', () => {
     expect(new Set(many).size).toBe(5000);
     expect(t.lookupText('K4321', false)).toBe(many[4321]);
     expect(t.text(many[17]!)).toBe('K17');
+  });
+
+  it('finds a key by its stored hash, tried at a likely id first: the same id wherever the guess points, and the hash block summaries hold', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('J', 'F', '1', '2', '股'), maxLength: 6 }), { maxLength: 80 }), fc.array(fc.integer({ min: -1, max: 100 }), { minLength: 1 }), (texts, guesses) => {
+        const plain = new KeyTable(4);
+        const ids = texts.map((k) => plain.lookupText(k, true));
+        const t = new KeyTable(4);
+        const r = t.addTexts(texts);
+        // Added in order with the guess "the next id", then looked up again with arbitrary guesses.
+        let near = -1;
+        texts.forEach((_, i) => {
+          const h = keyHash(r.bytes, r.start[i]!, r.len[i]!);
+          near = t.lookupHashed(r.b, r.start[i]!, r.len[i]!, h, true, near) + 1;
+          expect(near - 1).toBe(ids[i]);
+        });
+        texts.forEach((_, i) => {
+          const h = keyHash(r.bytes, r.start[i]!, r.len[i]!);
+          expect(t.lookupHashed(r.b, r.start[i]!, r.len[i]!, h, false, guesses[i % guesses.length]!)).toBe(ids[i]);
+          expect(t.hashOf(ids[i]!)).toBe(h);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('takes many keys given as text in one buffer: the same ids as one at a time, every width of character, and the key read back', () => {

@@ -51,25 +51,36 @@ export function aggregateSide(s: SideRows, keyCount: number, spec: SideSpec, tex
 /**
  * Copies of a record already seen (the same key and sub-key text), among keys with
  * several rows only (they are few). A key's first rows are compared with each other
- * as bytes where they lie (no string made); a key with many rows (a hostile file
- * repeating one key) switches to a set of its texts, so time stays linear.
+ * as bytes where they lie (no string made): its first row is kept in an array by key
+ * id (most such keys have two rows, a payment and its refund, and need no more), the
+ * rest in a list per key; a key with many rows (a hostile file repeating one key)
+ * switches to a set of its texts, so time stays linear.
  */
 function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups: number[] } {
   const dup = new Uint8Array(s.n);
   const dups: number[] = [];
-  const seen = new Map<number, number[] | Set<string>>();
+  const first = new Int32Array(rows.length).fill(-1);
+  const more = new Map<number, number[] | Set<string>>();
   const identity = (i: number) => `${sideText(s, 'key', i) ?? '\u0001'}\u0000${sideText(s, 'sub_key', i) ?? '\u0001'}`;
+  const same = (i: number, j: number) => sameSideText(s, i, s, j, 'key', true) === true && sameSideText(s, i, s, j, 'sub_key', true) === true;
   for (let i = 0; i < s.n; i++) {
     const k = s.kid[i]!;
     if (rows[k]! < 2) continue;
-    let held = seen.get(k);
-    if (!held) seen.set(k, (held = []));
+    const j = first[k]!;
+    if (j < 0) {
+      first[k] = i;
+      continue;
+    }
+    const held = more.get(k);
     let copy: boolean;
-    if (Array.isArray(held)) {
-      copy = held.some((j) => sameSideText(s, i, s, j, 'key', true) && sameSideText(s, i, s, j, 'sub_key', true));
+    if (held === undefined) {
+      copy = same(i, j);
+      if (!copy) more.set(k, [i]);
+    } else if (Array.isArray(held)) {
+      copy = same(i, j) || held.some((h) => same(i, h));
       if (!copy) {
         held.push(i);
-        if (held.length > 16) seen.set(k, new Set(held.map(identity)));
+        if (held.length > 16) more.set(k, new Set([j, ...held].map(identity)));
       }
     } else {
       const id = identity(i);

@@ -10,20 +10,11 @@ import type { DecodedColumns } from '../rowstore/column-decode';
 import { blockPrefixes, type BlockPrefixes } from './key-prefixes';
 import { keyHash } from './key-hash';
 
-/**
- * The hash of each row's match key, in row order (NaN for a row without one).
- * `known`: hashes a run already has, by row (NaN: not known), taken as they are.
- */
-export function hashesOf(c: DecodedColumns, known?: (i: number) => number): Float64Array {
+/** The hash of each row's match key, in row order (NaN for a row without one). */
+export function hashesOf(c: DecodedColumns): Float64Array {
   const refs = c.byteRefs('gk');
   const out = new Float64Array(c.n);
-  for (let i = 0; i < c.n; i++) {
-    if (refs.start[i]! < 0) out[i] = NaN;
-    else {
-      const h = known ? known(i) : NaN;
-      out[i] = Number.isNaN(h) ? keyHash(refs.bytes, refs.start[i]!, refs.len[i]!) : h;
-    }
-  }
+  for (let i = 0; i < c.n; i++) out[i] = refs.start[i]! < 0 ? NaN : keyHash(refs.bytes, refs.start[i]!, refs.len[i]!);
   return out;
 }
 
@@ -161,11 +152,15 @@ export class BlockKeys {
     return p;
   }
 
-  /** Records the summary and prefixes of a block read whole, unless it has them (this period's blocks are read whole either way). */
-  remember(blockId: number, c: DecodedColumns, known?: (i: number) => number): void {
+  /**
+   * Records the summary and prefixes of a block read whole, unless it has them (this
+   * period's blocks are read whole either way). `summary`: its rows' hashes, where the
+   * run has made them already (hashesOf's result).
+   */
+  remember(blockId: number, c: DecodedColumns, summary?: Float64Array): void {
     if (this.hasPrefixQ.get(blockId) === undefined) this.rememberPrefixes(blockId, c);
     if (this.has(blockId)) return;
-    const h = hashesOf(c, known);
+    const h = summary ?? hashesOf(c);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
   }
 }

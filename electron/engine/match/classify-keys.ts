@@ -13,20 +13,34 @@ import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
 import type { Verdict } from './platform-verdicts';
 
+/**
+ * A key that does not simply match. Lean on purpose: at week ten a run produces
+ * some 150,000 (every break still open), nearly all found as they were and never
+ * written; its key text and a one-sided break's fields are made only when it is
+ * written (oneSidedFields, KeyTable.text).
+ */
 export interface KeyedBreak {
-  key: string;
   kid: number;
   /** As the carrying run wrote it: the same rows (none added, none gone) and the same type. */
   same: boolean;
   type: BreakType;
-  fields: FieldDiff[];
+  /** The fields that differ; null for a one-sided break's (only its compared amount, `shown`). */
+  fields: FieldDiff[] | null;
+  /** A one-sided break's compared amount (the side's `compare`, which need not be its net). */
+  shown: number;
   amountLedger: number | null;
   amountExternal: number | null;
-  /** The latest record (whose certificate number and time the break shows): its side and row. */
-  latest: { side: 'l' | 'x'; row: number };
+  /** The latest record (whose certificate number and time the break shows): its row, of the ledger side where the key has ledger rows. */
+  latestRow: number;
   /** The break's place in `breaks`: its rows are found by it in `behind`. */
   index: number;
 }
+
+/** A one-sided break's field: its compared amount, on the side it is on. */
+const amountField = (ledgerSide: boolean, shown: number): FieldDiff => ({ field: 'amount', ledger: ledgerSide ? fenToText(shown) : null, external: ledgerSide ? null : fenToText(shown) });
+
+/** The fields of a break (a one-sided one's made here, when it is written). */
+export const breakFields = (b: KeyedBreak): FieldDiff[] => b.fields ?? [amountField(b.amountLedger !== null, b.shown)];
 
 /**
  * The rows behind each break on one side (duplicates apart), in file order: break
@@ -139,6 +153,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     const verdict = verdicts.size ? verdicts.get(k) : undefined;
     let type: BreakType;
     let thenInTransit: boolean | null = null;
+    let shown = 0;
     if (hasL && hasX) {
       if (lCmp !== xCmp) fields = [{ field: 'amount', ledger: fenToText(lCmp), external: fenToText(xCmp) }];
       if (lStatus !== xStatus) (fields ??= []).push({ field: 'status', ledger: lStatus, external: xStatus });
@@ -171,7 +186,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       // One-sided records dated inside the closing window are expected next period.
       type = L.at[li]! >= windowStart ? 'IN_TRANSIT' : 'LEDGER_ONLY';
       thenInTransit = h !== null && L.at[li]! >= h.windowStart;
-      fields = [{ field: 'amount', ledger: fenToText(lCmp), external: null }];
+      shown = lCmp;
     } else {
       if (spec.zeroExternalIsNot && xa.net[k] === 0 && xa.paid[k] === 0 && xStatus === 'normal') {
         out.notMutualAid.rows += xa.rows[k]!;
@@ -180,23 +195,24 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       }
       type = X.at[xi]! >= windowStart ? 'IN_TRANSIT' : 'EXTERNAL_ONLY';
       thenInTransit = h !== null && X.at[xi]! >= h.windowStart;
-      fields = [{ field: 'amount', ledger: null, external: fenToText(xCmp) }];
+      shown = xCmp;
     }
     if (verdict) {
       // The platform's word on this settlement, beside the break (never part of the amount match).
-      (fields ??= []).push({ field: 'platform_verdict', ledger: null, external: verdict.text });
+      fields = hasL && hasX ? (fields ?? []) : [amountField(hasL, shown)];
+      fields.push({ field: 'platform_verdict', ledger: null, external: verdict.text });
       if (type !== 'PLATFORM_FLAGGED') out.platform.annotated++;
     }
     breakOf[k] = out.breaks.length;
     out.breaks.push({
-      key: run.keys.text(k),
       kid: k,
       same: sameRows(k) && (thenInTransit === null || thenInTransit === (type === 'IN_TRANSIT')),
       type,
-      fields: fields ?? [],
+      fields: hasL && hasX ? (fields ?? []) : fields,
+      shown,
       amountLedger: hasL ? la.net[k]! : null,
       amountExternal: hasX ? xa.net[k]! : null,
-      latest: hasL ? { side: 'l', row: li } : { side: 'x', row: xi },
+      latestRow: hasL ? li : xi,
       index: out.breaks.length,
     });
   }

@@ -6,7 +6,7 @@ import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { RowLookup } from '../rowstore/block-store';
-import { rowsBehind, type DuplicateBreak, type KeyedBreak, type KeyedOutcome } from './classify-keys';
+import { breakFields, rowsBehind, type DuplicateBreak, type KeyedBreak, type KeyedOutcome } from './classify-keys';
 import type { FallbackResult } from './fallback';
 import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
 
@@ -49,6 +49,7 @@ export const isRowBreak = (key: string) => key.startsWith('ROW:');
  * and a closure apiece with its context held some 60 MB until the run ended.
  */
 class KeyedProduced implements ProducedBreak {
+  private text: string | null = null;
   constructor(
     private readonly run: RunRows,
     private readonly outcome: KeyedOutcome,
@@ -57,8 +58,9 @@ class KeyedProduced implements ProducedBreak {
   get keyed() {
     return true;
   }
+  /** Decoded when asked for (a break found open by its key id never is). */
   get key() {
-    return this.b.key;
+    return (this.text ??= this.run.keys.text(this.b.kid));
   }
   get kid() {
     return this.b.kid;
@@ -67,7 +69,7 @@ class KeyedProduced implements ProducedBreak {
     return this.b.same;
   }
   get matchKey() {
-    return this.b.key;
+    return this.key;
   }
   get type() {
     return this.b.type;
@@ -80,15 +82,15 @@ class KeyedProduced implements ProducedBreak {
   }
   detail(): BreakDetail {
     const { run, b } = this;
-    const latest = b.latest.side === 'l' ? run.l : run.x;
+    const latest = b.amountLedger !== null ? run.l : run.x;
     const lr = rowsBehind(this.outcome.behind.l, b.index);
     const xr = rowsBehind(this.outcome.behind.x, b.index);
     return {
-      fields: b.fields,
-      certno: sideText(latest, 'certno', b.latest.row),
+      fields: breakFields(b),
+      certno: sideText(latest, 'certno', b.latestRow),
       // The beneficiary's name, from the first record behind the break (whichever side has one).
       name: lr.length ? sideText(run.l, 'name', lr[0]!) : xr.length ? sideText(run.x, 'name', xr[0]!) : null,
-      eventAt: eventAtText(latest, b.latest.row),
+      eventAt: eventAtText(latest, b.latestRow),
       ledgerOrigin: Array.from(lr, (i) => originOf(run.l, i)),
       externalOrigin: Array.from(xr, (i) => originOf(run.x, i)),
     };

@@ -1,18 +1,28 @@
 // Match keys to small integers without making a string of each: an
 // open-addressing hash table over the keys' UTF-8 bytes where they lie in the
-// blocks' buffers. A row's key is hashed (two independent 32-bit hashes) and
-// compared byte for byte with the first row that had it; only the keys a run
-// reports (its breaks) are ever decoded. Everything after (aggregates, the
-// join) works on typed arrays indexed by key id.
+// blocks' buffers. A row's key is hashed once, with the 53-bit hash that block
+// summaries store (key-hash): the run's pass over this period's blocks computes
+// it per row for the block's summary and hands it in (lookupHashed), so no key is
+// hashed twice. A key is compared byte for byte with the first row that had it;
+// only the keys a run reports (its breaks) are ever decoded. Everything after
+// (aggregates, the join) works on typed arrays indexed by key id.
+import { keyHash } from './key-hash';
 
 const EMPTY = new Uint8Array(0);
+/** A hash's high bits mixed, for its slot (sequential keys' FNV hashes differ mostly in their low bits). */
+const spread = (hi: number): number => {
+  const a = Math.imul(hi ^ (hi >>> 16), 0x85ebca6b);
+  return a ^ (a >>> 13);
+};
+/** Ints per id in `meta`. */
+const META = 5;
 
 export class KeyTable {
-  /** Per slot: the first hash and id + 1 (0: empty), side by side, so a probe touches one cache line. */
+  /** Per slot: the hash's high 32 bits and id + 1 (0: empty), side by side, so a probe touches one cache line. */
   private slots: Int32Array;
   private mask: number;
   private count = 0;
-  /** Per id: the second hash, the length, the buffer and the offset of its first occurrence. */
+  /** Per id (META ints): the hash's low 21 bits, the length, the buffer and the offset of its first occurrence, the high 32 bits. */
   private meta: Int32Array;
   private readonly buffers: Uint8Array[] = [];
   /** Buffers some key's bytes live in (they must stay). */
@@ -23,7 +33,7 @@ export class KeyTable {
     while (cap < expected * 2) cap *= 2;
     this.slots = new Int32Array(cap * 2);
     this.mask = cap - 1;
-    this.meta = new Int32Array(Math.max(16, expected) * 4);
+    this.meta = new Int32Array(Math.max(16, expected) * META);
   }
 
   get size(): number {
@@ -38,43 +48,55 @@ export class KeyTable {
 
   /** The id of the key in bytes [start, start + len) of buffer `b`, adding it if new (add = false: -1 if absent). */
   lookup(b: number, start: number, len: number, add: boolean): number {
+    return this.lookupHashed(b, start, len, keyHash(this.buffers[b]!, start, len), add);
+  }
+
+  /**
+   * As lookup, with the key's keyHash already known (`h` must be it: a wrong one
+   * finds no key). `near`: the id the key likely has, tried first (-1: none). Two
+   * files of one system list their orders in the same order, so the other side's
+   * rows meet their keys in the order they were added: the id after the last one
+   * found is checked where it lies, next to the last, instead of a probe into a
+   * table of a million slots (a cache miss or three per row).
+   */
+  lookupHashed(b: number, start: number, len: number, h: number, add: boolean, near = -1): number {
     const buf = this.buffers[b]!;
-    let a = 0x811c9dc5;
-    let c = 0x9747b28c;
-    for (let i = start, end = start + len; i < end; i++) {
-      const x = buf[i]!;
-      a = Math.imul(a ^ x, 0x01000193);
-      c = Math.imul(c + x, 0x5bd1e995) ^ (c >>> 15);
-    }
-    a ^= a >>> 16;
-    a = Math.imul(a, 0x85ebca6b);
-    a ^= a >>> 13;
-    const slots = this.slots;
+    // keyHash is (32 bits) · 2^21 + (21 bits): exact in a double, split without rounding.
+    const hi = (h / 2097152) | 0;
+    const lo = h % 2097152;
     const meta = this.meta;
-    let i = a & this.mask;
+    if (near >= 0 && near < this.count && meta[META * near] === lo && meta[META * near + 4] === hi && meta[META * near + 1] === len && this.same(near, buf, start, len)) return near;
+    const slots = this.slots;
+    let i = spread(hi) & this.mask;
     for (;;) {
       const id = slots[2 * i + 1]! - 1;
       if (id < 0) break;
-      if (slots[2 * i] === a && meta[4 * id] === c && meta[4 * id + 1] === len && this.same(id, buf, start, len)) return id;
+      if (slots[2 * i] === hi && meta[META * id] === lo && meta[META * id + 1] === len && this.same(id, buf, start, len)) return id;
       i = (i + 1) & this.mask;
     }
     if (!add) return -1;
     const id = this.count++;
-    if (4 * id >= this.meta.length) {
+    if (META * id >= this.meta.length) {
       const grown = new Int32Array(this.meta.length * 2);
       grown.set(this.meta);
       this.meta = grown;
     }
     const m = this.meta;
-    m[4 * id] = c;
-    m[4 * id + 1] = len;
-    m[4 * id + 2] = b;
-    m[4 * id + 3] = start;
+    m[META * id] = lo;
+    m[META * id + 1] = len;
+    m[META * id + 2] = b;
+    m[META * id + 3] = start;
+    m[META * id + 4] = hi;
     this.holding.add(b);
-    slots[2 * i] = a;
+    slots[2 * i] = hi;
     slots[2 * i + 1] = id + 1;
     if (this.count * 2 > this.mask + 1) this.rehash();
     return id;
+  }
+
+  /** The keyHash of an id's key (what block summaries hold). */
+  hashOf(id: number): number {
+    return (this.meta[META * id + 4]! >>> 0) * 2097152 + this.meta[META * id]!;
   }
 
   /** Lets go of a buffer no key lives in (one only looked up in): a run over old blocks does not keep them all. */
@@ -114,27 +136,27 @@ export class KeyTable {
 
   /** The key of an id, as text. */
   text(id: number): string {
-    const buf = this.buffers[this.meta[4 * id + 2]!]!;
-    const from = this.meta[4 * id + 3]!;
-    return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', from, from + this.meta[4 * id + 1]!);
+    const buf = this.buffers[this.meta[META * id + 2]!]!;
+    const from = this.meta[META * id + 3]!;
+    return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', from, from + this.meta[META * id + 1]!);
   }
 
   /** Where the key of an id lies: its bytes are [start, start + length) of this buffer. */
   bufferOf(id: number): Uint8Array {
-    return this.buffers[this.meta[4 * id + 2]!]!;
+    return this.buffers[this.meta[META * id + 2]!]!;
   }
 
   startOf(id: number): number {
-    return this.meta[4 * id + 3]!;
+    return this.meta[META * id + 3]!;
   }
 
   lengthOf(id: number): number {
-    return this.meta[4 * id + 1]!;
+    return this.meta[META * id + 1]!;
   }
 
   private same(id: number, buf: Uint8Array, start: number, len: number): boolean {
-    const other = this.buffers[this.meta[4 * id + 2]!]!;
-    const o = this.meta[4 * id + 3]!;
+    const other = this.buffers[this.meta[META * id + 2]!]!;
+    const o = this.meta[META * id + 3]!;
     for (let i = 0; i < len; i++) if (other[o + i] !== buf[start + i]) return false;
     return true;
   }
@@ -146,7 +168,7 @@ export class KeyTable {
     this.mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       if (old[j + 1] === 0) continue;
-      let i = old[j]! & this.mask;
+      let i = spread(old[j]!) & this.mask;
       while (this.slots[2 * i + 1] !== 0) i = (i + 1) & this.mask;
       this.slots[2 * i] = old[j]!;
       this.slots[2 * i + 1] = old[j + 1]!;

@@ -14,7 +14,7 @@ import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
 import { subsetColumns } from '../rowstore/row-subset';
 import { BlockKeys, KeyHashes } from './block-keys';
-import { keyHash, textHash } from './key-hash';
+import { keyHash } from './key-hash';
 import { RunPrefixes } from './key-prefixes';
 import type { Carry } from './carry';
 import type { Window } from './window';
@@ -133,43 +133,39 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       return names[id]!;
     },
   };
-  const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
-  // Each key's hash, by key id: an old block none of whose keys the run wants is not read (block-keys).
-  const hashOf: number[] = [];
+  const kept = new Map<number, { block: StoredBlock; kid: Int32Array; hashes: Float64Array }>();
   const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
-  // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet).
+  // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet),
+  // and its key's hash for the block's summary (block-keys; NaN: no key).
   for (const [side, kind] of [kinds.l, kinds.x].entries()) {
+    // The id after the last key found: where the next row's key likely is (KeyTable.lookupHashed).
+    let near = -1;
     for (const id of periodBlocks[side]!) {
       const b = loadBlock(db, id);
       const refs = b.cols.byteRefs('gk');
       const buf = keys.addBuffer(refs.bytes);
       const at = b.cols.num('event_at');
       const kid = new Int32Array(b.cols.n).fill(-1);
+      const hashes = new Float64Array(b.cols.n);
       for (let i = 0; i < b.cols.n; i++) {
+        const s = refs.start[i]!;
+        const h = (hashes[i] = s >= 0 ? keyHash(refs.bytes, s, refs.len[i]!) : NaN);
         const t = at[i]!;
         if (!(t >= start && t < end)) continue;
-        if (refs.start[i]! >= 0) {
-          const k = (kid[i] = keys.lookup(buf, refs.start[i]!, refs.len[i]!, true));
-          if (k === hashOf.length) hashOf.push(keyHash(refs.bytes, refs.start[i]!, refs.len[i]!));
-        } else {
+        if (s >= 0) near = (kid[i] = keys.lookupHashed(buf, s, refs.len[i]!, h, true, near)) + 1;
+        else {
           const g = borrowed(kind, b.cols, i);
-          if (g !== null) {
-            const k = (kid[i] = keys.lookupText(g, true));
-            if (k === hashOf.length) hashOf.push(textHash(g));
-          }
+          if (g !== null) kid[i] = keys.lookupText(g, true);
         }
       }
-      kept.set(id, { block: b, kid });
+      kept.set(id, { block: b, kid, hashes });
     }
   }
   const open = keys.addTexts(openKeys);
   const openKids = new Int32Array(openKeys.length);
-  for (let i = 0; i < openKeys.length; i++) {
-    const kid = (openKids[i] = keys.lookup(open.b, open.start[i]!, open.len[i]!, true));
-    if (kid === hashOf.length) hashOf.push(keyHash(open.bytes, open.start[i]!, open.len[i]!));
-  }
+  for (let i = 0; i < openKeys.length; i++) openKids[i] = keys.lookup(open.b, open.start[i]!, open.len[i]!, true);
   keys.release(open.b);
 
   // The carried keys of the universe, and what each side must still look for in old blocks.
@@ -194,7 +190,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   });
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
   // covers) those not carried; by hash for a block's summary, by prefix for the block.
-  const hashes = Float64Array.from(hashOf);
+  const hashes = new Float64Array(keys.size);
+  for (let k = 0; k < hashes.length; k++) hashes[k] = keys.hashOf(k);
   const allKids = new Int32Array(hashes.length);
   for (let k = 0; k < allKids.length; k++) allKids[k] = k;
   const all = { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, allKids) };
@@ -253,11 +250,11 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       kept.delete(id);
       const b = k1?.block ?? loadBlock(db, id);
       const c = b.cols;
-      // A block read with a mask has its summary already.
+      // A block read with a mask has its summary already; this period's blocks had theirs made in pass 1.
       const refs = c.byteRefs('gk');
       const known = k1?.kid;
       // A row dated in the period has its key's hash already (the key's own, where the row has one).
-      if (!mask) summaries.remember(id, c, known ? (i) => (known[i]! >= 0 ? hashOf[known[i]!]! : NaN) : undefined);
+      if (!mask) summaries.remember(id, c, k1?.hashes);
       const buf = keys.addBuffer(refs.bytes);
       const at = c.num('event_at');
       const amount = c.num('amount_fen');
