@@ -144,7 +144,7 @@ const w = [0, 0, 0, 0, 0];
 const head: [string, string, string, string, string] = ['figure', 'Gongji Recon', 'DuckDB (reference)', 'ratio', 'target'];
 for (const r of [head, ...rows]) r.forEach((c, i) => (w[i] = Math.max(w[i]!, [...c].length)));
 const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(w[i]! - [...c].length)).join(' │ ');
-console.log(`\nGongji Recon benchmark · ${os.cpus().length} cores · Node ${process.version} · ${new Date().toISOString().slice(0, 10)} · parsing threads: ${childEnv === process.env ? "from sources (tsx)" : "built worker"} · malloc: ${/glibc\.malloc\.hugetlb=1/.test(process.env.GLIBC_TUNABLES ?? '') ? 'huge pages (scripts/tuned.mjs)' : 'default'}`);
+console.log(`\nGongji Recon benchmark · ${os.cpus().length} cores · Node ${process.version} · ${new Date().toISOString().slice(0, 10)} · parsing threads: ${childEnv === process.env ? "from sources (tsx)" : "built worker"} · malloc: ${process.env.GLIBC_TUNABLES ? `GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}` : 'default'}`);
 console.log(line(head));
 console.log(w.map((n) => '─'.repeat(n)).join('─┼─'));
 for (const r of rows) console.log(line(r));

@@ -1,5 +1,5 @@
 // The launcher of the Node hosts (scripts/tuned.mjs): the command runs with glibc's
-// malloc backed by huge pages on Linux, keeps any tunables already set, and its exit
+// malloc tuned on Linux (huge pages, large blocks kept), keeps any tunables already set, and its exit
 // code and signal are the launcher's own (npm and scripts see what the command did).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -9,11 +9,15 @@ const launcher = path.join(__dirname, '../../scripts/tuned.mjs');
 const run = (code: string, env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [launcher, process.execPath, '-e', code], { encoding: 'utf8', env: { ...process.env, GLIBC_TUNABLES: '', ...env } });
 
 describe('scripts/tuned.mjs', () => {
-  it.runIf(process.platform === 'linux')('runs the command with huge-page malloc, keeping tunables already set', () => {
-    expect(run('console.log(process.env.GLIBC_TUNABLES)').stdout.trim()).toBe('glibc.malloc.hugetlb=1');
-    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).stdout.trim()).toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
-    // A choice made by whoever started it stands.
-    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }).stdout.trim()).toBe('glibc.malloc.hugetlb=0');
+  it.runIf(process.platform === 'linux')('runs the command with huge-page malloc that keeps its large blocks, keeping tunables already set', () => {
+    const ours = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
+    expect(run('console.log(process.env.GLIBC_TUNABLES)').stdout.trim()).toBe(ours);
+    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).stdout.trim()).toBe(`glibc.malloc.arena_max=2:${ours}`);
+    // A choice made by whoever started it stands, the others are added.
+    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }).stdout.trim()).toBe('glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456');
+    expect(run('console.log(process.env.GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=0:glibc.malloc.mmap_threshold=65536' }).stdout.trim()).toBe(
+      'glibc.malloc.trim_threshold=0:glibc.malloc.mmap_threshold=65536:glibc.malloc.hugetlb=1',
+    );
   });
 
   it('ends as the command ended: its exit code, its signal, or a refusal naming a command that does not exist', () => {
