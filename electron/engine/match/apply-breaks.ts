@@ -4,7 +4,7 @@
 // Re-running a period changes nothing the first run did not.
 import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
-import { isRowBreak, rowBreakKey, type ProducedBreak } from './collect-breaks';
+import { isRowBreak, rowBreakKey, type ProducedBreaks } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
 import type { KeyTable } from './key-table';
@@ -79,7 +79,7 @@ export function applyBreaks(
   open: OpenBreaks,
   /** Per open break, its key id in the run (openKeyIds). */
   openKid: Int32Array,
-  produced: ProducedBreak[],
+  produced: ProducedBreaks,
   fallback: FallbackResult,
   keyCount: number,
   user: string,
@@ -124,33 +124,39 @@ export function applyBreaks(
 
   let opened = 0;
   let updated = 0;
-  produced.forEach((b, p) => {
-    let o = b.keyed ? openOfKid[b.kid]! : -1;
-    if (o < 0) o = openByKey.get(b.key) ?? -1;
+  for (let p = 0; p < produced.length; p++) {
+    const keyed = produced.keyed(p);
+    let o = keyed ? openOfKid[produced.kid(p)]! : -1;
+    // Its key is decoded only here, for a break not found by key id.
+    const key = o < 0 ? produced.key(p) : null;
+    if (o < 0) o = openByKey.get(key!) ?? -1;
+    const type = produced.type(p);
+    const amountLedger = produced.amountLedger(p);
+    const amountExternal = produced.amountExternal(p);
     if (o >= 0) {
       const openId = open.id[o]!;
       reproduced[o] = 1;
       isOpen[p] = 1;
       updated++;
-      if (b.same) {
+      if (produced.same(p)) {
         unchanged.push(openId);
-        return;
+        continue;
       }
       const was = before.get(openId) as { type: string; amount_ledger: number | null; amount_external: number | null };
-      const d = b.detail();
-      update.run(b.type, JSON.stringify(d.fields), b.amountLedger, b.amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), runId, openId);
-      if (was.type !== b.type || was.amount_ledger !== b.amountLedger || was.amount_external !== b.amountExternal) {
-        event.run(openId, now, user, 'reclassify', JSON.stringify({ period, from: was.type, to: b.type }));
+      const d = produced.detail(p);
+      update.run(type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), runId, openId);
+      if (was.type !== type || was.amount_ledger !== amountLedger || was.amount_external !== amountExternal) {
+        event.run(openId, now, user, 'reclassify', JSON.stringify({ period, from: was.type, to: type }));
       }
-      return;
+      continue;
     }
     // Closed once as it is now (disposed by an officer, say): not opened again.
-    if (closedAs.get(kind, b.key, b.type, b.amountLedger, b.amountExternal)) return;
-    const d = b.detail();
-    insert.add([kind, b.key, b.matchKey, b.type, JSON.stringify(d.fields), b.amountLedger, b.amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), period, runId, runId]);
+    if (closedAs.get(kind, key, type, amountLedger, amountExternal)) continue;
+    const d = produced.detail(p);
+    insert.add([kind, key, keyed ? key : produced.matchKey(p), type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), period, runId, runId]);
     isOpen[p] = 1;
     opened++;
-  });
+  }
   insert.flush();
   // Rewriting each unchanged break's latest run rewrote 130,000 wide rows a week
   // at week ten; the run names them instead, as ranges of ids (recon_break_latest reads them).

@@ -6,41 +6,13 @@
 import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
+import { amountField, KeyedBreaks } from './keyed-breaks';
 import { aggregateSide, type SideAggregates } from './aggregate-side';
 import { comparedFields, type ReconSpec, type KeyAggregate } from './recon-specs';
 import { sameSideText, sideText, type RunRows, type SideRows } from './side-rows';
 import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
 import type { Verdict } from './platform-verdicts';
-
-/**
- * A key that does not simply match. Lean on purpose: at week ten a run produces
- * some 150,000 (every break still open), nearly all found as they were and never
- * written; its key text and a one-sided break's fields are made only when it is
- * written (oneSidedFields, KeyTable.text).
- */
-export interface KeyedBreak {
-  kid: number;
-  /** As the carrying run wrote it: the same rows (none added, none gone) and the same type. */
-  same: boolean;
-  type: BreakType;
-  /** The fields that differ; null for a one-sided break's (only its compared amount, `shown`). */
-  fields: FieldDiff[] | null;
-  /** A one-sided break's compared amount (the side's `compare`, which need not be its net). */
-  shown: number;
-  amountLedger: number | null;
-  amountExternal: number | null;
-  /** The latest record (whose certificate number and time the break shows): its row, of the ledger side where the key has ledger rows. */
-  latestRow: number;
-  /** The break's place in `breaks`: its rows are found by it in `behind`. */
-  index: number;
-}
-
-/** A one-sided break's field: its compared amount, on the side it is on. */
-const amountField = (ledgerSide: boolean, shown: number): FieldDiff => ({ field: 'amount', ledger: ledgerSide ? fenToText(shown) : null, external: ledgerSide ? null : fenToText(shown) });
-
-/** The fields of a break (a one-sided one's made here, when it is written). */
-export const breakFields = (b: KeyedBreak): FieldDiff[] => b.fields ?? [amountField(b.amountLedger !== null, b.shown)];
 
 /**
  * The rows behind each break on one side (duplicates apart), in file order: break
@@ -69,7 +41,7 @@ export interface SideTotals {
 }
 
 export interface KeyedOutcome {
-  breaks: KeyedBreak[];
+  breaks: KeyedBreaks;
   behind: { l: RowsBehind; x: RowsBehind };
   duplicates: DuplicateBreak[];
   totals: { l: SideTotals; x: SideTotals };
@@ -113,7 +85,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
 
   // Everything but the rows behind the breaks, which are placed once all breaks are known.
   const out: Omit<KeyedOutcome, 'behind'> = {
-    breaks: [],
+    breaks: new KeyedBreaks(),
     duplicates: [],
     totals: { l: { rows: 0, keys: 0, totalFen: 0 }, x: { rows: 0, keys: 0, totalFen: 0 } },
     matched: { count: 0, ledgerFen: 0, externalFen: 0 },
@@ -203,8 +175,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       fields.push({ field: 'platform_verdict', ledger: null, external: verdict.text });
       if (type !== 'PLATFORM_FLAGGED') out.platform.annotated++;
     }
-    breakOf[k] = out.breaks.length;
-    out.breaks.push({
+    breakOf[k] = out.breaks.push({
       kid: k,
       same: sameRows(k) && (thenInTransit === null || thenInTransit === (type === 'IN_TRANSIT')),
       type,
@@ -213,7 +184,6 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
       amountLedger: hasL ? la.net[k]! : null,
       amountExternal: hasX ? xa.net[k]! : null,
       latestRow: hasL ? li : xi,
-      index: out.breaks.length,
     });
   }
   // The rows behind each break, in file order (the rows are in file order): counted, then placed.

@@ -6,16 +6,15 @@ import type { BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { RowLookup } from '../rowstore/block-store';
-import { breakFields, rowsBehind, type DuplicateBreak, type KeyedBreak, type KeyedOutcome } from './classify-keys';
+import { rowsBehind, type DuplicateBreak, type KeyedOutcome } from './classify-keys';
 import type { FallbackResult } from './fallback';
 import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
 
-export interface ProducedBreak {
+/** A break not of a key: a duplicate copy or a keyless row (few, an object each; keyed breaks are columns, ProducedBreaks). */
+interface ProducedBreak {
   readonly key: string;
   /** The key's id in the run (-1: a row without a key). */
   readonly kid: number;
-  /** A keyed break: its key is the match key of key id `kid` (not a duplicate's or a keyless row's). */
-  readonly keyed: boolean;
   /** Made from exactly the rows, and with the type, the carrying run wrote it with (carry.ts): an open one is not written again. */
   readonly same: boolean;
   readonly matchKey: string;
@@ -42,65 +41,9 @@ export const rowBreakKey = (side: 'l' | 'x', batchId: number, line: number) => `
 /** A break of a keyless row, not of a key. */
 export const isRowBreak = (key: string) => key.startsWith('ROW:');
 
-/**
- * A keyed break as applyBreaks takes it: a view of the classified key, its detail
- * made only if it is written. An object of a class, not a literal with a closure:
- * a run may produce a hundred thousand and more (every open break of every week),
- * and a closure apiece with its context held some 60 MB until the run ended.
- */
-class KeyedProduced implements ProducedBreak {
-  private text: string | null = null;
-  constructor(
-    private readonly run: RunRows,
-    private readonly outcome: KeyedOutcome,
-    private readonly b: KeyedBreak,
-  ) {}
-  get keyed() {
-    return true;
-  }
-  /** Decoded when asked for (a break found open by its key id never is). */
-  get key() {
-    return (this.text ??= this.run.keys.text(this.b.kid));
-  }
-  get kid() {
-    return this.b.kid;
-  }
-  get same() {
-    return this.b.same;
-  }
-  get matchKey() {
-    return this.key;
-  }
-  get type() {
-    return this.b.type;
-  }
-  get amountLedger() {
-    return this.b.amountLedger;
-  }
-  get amountExternal() {
-    return this.b.amountExternal;
-  }
-  detail(): BreakDetail {
-    const { run, b } = this;
-    const latest = b.amountLedger !== null ? run.l : run.x;
-    const lr = rowsBehind(this.outcome.behind.l, b.index);
-    const xr = rowsBehind(this.outcome.behind.x, b.index);
-    return {
-      fields: breakFields(b),
-      certno: sideText(latest, 'certno', b.latestRow),
-      // The beneficiary's name, from the first record behind the break (whichever side has one).
-      name: lr.length ? sideText(run.l, 'name', lr[0]!) : xr.length ? sideText(run.x, 'name', xr[0]!) : null,
-      eventAt: eventAtText(latest, b.latestRow),
-      ledgerOrigin: Array.from(lr, (i) => originOf(run.l, i)),
-      externalOrigin: Array.from(xr, (i) => originOf(run.x, i)),
-    };
-  }
-}
-
 /** A second copy of a record already counted: the same key twice on one side. */
 class DuplicateProduced implements ProducedBreak {
   readonly kid: number;
-  readonly keyed = false;
   readonly same: boolean;
   readonly type = 'DUPLICATE' as const;
   constructor(
@@ -136,8 +79,74 @@ class DuplicateProduced implements ProducedBreak {
   }
 }
 
-export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, fallback: FallbackResult): ProducedBreak[] {
-  const out: ProducedBreak[] = keyed.breaks.map((b) => new KeyedProduced(run, keyed, b));
+/**
+ * The breaks a run produced, as applyBreaks and the summary take them, break p
+ * across the accessors: first the keyed ones (read from their columns, no object
+ * apiece: at week ten some 150,000, nearly all found open as they were), then the
+ * duplicate copies and the keyless rows (few, an object each).
+ */
+export class ProducedBreaks {
+  readonly length: number;
+  private readonly k: number;
+  constructor(
+    private readonly run: RunRows,
+    private readonly outcome: KeyedOutcome,
+    private readonly others: ProducedBreak[],
+  ) {
+    this.k = outcome.breaks.length;
+    this.length = this.k + others.length;
+  }
+
+  /** A keyed break: its key is the match key of key id `kid` (not a duplicate's or a keyless row's). */
+  keyed(p: number): boolean {
+    return p < this.k;
+  }
+  /** The key's id in the run (-1: a row without a key). */
+  kid(p: number): number {
+    return p < this.k ? this.outcome.breaks.kid(p) : this.others[p - this.k]!.kid;
+  }
+  /** Made from exactly the rows, and with the type, the carrying run wrote it with (carry.ts): an open one is not written again. */
+  same(p: number): boolean {
+    return p < this.k ? this.outcome.breaks.same(p) : this.others[p - this.k]!.same;
+  }
+  type(p: number): BreakType {
+    return p < this.k ? this.outcome.breaks.type(p) : this.others[p - this.k]!.type;
+  }
+  amountLedger(p: number): number | null {
+    return p < this.k ? this.outcome.breaks.amountLedger(p) : this.others[p - this.k]!.amountLedger;
+  }
+  amountExternal(p: number): number | null {
+    return p < this.k ? this.outcome.breaks.amountExternal(p) : this.others[p - this.k]!.amountExternal;
+  }
+  /** Decoded when asked for (a break found open by its key id never is). */
+  key(p: number): string {
+    return p < this.k ? this.run.keys.text(this.outcome.breaks.kid(p)) : this.others[p - this.k]!.key;
+  }
+  matchKey(p: number): string {
+    return p < this.k ? this.key(p) : this.others[p - this.k]!.matchKey;
+  }
+  /** What else is written into the break, made when it is written. */
+  detail(p: number): BreakDetail {
+    if (p >= this.k) return this.others[p - this.k]!.detail();
+    const { run, outcome } = this;
+    const b = outcome.breaks;
+    const latest = b.amountLedger(p) !== null ? run.l : run.x;
+    const lr = rowsBehind(outcome.behind.l, p);
+    const xr = rowsBehind(outcome.behind.x, p);
+    return {
+      fields: b.fieldsOf(p),
+      certno: sideText(latest, 'certno', b.latestRow(p)),
+      // The beneficiary's name, from the first record behind the break (whichever side has one).
+      name: lr.length ? sideText(run.l, 'name', lr[0]!) : xr.length ? sideText(run.x, 'name', xr[0]!) : null,
+      eventAt: eventAtText(latest, b.latestRow(p)),
+      ledgerOrigin: Array.from(lr, (i) => originOf(run.l, i)),
+      externalOrigin: Array.from(xr, (i) => originOf(run.x, i)),
+    };
+  }
+}
+
+export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, fallback: FallbackResult): ProducedBreaks {
+  const out: ProducedBreak[] = [];
   for (const d of keyed.duplicates) out.push(new DuplicateProduced(d.side === 'l' ? run.l : run.x, d));
   // Keyless rows are few: their names are looked up by origin, at once.
   const lookup = new RowLookup(db);
@@ -155,7 +164,6 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
     return {
       key: rowBreakKey(r.side, r.batch_id, r.line),
       kid: -1,
-      keyed: false,
       same: false,
       matchKey: '（无单号）',
       type: r.side === 'l' ? 'LEDGER_ONLY' : 'EXTERNAL_ONLY',
@@ -165,5 +173,5 @@ export function collectBreaks(db: Database, run: RunRows, keyed: KeyedOutcome, f
     };
   };
   out.push(...[...fallback.ledgerOnly, ...fallback.externalOnly].map(oneSided));
-  return out;
+  return new ProducedBreaks(run, keyed, out);
 }

@@ -70,9 +70,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const applied = applyBreaks(db, args.kind, args.period, runId, open, openKid, produced, fallback, run.keys.size, ctx.user, now);
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
-    produced.forEach((b, i) => {
-      if (applied.open[i] && b.kid >= 0) openKids[b.kid] = 1;
-    });
+    for (let p = 0; p < produced.length; p++) if (applied.open[p] && produced.kid(p) >= 0) openKids[produced.kid(p)] = 1;
     saveCarry(db, args.kind, { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history }, openKids, borrow.size === 0, carry && { carry, partKids: run.partKids });
     const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
     summary.sources = batchSources(db, run.perBatch, spec.ledger.importKind);

@@ -5,14 +5,14 @@ import { BREAK_TYPES } from '../../../shared/domain';
 import { fenToText } from '../../../shared/money';
 import type { ReconSummary } from '../../../shared/recon-types';
 import type { KeyedOutcome } from './classify-keys';
-import type { ProducedBreak } from './collect-breaks';
+import type { ProducedBreaks } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 
 type RunHead = Pick<ReconSummary, 'runId' | 'kind' | 'period' | 'ranAt' | 'ranBy' | 'windowHours'>;
 
 const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
-export function summarize(head: RunHead, keyed: KeyedOutcome, produced: ProducedBreak[], fb: FallbackResult, autoClosed: number, notMutualAidReason?: string): ReconSummary {
+export function summarize(head: RunHead, keyed: KeyedOutcome, produced: ProducedBreaks, fb: FallbackResult, autoClosed: number, notMutualAidReason?: string): ReconSummary {
   const side = (t: KeyedOutcome['totals']['l'], keyless: number[]) => ({ rows: t.rows + keyless.length, keys: t.keys + keyless.length, totalFen: t.totalFen + sum(keyless) });
   const ledgerKeyless = [...fb.ledgerOnly, ...fb.pairs.map(([l]) => l)].map((r) => r.amount_fen);
   const externalKeyless = [...fb.externalOnly, ...fb.pairs.map(([, x]) => x)].map((r) => r.amount_fen);
@@ -25,10 +25,10 @@ export function summarize(head: RunHead, keyed: KeyedOutcome, produced: Produced
   const byType = new Map(BREAK_TYPES.map((type) => [type, { count: 0, l: 0, x: 0 }]));
   let breaksL = 0;
   let breaksX = 0;
-  for (const b of produced) {
-    const t = byType.get(b.type)!;
-    const al = b.amountLedger ?? 0;
-    const ax = b.amountExternal ?? 0;
+  for (let p = 0; p < produced.length; p++) {
+    const t = byType.get(produced.type(p))!;
+    const al = produced.amountLedger(p) ?? 0;
+    const ax = produced.amountExternal(p) ?? 0;
     t.count++;
     t.l += al;
     t.x += ax;

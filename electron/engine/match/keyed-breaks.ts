@@ -1,0 +1,103 @@
+// The keys of a run that do not simply match, a column per field (break i across
+// the arrays). Not an object per break: at week ten a run produces some 150,000
+// (every break still open), nearly all found as they were and never written, and
+// two objects apiece (the break and its view) lived through the run's garbage
+// collections. A break's key text and a one-sided break's fields are made only
+// when it is written.
+import { BREAK_TYPES, type BreakType } from '../../../shared/domain';
+import type { FieldDiff } from '../../../shared/recon-types';
+import { fenToText } from '../../../shared/money';
+
+const TYPE_CODE = new Map<BreakType, number>(BREAK_TYPES.map((t, i) => [t, i]));
+
+/** A one-sided break's field: its compared amount, on the side it is on. */
+export const amountField = (ledgerSide: boolean, shown: number): FieldDiff => ({ field: 'amount', ledger: ledgerSide ? fenToText(shown) : null, external: ledgerSide ? null : fenToText(shown) });
+
+export interface KeyedBreakInput {
+  kid: number;
+  /** As the carrying run wrote it: the same rows (none added, none gone) and the same type. */
+  same: boolean;
+  type: BreakType;
+  /** The fields that differ; null for a one-sided break's (only its compared amount, `shown`). */
+  fields: FieldDiff[] | null;
+  /** A one-sided break's compared amount (the side's `compare`, which need not be its net). */
+  shown: number;
+  amountLedger: number | null;
+  amountExternal: number | null;
+  /** The latest record (whose certificate number and time the break shows): its row, of the ledger side where the key has ledger rows. */
+  latestRow: number;
+}
+
+export class KeyedBreaks {
+  private count = 0;
+  private kids = new Int32Array(1024);
+  private types = new Uint8Array(1024);
+  private sames = new Uint8Array(1024);
+  private shown = new Float64Array(1024);
+  /** NaN: the key has no rows on that side. */
+  private ledger = new Float64Array(1024);
+  private external = new Float64Array(1024);
+  private latest = new Int32Array(1024);
+  /** By break: the fields that differ, where they are more than a one-sided amount. */
+  private readonly fields = new Map<number, FieldDiff[]>();
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Adds a break; its index (its place among the breaks, by which its rows are found). */
+  push(b: KeyedBreakInput): number {
+    const i = this.count++;
+    if (i === this.kids.length) this.grow();
+    this.kids[i] = b.kid;
+    this.types[i] = TYPE_CODE.get(b.type)!;
+    this.sames[i] = b.same ? 1 : 0;
+    this.shown[i] = b.shown;
+    this.ledger[i] = b.amountLedger ?? NaN;
+    this.external[i] = b.amountExternal ?? NaN;
+    this.latest[i] = b.latestRow;
+    if (b.fields) this.fields.set(i, b.fields);
+    return i;
+  }
+
+  kid(i: number): number {
+    return this.kids[i]!;
+  }
+  same(i: number): boolean {
+    return this.sames[i] === 1;
+  }
+  type(i: number): BreakType {
+    return BREAK_TYPES[this.types[i]!]!;
+  }
+  amountLedger(i: number): number | null {
+    const v = this.ledger[i]!;
+    return Number.isNaN(v) ? null : v;
+  }
+  amountExternal(i: number): number | null {
+    const v = this.external[i]!;
+    return Number.isNaN(v) ? null : v;
+  }
+  latestRow(i: number): number {
+    return this.latest[i]!;
+  }
+  /** The fields that differ (a one-sided break's made here, when it is written). */
+  fieldsOf(i: number): FieldDiff[] {
+    return this.fields.get(i) ?? [amountField(this.amountLedger(i) !== null, this.shown[i]!)];
+  }
+
+  private grow(): void {
+    const n = this.kids.length * 2;
+    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.kids = more(this.kids, (m) => new Int32Array(m));
+    this.types = more(this.types, (m) => new Uint8Array(m));
+    this.sames = more(this.sames, (m) => new Uint8Array(m));
+    this.shown = more(this.shown, (m) => new Float64Array(m));
+    this.ledger = more(this.ledger, (m) => new Float64Array(m));
+    this.external = more(this.external, (m) => new Float64Array(m));
+    this.latest = more(this.latest, (m) => new Int32Array(m));
+  }
+}
