@@ -7,7 +7,7 @@ import { appendAudit } from '../../electron/engine/audit/audit-log';
 import { EngineError } from '../../shared/errors';
 import { tempDir } from '../support/temp-engine';
 import { readStoredRecord } from '../../electron/engine/ingest/stored-record';
-import { RowLookup } from '../../electron/engine/rowstore/block-store';
+import { blockId, blockIds, blockSpans, RowLookup } from '../../electron/engine/rowstore/block-store';
 
 // What each version's database holds, so the next migration is tested on real data.
 const SEED: Record<number, (db: ReturnType<typeof openStore>) => void> = {
@@ -120,5 +120,51 @@ describe('the workstation store', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openStore(file)).toThrow(/请升级工作站程序/);
+  });
+});
+
+describe('listing blocks', () => {
+  it('answers which blocks of a kind, dates and batches from the covering index alone, as a plain filter would', () => {
+    const db = openStore(path.join(tempDir(), 'spans.sqlite'));
+    // A block's own row holds 64 KB of its data: listing through it read that much per block.
+    const big = Buffer.alloc(100_000, 7);
+    const blocks: { id: number; kind: 'tax-premium' | 'ledger-premium'; n: number; min: string | null; max: string | null; batch: number }[] = [];
+    const put = db.prepare('INSERT INTO row_block (id, batch_id, kind, seq, n, first_line, last_line, min_at, max_at, cols, extra) VALUES (?, ?, ?, ?, ?, 2, 3, ?, ?, ?, ?)');
+    for (let batch = 1; batch <= 6; batch++) {
+      for (let seq = 0; seq < 3; seq++) {
+        const day = String(10 + batch + seq).padStart(2, '0');
+        const b = { id: blockId(batch, seq), kind: batch % 2 ? ('tax-premium' as const) : ('ledger-premium' as const), n: 100 * batch + seq, min: seq === 2 ? null : `2025-11-${day} 00:00:00`, max: seq === 2 ? null : `2025-11-${day} 12:00:00`, batch };
+        blocks.push(b);
+        put.run(b.id, batch, b.kind, seq, b.n, b.min, b.max, big, big);
+      }
+    }
+    const cases = [
+      { kinds: ['tax-premium'] as const, range: {} },
+      { kinds: ['ledger-premium'] as const, range: { to: '2025-11-15 00:00:00' } },
+      { kinds: ['tax-premium', 'ledger-premium'] as const, range: { from: '2025-11-13 00:00:00', to: '2025-11-16 00:00:00' } },
+      { kinds: ['ledger-premium'] as const, range: { batches: [2, 6], to: '2025-11-18 00:00:00' } },
+      { kinds: ['ledger-premium'] as const, range: { batches: [] } },
+    ];
+    for (const { kinds, range } of cases) {
+      const want = blocks
+        .filter((b) => (kinds as readonly string[]).includes(b.kind))
+        .filter((b) => !('batches' in range) || (range.batches as number[]).includes(b.batch))
+        .filter((b) => !('to' in range) || b.min === null || b.min < range.to!)
+        .filter((b) => !('from' in range) || b.max === null || b.max >= range.from!)
+        .map((b) => ({ id: b.id, n: b.n, maxAt: b.max }));
+      expect(blockSpans(db, kinds, range)).toEqual(want);
+      expect(blockIds(db, kinds, range)).toEqual(want.map((b) => b.id));
+    }
+    // Every form the store asks in is answered by the index, never by the blocks' pages.
+    const plans: string[] = [];
+    const prepare = db.prepare.bind(db);
+    (db as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
+      if (sql.includes('FROM row_block')) plans.push(...(prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from(sql.matchAll(/\?/g), () => 'x')) as { detail: string }[]).map((r) => r.detail));
+      return prepare(sql);
+    };
+    for (const { kinds, range } of cases) blockSpans(db, kinds, range);
+    // (No batches: nothing asked at all.)
+    expect(plans.filter((p) => p.startsWith('SEARCH') || p.startsWith('SCAN'))).toEqual(Array(cases.length - 1).fill('SEARCH row_block USING COVERING INDEX row_block_span (kind=?)'));
+    db.close();
   });
 });

@@ -8,7 +8,7 @@
 // duplicates) are read from their block one value at a time.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { batchOfBlock, blockIds, loadBlock, type StoredBlock } from '../rowstore/block-store';
+import { batchOfBlock, blockSpans, loadBlock, type StoredBlock } from '../rowstore/block-store';
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
@@ -119,9 +119,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   const start = dateTimeNumber(w.start);
   const end = dateTimeNumber(w.end);
   // This period's blocks, and a key table sized for their rows (about two a key), grown no more.
-  const periodBlocks = [kinds.l, kinds.x].map((kind) => blockIds(db, [kind], { from: w.start, to: w.end }));
-  const sizeQ = db.prepare('SELECT n FROM row_block WHERE id = ?').pluck();
-  const periodRows = periodBlocks.flat().reduce((sum, id) => sum + (sizeQ.get(id) as number), 0);
+  const periodSpans = [kinds.l, kinds.x].map((kind) => blockSpans(db, [kind], { from: w.start, to: w.end }));
+  const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
+  const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
   const keys = new KeyTable(Math.max(1 << 16, (periodRows >>> 1) + openKeys.length));
   const ids = new Map<string, number>();
   let names: string[] = [];
@@ -222,14 +222,13 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     // covers (an earlier batch, dated before the carry's end) is looked at only for the
     // keys not carried. An old block read for a few keys has only those rows looked
     // at (`mask`); the arrays hold just the rows read.
-    const about = db.prepare('SELECT n, max_at FROM row_block WHERE id = ?');
     const plan: { id: number; mask: Uint8Array | null }[] = [];
     let capacity = 0;
-    for (const id of blockIds(db, [kind], { to: w.end })) {
+    for (const info of blockSpans(db, [kind], { to: w.end })) {
+      const id = info.id;
       let c: { mask: Uint8Array | null; count: number } | undefined;
-      const info = about.get(id) as { n: number; max_at: string | null };
       if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
-        const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.max_at !== null && info.max_at < cover.endText;
+        const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.maxAt !== null && info.maxAt < cover.endText;
         const want = coveredBlock ? notCarried : all;
         if (want.hashes.size === 0) continue;
         // Passed by, unread, when no key looked for begins with one of its keys' prefixes. A

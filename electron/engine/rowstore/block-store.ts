@@ -42,14 +42,28 @@ export interface StoredBlock {
   cols: DecodedColumns;
 }
 
-/** Block ids of some kinds in batch and line order, optionally only blocks with a row dated in [from, to), or of some batches. */
-export function blockIds(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string; batches?: Iterable<number> } = {}): number[] {
+/** A block as a run plans what to read: its id, its rows and its latest date. */
+export interface BlockSpan {
+  id: number;
+  n: number;
+  maxAt: string | null;
+}
+
+/**
+ * Blocks of some kinds in batch and line order, optionally only blocks with a row
+ * dated in [from, to), or of some batches: with their sizes and latest dates, read
+ * from the covering index row_block_span (not from the blocks' own pages, each
+ * holding 64 KB of its data).
+ */
+export function blockSpans(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string; batches?: Iterable<number> } = {}): BlockSpan[] {
   const where = [`kind IN (${kinds.map(() => '?').join(', ')})`];
   const args: (string | number)[] = [...kinds];
   if (range.batches !== undefined) {
+    // A batch's blocks are one range of ids (blockId): asked by id, the index answers alone.
     const ids = [...range.batches];
-    where.push(`batch_id IN (${ids.map(() => '?').join(', ')})`);
-    args.push(...ids);
+    if (ids.length === 0) return [];
+    where.push(`(${ids.map(() => '(id >= ? AND id < ?)').join(' OR ')})`);
+    for (const b of ids) args.push(blockId(b, 0), blockId(b + 1, 0));
   }
   // A block's min/max dates let a scan by date skip it whole.
   if (range.to !== undefined) {
@@ -60,7 +74,12 @@ export function blockIds(db: Database, kinds: readonly ImportKind[], range: { fr
     where.push('(max_at IS NULL OR max_at >= ?)');
     args.push(range.from);
   }
-  return db.prepare(`SELECT id FROM row_block WHERE ${where.join(' AND ')} ORDER BY id`).pluck().all(...args) as number[];
+  return db.prepare(`SELECT id, n, max_at AS maxAt FROM row_block WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as BlockSpan[];
+}
+
+/** Block ids of some kinds in batch and line order (as blockSpans). */
+export function blockIds(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string; batches?: Iterable<number> } = {}): number[] {
+  return blockSpans(db, kinds, range).map((b) => b.id);
 }
 
 export function loadBlock(db: Database, id: number): StoredBlock {

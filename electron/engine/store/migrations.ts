@@ -517,6 +517,20 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 18,
+    name: 'a covering index of the blocks\' kinds, dates and sizes: a run lists blocks without reading them',
+    up(db) {
+      db.exec(`
+        -- A block's row holds its columns' first 64 KB in its own page (the rest
+        -- overflows), so finding blocks by kind and date through (kind, id) read a page
+        -- of data per block: at ten weeks of history some 146 MB a run, for a list of
+        -- ids. This index answers which blocks, and their sizes and last dates, alone.
+        CREATE INDEX row_block_span ON row_block(kind, id, min_at, max_at, n);
+        DROP INDEX row_block_kind;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
