@@ -168,3 +168,20 @@ describe('listing blocks', () => {
     db.close();
   });
 });
+
+describe('carry marks (v19)', () => {
+  it('moves each carry part\'s marks beside it, byte for byte, and lets them go with their part', () => {
+    const file = path.join(tempDir(), 'carry.sqlite');
+    const old = openStore(file, { targetVersion: 18 });
+    old.prepare("INSERT INTO recon_run (id, kind, period, ran_at, ran_by, window_hours, summary) VALUES (7, 'premium', '2025-W47', 'x', 'u', 24, '{}')").run();
+    old.prepare("INSERT INTO recon_carry (kind, run_id, version, period_end, window_start, max_batch) VALUES ('premium', 7, 2, '2025-11-24 00:00:00', '2025-11-23 00:00:00', 1)").run();
+    old.prepare("INSERT INTO recon_carry_part (kind, run_id, keys, live, ledger, external) VALUES ('premium', 7, x'01', x'010001', x'02', NULL)").run();
+    old.close();
+    const db = openStore(file);
+    expect(db.prepare('SELECT kind, run_id, hex(live) AS live FROM recon_carry_live').all()).toEqual([{ kind: 'premium', run_id: 7, live: '010001' }]);
+    expect((db.prepare('PRAGMA table_info(recon_carry_part)').all() as { name: string }[]).map((c) => c.name)).not.toContain('live');
+    db.prepare('DELETE FROM recon_carry').run();
+    expect(db.prepare('SELECT count(*) FROM recon_carry_live').pluck().get()).toBe(0);
+    db.close();
+  });
+});

@@ -84,17 +84,20 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
     const end = dateTimeNumber(r.period_end);
     const windowStart = dateTimeNumber(r.window_start);
     if (Number.isNaN(end) || Number.isNaN(windowStart)) return null;
-    const rows = db.prepare('SELECT run_id, keys, live, ledger, external FROM recon_carry_part WHERE kind = ? ORDER BY run_id').all(kind) as {
+    // A part without its marks is no carry this build wrote (its length check below fails).
+    const rows = db
+      .prepare('SELECT p.run_id, p.keys, l.live, p.ledger, p.external FROM recon_carry_part p LEFT JOIN recon_carry_live l ON l.kind = p.kind AND l.run_id = p.run_id WHERE p.kind = ? ORDER BY p.run_id')
+      .all(kind) as {
       run_id: number;
       keys: Buffer;
-      live: Buffer;
+      live: Buffer | null;
       ledger: Buffer;
       external: Buffer | null;
     }[];
     const parts = rows.map((p) => ({
       runId: p.run_id,
       keys: new DecodedColumns(p.keys),
-      live: new Uint8Array(p.live),
+      live: p.live ? new Uint8Array(p.live) : new Uint8Array(0),
       l: new DecodedColumns(p.ledger),
       x: p.external ? new DecodedColumns(p.external) : null,
     }));
@@ -164,7 +167,8 @@ export function saveCarry(
   if (whole) db.prepare('DELETE FROM recon_carry_part WHERE kind = ?').run(kind);
   else {
     // The older parts: each key still live only where it is kept; a part with none left goes.
-    const setLive = db.prepare('UPDATE recon_carry_part SET live = ? WHERE kind = ? AND run_id = ?');
+    // The marks live apart from the part's rows (recon_carry_live): updating them rewrites only them.
+    const setLive = db.prepare('UPDATE recon_carry_live SET live = ? WHERE kind = ? AND run_id = ?');
     const drop = db.prepare('DELETE FROM recon_carry_part WHERE kind = ? AND run_id = ?');
     from!.carry.parts.forEach((p, pi) => {
       const kids = from!.partKids[pi]!;
@@ -192,14 +196,8 @@ export function saveCarry(
       return carryBlock(s, take, run.texts, place);
     };
     const keys = encodeColumns(writeIds.length, { gk: keyColumn(run.keys, writeIds.length, (r) => writeIds[r]!) });
-    db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, live, ledger, external) VALUES (?, ?, ?, ?, ?, ?)').run(
-      kind,
-      run.runId,
-      buf(keys),
-      buf(new Uint8Array(writeIds.length).fill(1)),
-      buf(side(run.l)),
-      carryExternal ? buf(side(run.x)) : null,
-    );
+    db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, ledger, external) VALUES (?, ?, ?, ?, ?)').run(kind, run.runId, buf(keys), buf(side(run.l)), carryExternal ? buf(side(run.x)) : null);
+    db.prepare('INSERT INTO recon_carry_live (kind, run_id, live) VALUES (?, ?, ?)').run(kind, run.runId, buf(new Uint8Array(writeIds.length).fill(1)));
   }
   db.prepare(
     `INSERT INTO recon_carry (kind, run_id, version, period_end, window_start, max_batch) VALUES (?, ?, ?, ?, ?, ?)
