@@ -165,7 +165,10 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   }
   const open = keys.addTexts(openKeys);
   const openKids = new Int32Array(openKeys.length);
-  for (let i = 0; i < openKeys.length; i++) openKids[i] = keys.lookup(open.b, open.start[i]!, open.len[i]!, true);
+  // Open breaks are read in the order they opened, so their keys that are new to the table come in sequence too.
+  for (let i = 0, near = -1; i < openKeys.length; i++) {
+    near = (openKids[i] = keys.lookupHashed(open.b, open.start[i]!, open.len[i]!, keyHash(open.bytes, open.start[i]!, open.len[i]!), true, near)) + 1;
+  }
   keys.release(open.b);
 
   // The carried keys of the universe, and what each side must still look for in old blocks.
@@ -177,10 +180,13 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     const r = p.keys.byteRefs('gk');
     const b = keys.addBuffer(r.bytes);
     const kids = new Int32Array(p.keys.n).fill(-1);
+    // A part's keys were written in key-id order, mostly the order the open breaks were read in (above).
+    let near = -1;
     for (let i = 0; i < p.keys.n; i++) {
       if (!p.live[i]) continue;
-      const kid = keys.lookup(b, r.start[i]!, r.len[i]!, false);
+      const kid = keys.lookupHashed(b, r.start[i]!, r.len[i]!, keyHash(r.bytes, r.start[i]!, r.len[i]!), false, near);
       if (kid < 0) continue;
+      near = kid + 1;
       kids[i] = kid;
       carried[kid] = 1;
     }
