@@ -73,19 +73,17 @@ function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups:
     }
     const held = more.get(k);
     let copy: boolean;
-    if (held === undefined) {
-      copy = same(i, j);
-      if (!copy) more.set(k, [i]);
-    } else if (Array.isArray(held)) {
-      copy = same(i, j) || held.some((h) => same(i, h));
-      if (!copy) {
-        held.push(i);
-        if (held.length > 16) more.set(k, new Set([j, ...held].map(identity)));
-      }
-    } else {
+    if (held instanceof Set) {
       const id = identity(i);
       copy = held.has(id);
       if (!copy) held.add(id);
+    } else {
+      copy = same(i, j) || (held?.some((h) => same(i, h)) ?? false);
+      if (!copy && !held) more.set(k, [i]);
+      else if (!copy && held) {
+        held.push(i);
+        if (held.length > 16) more.set(k, new Set([j, ...held].map(identity)));
+      }
     }
     if (copy) {
       dup[i] = 1;

@@ -46,9 +46,9 @@ export class KeyTable {
     return this.buffers.length - 1;
   }
 
-  /** The id of the key in bytes [start, start + len) of buffer `b`, adding it if new (add = false: -1 if absent). */
-  lookup(b: number, start: number, len: number, add: boolean): number {
-    return this.lookupHashed(b, start, len, keyHash(this.buffers[b]!, start, len), add);
+  /** The id of the key in bytes [start, start + len) of buffer `b`, adding it if new (add = false: -1 if absent); `near` as for lookupHashed. */
+  lookup(b: number, start: number, len: number, add: boolean, near = -1): number {
+    return this.lookupHashed(b, start, len, keyHash(this.buffers[b]!, start, len), add, near);
   }
 
   /**

@@ -167,7 +167,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   const openKids = new Int32Array(openKeys.length);
   // Open breaks are read in the order they opened, so their keys that are new to the table come in sequence too.
   for (let i = 0, near = -1; i < openKeys.length; i++) {
-    near = (openKids[i] = keys.lookupHashed(open.b, open.start[i]!, open.len[i]!, keyHash(open.bytes, open.start[i]!, open.len[i]!), true, near)) + 1;
+    near = (openKids[i] = keys.lookup(open.b, open.start[i]!, open.len[i]!, true, near)) + 1;
   }
   keys.release(open.b);
 
@@ -184,7 +184,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
     let near = -1;
     for (let i = 0; i < p.keys.n; i++) {
       if (!p.live[i]) continue;
-      const kid = keys.lookupHashed(b, r.start[i]!, r.len[i]!, keyHash(r.bytes, r.start[i]!, r.len[i]!), false, near);
+      const kid = keys.lookup(b, r.start[i]!, r.len[i]!, false, near);
       if (kid < 0) continue;
       near = kid + 1;
       kids[i] = kid;
@@ -255,10 +255,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       kept.delete(id);
       const b = k1?.block ?? loadBlock(db, id);
       const c = b.cols;
-      // A block read with a mask has its summary already; this period's blocks had theirs made in pass 1.
+      // A block read with a mask has its summary already; this period's blocks had their rows' hashes made in pass 1.
       const refs = c.byteRefs('gk');
       const known = k1?.kid;
-      // A row dated in the period has its key's hash already (the key's own, where the row has one).
       if (!mask) summaries.remember(id, c, k1?.hashes);
       const buf = keys.addBuffer(refs.bytes);
       const at = c.num('event_at');

@@ -42,6 +42,13 @@ export interface StoredBlock {
   cols: DecodedColumns;
 }
 
+/** Which blocks: those with a row dated in [from, to), or of some batches (each optional). */
+export interface BlockRange {
+  from?: string;
+  to?: string;
+  batches?: Iterable<number>;
+}
+
 /** A block as a run plans what to read: its id, its rows and its latest date. */
 export interface BlockSpan {
   id: number;
@@ -55,7 +62,7 @@ export interface BlockSpan {
  * from the covering index row_block_span (not from the blocks' own pages, each
  * holding 64 KB of its data).
  */
-export function blockSpans(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string; batches?: Iterable<number> } = {}): BlockSpan[] {
+export function blockSpans(db: Database, kinds: readonly ImportKind[], range: BlockRange = {}): BlockSpan[] {
   const where = [`kind IN (${kinds.map(() => '?').join(', ')})`];
   const args: (string | number)[] = [...kinds];
   if (range.batches !== undefined) {
@@ -78,7 +85,7 @@ export function blockSpans(db: Database, kinds: readonly ImportKind[], range: { 
 }
 
 /** Block ids of some kinds in batch and line order (as blockSpans). */
-export function blockIds(db: Database, kinds: readonly ImportKind[], range: { from?: string; to?: string; batches?: Iterable<number> } = {}): number[] {
+export function blockIds(db: Database, kinds: readonly ImportKind[], range: BlockRange = {}): number[] {
   return blockSpans(db, kinds, range).map((b) => b.id);
 }
 
