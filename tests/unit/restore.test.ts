@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTextFile } from '../support/files';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
-import { importFile, refusal, signIn, tempDir, tempEngine, type TestEngine } from '../support/temp-engine';
+import { importFile, PASSWORD, refusal, signIn, tempDir, tempEngine, type TestEngine } from '../support/temp-engine';
+import { createEngine } from '../../electron/engine/engine';
+import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 
 let e: TestEngine;
 let backup: string;
@@ -107,6 +109,31 @@ describe('restore while a job runs', () => {
     expect(err.message).toContain('任务正在进行');
     expect((await w.jobs.wait(jobId)).outcome).toBe('result');
     await w.call('system/restore', { path: b }, w.caller);
+    await w.close();
+  });
+
+  it('waits, once a job has ended, for its thread to let go of the file (it copies its log in after reporting)', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'workstation.sqlite');
+    let runner!: WorkerJobRunner;
+    const w = createEngine({ dbPath, host: 'cli', runner: (_db, bus) => (runner = new WorkerJobRunner({ dbPath }, bus)) });
+    const caller = { host: 'cli' as const, session: (await w.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'cli' })).session };
+    const b = (await w.call('system/backup', { path: path.join(dir, 'b.sqlite') }, caller)).path;
+    const quiet = runner.quiet.bind(runner);
+    const order: string[] = [];
+    runner.quiet = async () => {
+      await quiet();
+      order.push('threads gone');
+    };
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3000 } });
+    const { jobId } = await w.call('jobs/start', { type: 'import', args: { path: writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) } }, caller);
+    expect((await w.jobs.wait(jobId)).outcome).toBe('result');
+    await w.call('system/restore', { path: b }, caller);
+    order.push('restored');
+    expect(order).toEqual(['threads gone', 'restored']);
+    // The backup's state, whole: no batch, and the file is sound.
+    expect(w.db.prepare('SELECT count(*) FROM import_batch').pluck().get()).toBe(0);
+    expect(w.db.pragma('integrity_check', { simple: true })).toBe('ok');
     await w.close();
   });
 });

@@ -48,6 +48,9 @@ export class InlineJobRunner implements JobRunner {
     return s.done;
   }
 
+  /** Jobs here use the caller's own connection: none holds the file once it has ended. */
+  async quiet(): Promise<void> {}
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.running.values()].map((s) => s.done));
   }

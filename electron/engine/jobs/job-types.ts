@@ -13,5 +13,10 @@ export interface JobRunner {
   cancel(jobId: string): boolean;
   /** Resolves when the job ends, however it ends (tests and the CLI wait on it). */
   wait(jobId: string): Promise<JobFinished>;
+  /**
+   * Resolves once no job holds the store's file open: a job's thread may still be
+   * copying its write-ahead log into the file after its end was announced.
+   */
+  quiet(): Promise<void>;
   close(): Promise<void>;
 }

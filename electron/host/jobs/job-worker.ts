@@ -1,7 +1,10 @@
 // A worker thread that runs one long task against its own connection to the
-// workstation file (WAL lets the host keep reading meanwhile).
+// workstation file (WAL lets the host keep reading meanwhile). Its commit does
+// not copy the write-ahead log into the file; it reports the task's end first and
+// copies the log afterwards, while the officer already has the result (checkpoint.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../engine/store/open-store';
+import { checkpointNow, deferCheckpoints } from '../../engine/store/checkpoint';
 import { runTask } from '../../engine/jobs/run-task';
 import { throttledProgress } from '../../engine/jobs/progress';
 import { EngineError, toErrorData } from '../../../shared/errors';
@@ -14,6 +17,7 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 async function main() {
   const db = openStore(req.dbPath, { nativeBinding: req.nativeBinding, skipIntegrityCheck: true });
+  deferCheckpoints(db);
   try {
     const progress = throttledProgress(req.jobId, req.type as JobType, (p) => post({ t: 'progress', p }));
     const result = await runTask(db, req.type, req.args as never, {
@@ -26,6 +30,12 @@ async function main() {
     if (e instanceof EngineError && e.code === 'CANCELLED') post({ t: 'cancelled' });
     else post({ t: 'error', error: toErrorData(e) });
   } finally {
+    // After the end is reported (the host counts this thread until it exits).
+    try {
+      checkpointNow(db);
+    } catch {
+      // Left to the next connection's automatic checkpoint: nothing committed depends on it.
+    }
     db.close();
   }
 }

@@ -31,6 +31,8 @@ interface Running {
   flag: Int32Array;
   done: Promise<JobFinished>;
   finished: boolean;
+  /** The thread has ended (after its end was reported it still copies the write-ahead log into the file). */
+  exited: Promise<void>;
 }
 
 export class WorkerJobRunner implements JobRunner {
@@ -45,24 +47,28 @@ export class WorkerJobRunner implements JobRunner {
     const cancelBuffer = new SharedArrayBuffer(4);
     const req: WorkerRequest = { jobId, type, args, user, dbPath: this.opts.dbPath, cancelBuffer, nativeBinding: this.opts.nativeBinding };
     const worker = new Worker(this.workerFile, { workerData: req });
-    const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished) };
+    const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished), exited: Promise.resolve() };
+    running.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     running.done = new Promise<JobFinished>((resolve) => {
       let fin: JobFinished | null = null;
+      // The job ends when its thread says so (its transaction has committed or rolled
+      // back), not when the thread exits: that waits for the log's checkpoint too.
+      const end = (out: JobFinished) => {
+        if (running.finished) return;
+        running.finished = true;
+        this.bus.emit('job/finished', out);
+        resolve(out);
+      };
       worker.on('message', (m: WorkerMessage) => {
         if (m.t === 'progress') this.bus.emit('job/progress', m.p);
-        else if (m.t === 'result') fin = { jobId, type, outcome: 'result', result: m.result };
-        else if (m.t === 'error') fin = { jobId, type, outcome: 'error', error: m.error };
-        else fin = { jobId, type, outcome: 'cancelled' };
+        else if (m.t === 'result') end({ jobId, type, outcome: 'result', result: m.result });
+        else if (m.t === 'error') end({ jobId, type, outcome: 'error', error: m.error });
+        else end({ jobId, type, outcome: 'cancelled' });
       });
       worker.on('error', (e) => {
         fin = { jobId, type, outcome: 'error', error: { code: 'INTERNAL', message: e.message } };
       });
-      worker.on('exit', () => {
-        const out = fin ?? { jobId, type, outcome: 'error', error: { code: 'INTERNAL', message: '任务线程意外退出' } };
-        running.finished = true;
-        this.bus.emit('job/finished', out);
-        resolve(out);
-      });
+      worker.on('exit', () => end(fin ?? { jobId, type, outcome: 'error', error: { code: 'INTERNAL', message: '任务线程意外退出' } }));
     });
     this.jobs.set(jobId, running);
     return jobId;
@@ -81,8 +87,14 @@ export class WorkerJobRunner implements JobRunner {
     return r.done;
   }
 
+  /** Resolves once no job's thread has the file open any more (a restore replaces the file only then). */
+  async quiet(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((r) => r.exited));
+  }
+
   async close(): Promise<void> {
     for (const id of this.jobs.keys()) this.cancel(id);
     await Promise.allSettled([...this.jobs.values()].map((r) => r.done));
+    await this.quiet();
   }
 }
