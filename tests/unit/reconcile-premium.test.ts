@@ -184,6 +184,22 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 
+  it('reads each open break’s match key where it is not its key (a duplicate copy, a row without an order number), as a plain query does', async () => {
+    const { e } = await loadWeek({ MATCHED: 3, LEDGER_ONLY: 2, DUPLICATE: 2 });
+    const g = generatePremium({ monday: '2025-11-17', counts: { LEDGER_ONLY: 2 }, prefix: 'JFX' });
+    for (const r of g.ledger) r[0] = '';
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'keyless.csv'), LEDGER_HEADER, g.ledger) });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const read = readOpenBreaks(e.db, 'premium', '2025-W47');
+    const plain = e.db.prepare("SELECT id, key, CASE WHEN match_key = key THEN NULL ELSE match_key END AS matchKey FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").all() as { id: number; key: string; matchKey: string | null }[];
+    expect(read.id.map((id, i) => ({ id, key: read.key[i], matchKey: read.matchKey[i] }))).toEqual(plain);
+    // Both kinds of break whose match key is not its key are there, between keyed ones.
+    expect(plain.filter((b) => b.key.startsWith('DUP:') && b.matchKey !== null)).toHaveLength(2);
+    expect(plain.filter((b) => b.key.startsWith('ROW:') && b.matchKey !== null)).toHaveLength(2);
+    expect(plain.filter((b) => b.matchKey === null).length).toBeGreaterThanOrEqual(2);
+    await e.close();
+  });
+
   it('matches rows without an order number by ID, 险种, year and amount in a date window', async () => {
     const { e } = await loadWeek({});
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2, LEDGER_ONLY: 1 }, prefix: 'JFX' });

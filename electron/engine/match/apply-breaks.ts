@@ -35,14 +35,24 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string): O
   // The id and the opened-later flag in one number (the flag its lowest bit): one query fewer.
   const idLater = col('id * 2 + coalesce(opened_period > ?, 0)', period) as number[];
   const key = col('key') as string[];
-  const matchKey = col('CASE WHEN match_key = key THEN NULL ELSE match_key END') as (string | null)[];
   const n = idLater.length;
-  if (key.length !== n || matchKey.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
+  if (key.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
   const id = new Array<number>(n);
   const later = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     later[i] = idLater[i]! % 2;
     id[i] = (idLater[i]! - later[i]!) / 2;
+  }
+  // Nearly every open break is of a key (its match key is its key): only the few
+  // others (duplicates, keyless rows) are read with their ids, in the same order,
+  // instead of a column of 130,000 nulls.
+  const matchKey = new Array<string | null>(n).fill(null);
+  const others = db.prepare(`SELECT id, match_key FROM recon_break WHERE kind = ? AND status = 'open' AND match_key <> key ORDER BY id`).raw().all(kind) as [number, string][];
+  let o = 0;
+  for (const [oid, mk] of others) {
+    while (o < n && id[o]! < oid) o++;
+    if (id[o] !== oid) throw new Error('readOpenBreaks: the open breaks changed while read');
+    matchKey[o] = mk;
   }
   return { n, id, key, matchKey, later };
 }
