@@ -140,18 +140,19 @@ export function applyBreaks(
     // Its key is decoded only here, for a break not found by key id.
     const key = o < 0 ? produced.key(p) : null;
     if (o < 0) o = openByKey.get(key!) ?? -1;
-    const type = produced.type(p);
-    const amountLedger = produced.amountLedger(p);
-    const amountExternal = produced.amountExternal(p);
     if (o >= 0) {
       const openId = open.id[o]!;
       reproduced[o] = 1;
       isOpen[p] = 1;
       updated++;
+      // Found as it was (at week ten, 133,000 of 148,000): nothing more of it is read.
       if (produced.same(p)) {
         unchanged.push(openId);
         continue;
       }
+      const type = produced.type(p);
+      const amountLedger = produced.amountLedger(p);
+      const amountExternal = produced.amountExternal(p);
       const was = before.get(openId) as { type: string; amount_ledger: number | null; amount_external: number | null };
       const d = produced.detail(p);
       update.run(type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), runId, openId);
@@ -160,6 +161,9 @@ export function applyBreaks(
       }
       continue;
     }
+    const type = produced.type(p);
+    const amountLedger = produced.amountLedger(p);
+    const amountExternal = produced.amountExternal(p);
     // Closed once as it is now (disposed by an officer, say): not opened again.
     if (closedAs.get(kind, key, type, amountLedger, amountExternal)) continue;
     const d = produced.detail(p);
