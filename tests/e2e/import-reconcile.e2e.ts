@@ -165,6 +165,8 @@ describe('importing and reconciling in the browser', () => {
     await page.click('[data-testid=chip-LEDGER_ONLY]');
     await page.click('[data-testid=chip-AMOUNT_MISMATCH]');
     await waitRows(1);
+    // The row is there before its data (the grid's loading row): wait for its cells, not for the element.
+    await page.waitForFunction(() => !!document.querySelector('[data-testid=breaks-grid] .ag-row[row-index="0"]')?.textContent?.trim());
     expect(await page.textContent('[data-testid=breaks-grid] .ag-row[row-index="0"]')).toContain('400.00 → 380.00');
     await page.click('[data-testid=export-xlsx]');
     await page.waitForSelector('[data-testid=download-link]');
