@@ -105,14 +105,14 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
   };
   log(`历史：第 2 周叠加在第 1 周之上……`);
   const w2 = weekRun(1);
-  rows.push([`match week 2 on top of week 1 (${N.toLocaleString('en')} more rows a side)`, `${fmt(w2.seconds)} · peak ${w2.maxRssMB} MB`, '—', `${(w2.seconds / rec.seconds).toFixed(2)}× week 1`, '≤ 1.2× week 1']);
+  rows.push([`match week 2 on top of week 1 (${N.toLocaleString('en')} more rows a side)`, `${fmt(w2.seconds)}${after(w2)} · peak ${w2.maxRssMB} MB`, '—', `${(w2.seconds / rec.seconds).toFixed(2)}× week 1`, '≤ 1.2× week 1']);
   let last = w2;
   for (let k = 2; k < HISTORY_WEEKS; k++) {
     log(`历史：第 ${k + 1}/${HISTORY_WEEKS} 周……`);
     last = weekRun(k);
   }
   if (HISTORY_WEEKS > 2) {
-    rows.push([`match week ${HISTORY_WEEKS} on top of ${HISTORY_WEEKS - 1} weeks`, `${fmt(last.seconds)} · peak ${last.maxRssMB} MB`, '—', `${(last.seconds / rec.seconds).toFixed(2)}× time, ${(last.maxRssMB / Math.max(1, Math.max(...runs.map((x) => x.rec.maxRssMB)))).toFixed(2)}× memory of week 1`, '≤ 1.2× week 1']);
+    rows.push([`match week ${HISTORY_WEEKS} on top of ${HISTORY_WEEKS - 1} weeks`, `${fmt(last.seconds)}${after(last)} · peak ${last.maxRssMB} MB`, '—', `${(last.seconds / rec.seconds).toFixed(2)}× time, ${(last.maxRssMB / Math.max(1, Math.max(...runs.map((x) => x.rec.maxRssMB)))).toFixed(2)}× memory of week 1`, '≤ 1.2× week 1']);
   }
 }
 
