@@ -102,10 +102,17 @@ export function createEngine(opts: EngineOptions): Engine {
         const type = (parsed.data as CallArgs<'jobs/start'>).type;
         if (!allowed(JOB_PERMISSIONS[type], ctx.roles)) throw refuse(type === 'import' ? '导入' : '对账', JOB_PERMISSIONS[type], ctx);
       }
-      // A restore never replaces the file under a job's open connection: it refuses rather than waits.
-      if (name === 'system/restore' && writes.busy() > 0) throw new EngineError('CONFLICT', `有 ${writes.busy()} 个任务正在进行（导入、对账或导出）：请等它们结束后再恢复`);
-      // An ended job's thread may still be copying its log into the file (a second or so): the file is replaced only after.
-      if (name === 'system/restore') await jobs.quiet();
+      if (name === 'system/restore') {
+        // A restore never replaces the file under a running job's connection: it refuses rather than waits.
+        const refuseIfBusy = () => {
+          if (writes.busy() > 0) throw new EngineError('CONFLICT', `有 ${writes.busy()} 个任务正在进行（导入、对账或导出）：请等它们结束后再恢复`);
+        };
+        refuseIfBusy();
+        // An ended job's thread may still be copying its log into the file (a second or so): waited for.
+        await jobs.quiet();
+        // A job started meanwhile is refused as well.
+        refuseIfBusy();
+      }
       // Authorised: a write now waits for any running import or reconcile to end.
       if (isWrite(name, parsed.data)) await writes.turn();
       const handler = handlers[name] as (a: CallArgs<typeof name>, c: CallContext) => Promise<CallResults[typeof name]> | CallResults[typeof name];

@@ -136,4 +136,29 @@ describe('restore while a job runs', () => {
     expect(w.db.pragma('integrity_check', { simple: true })).toBe('ok');
     await w.close();
   });
+
+  it('is refused when a job starts while it waits for the threads', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'workstation.sqlite');
+    let runner!: WorkerJobRunner;
+    const w = createEngine({ dbPath, host: 'cli', runner: (_db, bus) => (runner = new WorkerJobRunner({ dbPath }, bus)) });
+    const caller = { host: 'cli' as const, session: (await w.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'cli' })).session };
+    const b = (await w.call('system/backup', { path: path.join(dir, 'b.sqlite') }, caller)).path;
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2000 } });
+    const file = writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const quiet = runner.quiet.bind(runner);
+    let jobId = '';
+    runner.quiet = async () => {
+      // Another officer starts an import in the moment the restore waits.
+      jobId = (await w.call('jobs/start', { type: 'import', args: { path: file } }, caller)).jobId;
+      await quiet();
+    };
+    const err = await refusal(() => w.call('system/restore', { path: b }, caller));
+    expect(err.code).toBe('CONFLICT');
+    expect((await w.jobs.wait(jobId)).outcome).toBe('result');
+    runner.quiet = quiet;
+    // Nothing was replaced: the import stands.
+    expect(w.db.prepare('SELECT count(*) FROM import_batch').pluck().get()).toBe(1);
+    await w.close();
+  });
 });

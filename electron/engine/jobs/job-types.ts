@@ -14,8 +14,9 @@ export interface JobRunner {
   /** Resolves when the job ends, however it ends (tests and the CLI wait on it). */
   wait(jobId: string): Promise<JobFinished>;
   /**
-   * Resolves once no job holds the store's file open: a job's thread may still be
-   * copying its write-ahead log into the file after its end was announced.
+   * Resolves once no ended job still holds the store's file open: a job's thread may
+   * still be copying its write-ahead log into the file after its end was announced.
+   * Jobs still running are not waited for.
    */
   quiet(): Promise<void>;
   close(): Promise<void>;

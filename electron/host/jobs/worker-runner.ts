@@ -33,6 +33,7 @@ interface Running {
   finished: boolean;
   /** The thread has ended (after its end was reported it still copies the write-ahead log into the file). */
   exited: Promise<void>;
+  hasExited: boolean;
 }
 
 export class WorkerJobRunner implements JobRunner {
@@ -47,8 +48,13 @@ export class WorkerJobRunner implements JobRunner {
     const cancelBuffer = new SharedArrayBuffer(4);
     const req: WorkerRequest = { jobId, type, args, user, dbPath: this.opts.dbPath, cancelBuffer, nativeBinding: this.opts.nativeBinding };
     const worker = new Worker(this.workerFile, { workerData: req });
-    const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished), exited: Promise.resolve() };
-    running.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished), exited: Promise.resolve(), hasExited: false };
+    running.exited = new Promise<void>((resolve) =>
+      worker.once('exit', () => {
+        running.hasExited = true;
+        resolve();
+      }),
+    );
     running.done = new Promise<JobFinished>((resolve) => {
       let fin: JobFinished | null = null;
       // The job ends when its thread says so (its transaction has committed or rolled
@@ -87,9 +93,17 @@ export class WorkerJobRunner implements JobRunner {
     return r.done;
   }
 
-  /** Resolves once no job's thread has the file open any more (a restore replaces the file only then). */
+  /**
+   * Resolves once no ended job's thread still has the file open (a restore replaces
+   * the file only then). A job still running is not waited for: the caller refuses it.
+   * Looked at again after each wait, for jobs that ended meanwhile.
+   */
   async quiet(): Promise<void> {
-    await Promise.all([...this.jobs.values()].map((r) => r.exited));
+    for (;;) {
+      const lingering = [...this.jobs.values()].filter((r) => r.finished && !r.hasExited);
+      if (!lingering.length) return;
+      await Promise.all(lingering.map((r) => r.exited));
+    }
   }
 
   async close(): Promise<void> {
