@@ -5,7 +5,7 @@ import { IMPORT_KINDS } from '../../shared/domain';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngine, type Engine } from '../../electron/engine/engine';
+import { createEngine, type Engine, type EngineOptions } from '../../electron/engine/engine';
 import type { Caller, ImportArgs, ReconcileArgs } from '../../shared/contract';
 import type { Role } from '../../shared/roles';
 import type { ImportSummary } from '../../shared/import-types';
@@ -23,9 +23,10 @@ export type TestEngine = Engine & { dir: string; caller: Caller };
 /**
  * A fresh workstation whose first administrator `officer-a` is signed in. While
  * it is the only account it holds every role, as a new database's first user does.
+ * `runner`: how its jobs run (inline when omitted, as the CLI runs them).
  */
-export async function tempEngine(dir = tempDir()): Promise<TestEngine> {
-  const engine = createEngine({ dbPath: path.join(dir, 'workstation.sqlite'), host: 'cli' });
+export async function tempEngine(dir = tempDir(), runner?: EngineOptions['runner']): Promise<TestEngine> {
+  const engine = createEngine({ dbPath: path.join(dir, 'workstation.sqlite'), host: 'cli', runner });
   const { session } = await engine.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'cli' });
   return Object.assign(engine, { dir, caller: { host: 'cli' as const, session } });
 }

@@ -6,8 +6,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTextFile } from '../support/files';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
-import { importFile, PASSWORD, refusal, signIn, tempDir, tempEngine, type TestEngine } from '../support/temp-engine';
-import { createEngine } from '../../electron/engine/engine';
+import { importFile, refusal, signIn, tempDir, tempEngine, type TestEngine } from '../support/temp-engine';
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 
 let e: TestEngine;
@@ -98,6 +97,14 @@ describe('restore refuses a poisoned backup', () => {
   });
 });
 
+/** A workstation whose jobs run in worker threads, as in the app (each copies its log after reporting), with its runner and a backup. */
+async function withWorkerThreads() {
+  let runner!: WorkerJobRunner;
+  const w = await tempEngine(tempDir(), (db, bus) => (runner = new WorkerJobRunner({ dbPath: db.name }, bus)));
+  const b = (await w.call('system/backup', { path: path.join(w.dir, 'b.sqlite') }, w.caller)).path;
+  return { w, runner, b };
+}
+
 describe('restore while a job runs', () => {
   it('is refused, and nothing is renamed under the worker', async () => {
     const w = await tempEngine();
@@ -113,12 +120,7 @@ describe('restore while a job runs', () => {
   });
 
   it('waits, once a job has ended, for its thread to let go of the file (it copies its log in after reporting)', async () => {
-    const dir = tempDir();
-    const dbPath = path.join(dir, 'workstation.sqlite');
-    let runner!: WorkerJobRunner;
-    const w = createEngine({ dbPath, host: 'cli', runner: (_db, bus) => (runner = new WorkerJobRunner({ dbPath }, bus)) });
-    const caller = { host: 'cli' as const, session: (await w.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'cli' })).session };
-    const b = (await w.call('system/backup', { path: path.join(dir, 'b.sqlite') }, caller)).path;
+    const { w, runner, b } = await withWorkerThreads();
     const quiet = runner.quiet.bind(runner);
     const order: string[] = [];
     runner.quiet = async () => {
@@ -126,9 +128,9 @@ describe('restore while a job runs', () => {
       order.push('threads gone');
     };
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3000 } });
-    const { jobId } = await w.call('jobs/start', { type: 'import', args: { path: writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) } }, caller);
+    const { jobId } = await w.call('jobs/start', { type: 'import', args: { path: writeTextFile(path.join(w.dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) } }, w.caller);
     expect((await w.jobs.wait(jobId)).outcome).toBe('result');
-    await w.call('system/restore', { path: b }, caller);
+    await w.call('system/restore', { path: b }, w.caller);
     order.push('restored');
     expect(order).toEqual(['threads gone', 'restored']);
     // The backup's state, whole: no batch, and the file is sound.
@@ -138,22 +140,17 @@ describe('restore while a job runs', () => {
   });
 
   it('is refused when a job starts while it waits for the threads', async () => {
-    const dir = tempDir();
-    const dbPath = path.join(dir, 'workstation.sqlite');
-    let runner!: WorkerJobRunner;
-    const w = createEngine({ dbPath, host: 'cli', runner: (_db, bus) => (runner = new WorkerJobRunner({ dbPath }, bus)) });
-    const caller = { host: 'cli' as const, session: (await w.call('auth/setup', { name: 'officer-a', displayName: '对账员甲', password: PASSWORD }, { host: 'cli' })).session };
-    const b = (await w.call('system/backup', { path: path.join(dir, 'b.sqlite') }, caller)).path;
+    const { w, runner, b } = await withWorkerThreads();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 2000 } });
-    const file = writeTextFile(path.join(dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const file = writeTextFile(path.join(w.dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
     const quiet = runner.quiet.bind(runner);
     let jobId = '';
     runner.quiet = async () => {
       // Another officer starts an import in the moment the restore waits.
-      jobId = (await w.call('jobs/start', { type: 'import', args: { path: file } }, caller)).jobId;
+      jobId = (await w.call('jobs/start', { type: 'import', args: { path: file } }, w.caller)).jobId;
       await quiet();
     };
-    const err = await refusal(() => w.call('system/restore', { path: b }, caller));
+    const err = await refusal(() => w.call('system/restore', { path: b }, w.caller));
     expect(err.code).toBe('CONFLICT');
     expect((await w.jobs.wait(jobId)).outcome).toBe('result');
     runner.quiet = quiet;
