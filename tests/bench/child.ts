@@ -1,39 +1,50 @@
 // One measured step in its own process, so its peak memory is its own:
 //   child.ts import DB FILE   |   child.ts reconcile DB KIND PERIOD   |   child.ts open DB
+// An import or a match runs as the app runs it: a job in a worker thread of its own
+// (WorkerJobRunner, the built job-worker.js), with the host's connection held open.
+// Its time runs from the start to the result; the thread then copies its write-ahead
+// log into the file (checkpoint.ts), timed apart until the thread has ended.
 import fs from 'node:fs';
+import path from 'node:path';
+import { EventBus } from '../../electron/engine/event-bus';
 import { openStore } from '../../electron/engine/store/open-store';
-import { checkpointNow, deferCheckpoints } from '../../electron/engine/store/checkpoint';
-import { runImport } from '../../electron/engine/ingest/run-import';
-import { runReconcile } from '../../electron/engine/match/run-reconcile';
+import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 import { listBreaks } from '../../electron/engine/breaks/break-query';
 import { breakFacets } from '../../electron/engine/breaks/break-query';
 
 const [step, dbPath, a, b] = process.argv.slice(2);
 const db = openStore(dbPath!, { skipIntegrityCheck: true });
-// As a job's thread in the app: the commit leaves the log for after the result (checkpoint.ts), timed apart.
-deferCheckpoints(db);
-// BENCH_TRACE=1 prints each stage's start time to stderr (where the time goes).
 const started = performance.now();
-let lastStage = '';
-const trace = (_d: number, _t: number, _u: string, stage?: string) => {
-  if (process.env.BENCH_TRACE && stage && stage !== lastStage) {
-    lastStage = stage;
-    process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)} s  ${stage}\n`);
-  }
-};
-const ctx = { user: 'bench', progress: trace, cancelled: () => false };
-const t0 = process.hrtime.bigint();
+let seconds = 0;
+let checkpointSeconds = 0;
 let detail: unknown;
-if (step === 'import') detail = await runImport(db, { path: a!, ...(b ? { kind: b as 'tax-premium' } : {}) }, ctx);
-else if (step === 'reconcile') detail = runReconcile(db, { kind: a as 'premium', period: b! }, ctx);
-else if (step === 'open') {
+if (step === 'import' || step === 'reconcile') {
+  const bus = new EventBus();
+  // BENCH_TRACE=1 prints each stage's start time to stderr (where the time goes).
+  let lastStage = '';
+  bus.on('job/progress', (p) => {
+    if (process.env.BENCH_TRACE && p.stage !== lastStage) {
+      lastStage = p.stage;
+      process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)} s  ${p.stage}\n`);
+    }
+  });
+  const built = path.join(import.meta.dirname, '../../out/main/job-worker.js');
+  const runner = new WorkerJobRunner({ dbPath: dbPath!, workerFile: fs.existsSync(built) ? built : undefined }, bus);
+  const t0 = performance.now();
+  const fin = await runner.wait(step === 'import' ? runner.start('import', { path: a!, ...(b ? { kind: b as 'tax-premium' } : {}) }, 'bench') : runner.start('reconcile', { kind: a as 'premium', period: b! }, 'bench'));
+  seconds = (performance.now() - t0) / 1000;
+  await runner.quiet();
+  checkpointSeconds = (performance.now() - t0) / 1000 - seconds;
+  if (fin.outcome !== 'result') throw new Error(`${step} ended ${fin.outcome}: ${JSON.stringify(fin)}`);
+  detail = fin.result;
+} else if (step === 'open') {
   // What the workbench asks for when it opens a period: the first page and the type chips.
+  const t0 = performance.now();
   const page = listBreaks(db, { kind: 'premium', period: b ?? '2025-W47', offset: 0, limit: 200 }, { mask: true });
   const facets = breakFacets(db, { kind: 'premium', period: b ?? '2025-W47' });
   detail = { total: page.total, first: page.rows.length, facets: facets.filter((f) => f.count).length };
+  seconds = (performance.now() - t0) / 1000;
 }
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-const checkpointSeconds = checkpointNow(db).seconds;
 db.close();
 const r = detail as { rows?: number };
 // This process's own peak: VmHWM starts afresh at exec, while getrusage's maxRSS

@@ -42,6 +42,42 @@ describe('the built job worker', () => {
     await runner.close();
   });
 
+  it('loads the code of a task only when a task of its type runs: a match starts without exceljs or zod', async () => {
+    const out = path.resolve(import.meta.dirname, '../../out/main');
+    // What a thread loads before its task (static imports, followed) and what a match adds.
+    const reached = (entry: string, seen = new Set<string>()): Set<string> => {
+      for (const m of fs.readFileSync(entry, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gm)) {
+        const spec = m[1]!;
+        if (!spec.startsWith('.')) seen.add(spec);
+        else {
+          const f = path.resolve(path.dirname(entry), spec);
+          if (!seen.has(f)) seen.add(f) && reached(f, seen);
+        }
+      }
+      return seen;
+    };
+    const start = reached(path.join(out, 'job-worker.js'));
+    expect(start.has('better-sqlite3')).toBe(true);
+    const chunks = fs.readdirSync(path.join(out, 'chunks'));
+    const matchChunk = path.join(out, 'chunks', chunks.find((c) => c.startsWith('run-reconcile-'))!);
+    const match = reached(matchChunk, new Set(start));
+    for (const heavy of ['exceljs', 'zod']) {
+      expect(start.has(heavy), heavy).toBe(false);
+      expect(match.has(heavy), heavy).toBe(false);
+    }
+    // And the match, loaded that way, runs.
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'w.sqlite');
+    openStore(dbPath).close();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 10 } });
+    const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const runner = new WorkerJobRunner({ dbPath, workerFile: path.join(out, 'job-worker.js') }, new EventBus());
+    onTestFinished(() => runner.close());
+    expect(await runner.wait(runner.start('import', { path: file }, 'officer-a'))).toMatchObject({ outcome: 'result' });
+    const fin = await runner.wait(runner.start('reconcile', { kind: 'premium', period: '2025-W47' }, 'officer-a'));
+    expect(fin).toMatchObject({ outcome: 'result', result: { period: '2025-W47' } });
+  });
+
   it.each(['always', 'split'])('parses a big file in out/main/parse-worker.js and keeps its raw records (%s)', async (mode) => {
     const dir = tempDir();
     const dbPath = path.join(dir, 'w.sqlite');

@@ -1,21 +1,27 @@
 // The long tasks, callable in any thread: the worker host runs them off the UI
 // thread; the CLI and tests call them directly. Each opens nothing itself: it gets
 // the database handle of the thread it runs in.
+//
+// Each task's code is loaded when a task of its type runs: a job thread starts
+// afresh, and loading every task's modules (exceljs for exports, zod for import
+// profiles) cost each job half a second before its first step, a match included.
 import type { Database } from 'better-sqlite3';
 import type { JobArgs, JobResults, JobType } from '../../../shared/contract';
-import { runImport } from '../ingest/run-import';
-import { runReconcile } from '../match/run-reconcile';
-import { exportView } from '../breaks/view-export';
 import type { TaskContext } from './job-types';
 import type { PiiSearch } from '../breaks/break-filter';
 
 export async function runTask<T extends JobType>(db: Database, type: T, args: JobArgs<T>, ctx: TaskContext): Promise<JobResults[T]> {
   switch (type) {
-    case 'import':
+    case 'import': {
+      const { runImport } = await import('../ingest/run-import');
       return (await runImport(db, args as JobArgs<'import'>, ctx)) as JobResults[T];
-    case 'reconcile':
+    }
+    case 'reconcile': {
+      const { runReconcile } = await import('../match/run-reconcile');
       return runReconcile(db, args as JobArgs<'reconcile'>, ctx) as JobResults[T];
+    }
     case 'export': {
+      const { exportView } = await import('../breaks/view-export');
       // The engine chose where the file goes (`out`) and how a search may match
       // personal data (`piiSearch`, from the caller's roles) when the job started: never the caller.
       const a = args as JobArgs<'export'> & { out: string; piiSearch: PiiSearch };
