@@ -133,7 +133,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       return names[id]!;
     },
   };
-  const kept = new Map<number, { block: StoredBlock; kid: Int32Array; hashes: Float64Array }>();
+  const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
   const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
@@ -160,7 +160,9 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
           if (g !== null) kid[i] = keys.lookupText(g, true);
         }
       }
-      kept.set(id, { block: b, kid, hashes });
+      // Its summary now, while the hashes are at hand (pass 2 would otherwise keep them for it).
+      summaries.remember(id, b.cols, hashes);
+      kept.set(id, { block: b, kid });
     }
   }
   const open = keys.addTexts(openKeys);
@@ -255,10 +257,10 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       kept.delete(id);
       const b = k1?.block ?? loadBlock(db, id);
       const c = b.cols;
-      // A block read with a mask has its summary already; this period's blocks had their rows' hashes made in pass 1.
+      // A block read with a mask has its summary already, and this period's blocks got theirs in pass 1.
       const refs = c.byteRefs('gk');
       const known = k1?.kid;
-      if (!mask) summaries.remember(id, c, k1?.hashes);
+      if (!mask && !k1) summaries.remember(id, c);
       const buf = keys.addBuffer(refs.bytes);
       const at = c.num('event_at');
       const amount = c.num('amount_fen');
@@ -309,6 +311,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         s.index[n] = i;
         n++;
       }
+      fillCodes(s, first, n, c, ids);
       if (mask) {
         // An old block read for a few keys: keep just their rows, let the block and its key bytes go.
         if (n === first) s.blocks.pop();
@@ -318,13 +321,13 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         }
         keys.release(buf);
       }
+      // The block's rows are in the side's arrays now: it is kept for the texts of
+      // breaks (their bytes, which the key table points into too) and lets go of all
+      // it decoded, at once, so the next block's reading reuses that memory (at a
+      // million rows a side, ~100 MB a run would otherwise touch afresh and keep).
+      c.forgetAllDecoded();
     }
     s.n = n;
-    fillCodes(s, ids);
-    // The rows' numbers and key ids are in the side's arrays now: the blocks, kept for
-    // the texts of breaks, let go of their decoded numbers and key places (at a
-    // million rows, some 90 MB until the run ends).
-    for (const c of s.blocks) c.forgetDecoded('gk');
     if (!carriedParts) return s;
     // The carried rows of the run's keys still in an active batch, dated before the
     // period's end, from the part each key is live in: each part's rows are in batch
@@ -360,7 +363,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         m++;
       }
       one.n = m;
-      fillCodes(one, ids);
+      fillCodes(one, 0, m, part, ids);
       mergeCarried(from, one);
       // Its rows' numbers are in the side's arrays now, as for the blocks above.
       part.forgetDecoded();
@@ -396,21 +399,13 @@ function sideArrays(capacity: number): SideRows {
   };
 }
 
-/** The compared codes and numbers of each row, read per block (rows of one block are together). */
-function fillCodes(s: SideRows, ids: Map<string, number>): void {
-  let last = -1;
-  let status: Int32Array = new Int32Array(0);
-  let insutype: Int32Array = new Int32Array(0);
-  let payYear: Float64Array = new Float64Array(0);
-  for (let r = 0; r < s.n; r++) {
-    const bn = s.block[r]!;
-    if (bn !== last) {
-      const c = s.blocks[bn]!;
-      status = c.codes('status', ids);
-      insutype = c.codes('insutype', ids);
-      payYear = c.num('pay_year');
-      last = bn;
-    }
+/** The compared codes and numbers of rows [from, to) of the side, all of block `c`. */
+function fillCodes(s: SideRows, from: number, to: number, c: DecodedColumns, ids: Map<string, number>): void {
+  if (from === to) return;
+  const status = c.codes('status', ids);
+  const insutype = c.codes('insutype', ids);
+  const payYear = c.num('pay_year');
+  for (let r = from; r < to; r++) {
     const i = s.index[r]!;
     s.status[r] = status[i]!;
     s.insutype[r] = insutype[i]!;

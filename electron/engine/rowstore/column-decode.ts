@@ -56,6 +56,17 @@ export class DecodedColumns {
     if (textColumn !== undefined) this.refs.delete(textColumn);
   }
 
+  /**
+   * Lets go of everything decoded (numbers, codes, lengths, the places of values):
+   * only the stored bytes stay. A run keeps a million rows' blocks for the texts of
+   * the few it reports; what it decoded to read them all would otherwise stay too.
+   */
+  forgetAllDecoded(): void {
+    this.cache.clear();
+    this.starts.clear();
+    this.refs.clear();
+  }
+
   /** A number column (a date-time as YYYYMMDDHHmmss); NaN for none. */
   num(name: string): Float64Array {
     let v = this.cache.get('=' + name) as Float64Array | undefined;
