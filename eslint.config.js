@@ -9,6 +9,12 @@ const noElectron = {
   message: 'Only electron/main and electron/preload may import electron: the engine, hosts, shared/ and renderer/ must run without it.',
 };
 
+// Threads start through engine/start-thread.ts, which gives each the same Node options.
+const ownThreads = {
+  selector: "NewExpression[callee.name='Worker']",
+  message: 'Start worker threads with startThread (electron/engine/start-thread.ts): it drops the TypeScript loader a thread does not need.',
+};
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'test-results/**'] },
   js.configs.recommended,
@@ -53,13 +59,18 @@ export default tseslint.config(
     },
   },
   {
+    files: ['electron/**'],
+    ignores: ['electron/engine/start-thread.ts'],
+    rules: { 'no-restricted-syntax': ['error', ownThreads] },
+  },
+  {
     // Every host goes through engine.call: the CLI never reads or writes the store itself.
     files: ['electron/host/cli/**'],
     rules: {
       'no-restricted-syntax': ['error', {
         selector: "MemberExpression[object.name='engine'][property.name='db']",
         message: 'The CLI reaches the store only through engine.call (the same roles, masking and audit as every host).',
-      }],
+      }, ownThreads],
     },
   },
   {
@@ -71,7 +82,7 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', {
         selector: "CallExpression[callee.object.name='fs'][callee.property.name=/^(open|openSync|close|closeSync|readFileSync|readFile|createReadStream|writeFileSync)$/]",
         message: 'Do not open the database file by hand: closing the descriptor drops SQLite\'s locks. Go through SQLite.',
-      }],
+      }, ownThreads],
     },
   },
   {

@@ -51,7 +51,10 @@ describe('the built job worker', () => {
         if (!spec.startsWith('.')) seen.add(spec);
         else {
           const f = path.resolve(path.dirname(entry), spec);
-          if (!seen.has(f)) seen.add(f) && reached(f, seen);
+          if (!seen.has(f)) {
+            seen.add(f);
+            reached(f, seen);
+          }
         }
       }
       return seen;

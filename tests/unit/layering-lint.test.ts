@@ -24,6 +24,13 @@ describe('layering lint', () => {
     expect(await errors('renderer/src/pages/x.tsx', "import { openStore } from '../../../electron/engine/store/open-store';\nexport const a = openStore;\n")).toHaveLength(1);
     expect(await errors('shared/x.ts', "import { api } from '../renderer/src/api/client';\nexport const a = api;\n")).toHaveLength(1);
   });
+  it('refuses a worker thread started other than through startThread', async () => {
+    const code = "import { Worker } from 'node:worker_threads';\nexport const w = new Worker('x.js');\n";
+    for (const file of ['electron/host/jobs/x.ts', 'electron/engine/ingest/x.ts', 'electron/engine/store/x.ts', 'electron/host/cli/x.ts']) {
+      expect(await errors(file, code, 'no-restricted-syntax'), file).toHaveLength(1);
+    }
+    expect(await errors('electron/engine/start-thread.ts', code, 'no-restricted-syntax')).toEqual([]);
+  });
   it('refuses the CLI reading the store around the contract', async () => {
     expect(await errors('electron/host/cli/commands/x.ts', 'export const f = (engine: { db: unknown }) => engine.db;\n', 'no-restricted-syntax')).toHaveLength(1);
   });

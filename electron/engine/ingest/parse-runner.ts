@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../start-thread';
 import { EngineError, type ErrorData } from '../../../shared/errors';
 import { isTextFile } from './open-source';
 import { findHeader, parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
@@ -61,7 +62,7 @@ class ParseThread {
 
   /** Started without a job, the thread loads its code while the import looks at the file; `start` gives it the job. */
   constructor(file: string, youngMb: number) {
-    this.worker = new Worker(file, { workerData: null, resourceLimits: { maxYoungGenerationSizeMb: youngMb } });
+    this.worker = startThread(file, { workerData: null, resourceLimits: { maxYoungGenerationSizeMb: youngMb } });
     this.worker.on('message', (m: WorkerMessage) => {
       this.queue.push(m);
       this.poke();

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startThread } from '../../engine/start-thread';
 import type { Caller, CallName, CallResults, EventName, EventPayloads } from '../../../shared/contract';
 import { EngineError, type ErrorData } from '../../../shared/errors';
 import type { EngineThreadOptions, FromEngine, ToEngine } from './engine-protocol';
@@ -32,7 +32,7 @@ function defaultThreadFile(): string {
 
 export async function startEngineThread(opts: EngineThreadOptions & { threadFile?: string }): Promise<RemoteEngine> {
   const { threadFile, ...data } = opts;
-  const worker = new Worker(threadFile ?? defaultThreadFile(), { workerData: data });
+  const worker = startThread(threadFile ?? defaultThreadFile(), { workerData: data });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let next = 1;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startThread } from '../../engine/start-thread';
 import type { JobArgs, JobFinished, JobType } from '../../../shared/contract';
 import { EngineError } from '../../../shared/errors';
 import type { EventBus } from '../../engine/event-bus';
@@ -47,7 +47,7 @@ export class WorkerJobRunner implements JobRunner {
     const jobId = newJobId();
     const cancelBuffer = new SharedArrayBuffer(4);
     const req: WorkerRequest = { jobId, type, args, user, dbPath: this.opts.dbPath, cancelBuffer, nativeBinding: this.opts.nativeBinding };
-    const worker = new Worker(this.workerFile, { workerData: req });
+    const worker = startThread(this.workerFile, { workerData: req });
     const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished), exited: Promise.resolve(), hasExited: false };
     running.exited = new Promise<void>((resolve) =>
       worker.once('exit', () => {
