@@ -42,7 +42,7 @@ describe('the built job worker', () => {
     await runner.close();
   });
 
-  it('loads the code of a task only when a task of its type runs: a match starts without exceljs or zod', async () => {
+  it('loads the code of a task only when a task of its type runs: a match or an import starts without exceljs or zod', async () => {
     const out = path.resolve(import.meta.dirname, '../../out/main');
     // What a thread loads before its task (static imports, followed) and what a match adds.
     const reached = (entry: string, seen = new Set<string>()): Set<string> => {
@@ -64,9 +64,13 @@ describe('the built job worker', () => {
     const chunks = fs.readdirSync(path.join(out, 'chunks'));
     const matchChunk = path.join(out, 'chunks', chunks.find((c) => c.startsWith('run-reconcile-'))!);
     const match = reached(matchChunk, new Set(start));
+    // An import loads zod only to check a profile from outside (profiles.ts), never with its code.
+    const importChunk = path.join(out, 'chunks', chunks.find((c) => c.startsWith('run-import-'))!);
+    const imports = reached(importChunk, new Set(start));
     for (const heavy of ['exceljs', 'zod']) {
       expect(start.has(heavy), heavy).toBe(false);
       expect(match.has(heavy), heavy).toBe(false);
+      expect(imports.has(heavy), heavy).toBe(false);
     }
     // And the match, loaded that way, runs.
     const dir = tempDir();

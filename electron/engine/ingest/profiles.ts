@@ -1,33 +1,45 @@
 // Column profiles: the built-in ones shipped as data in resources/, and the ones
 // users save from the import page, kept in the database.
+import { createRequire } from 'node:module';
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { IMPORT_KINDS, type ImportKind } from '../../../shared/domain';
 import { KINDS } from '../../../shared/import-kinds';
 import { EngineError } from '../../../shared/errors';
 import builtin from '../../../resources/profiles/builtin.json';
 import { appendAudit } from '../audit/audit-log';
 
-export const profileSchema = z.strictObject({
-  name: z.string().min(1).max(100),
-  kind: z.enum(IMPORT_KINDS),
-  /** canonical field → the headers (or, positional, the one column name) it may have */
-  fields: z.record(z.string(), z.array(z.string().min(1)).min(1)),
-  required: z.array(z.string()).optional(),
-  positional: z.boolean().optional(),
-  delimiter: z.string().optional(),
-  encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional(),
-});
-export type ColumnProfile = z.infer<typeof profileSchema> & { builtin?: boolean };
+function buildSchema(z: typeof Zod) {
+  return z.strictObject({
+    name: z.string().min(1).max(100),
+    kind: z.enum(IMPORT_KINDS),
+    /** canonical field → the headers (or, positional, the one column name) it may have */
+    fields: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+    required: z.array(z.string()).optional(),
+    positional: z.boolean().optional(),
+    delimiter: z.string().optional(),
+    encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional(),
+  });
+}
+export type ColumnProfile = Zod.infer<ReturnType<typeof buildSchema>> & { builtin?: boolean };
 
-const BUILTIN: ColumnProfile[] = builtin.profiles.map((p) => ({ ...profileSchema.parse(p), builtin: true }));
+// zod is loaded the first time a profile from outside is checked (one being saved, or
+// read back from the database), not with this module: it took a tenth of a second
+// of every import job's start, and most imports use the built-in profiles only.
+const load = createRequire(import.meta.url);
+let schema: ReturnType<typeof buildSchema> | null = null;
+/** The schema a saved profile must satisfy. */
+export const profileSchema = () => (schema ??= buildSchema((load('zod') as { z: typeof Zod }).z));
+
+/** The profiles shipped in resources/ (checked against the schema by the tests, not at each start). */
+const BUILTIN: ColumnProfile[] = (builtin.profiles as unknown as ColumnProfile[]).map((p) => ({ ...p, builtin: true }));
 
 import { requiredFields } from './required-fields';
 export { requiredFields };
 
 export function listProfiles(db: Database, kind?: ImportKind): ColumnProfile[] {
   const saved = (db.prepare('SELECT definition FROM column_profile ORDER BY name').all() as { definition: string }[]).map(
-    (r) => profileSchema.parse(JSON.parse(r.definition)) as ColumnProfile,
+    (r) => profileSchema().parse(JSON.parse(r.definition)) as ColumnProfile,
   );
   return [...saved, ...BUILTIN].filter((p) => !kind || p.kind === kind);
 }
@@ -39,7 +51,7 @@ export function findProfile(db: Database, name: string): ColumnProfile {
 }
 
 export function saveProfile(db: Database, def: unknown, user: string): ColumnProfile {
-  const parsed = profileSchema.safeParse(def);
+  const parsed = profileSchema().safeParse(def);
   if (!parsed.success) throw new EngineError('BAD_REQUEST', `列映射方案格式不对：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
   const p = parsed.data;
   const missing = requiredFields(p).filter((f) => !p.fields[f]?.length);
