@@ -67,6 +67,21 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 
+  it.each([
+    ['the second of three', [1, 2, 3, 2], 5],
+    ['the third of four', [1, 2, 3, 4, 3], 6],
+  ])('finds a copy of %s deductions of an order, coming after them all', async (_what, hk, dupLine) => {
+    const e = await tempEngine();
+    const row = (p: number) => ['JFTHREE', `HK-${p}`, makeCertNo('330200', '19700101', 1), '张三', '330200', makeCertNo('330100', '20100101', 1), '李四', '330100', '父母', '390', '2026', '10.00', '划扣成功', '2025-11-18 10:00:00', ''];
+    const batch = (await importFile(e, { path: writeTextFile(path.join(e.dir, 'l.csv'), LEDGER_HEADER, hk.map(row)) })).batchId;
+    const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const dups = allBreaks(e.db, { kind: 'premium', status: 'open' }).filter((b) => b.type === 'DUPLICATE');
+    expect(dups.map((d) => d.ledger_origin)).toEqual([[`${batch}:${dupLine}`]]);
+    expect(s.breaks.find((b) => b.type === 'LEDGER_ONLY')).toMatchObject({ count: 1, amountLedger: `${(hk.length - 1) * 10}.00` });
+    expect(s.tieOut.ok).toBe(true);
+    await e.close();
+  });
+
   it('records which fields differ, with both values', async () => {
     const { e } = await loadWeek({ AMOUNT_MISMATCH: 1, STATUS_MISMATCH: 1, FIELD_MISMATCH: 1 });
     await reconcile(e, { kind: 'premium', period: '2025-W47' });
