@@ -9,6 +9,9 @@
 // main figures: the following week matched on top of the first, and the match of
 // week BENCH_HISTORY_WEEKS (default 10) on top of the weeks before it, each
 // against week 1's (BENCH_HISTORY_WEEKS=0 skips it).
+//
+// Each session (a week's two imports and its match) runs in one process as the app
+// runs it, every import and match a job in a worker thread (child.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,8 +35,10 @@ interface ChildResult { seconds: number; checkpointSeconds: number; maxRssMB: nu
 // (from sources, each parsing thread would first compile the TypeScript).
 const parseWorker = path.join(root, 'out/main/parse-worker.js');
 const childEnv = fs.existsSync(parseWorker) ? { ...process.env, GONGJI_PARSE_WORKER_FILE: parseWorker } : process.env;
-function child(...args: string[]): ChildResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/child.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
+type Step = ['import', string] | ['reconcile', string, string] | ['open', string, string];
+/** One session's steps in one process, as the app runs them (child.ts): their results, in order. */
+function session(db: string, ...steps: Step[]): ChildResult[] {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/child.ts'), db, JSON.stringify(steps)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -64,12 +69,8 @@ const runs: { tax: ChildResult; led: ChildResult; rec: ChildResult; duckTax: num
 let db = '';
 for (let r = 1; r <= REPEAT; r++) {
   db = path.join(dir, `bench-${r}.sqlite`);
-  log(`第 ${r}/${REPEAT} 轮：导入税务中间库文件（GB18030，|，标题行和合计行）……`);
-  const tax = child('import', db, files.tax);
-  log('  导入医保划扣明细（UTF-8，逗号）……');
-  const led = child('import', db, files.ledger);
-  log('  对账（匹配并分类）……');
-  const rec = child('reconcile', db, 'premium', '2025-W47');
+  log(`第 ${r}/${REPEAT} 轮：导入税务中间库文件（GB18030，|，标题行和合计行）、医保划扣明细（UTF-8，逗号），再对账（匹配并分类）……`);
+  const [tax, led, rec] = session(db, ['import', files.tax], ['import', files.ledger], ['reconcile', 'premium', '2025-W47']) as [ChildResult, ChildResult, ChildResult];
   const duckTax = (await duckReadCsv(files.taxUtf8, '|')).seconds;
   const duckLed = (await duckReadCsv(files.ledger, ',')).seconds;
   const duckJob = (await duckReconcile(files.ledger, files.taxUtf8)).seconds;
@@ -96,12 +97,11 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
   // Flat in history: the next week on top of this one, then week HISTORY_WEEKS on top of all before it.
   const weekRun = (k: number): ChildResult => {
     const w = writeRealisticWeek(dir, N, weekOf(k).monday, k + 1);
-    child('import', db, w.tax);
-    child('import', db, w.ledger);
+    const [, , rec] = session(db, ['import', w.tax], ['import', w.ledger], ['reconcile', 'premium', weekOf(k).period]);
     fs.rmSync(w.ledger);
     fs.rmSync(w.tax);
     fs.rmSync(w.taxUtf8);
-    return child('reconcile', db, 'premium', weekOf(k).period);
+    return rec!;
   };
   log(`历史：第 2 周叠加在第 1 周之上……`);
   const w2 = weekRun(1);
@@ -117,7 +117,7 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
 }
 
 log('打开单边账（第一页和类型计数）……');
-const open = child('open', db, 'premium', '2025-W47');
+const [open] = session(db, ['open', 'premium', '2025-W47']) as [ChildResult];
 rows.push([`workbench open: first page + chips (${(open.detail as { total: number }).total} breaks)`, `${(open.seconds * 1000).toFixed(0)} ms (engine)`, '—', '—', '< 2 s']);
 try {
   const browser = await measureBrowserOpen(db);
@@ -141,7 +141,7 @@ const xlsx = path.join(dir, `tax-${XLSX_ROWS}.xlsx`);
   }
   await wb.commit();
 }
-const xImp = child('import', path.join(dir, 'xlsx.sqlite'), xlsx);
+const [xImp] = session(path.join(dir, 'xlsx.sqlite'), ['import', xlsx]) as [ChildResult];
 rows.push([`import XLSX ${XLSX_ROWS.toLocaleString('en')} rows`, `${fmt(xImp.seconds)} · ${rate(xImp.rows ?? XLSX_ROWS, xImp.seconds)} · peak ${xImp.maxRssMB} MB`, 'n/a (DuckDB excel extension not installable offline)', '—', '≥ 30,000 rows/s']);
 
 const w = [0, 0, 0, 0, 0];
