@@ -27,6 +27,7 @@ export class KeyTable {
   private readonly buffers: Uint8Array[] = [];
   /** Buffers some key's bytes live in (they must stay). */
   private readonly holding = new Set<number>();
+  private lastHeld = -1;
 
   constructor(expected = 1024) {
     let cap = 1024;
@@ -87,7 +88,11 @@ export class KeyTable {
     m[META * id + 2] = b;
     m[META * id + 3] = start;
     m[META * id + 4] = hi;
-    this.holding.add(b);
+    // Keys come block by block: the set is asked only when the buffer changes.
+    if (b !== this.lastHeld) {
+      this.holding.add(b);
+      this.lastHeld = b;
+    }
     slots[2 * i] = hi;
     slots[2 * i + 1] = id + 1;
     if (this.count * 2 > this.mask + 1) this.rehash();

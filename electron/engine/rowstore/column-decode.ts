@@ -157,18 +157,14 @@ export class DecodedColumns {
     return r;
   }
 
-  /** A text column whose stored bytes are as many as its characters: all ASCII (a value's bytes are its characters). */
-  private isAsciiText(name: string): boolean {
-    const h = this.col(name);
-    return h.t === 'str' && h.bytes === this.ints(name).reduce((a, l) => a + (l > 0 ? l : 0), 0);
-  }
-
   /**
    * Each value's bytes where they lie in the block. Lengths are stored in UTF-16
-   * units, so a column that is not all ASCII is walked a character at a time (its
-   * UTF-8 lead bytes say how long each is): no string made. A dictionary column,
-   * or stored bytes that do not walk to the column's end, are decoded and encoded
-   * again instead.
+   * units: they are first taken as bytes, which is right for a column that is all
+   * ASCII (keys, ID numbers: nearly every column a run compares), known when they
+   * add up to the column's bytes (a character of more than one byte has more bytes
+   * than units). Otherwise the column is walked a character at a time (its UTF-8
+   * lead bytes say how long each is): no string made. A dictionary column, or stored
+   * bytes that do not walk to the column's end, are decoded and encoded again instead.
    */
   private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
     const h = this.col(name);
@@ -182,7 +178,6 @@ export class DecodedColumns {
     if (same && same.bytes !== this.buf) return this.stringRefs(name);
     const buf = this.buf;
     const end = h.off + h.bytes;
-    const ascii = this.isAsciiText(name);
     let pos = h.off;
     for (let i = 0; i < n; i++) {
       const l = lens[i]!;
@@ -190,33 +185,38 @@ export class DecodedColumns {
       else if (l === SAME) {
         start[i] = same!.start[i]!;
         len[i] = same!.len[i]!;
-      } else if (ascii) {
+      } else {
         start[i] = pos;
         len[i] = l;
         pos += l;
-      } else {
-        let p = pos;
-        for (let units = 0; units < l; ) {
-          const b = buf[p]!;
-          if (b < 0x80) {
-            p++;
-            units++;
-          } else if (b < 0xe0) {
-            p += 2;
-            units++;
-          } else if (b < 0xf0) {
-            p += 3;
-            units++;
-          } else {
-            p += 4;
-            units += 2;
-          }
-        }
-        if (p > end) return this.stringRefs(name);
-        start[i] = pos;
-        len[i] = p - pos;
-        pos = p;
       }
+    }
+    if (pos === end) return { bytes: buf, start, len };
+    pos = h.off;
+    for (let i = 0; i < n; i++) {
+      const l = lens[i]!;
+      if (l === NONE || l === SAME) continue;
+      let p = pos;
+      for (let units = 0; units < l; ) {
+        const b = buf[p]!;
+        if (b < 0x80) {
+          p++;
+          units++;
+        } else if (b < 0xe0) {
+          p += 2;
+          units++;
+        } else if (b < 0xf0) {
+          p += 3;
+          units++;
+        } else {
+          p += 4;
+          units += 2;
+        }
+      }
+      if (p > end) return this.stringRefs(name);
+      start[i] = pos;
+      len[i] = p - pos;
+      pos = p;
     }
     return pos === end ? { bytes: buf, start, len } : this.stringRefs(name);
   }
