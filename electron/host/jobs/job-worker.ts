@@ -2,6 +2,8 @@
 // workstation file (WAL lets the host keep reading meanwhile). Its commit does
 // not copy the write-ahead log into the file; it reports the task's end first and
 // copies the log afterwards, while the officer already has the result (checkpoint.ts).
+// The runner starts each thread a job ahead, as a spare that loads this code and
+// waits for its job by message (worker-runner.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../engine/store/open-store';
 import { checkpointNow, deferCheckpoints } from '../../engine/store/checkpoint';
@@ -9,13 +11,12 @@ import { runTask } from '../../engine/jobs/run-task';
 import { throttledProgress } from '../../engine/jobs/progress';
 import { EngineError, toErrorData } from '../../../shared/errors';
 import type { JobType } from '../../../shared/contract';
-import type { WorkerRequest, WorkerMessage } from './worker-protocol';
+import type { JobMessage, WorkerMessage, WorkerRequest, WorkerStart } from './worker-protocol';
 
-const req = workerData as WorkerRequest;
-const flag = new Int32Array(req.cancelBuffer);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
-async function main() {
+async function main(req: WorkerRequest) {
+  const flag = new Int32Array(req.cancelBuffer);
   const db = openStore(req.dbPath, { nativeBinding: req.nativeBinding, skipIntegrityCheck: true });
   deferCheckpoints(db);
   try {
@@ -40,4 +41,7 @@ async function main() {
   }
 }
 
-void main();
+// Started with its job, or as a spare (worker-runner.ts) that has loaded this code and waits for one.
+const start = workerData as WorkerStart;
+if ('spare' in start) parentPort!.once('message', (m: JobMessage) => void main(m.req));
+else void main(start);

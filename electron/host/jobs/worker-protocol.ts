@@ -12,6 +12,14 @@ export interface WorkerRequest {
   cancelBuffer: SharedArrayBuffer;
 }
 
+/** What a job thread is started with: its job, or `spare` — it loads its code and waits for a `JobMessage`. */
+export type WorkerStart = WorkerRequest | { spare: true };
+/** The job given to a spare thread. */
+export interface JobMessage {
+  t: 'job';
+  req: WorkerRequest;
+}
+
 export type WorkerMessage =
   | { t: 'progress'; p: JobProgress }
   | { t: 'result'; result: unknown }

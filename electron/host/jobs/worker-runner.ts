@@ -1,15 +1,17 @@
 // Runs each job in a worker thread so the host (Electron main, the HTTP host)
 // stays responsive; progress comes back as messages and becomes contract events.
+// Each job after the first usually finds its thread already started (a spare).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../engine/start-thread';
 import type { JobArgs, JobFinished, JobType } from '../../../shared/contract';
 import { EngineError } from '../../../shared/errors';
 import type { EventBus } from '../../engine/event-bus';
 import type { JobRunner } from '../../engine/jobs/job-types';
 import { newJobId } from '../../engine/jobs/progress';
-import type { WorkerMessage, WorkerRequest } from './worker-protocol';
+import type { JobMessage, WorkerMessage, WorkerRequest, WorkerStart } from './worker-protocol';
 
 export interface WorkerRunnerOptions {
   dbPath: string;
@@ -38,6 +40,11 @@ interface Running {
 
 export class WorkerJobRunner implements JobRunner {
   private readonly jobs = new Map<string, Running>();
+  /** A thread started ahead of the next job (prepareSpare). */
+  private spare: { worker: Worker; dead: boolean } | null = null;
+  private closed = false;
+  /** Threads started so far, spares included (tests look at it). */
+  threadsStarted = 0;
   private readonly workerFile: string;
   constructor(private readonly opts: WorkerRunnerOptions, private readonly bus: EventBus) {
     this.workerFile = opts.workerFile ?? defaultWorkerFile();
@@ -47,7 +54,8 @@ export class WorkerJobRunner implements JobRunner {
     const jobId = newJobId();
     const cancelBuffer = new SharedArrayBuffer(4);
     const req: WorkerRequest = { jobId, type, args, user, dbPath: this.opts.dbPath, cancelBuffer, nativeBinding: this.opts.nativeBinding };
-    const worker = startThread(this.workerFile, { workerData: req });
+    const worker = this.takeThread();
+    worker.postMessage({ t: 'job', req } satisfies JobMessage);
     const running: Running = { flag: new Int32Array(cancelBuffer), finished: false, done: Promise.resolve(null as unknown as JobFinished), exited: Promise.resolve(), hasExited: false };
     running.exited = new Promise<void>((resolve) =>
       worker.once('exit', () => {
@@ -62,6 +70,8 @@ export class WorkerJobRunner implements JobRunner {
       const end = (out: JobFinished) => {
         if (running.finished) return;
         running.finished = true;
+        // The next job's thread starts now (not while this one ran, beside its work).
+        this.prepareSpare();
         this.bus.emit('job/finished', out);
         resolve(out);
       };
@@ -78,6 +88,43 @@ export class WorkerJobRunner implements JobRunner {
     });
     this.jobs.set(jobId, running);
     return jobId;
+  }
+
+  /** A spare thread if one is ready (its listeners its own again), else a new one; given its job by message. */
+  private takeThread(): Worker {
+    const s = this.spare;
+    this.spare = null;
+    if (s && !s.dead) {
+      s.worker.removeAllListeners();
+      s.worker.ref();
+      return s.worker;
+    }
+    return this.newThread();
+  }
+
+  private newThread(): Worker {
+    this.threadsStarted++;
+    return startThread(this.workerFile, { workerData: { spare: true } satisfies WorkerStart });
+  }
+
+  /** Whether a thread waits, started, for the next job. */
+  get hasSpare(): boolean {
+    return this.spare !== null && !this.spare.dead;
+  }
+
+  /**
+   * Starts a thread ahead of the next job, when a job ends (not beside a running
+   * job's work): it loads the job code and waits, holding nothing open (a restore
+   * need not wait for it), and keeps no host alive by itself. A job given to it skips
+   * the thread's own start (about 0.1 s before its first step).
+   */
+  private prepareSpare(): void {
+    if (this.spare || this.closed) return;
+    const s = { worker: this.newThread(), dead: false };
+    s.worker.once('exit', () => (s.dead = true));
+    s.worker.on('error', () => (s.dead = true));
+    s.worker.unref();
+    this.spare = s;
   }
 
   cancel(jobId: string): boolean {
@@ -107,6 +154,10 @@ export class WorkerJobRunner implements JobRunner {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) await spare.worker.terminate();
     for (const id of this.jobs.keys()) this.cancel(id);
     await Promise.allSettled([...this.jobs.values()].map((r) => r.done));
     await this.quiet();
