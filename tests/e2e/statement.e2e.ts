@@ -1,13 +1,12 @@
 // The month's statement in the browser: an officer prepares and signs it, finance
 // confirms it (a different person), and the bundle verifies.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createEngine } from '../../electron/engine/engine';
 import { E2E_PASSWORD, launchBrowser, screenshot, signInThroughPage } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
+import { tempDir } from '../support/temp-engine';
 
 let host: WebHost;
 let browser: Browser;
@@ -15,7 +14,7 @@ let page: Page;
 
 beforeAll(async () => {
   // A workstation with the sample month reconciled, an officer and a finance user.
-  const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-e2e-st-')), 'workstation.sqlite');
+  const dbPath = path.join(tempDir('gongji-e2e-st-'), 'workstation.sqlite');
   const e = createEngine({ dbPath, host: 'cli' });
   const { session } = await e.call('auth/setup', { name: 'admin', displayName: '管理员', password: E2E_PASSWORD }, { host: 'cli' });
   const admin = { host: 'cli' as const, session };

@@ -14,8 +14,25 @@ import { EngineError } from '../../shared/errors';
 
 export const PASSWORD = 'Passw0rd-2025';
 
+/** The folders tempDir made and not yet removed (one list per process: each test file's copy of this module shares it). */
+const made = ((globalThis as { gongjiTempDirs?: string[] }).gongjiTempDirs ??= []);
+
+/**
+ * A fresh folder under the system's temporary folder, removed after its test file
+ * (tests/support/remove-temp-dirs.ts; GONGJI_KEEP_TEMP=1 keeps them to look at): a
+ * full run makes some 2 GB of workstation files, and left behind they had filled a
+ * developer's disk.
+ */
 export function tempDir(prefix = 'gongji-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the folders tempDir made so far (unless GONGJI_KEEP_TEMP is set). */
+export function removeTempDirs(): void {
+  if (process.env.GONGJI_KEEP_TEMP) return;
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 export type TestEngine = Engine & { dir: string; caller: Caller };

@@ -1,10 +1,9 @@
 // Starts `npm run web`'s host (the built renderer + the contract on 127.0.0.1) as
 // a child process on a fresh database, and reads the tokened address it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readSse } from './sse';
+import { tempDir } from './temp-engine';
 
 export interface WebHost {
   url: string;
@@ -21,7 +20,7 @@ export interface WebHost {
 const root = path.resolve(import.meta.dirname, '../..');
 
 export async function startWebHost(opts: { dbPath?: string } = {}): Promise<WebHost> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-e2e-'));
+  const dir = tempDir('gongji-e2e-');
   const dbPath = opts.dbPath ?? path.join(dir, 'workstation.sqlite');
   const child: ChildProcess = spawn(
     process.execPath,

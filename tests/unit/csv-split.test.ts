@@ -6,10 +6,10 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { cellsOf, openTextSource, splitQuoted } from '../../electron/engine/ingest/text-reader';
 import type { SourceRow } from '../../electron/engine/ingest/table-source';
+import { tempDir } from '../support/temp-engine';
 
 /** A record as the reader hands it over: every line feed inside quotes, quotes balanced. */
 const isRecord = (text: string) => {
@@ -68,7 +68,7 @@ describe('the text reader across piece boundaries', () => {
   };
 
   it('gives the same rows, lines and byte offsets whatever the pieces the file is read in', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-pieces-'));
+    const dir = tempDir('gongji-pieces-');
     // Cells of Chinese text (3-byte characters cut anywhere), quotes with line
     // feeds and delimiters inside, empty cells; lines ending in LF or CRLF, some long.
     const cell = fc.oneof(
