@@ -4,14 +4,14 @@
 // copies the log afterwards, while the officer already has the result (checkpoint.ts).
 // The runner starts each thread a job ahead, as a spare that loads this code and
 // waits for its job by message (worker-runner.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { openStore } from '../../engine/store/open-store';
 import { checkpointNow, deferCheckpoints } from '../../engine/store/checkpoint';
 import { runTask } from '../../engine/jobs/run-task';
 import { throttledProgress } from '../../engine/jobs/progress';
 import { EngineError, toErrorData } from '../../../shared/errors';
 import type { JobType } from '../../../shared/contract';
-import type { JobMessage, WorkerMessage, WorkerRequest, WorkerStart } from './worker-protocol';
+import type { JobMessage, WorkerMessage, WorkerRequest } from './worker-protocol';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
@@ -41,7 +41,5 @@ async function main(req: WorkerRequest) {
   }
 }
 
-// Started with its job, or as a spare (worker-runner.ts) that has loaded this code and waits for one.
-const start = workerData as WorkerStart;
-if ('spare' in start) parentPort!.once('message', (m: JobMessage) => void main(m.req));
-else void main(start);
+// Its job comes by message: at once, or after it waited as a spare (worker-runner.ts).
+parentPort!.once('message', (m: JobMessage) => void main(m.req));

@@ -12,9 +12,7 @@ export interface WorkerRequest {
   cancelBuffer: SharedArrayBuffer;
 }
 
-/** What a job thread is started with: its job, or `spare` — it loads its code and waits for a `JobMessage`. */
-export type WorkerStart = WorkerRequest | { spare: true };
-/** The job given to a spare thread. */
+/** A job thread's one job, given by message once the thread is started (it may have waited as a spare). */
 export interface JobMessage {
   t: 'job';
   req: WorkerRequest;

@@ -11,7 +11,7 @@ import { EngineError } from '../../../shared/errors';
 import type { EventBus } from '../../engine/event-bus';
 import type { JobRunner } from '../../engine/jobs/job-types';
 import { newJobId } from '../../engine/jobs/progress';
-import type { JobMessage, WorkerMessage, WorkerRequest, WorkerStart } from './worker-protocol';
+import type { JobMessage, WorkerMessage, WorkerRequest } from './worker-protocol';
 
 export interface WorkerRunnerOptions {
   dbPath: string;
@@ -90,7 +90,7 @@ export class WorkerJobRunner implements JobRunner {
     return jobId;
   }
 
-  /** A spare thread if one is ready (its listeners its own again), else a new one; given its job by message. */
+  /** A spare thread if one is ready (its listeners its own again), else a new one: either is given its job by message. */
   private takeThread(): Worker {
     const s = this.spare;
     this.spare = null;
@@ -104,7 +104,7 @@ export class WorkerJobRunner implements JobRunner {
 
   private newThread(): Worker {
     this.threadsStarted++;
-    return startThread(this.workerFile, { workerData: { spare: true } satisfies WorkerStart });
+    return startThread(this.workerFile);
   }
 
   /** Whether a thread waits, started, for the next job. */
