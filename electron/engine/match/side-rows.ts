@@ -193,7 +193,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       carried[kid] = 1;
     }
     keys.release(b);
-    p.keys.forgetDecoded('gk');
+    p.keys.forgetDecoded();
     return kids;
   });
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
@@ -325,7 +325,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       // breaks (their bytes, which the key table points into too) and lets go of all
       // it decoded, at once, so the next block's reading reuses that memory (at a
       // million rows a side, 30–50 MB less at the run's peak than letting go per side).
-      c.forgetAllDecoded();
+      c.forgetDecoded();
     }
     s.n = n;
     if (!carriedParts) return s;

@@ -46,22 +46,12 @@ export class DecodedColumns {
   }
 
   /**
-   * Lets go of the decoded number columns and of the places of one text column's
-   * values (if named): a run that has copied them into its own arrays keeps the
-   * block (for the few texts it reads later) without them. Asked for again, they are
-   * decoded again.
-   */
-  forgetDecoded(textColumn?: string): void {
-    for (const k of [...this.cache.keys()]) if (k.startsWith('=')) this.cache.delete(k);
-    if (textColumn !== undefined) this.refs.delete(textColumn);
-  }
-
-  /**
    * Lets go of everything decoded (numbers, codes, lengths, the places of values):
-   * only the stored bytes stay. A run keeps a million rows' blocks for the texts of
-   * the few it reports; what it decoded to read them all would otherwise stay too.
+   * only the stored bytes stay, and anything asked for again is decoded again. A run
+   * that has copied a block's rows into its own arrays keeps the block for the texts
+   * of the few it reports; what it decoded to read them all would otherwise stay too.
    */
-  forgetAllDecoded(): void {
+  forgetDecoded(): void {
     this.cache.clear();
     this.starts.clear();
     this.refs.clear();
