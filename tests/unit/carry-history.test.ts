@@ -111,8 +111,12 @@ function state(e: TestEngine) {
   return { breaks, events: events.map((v) => ({ ...v, detail: v.detail.replace(/"grp":"[^"]*"/, '').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T') })) };
 }
 
-/** The same weeks on two workstations, one of which forgets its carry before every run; both must agree after every run. Returns how many runs had a carry to use, how many a carry in more than one part, and how many one in so many parts that some are merged. */
-async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number }> {
+/**
+ * The same weeks on two workstations, one of which forgets its carry before every run; both must agree after every run. Returns how many runs had a carry to use,
+ * how many a carry in more than one part, how many one in so many parts that some are merged, and how many keys runs held (held-keys.ts: their rows not read).
+ */
+async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number; held: number }> {
+  let held = 0;
   let carried = 0;
   let parted = 0;
   let merged = 0;
@@ -137,6 +141,10 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
       // What b forgot went with its parts.
       expect(b.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get()).toBe(0);
       const { ra, rb } = await both((e) => reconcile(e, { kind: 'premium', period }));
+      // What a held (keys whose rows it did not read again); b, without a carry, holds nothing.
+      const heldBy = (e: TestEngine) => JSON.parse(e.db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile' ORDER BY seq DESC LIMIT 1").pluck().get() as string).held as number;
+      if (ra.ok) held += heldBy(a);
+      if (rb.ok) expect(heldBy(b)).toBe(0);
       const strip = (r: typeof ra) => (r.ok ? { ...r, v: { ...(r.v as object), ranAt: '' } } : r);
       expect(strip(ra)).toEqual(strip(rb));
       expect(state(a)).toEqual(state(b));
@@ -169,7 +177,7 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
     await a.close();
     await b.close();
   }
-  return { carried, parted, merged };
+  return { carried, parted, merged, held };
 }
 
 describe('runs that take open keys from the carry', () => {
@@ -181,6 +189,7 @@ describe('runs that take open keys from the carry', () => {
     let carried = 0;
     let parted = 0;
     let merged = 0;
+    let held = 0;
     const before = process.env.GONGJI_CARRY_PARTS;
     if (parts) process.env.GONGJI_CARRY_PARTS = parts;
     try {
@@ -190,6 +199,7 @@ describe('runs that take open keys from the carry', () => {
           carried += r.carried;
           parted += r.parted;
           merged += r.merged;
+          held += r.held;
         }),
         { numRuns: 10, seed: 20261201 },
       );
@@ -201,6 +211,7 @@ describe('runs that take open keys from the carry', () => {
     expect(carried).toBeGreaterThan(20);
     expect(parted).toBeGreaterThan(5);
     if (parts) expect(merged).toBeGreaterThan(5);
+    expect(held).toBeGreaterThan(20);
   }, 240_000);
 
   it('finds a record dated after the carrying run\'s week in a file that run had already seen, when the next week is skipped', async () => {

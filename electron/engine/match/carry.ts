@@ -25,6 +25,12 @@
 // their keys are still carried from there (`live`, a byte per key). When the parts
 // are mostly dead, the run writes the whole carry as one part again; when they are
 // many, it writes the keys of all but the largest part into its own.
+//
+// Held keys: a part also keeps what each key's break came to, and a run holds a
+// carried key none of whose rows changed instead of reading its rows again
+// (held-keys.ts). A held key is never written again: a run that holds keys keeps
+// them in their parts (it holds none when the carry is to be written whole, and
+// only the kept part's when parts are merged).
 import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
@@ -33,13 +39,15 @@ import { dateTimeNumber } from '../rowstore/column-format';
 import { byteValues, packText, textOfRows } from '../rowstore/row-subset';
 import type { KeyTable } from './key-table';
 import type { RunRows, RunTexts, SideRows } from './side-rows';
+import { HOLD_COLUMNS, holdColumns, type HeldKeys } from './held-keys';
+import type { KeyedBreaks } from './keyed-breaks';
 
 /**
  * The matcher's version as far as carries go: raised whenever the same rows would
  * give a break written differently (its type, fields, amounts, names or origins).
  * A carry of another version is not used (history is read, every break rewritten).
  */
-export const CARRY_VERSION = 2;
+export const CARRY_VERSION = 3;
 
 /** A run that finds this many parts merges all but the largest into the part it writes (a run reads every part). */
 export const MAX_CARRY_PARTS = 8;
@@ -52,7 +60,7 @@ export const maxCarryParts = (): number => {
 /** Rows of some carried keys, as one run wrote them. */
 export interface CarryPart {
   runId: number;
-  /** The part's keys (column `gk`), one per key. */
+  /** The part's keys (column `gk`), one per key, with what their breaks came to (held-keys.ts). */
   keys: DecodedColumns;
   /** Per key: 1 while the key is carried from this part (0: closed since, or carried from a later part). */
   live: Uint8Array;
@@ -102,7 +110,7 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
       x: p.external ? new DecodedColumns(p.external) : null,
     }));
     // A part whose liveness does not cover its keys is not a carry this build wrote.
-    if (parts.some((p) => p.live.length !== p.keys.n || !p.l.has('ki') || (p.x && !p.x.has('ki')))) return null;
+    if (parts.some((p) => p.live.length !== p.keys.n || HOLD_COLUMNS.some((c) => !p.keys.has(c)) || !p.l.has('ki') || (p.x && !p.x.has('ki')))) return null;
     return { windowStart, end, endText: r.period_end, maxBatch: r.max_batch, parts, external: parts.every((p) => p.x !== null) };
   } catch {
     return null;
@@ -121,10 +129,10 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
 export function saveCarry(
   db: Database,
   kind: ReconKind,
-  run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows; history: RunRows['history'] },
+  run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows; history: RunRows['history']; breaks: KeyedBreaks; duplicateKids: number[] },
   openKids: Uint8Array,
   carryExternal: boolean,
-  from: { carry: Carry; partKids: Int32Array[] } | null,
+  from: { carry: Carry; partKids: Int32Array[]; held: HeldKeys | null; largest: number } | null,
 ): void {
   const maxBatch = db.prepare('SELECT coalesce(max(id), 0) FROM import_batch').pluck().get() as number;
   const h = run.history;
@@ -143,14 +151,18 @@ export function saveCarry(
   const liveIn = kept ? from!.partKids.map((kids) => kids.reduce((n, kid) => n + (kid >= 0 && keep[kid] ? 1 : 0), 0)) : [];
   const livePlaces = liveIn.reduce((a, b) => a + b, 0);
   const places = kept ? from!.partKids.reduce((n, kids) => n + kids.length, 0) : 0;
+  // A run that held keys has not their rows: they stay where they are (its plan,
+  // holdPlan, held none where the carry was to be written whole, and only the
+  // largest part's where parts were to be merged).
+  const held = from?.held && from.held.n > 0 ? from.held : null;
   // Written whole: no carry to keep from, or more dead places than live ones.
-  const whole = kept === 0 || livePlaces * 2 < places;
+  const whole = !held && (kept === 0 || livePlaces * 2 < places);
   if (whole) keep.fill(0);
   else if (from!.carry.parts.length >= maxCarryParts()) {
     // Too many parts: the keys of all but the largest go into the part written now
     // (the large one, usually weeks of open breaks, is not written again for the few
     // weeks' worth of keys piled up beside it).
-    const largest = liveIn.indexOf(Math.max(...liveIn));
+    const largest = held ? from!.largest : liveIn.indexOf(Math.max(...liveIn));
     from!.partKids.forEach((kids, pi) => {
       if (pi !== largest) for (const kid of kids) if (kid >= 0) keep[kid] = 0;
     });
@@ -159,6 +171,8 @@ export function saveCarry(
   const writeIds: number[] = [];
   for (let k = 0; k < openKids.length; k++) {
     if (openKids[k] && !keep[k]) {
+      // A held key's rows were never read: written here, it would be written without them.
+      if (held && held.at[k]! >= 0) throw new Error('saveCarry: a held key is not kept where it is');
       write[k] = 1;
       writeIds.push(k);
     }
@@ -195,7 +209,11 @@ export function saveCarry(
       for (let i = 0, r = 0; i < s.n; i++) if (write[s.kid[i]!]) take[r++] = i;
       return carryBlock(s, take, run.texts, place);
     };
-    const keys = encodeColumns(writeIds.length, { gk: keyColumn(run.keys, writeIds.length, (r) => writeIds[r]!) });
+    const kidOf = (r: number) => writeIds[r]!;
+    const keys = encodeColumns(writeIds.length, {
+      gk: keyColumn(run.keys, writeIds.length, kidOf),
+      ...holdColumns(writeIds.length, kidOf, openKids.length, run.breaks, run.duplicateKids, run.l, run.x),
+    });
     db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, ledger, external) VALUES (?, ?, ?, ?, ?)').run(kind, run.runId, buf(keys), buf(side(run.l)), carryExternal ? buf(side(run.x)) : null);
     db.prepare('INSERT INTO recon_carry_live (kind, run_id, live) VALUES (?, ?, ?)').run(kind, run.runId, buf(new Uint8Array(writeIds.length).fill(1)));
   }

@@ -13,6 +13,7 @@ import { sameSideText, sideText, type RunRows, type SideRows } from './side-rows
 import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
 import type { Verdict } from './platform-verdicts';
+import { heldType } from './held-keys';
 
 /**
  * The rows behind each break on one side (duplicates apart), in file order: break
@@ -100,7 +101,26 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
   // platform's verdicts, read afresh each run, have a say).
   const h = spec.platformVerdicts ? null : run.history;
   const sameRows = (k: number) => h !== null && h.carried[k] === 1 && h.fresh[k] === 0;
+  const held = run.held;
   for (let k = 0; k < K; k++) {
+    const hi = held ? held.at[k]! : -1;
+    if (hi >= 0) {
+      // Held (held-keys.ts): its rows were not read; its break and its totals are as kept.
+      const al = held!.amountLedger[hi]!;
+      const ax = held!.amountExternal[hi]!;
+      if (!Number.isNaN(al)) {
+        out.totals.l.keys++;
+        out.totals.l.rows += held!.rowsLedger[hi]!;
+        out.totals.l.totalFen += al;
+      }
+      if (!Number.isNaN(ax)) {
+        out.totals.x.keys++;
+        out.totals.x.rows += held!.rowsExternal[hi]!;
+        out.totals.x.totalFen += ax;
+      }
+      breakOf[k] = out.breaks.push({ kid: k, same: true, type: heldType(held!, hi), fields: null, shown: 0, amountLedger: Number.isNaN(al) ? null : al, amountExternal: Number.isNaN(ax) ? null : ax, latestRow: -1 });
+      continue;
+    }
     const hasL = la.rows[k]! > 0;
     const hasX = xa.rows[k]! > 0;
     if (!hasL && !hasX) continue;

@@ -53,7 +53,10 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const openKeys = universe.map((o) => open.matchKey[o] ?? open.key[o]!);
     const borrow = voucherKeyMap(db, spec, w.end);
     const carry = loadCarry(db, args.kind);
-    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, carry);
+    // A run with the platform's verdicts (read afresh each run) holds no key (held-keys.ts); one without may, for a keyed break's key.
+    const hold = spec.platformVerdicts ? null : { keyed: new Uint8Array(universe.length) };
+    if (hold) for (let j = 0; j < universe.length; j++) hold.keyed[j] = open.matchKey[universe[j]!] === null ? 1 : 0;
+    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, carry, hold);
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
     const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };
     const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec), verdicts.byKey);
@@ -71,7 +74,15 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
     for (let p = 0; p < produced.length; p++) if (applied.open[p] && produced.kid(p) >= 0) openKids[produced.kid(p)] = 1;
-    saveCarry(db, args.kind, { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history }, openKids, borrow.size === 0, carry && { carry, partKids: run.partKids });
+    const duplicateKids = keyed.duplicates.map((d) => (d.side === 'l' ? run.l : run.x).kid[d.row]!);
+    saveCarry(
+      db,
+      args.kind,
+      { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history, breaks: keyed.breaks, duplicateKids },
+      openKids,
+      borrow.size === 0,
+      carry && { carry, partKids: run.partKids, held: run.held, largest: run.largest },
+    );
     const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
     summary.sources = batchSources(db, run.perBatch, spec.ledger.importKind);
     if (spec.platformVerdicts) summary.platform = { rows: verdicts.rows, keys: verdicts.byKey.size, flagged: keyed.platform.flagged, annotated: keyed.platform.annotated };
@@ -80,7 +91,8 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       actor: ctx.user,
       action: 'reconcile',
       target: `${args.kind}:${args.period}`,
-      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, tieOut: summary.tieOut.ok },
+      // held: open breaks found as they were without reading their rows again (held-keys.ts).
+      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: run.held?.n ?? 0, tieOut: summary.tieOut.ok },
     });
     db.exec('COMMIT');
     ctx.progress(steps, steps, 'keys', '完成');

@@ -16,7 +16,8 @@ import { subsetColumns } from '../rowstore/row-subset';
 import { BlockKeys, KeyHashes } from './block-keys';
 import { keyHash } from './key-hash';
 import { RunPrefixes } from './key-prefixes';
-import type { Carry } from './carry';
+import { maxCarryParts, type Carry } from './carry';
+import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -77,6 +78,10 @@ export interface RunRows {
   history: { carried: Uint8Array; fresh: Uint8Array; windowStart: number } | null;
   /** Per part of the carry read, per key of the part: its key id where it was carried from that part, else -1 (saveCarry keeps parts by it). */
   partKids: Int32Array[];
+  /** The carried keys the run holds (held-keys.ts): none of their rows are in `l` or `x`. */
+  held: HeldKeys | null;
+  /** Where parts are merged in a run that holds keys: the part kept (the one whose keys may be held), else -1. */
+  largest: number;
 }
 
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
@@ -109,7 +114,16 @@ export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.
  * `carry`: what the kind's last run left (carry.ts): its keys' rows are taken
  * from it instead of from the old blocks they lie in.
  */
-export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind }, openKeys: string[], w: Window, borrow: Map<string, string> = new Map(), carry: Carry | null = null): RunRows {
+export function loadRunRows(
+  db: Database,
+  kinds: { l: ImportKind; x: ImportKind },
+  openKeys: string[],
+  w: Window,
+  borrow: Map<string, string> = new Map(),
+  carry: Carry | null = null,
+  /** Whether the run may hold carried keys (held-keys.ts), and per open key whether it is a keyed break's (not a duplicate copy's). */
+  hold: { keyed: Uint8Array } | null = null,
+): RunRows {
   /** The ledger key an external keyless row borrows by its voucher (sub_key), or null. */
   const borrowed = (kind: ImportKind, c: DecodedColumns, i: number): string | null => {
     if (kind !== kinds.x || !borrow.size) return null;
@@ -221,9 +235,8 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
   // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
     const cover = covers[side] ? carry! : null;
-    // The carry's rows of this side, part by part (what the rows below are merged with).
-    const carriedParts = cover ? cover.parts.map((p) => (side === 'l' ? p.l : p.x!)) : null;
-    const carriedRows = carriedParts ? carriedParts.reduce((sum, c) => sum + c.n, 0) : 0;
+    // The carry's rows of this side (what the rows below are merged with).
+    const carriedRows = (carriedParts(side) ?? []).reduce((sum, c) => sum + c.n, 0);
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
     // (a keyless row has no key of its own in the summary). An old block the carry
@@ -249,7 +262,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       plan.push({ id, mask: c ? c.mask : null });
       capacity += c ? c.count : info.n;
     }
-    // Room for the carried rows too: they are merged in place (carried, below).
+    // Room for the carried rows too: they are merged in place (takeCarried, below).
     const s = sideArrays(capacity + carriedRows);
     let n = 0;
     for (const { id, mask } of plan) {
@@ -328,12 +341,36 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       c.forgetDecoded();
     }
     s.n = n;
-    if (!carriedParts) return s;
-    // The carried rows of the run's keys still in an active batch, dated before the
-    // period's end, from the part each key is live in: each part's rows are in batch
-    // and line order, merged into one list in that order, then into the side's.
-    const from = sideArrays(carriedRows);
-    carriedParts.forEach((part, pi) => {
+    return s;
+  };
+  /** The carry's parts of a side, where the carry covers it. */
+  const carriedParts = (side: 'l' | 'x') => (covers[side] ? carry!.parts.map((p) => (side === 'l' ? p.l : p.x!)) : null);
+  /** Whether a carried row is taken: dated before the period's end, in a batch still active. */
+  const taken = (at: number, batch: number) => at < end && activeBatches.has(batch);
+  /** A key with a carried row not taken has changed: it is fresh. */
+  const markUntaken = (side: 'l' | 'x') => {
+    carriedParts(side)?.forEach((part, pi) => {
+      const kids = partKids[pi]!;
+      const ki = part.num('ki');
+      const cb = part.num('batch');
+      const ca = part.num('event_at');
+      for (let i = 0; i < part.n; i++) {
+        const kid = kids[ki[i]!] ?? -1;
+        if (kid >= 0 && !taken(ca[i]!, cb[i]!)) fresh[kid] = 1;
+      }
+    });
+  };
+  /**
+   * The carried rows of the run's keys still in an active batch, dated before the
+   * period's end, from the part each key is live in (a held key's are not read):
+   * each part's rows are in batch and line order, merged into one list in that
+   * order, then into the side's.
+   */
+  const takeCarried = (side: 'l' | 'x', s: SideRows, held: HeldKeys | null) => {
+    const parts = carriedParts(side);
+    if (!parts) return;
+    const from = sideArrays(parts.reduce((sum, c) => sum + c.n, 0));
+    parts.forEach((part, pi) => {
       const one = sideArrays(part.n);
       one.blocks.push(part);
       // Each row's key as its place in the part's keys (`ki`): its key id without hashing it again.
@@ -348,11 +385,7 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
         // -1: the key is not carried from this part (closed since, or in a later part);
         // a place that is no key's (not a whole number in range) is none.
         const kid = kids[ki[i]!] ?? -1;
-        if (kid < 0) continue;
-        if (!(ca[i]! < end) || !activeBatches.has(cb[i]!)) {
-          fresh[kid] = 1;
-          continue;
-        }
+        if (kid < 0 || (held && held.at[kid]! >= 0) || !taken(ca[i]!, cb[i]!)) continue;
         one.kid[m] = kid;
         one.batch[m] = cb[i]!;
         one.line[m] = cl[i]!;
@@ -369,17 +402,29 @@ export function loadRunRows(db: Database, kinds: { l: ImportKind; x: ImportKind 
       part.forgetDecoded();
     });
     mergeCarried(s, from);
-    return s;
   };
   const keyless = { l: [] as KeylessRow[], x: [] as KeylessRow[] };
   const l = read(kinds.l, 'l', keyless.l);
   const x = read(kinds.x, 'x', keyless.x);
+  // Both sides' blocks are read, so every key with a fresh row is known: what is
+  // held is decided before any carried row is taken.
+  markUntaken('l');
+  markUntaken('x');
+  const plan = carry && hold && covers.l && covers.x ? holdPlan(carry, maxCarryParts()) : null;
+  let held: HeldKeys | null = null;
+  if (plan) {
+    const keyedOpen = new Uint8Array(keys.size);
+    for (let i = 0; i < openKids.length; i++) if (hold!.keyed[i] && openKids[i]! >= 0) keyedOpen[openKids[i]!] = 1;
+    held = holdKeys(carry!, plan, partKids, { carried, fresh, keyedOpen }, dateTimeNumber(w.windowStart));
+  }
+  takeCarried('l', l, held);
+  takeCarried('x', x, held);
   // The fallback pairs the earliest first, as the records were made.
   const byTime = (a: KeylessRow, b: KeylessRow) => (a.event_at < b.event_at ? -1 : a.event_at > b.event_at ? 1 : 0);
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
   const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
-  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids };
+  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1 };
 }
 
 function sideArrays(capacity: number): SideRows {
