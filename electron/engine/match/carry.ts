@@ -212,7 +212,7 @@ export function saveCarry(
     const kidOf = (r: number) => writeIds[r]!;
     const keys = encodeColumns(writeIds.length, {
       gk: keyColumn(run.keys, writeIds.length, kidOf),
-      ...holdColumns(writeIds.length, kidOf, openKids.length, run.breaks, run.duplicateKids, run.l, run.x),
+      ...holdColumns({ ids: writeIds, write, place }, run.breaks, run.duplicateKids, run.l, run.x),
     });
     db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, ledger, external) VALUES (?, ?, ?, ?, ?)').run(kind, run.runId, buf(keys), buf(side(run.l)), carryExternal ? buf(side(run.x)) : null);
     db.prepare('INSERT INTO recon_carry_live (kind, run_id, live) VALUES (?, ?, ?)').run(kind, run.runId, buf(new Uint8Array(writeIds.length).fill(1)));

@@ -127,39 +127,34 @@ export function holdKeys(
 }
 
 /**
- * The key-level columns for the keys a part is written with (`kidOf(r)`: row r's
- * key id), from the run's keyed breaks and its rows. A key without a keyed break
- * or with a duplicate copy gets `bt` NaN: it is decided again every run.
+ * The key-level columns for the keys a part is written with (`keys.ids`, ascending;
+ * `write` 1 and `place` its place among them, per key id), from the run's keyed
+ * breaks (in key-id order) and its rows. A key without a keyed break or with a
+ * duplicate copy gets `bt` NaN: it is decided again every run.
  */
 export function holdColumns(
-  n: number,
-  kidOf: (r: number) => number,
-  keyCount: number,
+  keys: { ids: number[]; write: Uint8Array; place: Int32Array },
   breaks: KeyedBreaks,
-  duplicateKids: Iterable<number>,
+  duplicateKids: number[],
   l: SideRows,
   x: SideRows,
 ): Record<(typeof HOLD_COLUMNS)[number], ColumnData> {
-  const breakOf = new Int32Array(keyCount).fill(-1);
-  for (let p = 0; p < breaks.length; p++) breakOf[breaks.kid(p)] = p;
-  for (const k of duplicateKids) if (k >= 0) breakOf[k] = -1;
-  const place = new Int32Array(keyCount).fill(-1);
-  for (let r = 0; r < n; r++) place[kidOf(r)] = r;
+  const n = keys.ids.length;
   const rows = (s: SideRows) => {
     const out = new Float64Array(n);
-    for (let i = 0; i < s.n; i++) {
-      const r = place[s.kid[i]!]!;
-      if (r >= 0) out[r]!++;
-    }
+    for (let i = 0; i < s.n; i++) if (keys.write[s.kid[i]!]) out[keys.place[s.kid[i]!]!]!++;
     return out;
   };
+  const copied = new Set(duplicateKids);
   const bt = new Float64Array(n).fill(NaN);
   const al = new Float64Array(n).fill(NaN);
   const ax = new Float64Array(n).fill(NaN);
   const lat = new Float64Array(n).fill(NaN);
-  for (let r = 0; r < n; r++) {
-    const p = breakOf[kidOf(r)]!;
-    if (p < 0) continue;
+  // Both in key-id order: each key's break found walking the two together (no array per key id).
+  for (let r = 0, p = 0; r < n; r++) {
+    const k = keys.ids[r]!;
+    while (p < breaks.length && breaks.kid(p) < k) p++;
+    if (p === breaks.length || breaks.kid(p) !== k || copied.has(k)) continue;
     const a = breaks.amountLedger(p);
     const b = breaks.amountExternal(p);
     // 在途 is kept as the one-sided break it becomes once its record is before the
