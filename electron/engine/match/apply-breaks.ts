@@ -18,25 +18,36 @@ import { idRanges } from './id-ranges';
 export interface OpenBreaks {
   n: number;
   id: number[];
-  key: string[];
+  /** Null: not read, the carry has it (`carried`). */
+  key: (string | null)[];
   /** Null: the match key is the key (a keyed break). */
   matchKey: (string | null)[];
   /** 1: opened in a period after the run's (outside its universe, never closed by it). */
   later: Uint8Array;
+  /** Per break: where the carry has its key (an index into the `carried` given), or -1 (its key is read). */
+  carried: Int32Array;
+}
+
+/** The keyed breaks a carry names (their ids, `bid`), each with where its key lies in the carry (index into the carry's own list). */
+export interface CarriedBreakIds {
+  n: number;
+  bid: Float64Array;
 }
 
 /**
  * The kind's open breaks, in the order they were opened, read once per run (not a
  * query per break), from the covering index recon_break_open: a column per query
- * (a row array apiece from the SQLite binding cost several times as much).
+ * (a row array apiece from the SQLite binding cost several times as much). A keyed
+ * break of the period or before that the carry names (`carried`: its id written
+ * beside its key, held-keys.ts) has its key taken from there, not read: at week ten
+ * nearly every open break is one, and reading and encoding 130,000 keys had been a
+ * tenth of a second and more of a run.
  */
-export function readOpenBreaks(db: Database, kind: ReconKind, period: string): OpenBreaks {
+export function readOpenBreaks(db: Database, kind: ReconKind, period: string, carried: CarriedBreakIds | null = null): OpenBreaks {
   const col = (expr: string, ...args: unknown[]) => db.prepare(`SELECT ${expr} FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id`).pluck().all(...args, kind);
   // The id and the opened-later flag in one number (the flag its lowest bit): one query fewer.
   const idLater = col('id * 2 + coalesce(opened_period > ?, 0)', period) as number[];
-  const key = col('key') as string[];
   const n = idLater.length;
-  if (key.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
   const id = new Array<number>(n);
   const later = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -54,13 +65,47 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string): O
     if (id[o] !== oid) throw new Error('readOpenBreaks: the open breaks changed while read');
     matchKey[o] = mk;
   }
-  return { n, id, key, matchKey, later };
+  // The carry's breaks among them (ids ascending: found by halves), keyed and of the period or before.
+  const from = new Int32Array(n).fill(-1);
+  let fromCarry = 0;
+  for (let c = 0; c < (carried?.n ?? 0); c++) {
+    const b = carried!.bid[c]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (id[m]! < b) lo = m + 1;
+      else hi = m;
+    }
+    if (lo < n && id[lo] === b && matchKey[lo] === null && !later[lo] && from[lo]! < 0) {
+      from[lo] = c;
+      fromCarry++;
+    }
+  }
+  let key: (string | null)[];
+  const rest = n - fromCarry;
+  if (rest * 4 > n) {
+    // Most keys to read: read them all, as one column.
+    key = col('key') as string[];
+    if (key.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
+    from.fill(-1);
+  } else {
+    key = new Array<string | null>(n).fill(null);
+    const one = db.prepare('SELECT key FROM recon_break WHERE id = ?').pluck();
+    for (let i = 0; i < n; i++) {
+      if (from[i]! >= 0) continue;
+      const k = one.get(id[i]) as string | undefined;
+      if (k === undefined) throw new Error('readOpenBreaks: the open breaks changed while read');
+      key[i] = k;
+    }
+  }
+  return { n, id, key, matchKey, later, carried: from };
 }
 
 /** The open breaks whose match keys are in the run's universe: opened in its period or before, of a key (not a keyless row). */
 export function openUniverse(open: OpenBreaks): number[] {
   const out: number[] = [];
-  for (let o = 0; o < open.n; o++) if (!open.later[o] && !isRowBreak(open.key[o]!)) out.push(o);
+  for (let o = 0; o < open.n; o++) if (!open.later[o] && !(open.key[o] !== null && isRowBreak(open.key[o]!))) out.push(o);
   return out;
 }
 
@@ -94,7 +139,7 @@ export function applyBreaks(
   keyCount: number,
   user: string,
   now: string,
-): { opened: number; updated: number; autoClosed: number; open: Uint8Array } {
+): { opened: number; updated: number; autoClosed: number; open: Uint8Array; ids: Float64Array } {
   // Most produced breaks are found open as they were: only their ids are needed.
   // An open break's key is unique in its kind (recon_break_one_open), so a flag per
   // open break says whether the run produced it (no set of every produced key). A
@@ -103,7 +148,8 @@ export function applyBreaks(
   const openByKey = new Map<string, number>();
   for (let i = 0; i < open.n; i++) {
     if (openKid[i]! >= 0) openOfKid[openKid[i]!] = i;
-    else openByKey.set(open.key[i]!, i);
+    else if (open.key[i] !== null) openByKey.set(open.key[i]!, i);
+    else throw new Error('applyBreaks: an open break the carry named has no key id');
   }
   const reproduced = new Uint8Array(open.n);
   const before = db.prepare('SELECT type, amount_ledger, amount_external FROM recon_break WHERE id = ?');
@@ -131,6 +177,10 @@ export function applyBreaks(
   const firstNew = (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM recon_break').pluck().get() as number);
   /** Per produced break: 1 if it is an open break after this run (what the next run is carried). */
   const isOpen = new Uint8Array(produced.length);
+  /** Per produced break open after this run: its id (NaN: none), which the carry keeps beside its key (readOpenBreaks). */
+  const ids = new Float64Array(produced.length).fill(NaN);
+  /** The produced breaks opened, in the order inserted (their ids follow that order). */
+  const inserted: number[] = [];
 
   let opened = 0;
   let updated = 0;
@@ -144,6 +194,7 @@ export function applyBreaks(
       const openId = open.id[o]!;
       reproduced[o] = 1;
       isOpen[p] = 1;
+      ids[p] = openId;
       updated++;
       // Found as it was (at week ten, 133,000 of 148,000): nothing more of it is read.
       if (produced.same(p)) {
@@ -169,9 +220,16 @@ export function applyBreaks(
     const d = produced.detail(p);
     insert.add([kind, key, keyed ? key : produced.matchKey(p), type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), period, runId, runId]);
     isOpen[p] = 1;
+    inserted.push(p);
     opened++;
   }
   insert.flush();
+  // Each new break's id: rowids are given in increasing order, so in the order inserted.
+  if (inserted.length) {
+    const newIds = db.prepare('SELECT id FROM recon_break WHERE id >= ? AND +kind = ? AND opened_run = ? ORDER BY id').pluck().all(firstNew, kind, runId) as number[];
+    if (newIds.length !== inserted.length) throw new Error('applyBreaks: the breaks opened are not the ones inserted');
+    inserted.forEach((p, i) => (ids[p] = newIds[i]!));
+  }
   // Rewriting each unchanged break's latest run rewrote 130,000 wide rows a week
   // at week ten; the run names them instead, as ranges of ids (recon_break_latest reads them).
   if (unchanged.length) db.prepare('INSERT INTO recon_run_unchanged (run_id, ids) VALUES (?, ?)').run(runId, JSON.stringify(idRanges(unchanged)));
@@ -190,12 +248,12 @@ export function applyBreaks(
   let autoClosed = 0;
   for (let o = 0; o < open.n; o++) {
     if (open.later[o] || reproduced[o]) continue;
-    const key = open.key[o]!;
+    const key = open.key[o] ?? null;
     const id = open.id[o]!;
-    if (isRowBreak(key) && !pairedRows.has(key)) continue;
+    if (key !== null && isRowBreak(key) && !pairedRows.has(key)) continue;
     close.run(period, now, runId, id);
     event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
     autoClosed++;
   }
-  return { opened, updated, autoClosed, open: isOpen };
+  return { opened, updated, autoClosed, open: isOpen, ids };
 }

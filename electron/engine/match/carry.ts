@@ -41,13 +41,14 @@ import type { KeyTable } from './key-table';
 import type { RunRows, RunTexts, SideRows } from './side-rows';
 import { HOLD_COLUMNS, holdColumns, type HeldKeys } from './held-keys';
 import type { KeyedBreaks } from './keyed-breaks';
+import type { CarriedBreakIds } from './apply-breaks';
 
 /**
  * The matcher's version as far as carries go: raised whenever the same rows would
  * give a break written differently (its type, fields, amounts, names or origins).
  * A carry of another version is not used (history is read, every break rewritten).
  */
-export const CARRY_VERSION = 3;
+export const CARRY_VERSION = 4;
 
 /** A run that finds this many parts merges all but the largest into the part it writes (a run reads every part). */
 export const MAX_CARRY_PARTS = 8;
@@ -118,6 +119,25 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
 }
 
 /**
+ * The open breaks the carry names, with where each one's key lies: part `part[c]`,
+ * its key `place[c]` there (a live key's own break, as the carrying run left it).
+ */
+export function carriedBreakIds(carry: Carry): CarriedBreakIds & { part: Int32Array; place: Int32Array } {
+  const room = carry.parts.reduce((n, p) => n + p.keys.n, 0);
+  const out = { n: 0, bid: new Float64Array(room), part: new Int32Array(room), place: new Int32Array(room) };
+  carry.parts.forEach((p, pi) => {
+    const bid = p.keys.num('bid');
+    for (let i = 0; i < p.keys.n; i++) {
+      if (!p.live[i] || !Number.isInteger(bid[i]!)) continue;
+      out.bid[out.n] = bid[i]!;
+      out.part[out.n] = pi;
+      out.place[out.n++] = i;
+    }
+  });
+  return out;
+}
+
+/**
  * Leaves the kind's carry holding the rows of this run's keys that are open breaks
  * now (`openKids`: 1 per key id with a break open after the run applied its breaks).
  * `carryExternal` false: the external side borrowed keys by voucher and is not carried.
@@ -129,7 +149,7 @@ export function loadCarry(db: Database, kind: ReconKind): Carry | null {
 export function saveCarry(
   db: Database,
   kind: ReconKind,
-  run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows; history: RunRows['history']; breaks: KeyedBreaks; duplicateKids: number[] },
+  run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows; history: RunRows['history']; breaks: KeyedBreaks; breakIds: Float64Array; duplicateKids: number[] },
   openKids: Uint8Array,
   carryExternal: boolean,
   from: { carry: Carry; partKids: Int32Array[]; held: HeldKeys | null; largest: number } | null,
@@ -212,7 +232,7 @@ export function saveCarry(
     const kidOf = (r: number) => writeIds[r]!;
     const keys = encodeColumns(writeIds.length, {
       gk: keyColumn(run.keys, writeIds.length, kidOf),
-      ...holdColumns({ ids: writeIds, write, place }, run.breaks, run.duplicateKids, run.l, run.x),
+      ...holdColumns({ ids: writeIds, write, place }, run.breaks, run.breakIds, run.duplicateKids, run.l, run.x),
     });
     db.prepare('INSERT INTO recon_carry_part (kind, run_id, keys, ledger, external) VALUES (?, ?, ?, ?, ?)').run(kind, run.runId, buf(keys), buf(side(run.l)), carryExternal ? buf(side(run.x)) : null);
     db.prepare('INSERT INTO recon_carry_live (kind, run_id, live) VALUES (?, ?, ?)').run(kind, run.runId, buf(new Uint8Array(writeIds.length).fill(1)));

@@ -29,9 +29,11 @@ import type { SideRows } from './side-rows';
  * The key-level columns of a carry part (beside `gk`), one value per key: `bt` the
  * break's type as its place in BREAK_TYPES (NaN: never to be held; reordering that
  * list must raise CARRY_VERSION), `al`/`ax` each side's amount (NaN: no rows there),
- * `rl`/`rx` each side's rows, `lat` a one-sided break's latest record's time.
+ * `rl`/`rx` each side's rows, `lat` a one-sided break's latest record's time, `bid`
+ * the id of the key's own break, open after the run (NaN: none), by which the next
+ * run takes the break's key from here instead of reading it (readOpenBreaks).
  */
-export const HOLD_COLUMNS = ['bt', 'al', 'ax', 'rl', 'rx', 'lat'] as const;
+export const HOLD_COLUMNS = ['bt', 'al', 'ax', 'rl', 'rx', 'lat', 'bid'] as const;
 
 const IN_TRANSIT = BREAK_TYPES.indexOf('IN_TRANSIT');
 const LEDGER_ONLY = BREAK_TYPES.indexOf('LEDGER_ONLY');
@@ -135,6 +137,8 @@ export function holdKeys(
 export function holdColumns(
   keys: { ids: number[]; write: Uint8Array; place: Int32Array },
   breaks: KeyedBreaks,
+  /** Per keyed break (its index), its id where it is open after the run, else NaN. */
+  breakIds: Float64Array,
   duplicateKids: number[],
   l: SideRows,
   x: SideRows,
@@ -150,11 +154,14 @@ export function holdColumns(
   const al = new Float64Array(n).fill(NaN);
   const ax = new Float64Array(n).fill(NaN);
   const lat = new Float64Array(n).fill(NaN);
+  const bid = new Float64Array(n).fill(NaN);
   // Both in key-id order: each key's break found walking the two together (no array per key id).
   for (let r = 0, p = 0; r < n; r++) {
     const k = keys.ids[r]!;
     while (p < breaks.length && breaks.kid(p) < k) p++;
-    if (p === breaks.length || breaks.kid(p) !== k || copied.has(k)) continue;
+    if (p === breaks.length || breaks.kid(p) !== k) continue;
+    bid[r] = breakIds[p]!;
+    if (copied.has(k)) continue;
     const a = breaks.amountLedger(p);
     const b = breaks.amountExternal(p);
     // 在途 is kept as the one-sided break it becomes once its record is before the
@@ -168,5 +175,5 @@ export function holdColumns(
     else if (b === null) lat[r] = l.at[breaks.latestRow(p)]!;
   }
   const f = (values: Float64Array): ColumnData => ({ t: 'f64', values });
-  return { bt: f(bt), al: f(al), ax: f(ax), rl: f(rows(l)), rx: f(rows(x)), lat: f(lat) };
+  return { bt: f(bt), al: f(al), ax: f(ax), rl: f(rows(l)), rx: f(rows(x)), lat: f(lat), bid: f(bid) };
 }

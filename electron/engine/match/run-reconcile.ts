@@ -9,8 +9,8 @@ import type { ReconSummary } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import type { Window } from './window';
-import { loadRunRows } from './side-rows';
-import { loadCarry, saveCarry } from './carry';
+import { loadRunRows, type OpenKeys } from './side-rows';
+import { carriedBreakIds, loadCarry, saveCarry } from './carry';
 import { classifyKeys } from './classify-keys';
 import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
 import { matchKeyless } from './fallback';
@@ -48,11 +48,20 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
   try {
     step(0, '确定对账范围');
     // Breaks still open keep their keys in the run, so they close when their counterpart arrives.
-    const open = readOpenBreaks(db, args.kind, w.period);
-    const universe = openUniverse(open);
-    const openKeys = universe.map((o) => open.matchKey[o] ?? open.key[o]!);
-    const borrow = voucherKeyMap(db, spec, w.end);
     const carry = loadCarry(db, args.kind);
+    // The open breaks the carry names have their keys taken from it, not read.
+    const named = carry ? carriedBreakIds(carry) : null;
+    const open = readOpenBreaks(db, args.kind, w.period, named);
+    const universe = openUniverse(open);
+    const openKeys: OpenKeys = { text: universe.map((o) => open.matchKey[o] ?? open.key[o]!), part: new Int32Array(universe.length), place: new Int32Array(universe.length) };
+    universe.forEach((o, j) => {
+      const c = open.carried[o]!;
+      if (c < 0) return;
+      openKeys.text[j] = null;
+      openKeys.part![j] = named!.part[c]!;
+      openKeys.place![j] = named!.place[c]!;
+    });
+    const borrow = voucherKeyMap(db, spec, w.end);
     // A run with the platform's verdicts (read afresh each run) holds no key (held-keys.ts); one without may, for a keyed break's key.
     const hold = spec.platformVerdicts ? null : { keyed: new Uint8Array(universe.length) };
     if (hold) for (let j = 0; j < universe.length; j++) hold.keyed[j] = open.matchKey[universe[j]!] === null ? 1 : 0;
@@ -78,7 +87,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     saveCarry(
       db,
       args.kind,
-      { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history, breaks: keyed.breaks, duplicateKids },
+      { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history, breaks: keyed.breaks, breakIds: applied.ids, duplicateKids },
       openKids,
       borrow.size === 0,
       carry && { carry, partKids: run.partKids, held: run.held, largest: run.largest },

@@ -84,6 +84,16 @@ export interface RunRows {
   largest: number;
 }
 
+/**
+ * The keys of the open breaks a run is given, in the order they opened: each one's
+ * text, or (null) where the carry has it: part `part[i]`, its key `place[i]` there.
+ */
+export interface OpenKeys {
+  text: (string | null)[];
+  part?: Int32Array;
+  place?: Int32Array;
+}
+
 export const sideText = (s: SideRows, column: 'key' | 'sub_key' | 'name' | 'certno', i: number): string | null => s.blocks[s.block[i]!]!.strAt(column, s.index[i]!);
 /**
  * Whether row i of one side and row j of another hold the same text in a column,
@@ -117,7 +127,7 @@ export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.
 export function loadRunRows(
   db: Database,
   kinds: { l: ImportKind; x: ImportKind },
-  openKeys: string[],
+  openKeys: OpenKeys,
   w: Window,
   borrow: Map<string, string> = new Map(),
   carry: Carry | null = null,
@@ -136,7 +146,7 @@ export function loadRunRows(
   const periodSpans = [kinds.l, kinds.x].map((kind) => blockSpans(db, [kind], { from: w.start, to: w.end }));
   const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
   const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
-  const keys = new KeyTable(Math.max(1 << 16, (periodRows >>> 1) + openKeys.length));
+  const keys = new KeyTable(Math.max(1 << 16, (periodRows >>> 1) + openKeys.text.length));
   const ids = new Map<string, number>();
   let names: string[] = [];
   const texts: RunTexts = {
@@ -179,11 +189,29 @@ export function loadRunRows(
       kept.set(id, { block: b, kid });
     }
   }
-  const open = keys.addTexts(openKeys);
-  const openKids = new Int32Array(openKeys.length);
+  // The carry's keys where the key table reads them: an open break the carry names
+  // has its key there (its text was not read), and the carried keys are found by them.
+  const partRefs = (carry?.parts ?? []).map((p) => {
+    const r = p.keys.byteRefs('gk');
+    return { r, b: keys.addBuffer(r.bytes) };
+  });
+  const openTexts: string[] = [];
+  for (const t of openKeys.text) if (t !== null) openTexts.push(t);
+  const open = keys.addTexts(openTexts);
+  const openKids = new Int32Array(openKeys.text.length);
   // Open breaks are read in the order they opened, so their keys that are new to the table come in sequence too.
-  for (let i = 0, near = -1; i < openKeys.length; i++) {
-    near = (openKids[i] = keys.lookup(open.b, open.start[i]!, open.len[i]!, true, near)) + 1;
+  for (let i = 0, t = 0, near = -1; i < openKids.length; i++) {
+    let kid: number;
+    if (openKeys.text[i] !== null) {
+      kid = keys.lookup(open.b, open.start[t]!, open.len[t]!, true, near);
+      t++;
+    } else {
+      const pr = partRefs[openKeys.part![i]!];
+      const at = openKeys.place![i]!;
+      if (!pr || !(pr.r.start[at]! >= 0)) throw new Error('loadRunRows: an open break the carry names has no key there');
+      kid = keys.lookup(pr.b, pr.r.start[at]!, pr.r.len[at]!, true, near);
+    }
+    near = (openKids[i] = kid) + 1;
   }
   keys.release(open.b);
 
@@ -192,9 +220,8 @@ export function loadRunRows(
   const carried = new Uint8Array(keys.size);
   // Per part, its live keys' ids: a key's rows are taken from the part it is live in
   // only (a key written again into a later part is dead in the earlier one).
-  const partKids = (carry?.parts ?? []).map((p) => {
-    const r = p.keys.byteRefs('gk');
-    const b = keys.addBuffer(r.bytes);
+  const partKids = (carry?.parts ?? []).map((p, pi) => {
+    const { r, b } = partRefs[pi]!;
     const kids = new Int32Array(p.keys.n).fill(-1);
     // A part's keys were written in key-id order, mostly the order the open breaks were read in (above).
     let near = -1;
