@@ -9,6 +9,7 @@ import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
 import type { KeyTable } from './key-table';
 import { idRanges } from './id-ranges';
+import type { OpenKeys } from './side-rows';
 
 /**
  * The kind's open breaks as a run needs them, a column per field (no object per
@@ -106,6 +107,24 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
 export function openUniverse(open: OpenBreaks): number[] {
   const out: number[] = [];
   for (let o = 0; o < open.n; o++) if (!open.later[o] && !(open.key[o] !== null && isRowBreak(open.key[o]!))) out.push(o);
+  return out;
+}
+
+/**
+ * The keys of the universe's open breaks, in its order, as loadRunRows takes them:
+ * a break's match key, or (null) where the carry has its key (`named`: part and place).
+ */
+export function universeKeys(open: OpenBreaks, universe: number[], named: { part: Int32Array; place: Int32Array } | null): OpenKeys {
+  const out: OpenKeys = { text: new Array<string | null>(universe.length), part: new Int32Array(universe.length), place: new Int32Array(universe.length) };
+  universe.forEach((o, j) => {
+    const c = open.carried[o]!;
+    if (c < 0 || !named) out.text[j] = open.matchKey[o] ?? open.key[o]!;
+    else {
+      out.text[j] = null;
+      out.part![j] = named.part[c]!;
+      out.place![j] = named.place[c]!;
+    }
+  });
   return out;
 }
 

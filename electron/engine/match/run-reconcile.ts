@@ -9,7 +9,7 @@ import type { ReconSummary } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import type { Window } from './window';
-import { loadRunRows, type OpenKeys } from './side-rows';
+import { loadRunRows } from './side-rows';
 import { carriedBreakIds, loadCarry, saveCarry } from './carry';
 import { classifyKeys } from './classify-keys';
 import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
@@ -17,7 +17,7 @@ import { matchKeyless } from './fallback';
 import { RECON_SPECS } from './recon-specs';
 import { platformVerdicts } from './platform-verdicts';
 import { collectBreaks } from './collect-breaks';
-import { applyBreaks, openKeyIds, openUniverse, readOpenBreaks } from './apply-breaks';
+import { applyBreaks, openKeyIds, openUniverse, readOpenBreaks, universeKeys } from './apply-breaks';
 import { summarize } from './summarize';
 import { assertPeriodOpen } from '../periods/period-lock';
 
@@ -53,14 +53,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const named = carry ? carriedBreakIds(carry) : null;
     const open = readOpenBreaks(db, args.kind, w.period, named);
     const universe = openUniverse(open);
-    const openKeys: OpenKeys = { text: universe.map((o) => open.matchKey[o] ?? open.key[o]!), part: new Int32Array(universe.length), place: new Int32Array(universe.length) };
-    universe.forEach((o, j) => {
-      const c = open.carried[o]!;
-      if (c < 0) return;
-      openKeys.text[j] = null;
-      openKeys.part![j] = named!.part[c]!;
-      openKeys.place![j] = named!.place[c]!;
-    });
+    const openKeys = universeKeys(open, universe, named);
     const borrow = voucherKeyMap(db, spec, w.end);
     // A run with the platform's verdicts (read afresh each run) holds no key (held-keys.ts); one without may, for a keyed break's key.
     const hold = spec.platformVerdicts ? null : { keyed: new Uint8Array(universe.length) };
