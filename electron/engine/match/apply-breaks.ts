@@ -158,7 +158,7 @@ export function applyBreaks(
   keyCount: number,
   user: string,
   now: string,
-): { opened: number; updated: number; autoClosed: number; open: Uint8Array; ids: Float64Array } {
+): { opened: number; updated: number; autoClosed: number; ids: Float64Array } {
   // Most produced breaks are found open as they were: only their ids are needed.
   // An open break's key is unique in its kind (recon_break_one_open), so a flag per
   // open break says whether the run produced it (no set of every produced key). A
@@ -194,9 +194,7 @@ export function applyBreaks(
   const unchanged: number[] = [];
   // New breaks have ids above every break's before this run (the 'open' events below take them by that).
   const firstNew = (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM recon_break').pluck().get() as number);
-  /** Per produced break: 1 if it is an open break after this run (what the next run is carried). */
-  const isOpen = new Uint8Array(produced.length);
-  /** Per produced break open after this run: its id (NaN: none), which the carry keeps beside its key (readOpenBreaks). */
+  /** Per produced break open after this run (what the next run is carried): its id (NaN: not open), which the carry keeps beside its key (readOpenBreaks). */
   const ids = new Float64Array(produced.length).fill(NaN);
   /** The produced breaks opened, in the order inserted (their ids follow that order). */
   const inserted: number[] = [];
@@ -212,7 +210,6 @@ export function applyBreaks(
     if (o >= 0) {
       const openId = open.id[o]!;
       reproduced[o] = 1;
-      isOpen[p] = 1;
       ids[p] = openId;
       updated++;
       // Found as it was (at week ten, 133,000 of 148,000): nothing more of it is read.
@@ -238,7 +235,6 @@ export function applyBreaks(
     if (closedAs.get(kind, key, type, amountLedger, amountExternal)) continue;
     const d = produced.detail(p);
     insert.add([kind, key, keyed ? key : produced.matchKey(p), type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), period, runId, runId]);
-    isOpen[p] = 1;
     inserted.push(p);
     opened++;
   }
@@ -274,5 +270,5 @@ export function applyBreaks(
     event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
     autoClosed++;
   }
-  return { opened, updated, autoClosed, open: isOpen, ids };
+  return { opened, updated, autoClosed, ids };
 }

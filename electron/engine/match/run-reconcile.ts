@@ -75,7 +75,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const applied = applyBreaks(db, args.kind, args.period, runId, open, openKid, produced, fallback, run.keys.size, ctx.user, now);
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
-    for (let p = 0; p < produced.length; p++) if (applied.open[p] && produced.kid(p) >= 0) openKids[produced.kid(p)] = 1;
+    for (let p = 0; p < produced.length; p++) if (!Number.isNaN(applied.ids[p]!) && produced.kid(p) >= 0) openKids[produced.kid(p)] = 1;
     const duplicateKids = keyed.duplicates.map((d) => (d.side === 'l' ? run.l : run.x).kid[d.row]!);
     saveCarry(
       db,
