@@ -47,6 +47,11 @@ describe('column blocks', () => {
     }
     // Values read one at a time, from an ASCII column and from one of names.
     name.forEach((v, i) => expect(c.strAt('name', i)).toBe(v));
+    // A column stored as "the same as another" where equal, and a dictionary column.
+    gk.forEach((v, i) => expect(c.strAt('gk', i)).toBe(v));
+    status.forEach((v, i) => expect(c.strAt('status', i)).toBe(v));
+    // Read one at a time without anything decoded first: the walk of a column with a character of two UTF-16 units.
+    expect(decode(encodeColumns(2, { name: { t: 'str', values: ['𠀋a', '赵六'] } })).strAt('name', 1)).toBe('赵六');
     key.forEach((v, i) => expect(decode(encodeColumns(7, { key: { t: 'str', values: key } })).strAt('key', i)).toBe(v));
   });
 

@@ -8,7 +8,6 @@ export class DecodedColumns {
   readonly n: number;
   private readonly header: Record<string, HeaderCol>;
   private readonly cache = new Map<string, Float64Array | Int32Array | (string | null)[]>();
-  private readonly starts = new Map<string, { starts: Int32Array; text: string | null }>();
   private readonly refs = new Map<string, { bytes: Uint8Array; start: Int32Array; len: Int32Array }>();
 
   constructor(private readonly buf: Buffer) {
@@ -53,7 +52,6 @@ export class DecodedColumns {
    */
   forgetDecoded(): void {
     this.cache.clear();
-    this.starts.clear();
     this.refs.clear();
   }
 
@@ -263,26 +261,15 @@ export class DecodedColumns {
       return c < 0 ? null : h.dict[c]!;
     }
     if (h.t !== 'str') return this.value(name, i) === null ? null : String(this.value(name, i));
-    const lens = this.ints(name);
-    const len = lens[i]!;
-    if (len === NONE) return null;
-    if (len === SAME) return this.strAt(h.same!, i);
-    // Each value's place in the column; an ASCII column (keys, ID numbers) is read a
-    // value at a time from its bytes, any other decoded once (one string) and sliced:
-    // either way the column's other values make no strings.
-    let at = this.starts.get(name);
-    if (!at) {
-      const starts = new Int32Array(this.n);
-      let pos = 0;
-      for (let k = 0; k < this.n; k++) {
-        starts[k] = pos;
-        if (lens[k]! > 0) pos += lens[k]!;
-      }
-      at = { starts, text: pos === h.bytes ? null : this.buf.toString('utf8', h.off, h.off + h.bytes) };
-      this.starts.set(name, at);
-    }
-    const from = at.starts[i]!;
-    return at.text === null ? this.buf.toString('latin1', h.off + from, h.off + from + len) : at.text.slice(from, from + len);
+    // The value's bytes where they lie (byteRefs: ASCII columns, keys and ID numbers,
+    // by their lengths alone, others by walking their UTF-8), decoded alone: the
+    // column's other values make no strings. (Decoding a column of names whole for
+    // the few a run reports, as this once did, was most of writing a run's new breaks.)
+    const r = this.byteRefs(name);
+    const at = r.start[i]!;
+    if (at < 0) return null;
+    const bytes = Buffer.isBuffer(r.bytes) ? r.bytes : Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    return bytes.toString('utf8', at, at + r.len[i]!);
   }
 
   /** A value of any column as stored rows show it (a number column's NaN reads as null). */
