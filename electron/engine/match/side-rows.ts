@@ -199,6 +199,9 @@ export function loadRunRows(
   for (const t of openKeys.text) if (t !== null) openTexts.push(t);
   const open = keys.addTexts(openTexts);
   const openKids = new Int32Array(openKeys.text.length);
+  // Per part, per key of the part: its key id where found (-1: not yet). A key the
+  // carry names for an open break is found here, and not looked up again below.
+  const partKids = (carry?.parts ?? []).map((p) => new Int32Array(p.keys.n).fill(-1));
   // Open breaks are read in the order they opened, so their keys that are new to the table come in sequence too.
   for (let i = 0, t = 0, near = -1; i < openKids.length; i++) {
     let kid: number;
@@ -209,7 +212,7 @@ export function loadRunRows(
       const pr = partRefs[openKeys.part![i]!];
       const at = openKeys.place![i]!;
       if (!pr || !(pr.r.start[at]! >= 0)) throw new Error('loadRunRows: an open break the carry names has no key there');
-      kid = keys.lookup(pr.b, pr.r.start[at]!, pr.r.len[at]!, true, near);
+      kid = partKids[openKeys.part![i]!]![at] = keys.lookup(pr.b, pr.r.start[at]!, pr.r.len[at]!, true, near);
     }
     near = (openKids[i] = kid) + 1;
   }
@@ -220,14 +223,14 @@ export function loadRunRows(
   const carried = new Uint8Array(keys.size);
   // Per part, its live keys' ids: a key's rows are taken from the part it is live in
   // only (a key written again into a later part is dead in the earlier one).
-  const partKids = (carry?.parts ?? []).map((p, pi) => {
+  (carry?.parts ?? []).forEach((p, pi) => {
     const { r, b } = partRefs[pi]!;
-    const kids = new Int32Array(p.keys.n).fill(-1);
+    const kids = partKids[pi]!;
     // A part's keys were written in key-id order, mostly the order the open breaks were read in (above).
     let near = -1;
     for (let i = 0; i < p.keys.n; i++) {
       if (!p.live[i]) continue;
-      const kid = keys.lookup(b, r.start[i]!, r.len[i]!, false, near);
+      const kid = kids[i]! >= 0 ? kids[i]! : keys.lookup(b, r.start[i]!, r.len[i]!, false, near);
       if (kid < 0) continue;
       near = kid + 1;
       kids[i] = kid;
@@ -235,7 +238,6 @@ export function loadRunRows(
     }
     keys.release(b);
     p.keys.forgetDecoded();
-    return kids;
   });
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
   // covers) those not carried; by hash for a block's summary, by prefix for the block.
