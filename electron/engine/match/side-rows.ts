@@ -241,23 +241,24 @@ export function loadRunRows(
   });
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
   // covers) those not carried; by hash for a block's summary, by prefix for the block.
-  const hashes = new Float64Array(keys.size);
-  for (let k = 0; k < hashes.length; k++) hashes[k] = keys.hashOf(k);
-  const allKids = new Int32Array(hashes.length);
-  for (let k = 0; k < allKids.length; k++) allKids[k] = k;
-  const all = { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, allKids) };
-  let notCarried = all;
-  if (carry) {
-    const some = new Float64Array(hashes.length);
-    const kids = new Int32Array(hashes.length);
+  // Each is made when a block first asks for it (at week ten every old block is
+  // covered, and the ~30 MB of all keys' hashes and ids were made for nothing).
+  const soughtOf = (skip: Uint8Array | null) => {
     let m = 0;
-    for (let k = 0; k < hashes.length; k++) {
-      if (carried[k]) continue;
-      kids[m] = k;
-      some[m++] = hashes[k]!;
+    for (let k = 0; k < keys.size; k++) if (!skip || !skip[k]) m++;
+    const hashes = new Float64Array(m);
+    const kids = new Int32Array(m);
+    for (let k = 0, j = 0; k < keys.size; k++) {
+      if (skip && skip[k]) continue;
+      kids[j] = k;
+      hashes[j++] = keys.hashOf(k);
     }
-    notCarried = { hashes: new KeyHashes(some.subarray(0, m)), prefixes: new RunPrefixes(keys, kids.subarray(0, m)) };
-  }
+    return { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, kids) };
+  };
+  let allSought: ReturnType<typeof soughtOf> | null = null;
+  let notCarriedSought: ReturnType<typeof soughtOf> | null = null;
+  const all = () => (allSought ??= soughtOf(null));
+  const notCarried = () => (carry ? (notCarriedSought ??= soughtOf(carried)) : all());
   const fresh = new Uint8Array(keys.size);
   const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
 
@@ -279,7 +280,7 @@ export function loadRunRows(
       let c: { mask: Uint8Array | null; count: number } | undefined;
       if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
         const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.maxAt !== null && info.maxAt < cover.endText;
-        const want = coveredBlock ? notCarried : all;
+        const want = coveredBlock ? notCarried() : all();
         if (want.hashes.size === 0) continue;
         // Passed by, unread, when no key looked for begins with one of its keys' prefixes. A
         // block summarised before prefixes were kept is read for its keys' prefixes once.
