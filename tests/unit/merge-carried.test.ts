@@ -1,11 +1,12 @@
 // A run's rows of one side are in batch and line order: which record reads after
 // which (the later of two at one time, which copy is the duplicate) depends on it.
 // The rows carried from the last run are merged in place into the rows read from
-// blocks (side-rows.ts mergeCarried); checked against a plain stable sort of the
+// blocks (carried-rows.ts mergeCarried); checked against a plain stable sort of the
 // two lists, carried rows first on a tie, with every column following its row.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeCarried, type SideRows } from '../../electron/engine/match/side-rows';
+import { mergeCarried } from '../../electron/engine/match/carried-rows';
+import type { SideRows } from '../../electron/engine/match/side-rows';
 import type { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
 
 type Row = { batch: number; line: number; tag: number };

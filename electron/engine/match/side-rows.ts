@@ -5,7 +5,8 @@
 // later one). Blocks dated wholly after the period are never read; blocks dated
 // inside it are decoded once for both passes. Dates are compared as numbers
 // (YYYYMMDDHHmmss); texts that only a few rows need (the key and sub-key, for
-// duplicates) are read from their block one value at a time.
+// duplicates) are read from their block one value at a time. A carried key's
+// earlier rows come from the carry instead (carried-rows.ts), merged in.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
 import { batchOfBlock, blockSpans, loadBlock, type StoredBlock } from '../rowstore/block-store';
@@ -18,6 +19,8 @@ import { keyHash } from './key-hash';
 import { RunPrefixes } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
+import { CarriedRows } from './carried-rows';
+import { fillCodes, sideArrays } from './side-arrays';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -261,12 +264,13 @@ export function loadRunRows(
   const notCarried = () => (carry ? (notCarriedSought ??= soughtOf(carried)) : all());
   const fresh = new Uint8Array(keys.size);
   const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
+  const carriedRows = carry ? new CarriedRows(carry, covers, partKids, fresh, end, activeBatches, ids) : null;
 
   // Pass 2: every row of those keys up to the period's end, and the period's keyless rows.
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
     const cover = covers[side] ? carry! : null;
     // The carry's rows of this side (what the rows below are merged with).
-    const carriedRows = (carriedParts(side) ?? []).reduce((sum, c) => sum + c.n, 0);
+    const carriedRoom = carriedRows?.rows(side) ?? 0;
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
     // (a keyless row has no key of its own in the summary). An old block the carry
@@ -292,8 +296,8 @@ export function loadRunRows(
       plan.push({ id, mask: c ? c.mask : null });
       capacity += c ? c.count : info.n;
     }
-    // Room for the carried rows too: they are merged in place (takeCarried, below).
-    const s = sideArrays(capacity + carriedRows);
+    // Room for the carried rows too: they are merged in place (carried-rows.ts).
+    const s = sideArrays(capacity + carriedRoom);
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
@@ -373,73 +377,13 @@ export function loadRunRows(
     s.n = n;
     return s;
   };
-  /** The carry's parts of a side, where the carry covers it. */
-  const carriedParts = (side: 'l' | 'x') => (covers[side] ? carry!.parts.map((p) => (side === 'l' ? p.l : p.x!)) : null);
-  /** Whether a carried row is taken: dated before the period's end, in a batch still active. */
-  const taken = (at: number, batch: number) => at < end && activeBatches.has(batch);
-  /** A key with a carried row not taken has changed: it is fresh. */
-  const markUntaken = (side: 'l' | 'x') => {
-    carriedParts(side)?.forEach((part, pi) => {
-      const kids = partKids[pi]!;
-      const ki = part.num('ki');
-      const cb = part.num('batch');
-      const ca = part.num('event_at');
-      for (let i = 0; i < part.n; i++) {
-        const kid = kids[ki[i]!] ?? -1;
-        if (kid >= 0 && !taken(ca[i]!, cb[i]!)) fresh[kid] = 1;
-      }
-    });
-  };
-  /**
-   * The carried rows of the run's keys still in an active batch, dated before the
-   * period's end, from the part each key is live in (a held key's are not read):
-   * each part's rows are in batch and line order, merged into one list in that
-   * order, then into the side's.
-   */
-  const takeCarried = (side: 'l' | 'x', s: SideRows, held: HeldKeys | null) => {
-    const parts = carriedParts(side);
-    if (!parts) return;
-    const from = sideArrays(parts.reduce((sum, c) => sum + c.n, 0));
-    parts.forEach((part, pi) => {
-      const one = sideArrays(part.n);
-      one.blocks.push(part);
-      // Each row's key as its place in the part's keys (`ki`): its key id without hashing it again.
-      const kids = partKids[pi]!;
-      const ki = part.num('ki');
-      const cb = part.num('batch');
-      const cl = part.num('line');
-      const ca = part.num('event_at');
-      const cm = part.num('amount_fen');
-      let m = 0;
-      for (let i = 0; i < part.n; i++) {
-        // -1: the key is not carried from this part (closed since, or in a later part);
-        // a place that is no key's (not a whole number in range) is none.
-        const kid = kids[ki[i]!] ?? -1;
-        if (kid < 0 || (held && held.at[kid]! >= 0) || !taken(ca[i]!, cb[i]!)) continue;
-        one.kid[m] = kid;
-        one.batch[m] = cb[i]!;
-        one.line[m] = cl[i]!;
-        one.amount[m] = cm[i]!;
-        one.at[m] = ca[i]!;
-        one.block[m] = 0;
-        one.index[m] = i;
-        m++;
-      }
-      one.n = m;
-      fillCodes(one, 0, m, part, ids);
-      mergeCarried(from, one);
-      // Its rows' numbers are in the side's arrays now, as for the blocks above.
-      part.forgetDecoded();
-    });
-    mergeCarried(s, from);
-  };
   const keyless = { l: [] as KeylessRow[], x: [] as KeylessRow[] };
   const l = read(kinds.l, 'l', keyless.l);
   const x = read(kinds.x, 'x', keyless.x);
   // Both sides' blocks are read, so every key with a fresh row is known: what is
   // held is decided before any carried row is taken.
-  markUntaken('l');
-  markUntaken('x');
+  carriedRows?.markUntaken('l');
+  carriedRows?.markUntaken('x');
   const plan = carry && hold && covers.l && covers.x ? holdPlan(carry, maxCarryParts()) : null;
   let held: HeldKeys | null = null;
   if (plan) {
@@ -447,89 +391,12 @@ export function loadRunRows(
     for (let i = 0; i < openKids.length; i++) if (hold!.keyed[i] && openKids[i]! >= 0) keyedOpen[openKids[i]!] = 1;
     held = holdKeys(carry!, plan, partKids, { carried, fresh, keyedOpen }, dateTimeNumber(w.windowStart));
   }
-  takeCarried('l', l, held);
-  takeCarried('x', x, held);
+  carriedRows?.take('l', l, held);
+  carriedRows?.take('x', x, held);
   // The fallback pairs the earliest first, as the records were made.
   const byTime = (a: KeylessRow, b: KeylessRow) => (a.event_at < b.event_at ? -1 : a.event_at > b.event_at ? 1 : 0);
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
   const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
   return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1 };
-}
-
-function sideArrays(capacity: number): SideRows {
-  return {
-    n: 0,
-    kid: new Int32Array(capacity),
-    batch: new Int32Array(capacity),
-    line: new Int32Array(capacity),
-    amount: new Float64Array(capacity),
-    payYear: new Float64Array(capacity),
-    at: new Float64Array(capacity),
-    status: new Int32Array(capacity),
-    insutype: new Int32Array(capacity),
-    block: new Int32Array(capacity),
-    index: new Int32Array(capacity),
-    blocks: [],
-  };
-}
-
-/** The compared codes and numbers of rows [from, to) of the side, all of block `c`. */
-function fillCodes(s: SideRows, from: number, to: number, c: DecodedColumns, ids: Map<string, number>): void {
-  if (from === to) return;
-  const status = c.codes('status', ids);
-  const insutype = c.codes('insutype', ids);
-  const payYear = c.num('pay_year');
-  for (let r = from; r < to; r++) {
-    const i = s.index[r]!;
-    s.status[r] = status[i]!;
-    s.insutype[r] = insutype[i]!;
-    s.payYear[r] = payYear[i]!;
-  }
-}
-
-/**
- * The carried rows `b` merged into `a` (both in batch and line order), in place:
- * what reads after what (the later of two records at one time, which copy is the
- * duplicate) is as if all had come from the blocks. `a` has room for `b`'s rows
- * after its own; filled from the end, each row of `a` moves once and no second
- * set of a side's arrays is made (at week ten, some 80 MB a side).
- */
-export function mergeCarried(a: SideRows, b: SideRows): void {
-  if (b.n === 0) return;
-  if (a.kid.length < a.n + b.n) throw new Error('mergeCarried: no room for the carried rows');
-  const shift = a.blocks.length;
-  a.blocks.push(...b.blocks);
-  // a's rows from b's last on (all of them when, as usual, the carried rows are of earlier
-  // batches) move up in one copy per column; only the rows before interleave.
-  const lb = b.batch[b.n - 1]!;
-  const ll = b.line[b.n - 1]!;
-  let lo = 0;
-  let hi = a.n;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (a.batch[m]! < lb || (a.batch[m] === lb && a.line[m]! < ll)) lo = m + 1;
-    else hi = m;
-  }
-  if (lo < a.n) for (const col of [a.kid, a.batch, a.line, a.amount, a.payYear, a.at, a.status, a.insutype, a.block, a.index]) col.copyWithin(lo + b.n, lo, a.n);
-  let i = lo - 1;
-  let j = b.n - 1;
-  for (let k = lo + b.n - 1; j >= 0; k--) {
-    // a's row i is the later one unless it comes before b's row j (origins do not tie,
-    // a carried row is never also read from a block; if they did, the carried row would come first).
-    const fromA = i >= 0 && !(a.batch[i]! < b.batch[j]! || (a.batch[i] === b.batch[j] && a.line[i]! < b.line[j]!));
-    const s = fromA ? a : b;
-    const r = fromA ? i-- : j--;
-    a.kid[k] = s.kid[r]!;
-    a.batch[k] = s.batch[r]!;
-    a.line[k] = s.line[r]!;
-    a.amount[k] = s.amount[r]!;
-    a.payYear[k] = s.payYear[r]!;
-    a.at[k] = s.at[r]!;
-    a.status[k] = s.status[r]!;
-    a.insutype[k] = s.insutype[r]!;
-    a.block[k] = fromA ? a.block[r]! : b.block[r]! + shift;
-    a.index[k] = s.index[r]!;
-  }
-  a.n += b.n;
 }

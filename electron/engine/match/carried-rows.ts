@@ -1,0 +1,149 @@
+// The rows a run takes from the carry (carry.ts) instead of from old blocks: per
+// side, the carried rows of the run's keys, merged into the rows read from blocks
+// in batch and line order, as if all had come from the blocks. A carried row is
+// taken while its batch is active and it is dated before the period's end; a key
+// with a carried row not taken (its batch withdrawn, a run of an earlier period)
+// has changed, as has one with a row from a block: it is fresh (never held).
+import type { DecodedColumns } from '../rowstore/column-decode';
+import type { Carry } from './carry';
+import type { HeldKeys } from './held-keys';
+import { fillCodes, sideArrays } from './side-arrays';
+import type { SideRows } from './side-rows';
+
+export class CarriedRows {
+  /**
+   * `covers`: the sides the carry covers (the external side is not carried when keys
+   * were lent by voucher); `partKids`: per part, per key of the part, its key id where
+   * it is live there and in the run (-1 otherwise); `fresh`: per key id, marked here
+   * for a key with a carried row not taken; `end`: the period's end (YYYYMMDDHHmmss);
+   * `ids`: the run's numbering of status and 险种 texts.
+   */
+  constructor(
+    private readonly carry: Carry,
+    private readonly covers: { l: boolean; x: boolean },
+    private readonly partKids: Int32Array[],
+    private readonly fresh: Uint8Array,
+    private readonly end: number,
+    private readonly activeBatches: Set<number>,
+    private readonly ids: Map<string, number>,
+  ) {}
+
+  /** The carry's parts of a side, where the carry covers it. */
+  private parts(side: 'l' | 'x'): DecodedColumns[] | null {
+    return this.covers[side] ? this.carry.parts.map((p) => (side === 'l' ? p.l : p.x!)) : null;
+  }
+
+  /** How many rows the side's parts hold (the room a side's arrays keep for them). */
+  rows(side: 'l' | 'x'): number {
+    return (this.parts(side) ?? []).reduce((sum, c) => sum + c.n, 0);
+  }
+
+  /** Whether a carried row is taken: dated before the period's end, in a batch still active. */
+  private taken(at: number, batch: number): boolean {
+    return at < this.end && this.activeBatches.has(batch);
+  }
+
+  /** A key with a carried row not taken has changed: it is fresh. */
+  markUntaken(side: 'l' | 'x'): void {
+    this.parts(side)?.forEach((part, pi) => {
+      const kids = this.partKids[pi]!;
+      const ki = part.num('ki');
+      const cb = part.num('batch');
+      const ca = part.num('event_at');
+      for (let i = 0; i < part.n; i++) {
+        const kid = kids[ki[i]!] ?? -1;
+        if (kid >= 0 && !this.taken(ca[i]!, cb[i]!)) this.fresh[kid] = 1;
+      }
+    });
+  }
+
+  /**
+   * The carried rows of the run's keys still in an active batch, dated before the
+   * period's end, from the part each key is live in (a held key's are not read),
+   * merged into the side's rows `s` (which has room for them): each part's rows are
+   * in batch and line order, merged into one list in that order, then into the side's.
+   */
+  take(side: 'l' | 'x', s: SideRows, held: HeldKeys | null): void {
+    const parts = this.parts(side);
+    if (!parts) return;
+    const from = sideArrays(parts.reduce((sum, c) => sum + c.n, 0));
+    parts.forEach((part, pi) => {
+      const one = sideArrays(part.n);
+      one.blocks.push(part);
+      // Each row's key as its place in the part's keys (`ki`): its key id without hashing it again.
+      const kids = this.partKids[pi]!;
+      const ki = part.num('ki');
+      const cb = part.num('batch');
+      const cl = part.num('line');
+      const ca = part.num('event_at');
+      const cm = part.num('amount_fen');
+      let m = 0;
+      for (let i = 0; i < part.n; i++) {
+        // -1: the key is not carried from this part (closed since, or in a later part);
+        // a place that is no key's (not a whole number in range) is none.
+        const kid = kids[ki[i]!] ?? -1;
+        if (kid < 0 || (held && held.at[kid]! >= 0) || !this.taken(ca[i]!, cb[i]!)) continue;
+        one.kid[m] = kid;
+        one.batch[m] = cb[i]!;
+        one.line[m] = cl[i]!;
+        one.amount[m] = cm[i]!;
+        one.at[m] = ca[i]!;
+        one.block[m] = 0;
+        one.index[m] = i;
+        m++;
+      }
+      one.n = m;
+      fillCodes(one, 0, m, part, this.ids);
+      mergeCarried(from, one);
+      // Its rows' numbers are in the side's arrays now, as for the blocks read.
+      part.forgetDecoded();
+    });
+    mergeCarried(s, from);
+  }
+}
+
+/**
+ * The carried rows `b` merged into `a` (both in batch and line order), in place:
+ * what reads after what (the later of two records at one time, which copy is the
+ * duplicate) is as if all had come from the blocks. `a` has room for `b`'s rows
+ * after its own; filled from the end, each row of `a` moves once and no second
+ * set of a side's arrays is made (at week ten, some 80 MB a side).
+ */
+export function mergeCarried(a: SideRows, b: SideRows): void {
+  if (b.n === 0) return;
+  if (a.kid.length < a.n + b.n) throw new Error('mergeCarried: no room for the carried rows');
+  const shift = a.blocks.length;
+  a.blocks.push(...b.blocks);
+  // a's rows from b's last on (all of them when, as usual, the carried rows are of earlier
+  // batches) move up in one copy per column; only the rows before interleave.
+  const lb = b.batch[b.n - 1]!;
+  const ll = b.line[b.n - 1]!;
+  let lo = 0;
+  let hi = a.n;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a.batch[m]! < lb || (a.batch[m] === lb && a.line[m]! < ll)) lo = m + 1;
+    else hi = m;
+  }
+  if (lo < a.n) for (const col of [a.kid, a.batch, a.line, a.amount, a.payYear, a.at, a.status, a.insutype, a.block, a.index]) col.copyWithin(lo + b.n, lo, a.n);
+  let i = lo - 1;
+  let j = b.n - 1;
+  for (let k = lo + b.n - 1; j >= 0; k--) {
+    // a's row i is the later one unless it comes before b's row j (origins do not tie,
+    // a carried row is never also read from a block; if they did, the carried row would come first).
+    const fromA = i >= 0 && !(a.batch[i]! < b.batch[j]! || (a.batch[i] === b.batch[j] && a.line[i]! < b.line[j]!));
+    const s = fromA ? a : b;
+    const r = fromA ? i-- : j--;
+    a.kid[k] = s.kid[r]!;
+    a.batch[k] = s.batch[r]!;
+    a.line[k] = s.line[r]!;
+    a.amount[k] = s.amount[r]!;
+    a.payYear[k] = s.payYear[r]!;
+    a.at[k] = s.at[r]!;
+    a.status[k] = s.status[r]!;
+    a.insutype[k] = s.insutype[r]!;
+    a.block[k] = fromA ? a.block[r]! : b.block[r]! + shift;
+    a.index[k] = s.index[r]!;
+  }
+  a.n += b.n;
+}
