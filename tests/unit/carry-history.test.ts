@@ -113,10 +113,12 @@ function state(e: TestEngine) {
 
 /**
  * The same weeks on two workstations, one of which forgets its carry before every run; both must agree after every run. Returns how many runs had a carry to use,
- * how many a carry in more than one part, how many one in so many parts that some are merged, and how many keys runs held (held-keys.ts: their rows not read).
+ * how many a carry in more than one part, how many one in so many parts that some are merged, how many keys runs held (held-keys.ts: their rows not read),
+ * and how many runs took the open breaks as the run before left them (open-list.ts).
  */
-async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number; held: number }> {
+async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number; held: number; listed: number }> {
   let held = 0;
+  let listed = 0;
   let carried = 0;
   let parted = 0;
   let merged = 0;
@@ -130,8 +132,8 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
       return { ra, rb };
     };
     const run = async (period: string) => {
-      // b forgets what it carried: it reads all history, every time.
-      b.db.exec('DELETE FROM recon_carry');
+      // b forgets what it carried, and the open breaks as its last run left them: it reads all history, every time.
+      b.db.exec('DELETE FROM recon_carry; DELETE FROM recon_open_list');
       if (a.db.prepare('SELECT count(*) FROM recon_carry').pluck().get()) carried++;
       const parts = a.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get() as number;
       if (parts > 1) parted++;
@@ -142,9 +144,10 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
       expect(b.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get()).toBe(0);
       const { ra, rb } = await both((e) => reconcile(e, { kind: 'premium', period }));
       // What a held (keys whose rows it did not read again); b, without a carry, holds nothing.
-      const heldBy = (e: TestEngine) => JSON.parse(e.db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile' ORDER BY seq DESC LIMIT 1").pluck().get() as string).held as number;
-      if (ra.ok) held += heldBy(a);
-      if (rb.ok) expect(heldBy(b)).toBe(0);
+      const detailOf = (e: TestEngine) => JSON.parse(e.db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile' ORDER BY seq DESC LIMIT 1").pluck().get() as string) as { held: number; listed: boolean };
+      if (ra.ok) held += detailOf(a).held;
+      if (ra.ok && detailOf(a).listed) listed++;
+      if (rb.ok) expect(detailOf(b)).toMatchObject({ held: 0, listed: false });
       const strip = (r: typeof ra) => (r.ok ? { ...r, v: { ...(r.v as object), ranAt: '' } } : r);
       expect(strip(ra)).toEqual(strip(rb));
       expect(state(a)).toEqual(state(b));
@@ -177,7 +180,7 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
     await a.close();
     await b.close();
   }
-  return { carried, parted, merged, held };
+  return { carried, parted, merged, held, listed };
 }
 
 describe('runs that take open keys from the carry', () => {
@@ -190,6 +193,7 @@ describe('runs that take open keys from the carry', () => {
     let parted = 0;
     let merged = 0;
     let held = 0;
+    let listed = 0;
     const before = process.env.GONGJI_CARRY_PARTS;
     if (parts) process.env.GONGJI_CARRY_PARTS = parts;
     try {
@@ -200,6 +204,7 @@ describe('runs that take open keys from the carry', () => {
           parted += r.parted;
           merged += r.merged;
           held += r.held;
+          listed += r.listed;
         }),
         { numRuns: 10, seed: 20261201 },
       );
@@ -212,6 +217,8 @@ describe('runs that take open keys from the carry', () => {
     expect(parted).toBeGreaterThan(5);
     if (parts) expect(merged).toBeGreaterThan(5);
     expect(held).toBeGreaterThan(20);
+    // And runs took the open breaks as the run before left them (open-list.ts), where nothing had changed them since.
+    expect(listed).toBeGreaterThan(10);
   }, 240_000);
 
   it('finds a record dated after the carrying run\'s week in a file that run had already seen, when the next week is skipped', async () => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { allBreaks } from '../../electron/engine/breaks/break-export';
 import { readOpenBreaks } from '../../electron/engine/match/apply-breaks';
 import { carriedBreakIds, loadCarry } from '../../electron/engine/match/carry';
+import { loadOpenList } from '../../electron/engine/match/open-list';
+import { disposeBreaks, undoLast } from '../../electron/engine/breaks/break-work';
 import type { BreakRow } from '../../shared/recon-types';
 import { importFile, reconcile, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
@@ -187,7 +189,7 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     // What a run of week 47 reads of the open breaks: each one's id, key and whether it opened after week 47.
     const read = readOpenBreaks(e.db, 'premium', '2025-W47');
     const plain = e.db.prepare("SELECT id, key, opened_period > '2025-W47' AS later FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").all() as { id: number; key: string; later: number }[];
-    expect(read.id.map((id, i) => ({ id, key: read.key[i], later: read.later[i] }))).toEqual(plain);
+    expect(Array.from(read.id, (id, i) => ({ id, key: read.key[i], later: read.later[i] }))).toEqual(plain);
     // Week 47 again: its two 单边 are found as they were; week 48's three are outside it, not closed.
     const again = await reconcile(e, { kind: 'premium', period: '2025-W47' });
     expect(again.autoClosed).toBe(0);
@@ -208,7 +210,7 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await reconcile(e, { kind: 'premium', period: '2025-W47' });
     const read = readOpenBreaks(e.db, 'premium', '2025-W47');
     const plain = e.db.prepare("SELECT id, key, CASE WHEN match_key = key THEN NULL ELSE match_key END AS matchKey FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").all() as { id: number; key: string; matchKey: string | null }[];
-    expect(read.id.map((id, i) => ({ id, key: read.key[i], matchKey: read.matchKey[i] }))).toEqual(plain);
+    expect(Array.from(read.id, (id, i) => ({ id, key: read.key[i], matchKey: read.matchKey[i] }))).toEqual(plain);
     // Both kinds of break whose match key is not its key are there, between keyed ones.
     expect(plain.filter((b) => b.key.startsWith('DUP:') && b.matchKey !== null)).toHaveLength(2);
     expect(plain.filter((b) => b.key.startsWith('ROW:') && b.matchKey !== null)).toHaveLength(2);
@@ -219,9 +221,54 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     const named = carriedBreakIds(carry);
     const fromCarry = readOpenBreaks(e.db, 'premium', '2025-W47', named);
     const keyAt = (c: number) => carry.parts[named.part[c]!]!.keys.strAt('gk', named.place[c]!);
-    expect(fromCarry.id.map((id, i) => ({ id, key: fromCarry.carried[i]! >= 0 ? keyAt(fromCarry.carried[i]!) : fromCarry.key[i], matchKey: fromCarry.matchKey[i] }))).toEqual(plain);
+    expect(Array.from(fromCarry.id, (id, i) => ({ id, key: fromCarry.carried[i]! >= 0 ? keyAt(fromCarry.carried[i]!) : fromCarry.key[i], matchKey: fromCarry.matchKey[i] }))).toEqual(plain);
     expect(plain.map((_, i) => (fromCarry.carried[i]! >= 0 ? 'carry' : 'read'))).toEqual(plain.map((b) => (b.matchKey === null ? 'carry' : 'read')));
     expect(fromCarry.key.filter((k) => k === null)).toHaveLength(plain.filter((b) => b.matchKey === null).length);
+    // And from the open breaks as the run left them (open-list.ts): exactly what reading them gives, the others' keys included.
+    const list = loadOpenList(e.db, 'premium', '2025-W47');
+    expect(list).not.toBeNull();
+    expect(list!.others).toHaveLength(4);
+    expect(fromCarry.listed).toBe(false);
+    expect(readOpenBreaks(e.db, 'premium', '2025-W47', named, list)).toEqual({ ...fromCarry, listed: true });
+    await e.close();
+  });
+
+  it('uses the open breaks its last run left only while certainly still so: not after a disposal or its undo, a break added or changed by another program, for an earlier week, or from a list not as written', async () => {
+    const { e } = await loadWeek({ MATCHED: 3, LEDGER_ONLY: 6 });
+    const run = async () => (await reconcile(e, { kind: 'premium', period: '2025-W47' }), loadOpenList(e.db, 'premium', '2025-W47'));
+    const plainIds = () => e.db.prepare("SELECT id FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").pluck().all() as number[];
+    const listed = await run();
+    expect(listed && Array.from(listed.ids)).toEqual(plainIds());
+    // An earlier week's run reads them (it must tell later breaks apart).
+    expect(loadOpenList(e.db, 'premium', '2025-W46')).toBeNull();
+    expect(loadOpenList(e.db, 'premium', '2025-W48')).not.toBeNull();
+    // A disposal closes one; its undo opens it again: both are changes.
+    const [first] = plainIds();
+    disposeBreaks(e.db, [first!], '补记', '', 'officer-b');
+    expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
+    undoLast(e.db, 'officer-b');
+    expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
+    // The next run writes the list again, with the break open again among them.
+    expect((await run()) && plainIds()).toContain(first);
+    expect(Array.from((await run())!.ids)).toEqual(plainIds());
+    // Another program closes a break in the file, or adds one (of any kind), or changes a key.
+    e.db.prepare("UPDATE recon_break SET status = 'closed' WHERE id = ?").run(first);
+    expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
+    expect(Array.from((await run())!.ids)).toEqual(plainIds());
+    e.db.prepare("INSERT INTO recon_break (kind, key, match_key, type, status, fields, ledger_origin, external_origin, opened_period, opened_run, last_run) SELECT 'settlement', 'S1', 'S1', type, 'open', '[]', '[]', '[]', '2025-11', opened_run, last_run FROM recon_break LIMIT 1").run();
+    expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
+    expect(Array.from((await run())!.ids)).toEqual(plainIds());
+    e.db.prepare("UPDATE recon_break SET key = key || 'x', match_key = match_key || 'x' WHERE id = ?").run(plainIds()[0]);
+    expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
+    // A list not as a run writes it is not used.
+    await run();
+    for (const bad of ["ids = X'0001'", "others = 'not json'", "others = '[[1, null, \"k\"]]'", 'ids = (SELECT ids FROM recon_open_list) || (SELECT ids FROM recon_open_list)']) {
+      const saved = e.db.prepare("SELECT ids, others FROM recon_open_list WHERE kind = 'premium'").get() as { ids: Buffer; others: string };
+      e.db.exec(`UPDATE recon_open_list SET ${bad} WHERE kind = 'premium'`);
+      expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
+      e.db.prepare("UPDATE recon_open_list SET ids = ?, others = ? WHERE kind = 'premium'").run(saved.ids, saved.others);
+      expect(loadOpenList(e.db, 'premium', '2025-W47')).not.toBeNull();
+    }
     await e.close();
   });
 

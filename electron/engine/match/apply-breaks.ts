@@ -10,6 +10,7 @@ import { batchedInsert } from '../store/batched-insert';
 import type { KeyTable } from './key-table';
 import { idRanges } from './id-ranges';
 import type { OpenKeys } from './side-rows';
+import type { OpenList } from './open-list';
 
 /**
  * The kind's open breaks as a run needs them, a column per field (no object per
@@ -18,7 +19,8 @@ import type { OpenKeys } from './side-rows';
  */
 export interface OpenBreaks {
   n: number;
-  id: number[];
+  /** Ascending. */
+  id: Float64Array;
   /** Null: not read, the carry has it (`carried`). */
   key: (string | null)[];
   /** Null: the match key is the key (a keyed break). */
@@ -27,6 +29,8 @@ export interface OpenBreaks {
   later: Uint8Array;
   /** Per break: where the carry has its key (an index into the `carried` given), or -1 (its key is read). */
   carried: Int32Array;
+  /** Whether they were taken as the kind's last run left them (open-list.ts), not read. */
+  listed: boolean;
 }
 
 /** The keyed breaks a carry names (their ids, `bid`), each with where its key lies in the carry (index into the carry's own list). */
@@ -44,49 +48,69 @@ export interface CarriedBreakIds {
  * nearly every open break is one, and reading and encoding 130,000 keys had been a
  * tenth of a second and more of a run.
  */
-export function readOpenBreaks(db: Database, kind: ReconKind, period: string, carried: CarriedBreakIds | null = null): OpenBreaks {
+export function readOpenBreaks(db: Database, kind: ReconKind, period: string, carried: CarriedBreakIds | null = null, list: OpenList | null = null): OpenBreaks {
   const col = (expr: string, ...args: unknown[]) => db.prepare(`SELECT ${expr} FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id`).pluck().all(...args, kind);
-  // The id and the opened-later flag in one number (the flag its lowest bit): one query fewer.
-  const idLater = col('id * 2 + coalesce(opened_period > ?, 0)', period) as number[];
-  const n = idLater.length;
-  const id = new Array<number>(n);
-  const later = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    later[i] = idLater[i]! % 2;
-    id[i] = (idLater[i]! - later[i]!) / 2;
-  }
+  let id: Float64Array;
+  let later: Uint8Array;
   // Nearly every open break is of a key (its match key is its key): only the few
   // others (duplicates, keyless rows) are read with their ids, in the same order,
-  // instead of a column of 130,000 nulls.
+  // instead of a column of 130,000 nulls; the list (below) has their keys too.
+  let others: [number, string, string | null][];
+  if (list) {
+    // As the kind's last run left them, and certainly still (open-list.ts): each opened in this period or before.
+    id = list.ids;
+    later = new Uint8Array(id.length);
+    others = list.others.map(([oid, key, mk]) => [oid, mk, key]);
+  } else {
+    // The id and the opened-later flag in one number (the flag its lowest bit): one query fewer.
+    const idLater = col('id * 2 + coalesce(opened_period > ?, 0)', period) as number[];
+    id = new Float64Array(idLater.length);
+    later = new Uint8Array(idLater.length);
+    for (let i = 0; i < idLater.length; i++) {
+      later[i] = idLater[i]! % 2;
+      id[i] = (idLater[i]! - later[i]!) / 2;
+    }
+    others = (db.prepare(`SELECT id, match_key FROM recon_break WHERE kind = ? AND status = 'open' AND match_key <> key ORDER BY id`).raw().all(kind) as [number, string][]).map(([oid, mk]) => [oid, mk, null]);
+  }
+  const n = id.length;
   const matchKey = new Array<string | null>(n).fill(null);
-  const others = db.prepare(`SELECT id, match_key FROM recon_break WHERE kind = ? AND status = 'open' AND match_key <> key ORDER BY id`).raw().all(kind) as [number, string][];
+  /** A listed other's key, by its place. */
+  const otherKey = new Map<number, string>();
   let o = 0;
-  for (const [oid, mk] of others) {
+  for (const [oid, mk, k] of others) {
     while (o < n && id[o]! < oid) o++;
     if (id[o] !== oid) throw new Error('readOpenBreaks: the open breaks changed while read');
     matchKey[o] = mk;
+    if (k !== null) otherKey.set(o, k);
   }
-  // The carry's breaks among them (ids ascending: found by halves), keyed and of the period or before.
+  // The carry's breaks among them (ids ascending: found by halves, or next to the last
+  // found, as a part's keys mostly come in the order their breaks opened), keyed and of
+  // the period or before.
   const from = new Int32Array(n).fill(-1);
   let fromCarry = 0;
-  for (let c = 0; c < (carried?.n ?? 0); c++) {
+  for (let c = 0, next = 0; c < (carried?.n ?? 0); c++) {
     const b = carried!.bid[c]!;
     let lo = 0;
     let hi = n;
-    while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      if (id[m]! < b) lo = m + 1;
-      else hi = m;
+    if (next < n && id[next] === b) lo = next;
+    else {
+      while (lo < hi) {
+        const m = (lo + hi) >>> 1;
+        if (id[m]! < b) lo = m + 1;
+        else hi = m;
+      }
     }
+    next = lo + 1;
     if (lo < n && id[lo] === b && matchKey[lo] === null && !later[lo] && from[lo]! < 0) {
       from[lo] = c;
       fromCarry++;
     }
   }
   let key: (string | null)[];
-  const rest = n - fromCarry;
+  const rest = n - fromCarry - otherKey.size;
   if (rest * 4 > n) {
-    // Most keys to read: read them all, as one column.
+    // Most keys to read: read them all, as one column (in the order of the ids read, not of a list).
+    if (list) return readOpenBreaks(db, kind, period, carried, null);
     key = col('key') as string[];
     if (key.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
     from.fill(-1);
@@ -95,12 +119,12 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
     const one = db.prepare('SELECT key FROM recon_break WHERE id = ?').pluck();
     for (let i = 0; i < n; i++) {
       if (from[i]! >= 0) continue;
-      const k = one.get(id[i]) as string | undefined;
+      const k = otherKey.get(i) ?? (one.get(id[i]) as string | undefined);
       if (k === undefined) throw new Error('readOpenBreaks: the open breaks changed while read');
       key[i] = k;
     }
   }
-  return { n, id, key, matchKey, later, carried: from };
+  return { n, id, key, matchKey, later, carried: from, listed: list !== null };
 }
 
 /** The open breaks whose match keys are in the run's universe: opened in its period or before, of a key (not a keyless row). */
@@ -158,7 +182,7 @@ export function applyBreaks(
   keyCount: number,
   user: string,
   now: string,
-): { opened: number; updated: number; autoClosed: number; ids: Float64Array } {
+): { opened: number; updated: number; autoClosed: number; ids: Float64Array; openAfter: OpenList | null } {
   // Most produced breaks are found open as they were: only their ids are needed.
   // An open break's key is unique in its kind (recon_break_one_open), so a flag per
   // open break says whether the run produced it (no set of every produced key). A
@@ -240,11 +264,9 @@ export function applyBreaks(
   }
   insert.flush();
   // Each new break's id: rowids are given in increasing order, so in the order inserted.
-  if (inserted.length) {
-    const newIds = db.prepare('SELECT id FROM recon_break WHERE id >= ? AND +kind = ? AND opened_run = ? ORDER BY id').pluck().all(firstNew, kind, runId) as number[];
-    if (newIds.length !== inserted.length) throw new Error('applyBreaks: the breaks opened are not the ones inserted');
-    inserted.forEach((p, i) => (ids[p] = newIds[i]!));
-  }
+  const newIds = inserted.length ? (db.prepare('SELECT id FROM recon_break WHERE id >= ? AND +kind = ? AND opened_run = ? ORDER BY id').pluck().all(firstNew, kind, runId) as number[]) : [];
+  if (newIds.length !== inserted.length) throw new Error('applyBreaks: the breaks opened are not the ones inserted');
+  inserted.forEach((p, i) => (ids[p] = newIds[i]!));
   // Rewriting each unchanged break's latest run rewrote 130,000 wide rows a week
   // at week ten; the run names them instead, as ranges of ids (recon_break_latest reads them).
   if (unchanged.length) db.prepare('INSERT INTO recon_run_unchanged (run_id, ids) VALUES (?, ?)').run(runId, JSON.stringify(idRanges(unchanged)));
@@ -261,6 +283,7 @@ export function applyBreaks(
   const pairedRows = new Set(fallback.pairs.flatMap(([l, x]) => [rowBreakKey('l', l.batch_id, l.line), rowBreakKey('x', x.batch_id, x.line)]));
   // (The breaks open before this run, read above: the ones it opened were all produced.)
   let autoClosed = 0;
+  const closed = new Uint8Array(open.n);
   for (let o = 0; o < open.n; o++) {
     if (open.later[o] || reproduced[o]) continue;
     const key = open.key[o] ?? null;
@@ -268,7 +291,37 @@ export function applyBreaks(
     if (key !== null && isRowBreak(key) && !pairedRows.has(key)) continue;
     close.run(period, now, runId, id);
     event.run(id, now, user, 'auto-close', JSON.stringify({ period, resolution: '自动核销' }));
+    closed[o] = 1;
     autoClosed++;
   }
-  return { opened, updated, autoClosed, ids };
+  return { opened, updated, autoClosed, ids, openAfter: openAfter(open, closed, newIds, inserted, produced) };
+}
+
+/**
+ * The kind's open breaks after the run (open-list.ts): those open before it that it
+ * did not close, then the ones it opened (their ids are above all others), or null
+ * where one opened after the run's period is still open (the list is of breaks of
+ * the period or before).
+ */
+function openAfter(open: OpenBreaks, closed: Uint8Array, newIds: number[], inserted: number[], produced: ProducedBreaks): OpenList | null {
+  let n = newIds.length;
+  for (let o = 0; o < open.n; o++) {
+    if (closed[o]) continue;
+    if (open.later[o]) return null;
+    n++;
+  }
+  const ids = new Float64Array(n);
+  const others: [number, string, string][] = [];
+  let at = 0;
+  for (let o = 0; o < open.n; o++) {
+    if (closed[o]) continue;
+    ids[at++] = open.id[o]!;
+    // Not keyed: its key was read (readOpenBreaks takes only keyed breaks' from the carry).
+    if (open.matchKey[o] !== null) others.push([open.id[o]!, open.key[o]!, open.matchKey[o]!]);
+  }
+  inserted.forEach((p, i) => {
+    ids[at++] = newIds[i]!;
+    if (!produced.keyed(p)) others.push([newIds[i]!, produced.key(p), produced.matchKey(p)]);
+  });
+  return { ids, others };
 }

@@ -19,6 +19,7 @@ import { platformVerdicts } from './platform-verdicts';
 import { collectBreaks } from './collect-breaks';
 import { applyBreaks, openKeyIds, openUniverse, readOpenBreaks, universeKeys } from './apply-breaks';
 import { summarize } from './summarize';
+import { loadOpenList, saveOpenList } from './open-list';
 import { assertPeriodOpen } from '../periods/period-lock';
 
 export const DEFAULT_WINDOW_HOURS = 24;
@@ -51,7 +52,8 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const carry = loadCarry(db, args.kind);
     // The open breaks the carry names have their keys taken from it, not read.
     const named = carry ? carriedBreakIds(carry) : null;
-    const open = readOpenBreaks(db, args.kind, w.period, named);
+    // The open breaks as the kind's last run left them, where certainly still so (open-list.ts); else read.
+    const open = readOpenBreaks(db, args.kind, w.period, named, loadOpenList(db, args.kind, w.period));
     const universe = openUniverse(open);
     const openKeys = universeKeys(open, universe, named);
     const borrow = voucherKeyMap(db, spec, w.end);
@@ -73,6 +75,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     step(4, '结转与自动核销');
     const openKid = openKeyIds(open, universe, run.openKids, run.keys);
     const applied = applyBreaks(db, args.kind, args.period, runId, open, openKid, produced, fallback, run.keys.size, ctx.user, now);
+    saveOpenList(db, args.kind, runId, args.period, applied.openAfter);
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
     for (let p = 0; p < produced.length; p++) if (!Number.isNaN(applied.ids[p]!) && produced.kid(p) >= 0) openKids[produced.kid(p)] = 1;
@@ -93,8 +96,9 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       actor: ctx.user,
       action: 'reconcile',
       target: `${args.kind}:${args.period}`,
-      // held: open breaks found as they were without reading their rows again (held-keys.ts).
-      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: run.held?.n ?? 0, tieOut: summary.tieOut.ok },
+      // held: open breaks found as they were without reading their rows again (held-keys.ts);
+      // listed: the open breaks taken as the last run left them, not read (open-list.ts).
+      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: run.held?.n ?? 0, listed: open.listed, tieOut: summary.tieOut.ok },
     });
     db.exec('COMMIT');
     ctx.progress(steps, steps, 'keys', '完成');
