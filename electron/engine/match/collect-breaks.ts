@@ -8,6 +8,7 @@ import { fenToText } from '../../../shared/money';
 import { RowLookup } from '../rowstore/block-store';
 import { rowsBehind, type DuplicateBreak, type KeyedOutcome } from './classify-keys';
 import type { FallbackResult } from './fallback';
+import type { KeyedBreaks } from './keyed-breaks';
 import { eventAtText, sideText, type KeylessRow, type RunRows, type SideRows } from './side-rows';
 
 /** A break not of a key: a duplicate copy or a keyless row (few, an object each; keyed breaks are columns, ProducedBreaks). */
@@ -97,6 +98,10 @@ export class ProducedBreaks {
     this.length = this.k + others.length;
   }
 
+  /** The keyed breaks: produced breaks 0 … keyedBreaks.length - 1, in key-id order. */
+  get keyedBreaks(): KeyedBreaks {
+    return this.outcome.breaks;
+  }
   /** A keyed break: its key is the match key of key id `kid` (not a duplicate's or a keyless row's). */
   keyed(p: number): boolean {
     return p < this.k;

@@ -4,10 +4,13 @@
 // any program reading the store can take apart (json_each), not an opaque blob.
 
 /** The ids (any order, no repeats needed) as sorted, inclusive [first, last] ranges. */
-export function idRanges(ids: readonly number[]): [number, number][] {
-  const sorted = Float64Array.from(ids).sort();
+export function idRanges(ids: ArrayLike<number>): [number, number][] {
+  let ascending = true;
+  for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
+  const sorted = ascending ? ids : Float64Array.from(ids).sort();
   const out: [number, number][] = [];
-  for (const id of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const id = sorted[i]!;
     const last = out[out.length - 1];
     if (last && id <= last[1] + 1) last[1] = Math.max(last[1], id);
     else out.push([id, id]);
