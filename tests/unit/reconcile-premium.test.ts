@@ -262,7 +262,7 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();
     // A list not as a run writes it is not used.
     await run();
-    for (const bad of ["ids = X'0001'", "others = 'not json'", "others = '[[1, null, \"k\"]]'", 'ids = (SELECT ids FROM recon_open_list) || (SELECT ids FROM recon_open_list)']) {
+    for (const bad of ["ids = X'0001'", "others = 'not json'", "others = '[[1, null, \"k\"]]'", "others = '[[999999, \"k\", \"k\"]]'", 'ids = (SELECT ids FROM recon_open_list) || (SELECT ids FROM recon_open_list)']) {
       const saved = e.db.prepare("SELECT ids, others FROM recon_open_list WHERE kind = 'premium'").get() as { ids: Buffer; others: string };
       e.db.exec(`UPDATE recon_open_list SET ${bad} WHERE kind = 'premium'`);
       expect(loadOpenList(e.db, 'premium', '2025-W47')).toBeNull();

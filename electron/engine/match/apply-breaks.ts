@@ -46,7 +46,8 @@ export interface CarriedBreakIds {
  * break of the period or before that the carry names (`carried`: its id written
  * beside its key, held-keys.ts) has its key taken from there, not read: at week ten
  * nearly every open break is one, and reading and encoding 130,000 keys had been a
- * tenth of a second and more of a run.
+ * tenth of a second and more of a run. `list`: the open breaks as the kind's last run
+ * left them, where certainly still so (open-list.ts): their ids are not read at all.
  */
 export function readOpenBreaks(db: Database, kind: ReconKind, period: string, carried: CarriedBreakIds | null = null, list: OpenList | null = null): OpenBreaks {
   const col = (expr: string, ...args: unknown[]) => db.prepare(`SELECT ${expr} FROM recon_break WHERE kind = ? AND status = 'open' ORDER BY id`).pluck().all(...args, kind);

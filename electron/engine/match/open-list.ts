@@ -46,8 +46,20 @@ export function loadOpenList(db: Database, kind: ReconKind, period: string): Ope
   }
   // What was written, ascending whole ids, or nothing is used.
   for (let i = 0; i < ids.length; i++) if (!Number.isInteger(ids[i]!) || (i > 0 && !(ids[i - 1]! < ids[i]!))) return null;
-  if (!Array.isArray(others) || !others.every((o) => Array.isArray(o) && Number.isInteger(o[0]) && typeof o[1] === 'string' && typeof o[2] === 'string')) return null;
+  if (!Array.isArray(others) || !others.every((o) => Array.isArray(o) && Number.isInteger(o[0]) && typeof o[1] === 'string' && typeof o[2] === 'string' && listed(ids, o[0]))) return null;
   return { ids, others };
+}
+
+/** Whether an id is among ascending ids. */
+function listed(ids: Float64Array, id: number): boolean {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (ids[m]! < id) lo = m + 1;
+    else hi = m;
+  }
+  return lo < ids.length && ids[lo] === id;
 }
 
 /**
