@@ -8,7 +8,7 @@ import { isRowBreak, rowBreakKey, type ProducedBreaks } from './collect-breaks';
 import type { FallbackResult } from './fallback';
 import { batchedInsert } from '../store/batched-insert';
 import type { KeyTable } from './key-table';
-import { idRanges } from './id-ranges';
+import { idRanges, lowerBound } from './id-ranges';
 import type { OpenKeys } from './side-rows';
 import type { OpenList } from './open-list';
 
@@ -56,12 +56,12 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
   // Nearly every open break is of a key (its match key is its key): only the few
   // others (duplicates, keyless rows) are read with their ids, in the same order,
   // instead of a column of 130,000 nulls; the list (below) has their keys too.
-  let others: [number, string, string | null][];
+  let others: [id: number, key: string | null, matchKey: string][];
   if (list) {
     // As the kind's last run left them, and certainly still (open-list.ts): each opened in this period or before.
     id = list.ids;
     later = new Uint8Array(id.length);
-    others = list.others.map(([oid, key, mk]) => [oid, mk, key]);
+    others = list.others;
   } else {
     // The id and the opened-later flag in one number (the flag its lowest bit): one query fewer.
     const idLater = col('id * 2 + coalesce(opened_period > ?, 0)', period) as number[];
@@ -71,14 +71,14 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
       later[i] = idLater[i]! % 2;
       id[i] = (idLater[i]! - later[i]!) / 2;
     }
-    others = (db.prepare(`SELECT id, match_key FROM recon_break WHERE kind = ? AND status = 'open' AND match_key <> key ORDER BY id`).raw().all(kind) as [number, string][]).map(([oid, mk]) => [oid, mk, null]);
+    others = (db.prepare(`SELECT id, match_key FROM recon_break WHERE kind = ? AND status = 'open' AND match_key <> key ORDER BY id`).raw().all(kind) as [number, string][]).map(([oid, mk]) => [oid, null, mk]);
   }
   const n = id.length;
   const matchKey = new Array<string | null>(n).fill(null);
   /** A listed other's key, by its place. */
   const otherKey = new Map<number, string>();
   let o = 0;
-  for (const [oid, mk, k] of others) {
+  for (const [oid, k, mk] of others) {
     while (o < n && id[o]! < oid) o++;
     if (id[o] !== oid) throw new Error('readOpenBreaks: the open breaks changed while read');
     matchKey[o] = mk;
@@ -91,16 +91,7 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
   let fromCarry = 0;
   for (let c = 0, next = 0; c < (carried?.n ?? 0); c++) {
     const b = carried!.bid[c]!;
-    let lo = 0;
-    let hi = n;
-    if (next < n && id[next] === b) lo = next;
-    else {
-      while (lo < hi) {
-        const m = (lo + hi) >>> 1;
-        if (id[m]! < b) lo = m + 1;
-        else hi = m;
-      }
-    }
+    const lo = next < n && id[next] === b ? next : lowerBound(id, b);
     next = lo + 1;
     if (lo < n && id[lo] === b && matchKey[lo] === null && !later[lo] && from[lo]! < 0) {
       from[lo] = c;

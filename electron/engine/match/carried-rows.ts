@@ -66,7 +66,7 @@ export class CarriedRows {
   take(side: 'l' | 'x', s: SideRows, held: HeldKeys | null): void {
     const parts = this.parts(side);
     if (!parts) return;
-    const from = sideArrays(parts.reduce((sum, c) => sum + c.n, 0));
+    const from = sideArrays(this.rows(side));
     parts.forEach((part, pi) => {
       const one = sideArrays(part.n);
       one.blocks.push(part);

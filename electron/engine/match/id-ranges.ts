@@ -17,3 +17,15 @@ export function idRanges(ids: ArrayLike<number>): [number, number][] {
   }
   return out;
 }
+
+/** The first place in ascending ids at which `id` is or would be (ids.length when above all). */
+export function lowerBound(ids: ArrayLike<number>, id: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (ids[m]! < id) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}

@@ -14,12 +14,13 @@
 // Otherwise the open breaks are read as before.
 import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
+import { lowerBound } from './id-ranges';
 
 export interface OpenList {
   /** The open breaks' ids, ascending. */
   ids: Float64Array;
   /** The listed breaks whose match key is not their key (a duplicate copy, a row without an order number): [id, key, match key]. */
-  others: [number, string, string][];
+  others: [id: number, key: string, matchKey: string][];
 }
 
 const stateQuery = (db: Database, kind: ReconKind) =>
@@ -46,20 +47,8 @@ export function loadOpenList(db: Database, kind: ReconKind, period: string): Ope
   }
   // What was written, ascending whole ids, or nothing is used.
   for (let i = 0; i < ids.length; i++) if (!Number.isInteger(ids[i]!) || (i > 0 && !(ids[i - 1]! < ids[i]!))) return null;
-  if (!Array.isArray(others) || !others.every((o) => Array.isArray(o) && Number.isInteger(o[0]) && typeof o[1] === 'string' && typeof o[2] === 'string' && listed(ids, o[0]))) return null;
+  if (!Array.isArray(others) || !others.every((o) => Array.isArray(o) && Number.isInteger(o[0]) && typeof o[1] === 'string' && typeof o[2] === 'string' && ids[lowerBound(ids, o[0])] === o[0])) return null;
   return { ids, others };
-}
-
-/** Whether an id is among ascending ids. */
-function listed(ids: Float64Array, id: number): boolean {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (ids[m]! < id) lo = m + 1;
-    else hi = m;
-  }
-  return lo < ids.length && ids[lo] === id;
 }
 
 /**

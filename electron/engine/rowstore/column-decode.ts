@@ -3,12 +3,19 @@
 // the other fields, and makes a string only for a value it keeps.
 import { dateTimeNumber, formatDateTime, unpackInts, BLOCK_FORMAT_VERSION, I32_NONE, NONE, SAME, type BlockHeader, type ColumnValue, type HeaderCol } from './column-format';
 
+/** Where each value of a text column lies: row i's bytes are bytes[start[i], start[i] + len[i]) (start -1: none). */
+export interface ByteRefs {
+  bytes: Buffer;
+  start: Int32Array;
+  len: Int32Array;
+}
+
 /** A block's columns, decoded one at a time on first use. */
 export class DecodedColumns {
   readonly n: number;
   private readonly header: Record<string, HeaderCol>;
   private readonly cache = new Map<string, Float64Array | Int32Array | (string | null)[]>();
-  private readonly refs = new Map<string, { bytes: Uint8Array; start: Int32Array; len: Int32Array }>();
+  private readonly refs = new Map<string, ByteRefs>();
 
   constructor(private readonly buf: Buffer) {
     const hl = buf.readUInt32LE(0);
@@ -139,7 +146,7 @@ export class DecodedColumns {
    * hashing and comparing without making strings. A value stored as "the same as
    * column X" points at X's bytes.
    */
-  byteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+  byteRefs(name: string): ByteRefs {
     let r = this.refs.get(name);
     if (!r) this.refs.set(name, (r = this.makeByteRefs(name)));
     return r;
@@ -154,7 +161,7 @@ export class DecodedColumns {
    * lead bytes say how long each is): no string made. A dictionary column, or stored
    * bytes that do not walk to the column's end, are decoded and encoded again instead.
    */
-  private makeByteRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+  private makeByteRefs(name: string): ByteRefs {
     const h = this.col(name);
     if (h.t === 'dict') return this.dictRefs(h.dict, this.ints(name));
     if (h.t !== 'str') return this.stringRefs(name);
@@ -209,7 +216,7 @@ export class DecodedColumns {
     return pos === end ? { bytes: buf, start, len } : this.stringRefs(name);
   }
   /** A dictionary column: its few texts encoded once, each row pointing at its code's. */
-  private dictRefs(dict: string[], codes: Int32Array): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+  private dictRefs(dict: string[], codes: Int32Array): ByteRefs {
     const bytes = Buffer.from(dict.join(''), 'utf8');
     const at = new Int32Array(dict.length);
     const size = new Int32Array(dict.length);
@@ -231,7 +238,7 @@ export class DecodedColumns {
     return { bytes, start, len };
   }
 
-  private stringRefs(name: string): { bytes: Uint8Array; start: Int32Array; len: Int32Array } {
+  private stringRefs(name: string): ByteRefs {
     const v = this.str(name);
     const start = new Int32Array(this.n);
     const len = new Int32Array(this.n);
@@ -268,8 +275,7 @@ export class DecodedColumns {
     const r = this.byteRefs(name);
     const at = r.start[i]!;
     if (at < 0) return null;
-    const bytes = Buffer.isBuffer(r.bytes) ? r.bytes : Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
-    return bytes.toString('utf8', at, at + r.len[i]!);
+    return r.bytes.toString('utf8', at, at + r.len[i]!);
   }
 
   /** A value of any column as stored rows show it (a number column's NaN reads as null). */
