@@ -29,9 +29,16 @@ export function unpackPiece(data: Buffer, codec: BlobCodec | string | null): Buf
   return codec === 'br' ? zlib.brotliDecompressSync(data) : zlib.inflateRawSync(data);
 }
 
-const BROTLI_FAST = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 0, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: BLOB_PIECE } };
-const pack = (bytes: Buffer, codec: BlobCodec) => (codec === 'br' ? brotli(bytes, BROTLI_FAST) : deflate(bytes, { level: 0 }));
-const packSync = (bytes: Buffer, codec: BlobCodec) => (codec === 'br' ? zlib.brotliCompressSync(bytes, BROTLI_FAST) : zlib.deflateRawSync(bytes, { level: 0 }));
+// A piece's output in one buffer: zlib's default of 16 KB made a piece some twenty
+// trips to the thread pool and back, each a callback and a buffer in this thread,
+// then joined — 100 MB of a ledger took 1.05 s of CPU (0.43 s of it in this thread,
+// which also writes the blocks) instead of 0.46 s (0.12 s). Room to spare for a
+// piece that does not shrink (a workbook, stored at level 0: a few bytes more).
+const OUT = { chunkSize: BLOB_PIECE + (64 << 10) };
+const BROTLI_FAST = { ...OUT, params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 0, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: BLOB_PIECE } };
+const STORED = { ...OUT, level: 0 };
+const pack = (bytes: Buffer, codec: BlobCodec) => (codec === 'br' ? brotli(bytes, BROTLI_FAST) : deflate(bytes, STORED));
+const packSync = (bytes: Buffer, codec: BlobCodec) => (codec === 'br' ? zlib.brotliCompressSync(bytes, BROTLI_FAST) : zlib.deflateRawSync(bytes, STORED));
 
 export class SourceCopy {
   /** Pieces being compressed, in order; each settles into `done`. */
