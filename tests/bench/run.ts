@@ -130,7 +130,7 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
   if (late.length === 3) {
     const mid = median(late, (x) => x.seconds);
     const memory = median(late, (x) => x.maxRssMB);
-    rows.push([`match weeks ${HISTORY_WEEKS - 2}–${HISTORY_WEEKS}, median of the three`, `${fmt(mid.seconds)} · peak ${memory.maxRssMB} MB (weeks: ${late.map((x) => `${fmt(x.seconds)}, kernel ${fmt(x.cpu.kernel)}`).join('; ')})`, '—', versus({ ...mid, maxRssMB: memory.maxRssMB }), '≤ 1.2× week 1']);
+    rows.push([`match weeks ${HISTORY_WEEKS - 2}–${HISTORY_WEEKS}, median of the three`, `${fmt(mid.seconds)} · peak ${memory.maxRssMB} MB (weeks: ${late.map((x) => `${fmt(x.seconds)}, CPU ${fmt(x.cpu.user)} + kernel ${fmt(x.cpu.kernel)}`).join('; ')})`, '—', versus({ ...mid, maxRssMB: memory.maxRssMB }), '≤ 1.2× week 1']);
   }
 }
 
