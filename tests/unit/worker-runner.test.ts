@@ -29,9 +29,11 @@ describe('job threads started ahead', () => {
 
     expect(runner.hasSpare).toBe(false);
     expect(await runner.wait(runner.start('import', { path: file(1) }, 'officer-a'))).toMatchObject({ outcome: 'result', result: { rows: 5 } });
-    // The first job's own thread, then a spare for the next.
+    // The first job's own thread, then a spare for the next, which loads the import's
+    // and the match's code while it waits.
     await until(() => runner.hasSpare);
     expect(runner.threadsStarted).toBe(2);
+    await until(() => runner.spareReady, 30_000);
 
     const second = runner.start('import', { path: file(2) }, 'officer-a');
     // Taken: no thread started for it.
@@ -49,8 +51,10 @@ describe('job threads started ahead', () => {
     await runner.quiet();
     await runner.close();
     expect(runner.hasSpare).toBe(false);
+    expect(runner.spareReady).toBe(false);
     const db = openStore(dbPath);
     expect(db.prepare('SELECT count(*) FROM import_batch').pluck().get()).toBe(2);
     db.close();
   });
+
 });

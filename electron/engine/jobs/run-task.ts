@@ -10,6 +10,16 @@ import type { JobArgs, JobResults, JobType } from '../../../shared/contract';
 import type { TaskContext } from './job-types';
 import type { PiiSearch } from '../breaks/break-filter';
 
+/**
+ * Loads the import's and the match's code ahead, for a job thread waiting as a spare
+ * (job-worker.ts): the next job then starts at its first step — about 65 ms sooner
+ * for an import, 25 ms for a match, measured in a session's second job. The export's
+ * code (exceljs, half a second) is left to an export, which is rare.
+ */
+export async function preloadTaskCode(): Promise<void> {
+  await Promise.all([import('../ingest/run-import'), import('../match/run-reconcile')]);
+}
+
 export async function runTask<T extends JobType>(db: Database, type: T, args: JobArgs<T>, ctx: TaskContext): Promise<JobResults[T]> {
   switch (type) {
     case 'import': {

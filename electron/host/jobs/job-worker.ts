@@ -4,10 +4,10 @@
 // copies the log afterwards, while the officer already has the result (checkpoint.ts).
 // The runner starts each thread a job ahead, as a spare that loads this code and
 // waits for its job by message (worker-runner.ts).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../engine/store/open-store';
 import { checkpointNow, deferCheckpoints } from '../../engine/store/checkpoint';
-import { runTask } from '../../engine/jobs/run-task';
+import { preloadTaskCode, runTask } from '../../engine/jobs/run-task';
 import { throttledProgress } from '../../engine/jobs/progress';
 import { EngineError, toErrorData } from '../../../shared/errors';
 import type { JobType } from '../../../shared/contract';
@@ -42,4 +42,24 @@ async function main(req: WorkerRequest) {
 }
 
 // Its job comes by message: at once, or after it waited as a spare (worker-runner.ts).
-parentPort!.once('message', (m: JobMessage) => void main(m.req));
+let taken = false;
+parentPort!.once('message', (m: JobMessage) => {
+  taken = true;
+  void main(m.req);
+});
+// A thread with no job yet is a spare: it loads the import's and the match's code while
+// it waits (a job that comes meanwhile waits for the same loading), and says so in the
+// flag the runner gave it — not by message: a listener the runner added to a spare and
+// removed again when it gave the spare its job held back the job's own messages until
+// the thread ended, its result among them (0.4 s late after a million-row import).
+const readyFlag = (workerData as { ready?: SharedArrayBuffer } | null)?.ready;
+setImmediate(() => {
+  if (taken) return;
+  preloadTaskCode().then(
+    () => {
+      if (readyFlag) Atomics.store(new Int32Array(readyFlag), 0, 1);
+    },
+    // Left to the job, which loads the code again and reports what went wrong.
+    () => undefined,
+  );
+});

@@ -41,7 +41,7 @@ interface Running {
 export class WorkerJobRunner implements JobRunner {
   private readonly jobs = new Map<string, Running>();
   /** A thread started ahead of the next job (prepareSpare). */
-  private spare: { worker: Worker; dead: boolean } | null = null;
+  private spare: { worker: Worker; dead: boolean; ready: Int32Array } | null = null;
   private closed = false;
   /** Threads started so far, spares included (tests look at it). */
   threadsStarted = 0;
@@ -102,14 +102,19 @@ export class WorkerJobRunner implements JobRunner {
     return this.newThread();
   }
 
-  private newThread(): Worker {
+  private newThread(workerData: unknown = null): Worker {
     this.threadsStarted++;
-    return startThread(this.workerFile);
+    return startThread(this.workerFile, { workerData });
   }
 
   /** Whether a thread waits, started, for the next job. */
   get hasSpare(): boolean {
     return this.spare !== null && !this.spare.dead;
+  }
+
+  /** Whether the waiting thread has also loaded the import's and the match's code. */
+  get spareReady(): boolean {
+    return this.hasSpare && Atomics.load(this.spare!.ready, 0) === 1;
   }
 
   /**
@@ -120,7 +125,9 @@ export class WorkerJobRunner implements JobRunner {
    */
   private prepareSpare(): void {
     if (this.spare || this.closed) return;
-    const s = { worker: this.newThread(), dead: false };
+    // Set to 1 by the thread once it has loaded the task code (job-worker.ts).
+    const ready = new Int32Array(new SharedArrayBuffer(4));
+    const s = { worker: this.newThread({ ready: ready.buffer }), dead: false, ready };
     s.worker.once('exit', () => (s.dead = true));
     s.worker.on('error', () => (s.dead = true));
     s.worker.unref();
