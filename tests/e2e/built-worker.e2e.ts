@@ -110,6 +110,11 @@ describe('the built job worker', () => {
     // above it: a package it still needed would fail the parse, not pass unseen.
     const alone = path.join(dir, 'parse-worker.js');
     fs.copyFileSync(path.resolve(import.meta.dirname, '../../out/main/parse-worker.js'), alone);
+    // The premise, checked rather than assumed (a TMPDIR inside a project would break it).
+    for (let up = dir; ; up = path.dirname(up)) {
+      expect(fs.existsSync(path.join(up, 'node_modules')), `node_modules above ${alone}`).toBe(false);
+      if (path.dirname(up) === up) break;
+    }
     // 'always' and 'split' refuse to fall back to parsing in line when the entry is missing.
     process.env.GONGJI_PARSE_WORKER = mode;
     process.env.GONGJI_PARSE_WORKER_FILE = alone;
