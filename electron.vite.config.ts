@@ -3,6 +3,9 @@ import { build, type Plugin } from 'vite';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+/** Where the main build writes, and the parsing thread beside it. */
+const MAIN_OUT = 'out/main';
+
 /**
  * The import's parsing thread as one self-contained file, its packages (iconv-lite,
  * csv-parse, decimal.js, the XLSX reader's) bundled in: each big import starts two
@@ -12,8 +15,6 @@ import react from '@vitejs/plugin-react';
  * import's two threads start together on two cores). Built after the main bundle,
  * into the same folder, where the engine looks for it (parse-runner.ts).
  */
-const MAIN_OUT = 'out/main';
-
 function selfContainedParseWorker(): Plugin {
   return {
     name: 'gongji-self-contained-parse-worker',

@@ -14,6 +14,9 @@ import { writeTextFile } from '../support/files';
 import { generatePremium, TAX_HEADER } from '../support/premium-generator';
 import { tempDir } from '../support/temp-engine';
 
+/** A module's static `import … from "x"` and `export … from "x"` (its specifier in group 1). */
+const STATIC_IMPORT = /^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gm;
+
 describe('the built engine thread', () => {
   it('runs the engine from out/main/engine-thread.js, with its jobs in out/main/job-worker.js', async () => {
     const dir = tempDir();
@@ -47,7 +50,7 @@ describe('the built job worker', () => {
     const out = path.resolve(import.meta.dirname, '../../out/main');
     // What a thread loads before its task (static imports, followed) and what a match adds.
     const reached = (entry: string, seen = new Set<string>()): Set<string> => {
-      for (const m of fs.readFileSync(entry, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gm)) {
+      for (const m of fs.readFileSync(entry, 'utf8').matchAll(STATIC_IMPORT)) {
         const spec = m[1]!;
         if (!spec.startsWith('.')) seen.add(spec);
         else {
@@ -90,7 +93,7 @@ describe('the built job worker', () => {
     // Each big import starts two parsing threads; one file loads in about half the
     // time of an entry that resolves shared chunks and packages (electron.vite.config.ts).
     const code = fs.readFileSync(path.resolve(import.meta.dirname, '../../out/main/parse-worker.js'), 'utf8');
-    const imported = [...code.matchAll(/^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gm), ...code.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!);
+    const imported = [...code.matchAll(STATIC_IMPORT), ...code.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!);
     // Whatever the bundler names its require helper (\`__require\`, \`require\`, …). The
     // parsing tests below also run a copy of the file where no node_modules can be found.
     const required = [...code.matchAll(/\b\w*require\(\s*["'`]([^"'`]+)["'`]\s*\)/gi)].map((m) => m[1]!);

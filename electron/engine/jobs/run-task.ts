@@ -17,17 +17,21 @@ import type { PiiSearch } from '../breaks/break-filter';
  * code (exceljs, half a second) is left to an export, which is rare.
  */
 export async function preloadTaskCode(): Promise<void> {
-  await Promise.all([import('../ingest/run-import'), import('../match/run-reconcile')]);
+  await Promise.all([importCode(), matchCode()]);
 }
+
+// Each task's code, named once for the task and for the preload above.
+const importCode = () => import('../ingest/run-import');
+const matchCode = () => import('../match/run-reconcile');
 
 export async function runTask<T extends JobType>(db: Database, type: T, args: JobArgs<T>, ctx: TaskContext): Promise<JobResults[T]> {
   switch (type) {
     case 'import': {
-      const { runImport } = await import('../ingest/run-import');
+      const { runImport } = await importCode();
       return (await runImport(db, args as JobArgs<'import'>, ctx)) as JobResults[T];
     }
     case 'reconcile': {
-      const { runReconcile } = await import('../match/run-reconcile');
+      const { runReconcile } = await matchCode();
       return runReconcile(db, args as JobArgs<'reconcile'>, ctx) as JobResults[T];
     }
     case 'export': {
