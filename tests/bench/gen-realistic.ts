@@ -3,8 +3,11 @@
 // amounts with thousands separators and quotes in part of the rows (so the CSV
 // has quote characters throughout), ~15 % of orders paid by two or three family
 // accounts, refunds and reversals, ~1.5 % breaks, and a week at a time (the
-// history figure stacks several). Written in chunks: a million rows never sit in
-// memory as objects. Deterministic per seed.
+// history figure stacks several). About 1 % of the last day's plain orders reach
+// the tax extract only the week after (在途): their ledger records open an
+// in-transit break, and the next week's extract, given them (`arriving`), clears
+// it, as real timing differences do. Written in chunks: a million rows never sit
+// in memory as objects. Deterministic per seed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkChar } from '../../shared/gb11643';
@@ -32,6 +35,12 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A tax record that arrives a week after its order: its line (CRLF included) and its amount. */
+export interface LateRecord {
+  line: string;
+  fen: number;
+}
+
 export interface RealisticWeek {
   ledger: string;
   tax: string;
@@ -39,6 +48,8 @@ export interface RealisticWeek {
   ledgerRows: number;
   taxRows: number;
   orders: number;
+  /** The tax records of this week's late orders, dated the next Monday: for the next week's extract. */
+  late: LateRecord[];
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -46,8 +57,14 @@ const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) /
 /** `1,020.00`, as a spreadsheet exports it: quoted in the CSV, since it holds the delimiter. */
 const grouped = (fen: number) => yuan(fen).replace(/\B(?=(\d{3})+(?!\d))/, ',');
 
-/** The ISO week starting `monday` (YYYY-MM-DD): N orders, their ledger CSV (UTF-8) and tax extract (GB18030 `|`, and a UTF-8 copy for DuckDB). */
-export function writeRealisticWeek(dir: string, n: number, monday: string, seed: number): RealisticWeek {
+/** Of the orders dated in the period's last day (the matching window), the share whose tax record comes a week late. */
+const LATE_SHARE = 0.01;
+
+/**
+ * The ISO week starting `monday` (YYYY-MM-DD): N orders, their ledger CSV (UTF-8) and tax extract (GB18030 `|`, and a UTF-8 copy for DuckDB).
+ * `arriving`: the week before's late tax records (its `late`), written first in this week's extract.
+ */
+export function writeRealisticWeek(dir: string, n: number, monday: string, seed: number, arriving: readonly LateRecord[] = []): RealisticWeek {
   fs.mkdirSync(dir, { recursive: true });
   const r = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
@@ -72,7 +89,14 @@ export function writeRealisticWeek(dir: string, n: number, monday: string, seed:
   const taxUtf8 = path.join(dir, `tax-${tag}.utf8.txt`);
   const out = new PremiumWriter({ ledger, tax, taxUtf8 }, `税务部门共济账户代缴对账明细（${monday} 起一周）`);
   const start = Date.parse(`${monday}T00:00:00Z`);
+  // The next Monday: the date a late record is paid on, in the next week's period.
+  const nextMonday = new Date(start + 7 * 86400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const late: LateRecord[] = [];
   let taxFen = 0;
+  for (const a of arriving) {
+    out.tax(a.line);
+    taxFen += a.fen;
+  }
   for (let i = 1; i <= n; i++) {
     const order = `JF${tag}${pad(i, 8)}`;
     const benRegion = pick(REGIONS);
@@ -116,10 +140,16 @@ export function writeRealisticWeek(dir: string, n: number, monday: string, seed:
     // A reversal (冲正) undoes the deduction before the tax bureau has it: no tax record.
     if (!ledgerOnly && !reversed) {
       const status = refunded ? '已退费' : '已缴费';
-      out.tax(`${order}|3${tag}${pad(i, 12)}|${ben}|${benName}|${benRegion}|城乡居民基本医疗保险|2026-01-01至2026-12-31|${yuan(fen)}|${status}|${day}|共济账户代缴\r\n`);
-      taxFen += fen;
+      // A plain order of the last day, now and then, is confirmed by the tax bureau only the next week.
+      const isLate = parts === 1 && !refunded && !taxOnly && !amountOff && t >= start + 6 * 86400_000 && r() < LATE_SHARE;
+      const line = `${order}|3${tag}${pad(i, 12)}|${ben}|${benName}|${benRegion}|城乡居民基本医疗保险|2026-01-01至2026-12-31|${yuan(fen)}|${status}|${isLate ? nextMonday : day}|共济账户代缴\r\n`;
+      if (isLate) late.push({ line, fen });
+      else {
+        out.tax(line);
+        taxFen += fen;
+      }
     }
   }
   out.close(yuan(taxFen));
-  return { ledger, tax, taxUtf8, ledgerRows: out.ledgerRows, taxRows: out.taxRows, orders: n };
+  return { ledger, tax, taxUtf8, ledgerRows: out.ledgerRows, taxRows: out.taxRows, orders: n, late };
 }
