@@ -54,6 +54,21 @@ export function isoWeekOf(d: Date): { period: string } {
   return { period: `${y}-W${pad(week)}` };
 }
 
+/**
+ * The last complete week or month as of `now`, by the calendar in Beijing (UTC+8):
+ * what a page opens on. By the machine's own UTC date, the first eight hours of a
+ * Beijing Monday (or of the 1st) still counted as the day before, and a page then
+ * opened on the period before last.
+ */
+export function lastCompletePeriod(granularity: 'week' | 'month', now: Date = new Date()): string {
+  const beijing = new Date(now.getTime() + 8 * 3600_000);
+  if (granularity === 'month') {
+    const d = new Date(Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth() - 1, 1));
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
+  }
+  return isoWeekOf(new Date(beijing.getTime() - 7 * 86400_000)).period;
+}
+
 /** The week or month a wall-clock time falls in. */
 export function periodOf(at: string, granularity: 'week' | 'month'): string {
   if (granularity === 'month') return at.slice(0, 7);

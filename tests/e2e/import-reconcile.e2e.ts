@@ -44,6 +44,20 @@ async function importThroughPage(file: string) {
   await page.waitForSelector('[data-testid=import-result], [data-testid=import-error]');
 }
 
+/** An ISO time in UTC, as the page must show it: Beijing wall-clock time (computed here, not with the app's helper). */
+const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+/** A column of stored times (UTC ISO, as the engine writes them), read from the workstation file. */
+function storedTimes(sql: string): string[] {
+  const db = new Database(host.dbPath, { readonly: true });
+  try {
+    const at = db.prepare(sql).pluck().all() as string[];
+    for (const t of at) expect(t).toMatch(/Z$/);
+    return at;
+  } finally {
+    db.close();
+  }
+}
+
 describe('importing and reconciling in the browser', () => {
   it('shows what it detected before importing, then imports the tax extract', async () => {
     await page.setInputFiles('[data-testid=file-input]', files.tax);
@@ -62,7 +76,7 @@ describe('importing and reconciling in the browser', () => {
     await screenshot(page, 'import-preview');
     await page.click('[data-testid=import-button]');
     await page.waitForSelector('[data-testid=import-result]');
-    expect(await page.textContent('[data-testid=import-result]')).toMatch(/已导入 \d+ 行/);
+    expect(await page.textContent('[data-testid=import-result]')).toMatch(/已导入 \d{1,3}(,\d{3})* 行/);
     await page.waitForSelector('[data-testid=batch-grid] .ag-row[row-index="0"]');
   });
 
@@ -80,6 +94,16 @@ describe('importing and reconciling in the browser', () => {
     const grid = await page.textContent('[data-testid=batch-grid]');
     expect(grid).toContain('医保划扣明细_2025-W47.csv');
     expect(grid).toContain('税务中间库_2025-W47.txt');
+    // When each was imported, in Beijing time (stored in UTC; this machine's browser runs in UTC).
+    const at = storedTimes("SELECT imported_at FROM import_batch WHERE status = 'active' ORDER BY id");
+    expect(at).toHaveLength(2);
+    // The column lies beyond the grid's width: scrolled to, so the grid renders its cells.
+    await page.evaluate(() => {
+      for (const el of document.querySelectorAll('[data-testid=batch-grid] .ag-body-horizontal-scroll-viewport, [data-testid=batch-grid] .ag-center-cols-viewport')) el.scrollLeft = 10_000;
+    });
+    await page.waitForSelector('[data-testid=batch-grid] .ag-row [col-id=importedAt]');
+    const shown = await page.locator('[data-testid=batch-grid] .ag-row [col-id=importedAt]').allTextContents();
+    expect(shown.sort()).toEqual(at.map(beijing).sort());
   });
 
   it('gives back a batch\'s original file, checked against its SHA-256', async () => {
@@ -100,7 +124,7 @@ describe('importing and reconciling in the browser', () => {
     await page.click('[data-testid=run-recon]');
     await progress;
     await page.waitForSelector('[data-testid=recon-summary]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=matched-count]')?.textContent === '20000');
+    await page.waitForFunction(() => document.querySelector('[data-testid=matched-count]')?.textContent === '20,000');
     await page.waitForSelector('[data-testid=chart-by-type] svg');
     await page.waitForSelector('[data-testid=chart-trend] svg');
     expect(await page.textContent('[data-testid=tie-out]')).toBe('平衡');
@@ -124,6 +148,9 @@ describe('importing and reconciling in the browser', () => {
     expect(await page.textContent('[data-testid=detail-diffs]')).toMatch(/金额：医保侧 [\d,]+\.00 → 对方侧 —/);
     expect(await page.locator('[data-testid=record-ledger] [data-differs=true]').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=detail-person]')).toMatch(/\d{6}\*{8}[\dX]{4}/);
+    // Its history's times in Beijing time: the run opened every break at one moment.
+    const [opened] = storedTimes("SELECT DISTINCT at FROM break_event WHERE action = 'open'");
+    expect(await page.textContent('[data-testid=detail-history]')).toContain(beijing(opened!));
     await screenshot(page, 'workbench');
   });
 

@@ -369,7 +369,11 @@ describe('bad files are refused whole, naming line and column, the store unchang
     fs.copyFileSync(file, copy);
     const err = await refusal(() => importFile(e, { path: copy }));
     expect(err.code).toBe('DUPLICATE_FILE');
-    expect(err.message).toMatch(new RegExp(`已于 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 由 officer-a 导入（批次 #${first.batchId}）`));
+    // When, in Beijing time (stored in UTC): the machine's clock may run in any zone.
+    const at = e.db.prepare('SELECT imported_at FROM import_batch WHERE id = ?').pluck().get(first.batchId) as string;
+    expect(at).toMatch(/Z$/);
+    const beijing = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(err.message).toContain(`已于 ${beijing}（北京时间）由 officer-a 导入（批次 #${first.batchId}）`);
     expect(storeCounts(e)).toEqual(before);
     await e.close();
   });

@@ -5,7 +5,7 @@ import { checkCertNo, maskCertNo, maskName } from '../../shared/gb11643';
 import { parseDateTime, parseYear } from '../../electron/engine/ingest/dates';
 import { memoizedNormalizer, normalizeField } from '../../electron/engine/ingest/normalize-field';
 import type { FieldType } from '../../shared/import-kinds';
-import { periodBounds, periodOf, hoursBefore } from '../../shared/periods';
+import { periodBounds, periodOf, hoursBefore, lastCompletePeriod } from '../../shared/periods';
 import { makeCertNo } from '../support/ids';
 
 describe('amounts', () => {
@@ -113,6 +113,16 @@ describe('periods', () => {
     expect(periodOf('2025-11-23 23:59:59', 'week')).toBe('2025-W47');
     expect(periodOf('2025-11-24 00:00:00', 'week')).toBe('2025-W48');
     expect(hoursBefore('2025-11-24 00:00:00', 24)).toBe('2025-11-23 00:00:00');
+  });
+  it('opens pages on the last complete period by the Beijing calendar, whatever the machine\'s clock zone', () => {
+    // Monday 2026-12-07 00:30 in Beijing is still Sunday 16:30 in UTC: the week just ended is W49.
+    expect(lastCompletePeriod('week', new Date('2026-12-06T16:30:00Z'))).toBe('2026-W49');
+    expect(lastCompletePeriod('week', new Date('2026-12-06T15:59:59Z'))).toBe('2026-W48');
+    // 1 December 07:00 in Beijing (30 November in UTC): November is complete.
+    expect(lastCompletePeriod('month', new Date('2026-11-30T23:00:00Z'))).toBe('2026-11');
+    expect(lastCompletePeriod('month', new Date('2026-11-30T15:59:59Z'))).toBe('2026-10');
+    expect(lastCompletePeriod('month', new Date('2026-12-31T16:00:00Z'))).toBe('2026-12');
+    expect(lastCompletePeriod('week', new Date('2026-01-04T16:00:00Z'))).toBe('2026-W01');
   });
 });
 

@@ -13,6 +13,7 @@ import { EngineError } from '../../../shared/errors';
 import { KINDS } from '../../../shared/import-kinds';
 import type { ImportSummary, TotalCheck } from '../../../shared/import-types';
 import { fenToText } from '../../../shared/money';
+import { beijingText } from '../../../shared/beijing-time';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import { sha256File } from './file-hash';
@@ -173,7 +174,7 @@ function refuseDuplicate(db: Database, sha256: string, fileName: string, self = 
     | { id: number; imported_at: string; imported_by: string }
     | undefined;
   if (dup) {
-    throw new EngineError('DUPLICATE_FILE', `文件 ${fileName} 已于 ${dup.imported_at.slice(0, 19).replace('T', ' ')} 由 ${dup.imported_by} 导入（批次 #${dup.id}），不会重复导入。如需重新导入，请先撤销该批次。`, { batchId: dup.id, importedAt: dup.imported_at });
+    throw new EngineError('DUPLICATE_FILE', `文件 ${fileName} 已于 ${beijingText(dup.imported_at)}（北京时间）由 ${dup.imported_by} 导入（批次 #${dup.id}），不会重复导入。如需重新导入，请先撤销该批次。`, { batchId: dup.id, importedAt: dup.imported_at });
   }
 }
 

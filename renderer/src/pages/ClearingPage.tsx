@@ -7,6 +7,8 @@ import type React from 'react';
 import { Alert, Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from '../../../shared/clearing-types';
 import { formatAmountText } from '../../../shared/money';
+import { lastCompletePeriod } from '../../../shared/periods';
+import { beijingText } from '../../../shared/beijing-time';
 import { api, downloadUrl, fileForEngine } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { useMe } from '../auth/AuthGate';
@@ -18,11 +20,17 @@ import { ConfirmDialog } from './clearing/ConfirmDialog';
 import { useCall } from '../api/use-call';
 import { PeriodField } from '../components/PeriodField';
 
-
-function lastMonth(now = new Date()): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+/**
+ * A signature's time as the bundle states it, shown in Beijing time: a time with its
+ * offset (a signer elsewhere may write UTC) is converted; one without any is shown as written.
+ */
+function signedAtText(time: string | null | undefined): string {
+  if (!time) return '';
+  return /(Z|[+-]\d{2}:?\d{2})$/.test(time) && !Number.isNaN(Date.parse(time)) ? beijingText(time) : time.slice(0, 19).replace('T', ' ');
 }
+
+/** Clearing is monthly: the last complete month, by the Beijing calendar. */
+const lastMonth = (): string => lastCompletePeriod('month');
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -106,7 +114,7 @@ export function VerifyReportView({ r }: { r: VerifyReport }) {
               <TableCell>{s.label}</TableCell>
               <TableCell>{s.ok ? '✓' : '✗'}</TableCell>
               <TableCell>{s.displayName && s.displayName !== s.signer ? `${s.displayName}（${s.signer}）` : s.signer}</TableCell>
-              <TableCell>{s.time?.slice(0, 19).replace('T', ' ')}</TableCell>
+              <TableCell>{signedAtText(s.time)}</TableCell>
               <TableCell sx={{ fontFamily: 'monospace', fontSize: 11 }}>{s.fingerprint}</TableCell>
               <TableCell data-testid={`signer-trust-${s.role}`} sx={{ color: s.trusted ? 'success.main' : 'error.main' }}>{s.trust}</TableCell>
             </TableRow>

@@ -3,6 +3,7 @@
 // and the batch list after.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatAmountText } from '../../../shared/money';
+import { beijingText } from '../../../shared/beijing-time';
 import { Alert, Box, Button, Checkbox, Chip, FormControlLabel, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
 import type { ColDef } from 'ag-grid-community';
 import type { BatchInfo, ImportProblem } from '../../../shared/domain';
@@ -18,6 +19,9 @@ import { useI18n } from '../i18n/i18n';
 import { useCan } from '../auth/use-can';
 import { Gated } from '../components/Gated';
 import { useMe } from '../auth/AuthGate';
+
+/** A count of rows as people read it: 1,000,000, not 1000000. */
+const count = (n: number | null | undefined): string => (typeof n === 'number' ? n.toLocaleString('zh-CN') : '');
 
 export function ImportPage() {
   const { t } = useI18n();
@@ -96,13 +100,13 @@ export function ImportPage() {
       { field: 'id', headerName: t('colId'), width: 80 },
       { field: 'kind', headerName: t('colKind'), width: 170, valueFormatter: (p) => (p.value ? KINDS[p.value as BatchInfo['kind']].label : '') },
       { field: 'fileName', headerName: t('colFile'), flex: 1, minWidth: 220 },
-      { field: 'rows', headerName: t('colRows'), width: 100, type: 'numericColumn' },
-      { field: 'rejected', headerName: t('colRejected'), width: 90, type: 'numericColumn' },
+      { field: 'rows', headerName: t('colRows'), width: 100, type: 'numericColumn', valueFormatter: (p) => count(p.value as number) },
+      { field: 'rejected', headerName: t('colRejected'), width: 90, type: 'numericColumn', valueFormatter: (p) => count(p.value as number) },
       { field: 'encoding', headerName: t('colEncoding'), width: 100 },
       { field: 'profile', headerName: t('colProfile'), width: 220 },
       { headerName: t('colPeriod'), width: 200, valueGetter: (p) => (p.data?.periodFrom ? `${p.data.periodFrom.slice(0, 10)} ~ ${p.data.periodTo?.slice(0, 10)}` : '') },
       { field: 'importedBy', headerName: t('colImportedBy'), width: 110 },
-      { field: 'importedAt', headerName: t('colImportedAt'), width: 170, valueFormatter: (p) => (p.value ? new Date(p.value as string).toLocaleString('zh-CN', { hour12: false }) : '') },
+      { field: 'importedAt', headerName: t('colImportedAt'), width: 170, valueFormatter: (p) => (p.value ? beijingText(String(p.value)) : '') },
       { field: 'status', headerName: t('colStatus'), width: 90, valueFormatter: (p) => (p.value === 'withdrawn' ? t('statusWithdrawn') : t('statusActive')) },
       {
         headerName: t('sourceFile'),
@@ -249,13 +253,13 @@ export function ImportPage() {
       {job.running && <JobProgressBar label={t('importing')} progress={job.progress} onCancel={() => void job.cancel()} />}
       {job.result && (
         <Alert severity={job.result.rejected ? 'warning' : 'success'} data-testid="import-result">
-          {t('imported')} {job.result.rows} {t('rows')}（#{job.result.batchId}）
+          {t('imported')} {count(job.result.rows)} {t('rows')}（#{job.result.batchId}）
           {job.result.totalCheck ? ` · 合计 ¥${formatAmountText(job.result.totalCheck.stated)} ${job.result.totalCheck.ok ? '✓' : '≠ ¥' + formatAmountText(job.result.totalCheck.computed)}` : ''}
-          {job.result.rejectedFile ? ` · ${job.result.rejected} → ${job.result.rejectedFile}` : ''}
+          {job.result.rejectedFile ? ` · ${count(job.result.rejected)} → ${job.result.rejectedFile}` : ''}
           {job.result.parts && (
             <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="import-parts">
               {job.result.parts.map((p) => (
-                <li key={p.batchId}>{p.file}：{KINDS[p.kind].label} {p.rows} {t('rows')}（#{p.batchId}）</li>
+                <li key={p.batchId}>{p.file}：{KINDS[p.kind].label} {count(p.rows)} {t('rows')}（#{p.batchId}）</li>
               ))}
             </Box>
           )}

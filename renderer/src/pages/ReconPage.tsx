@@ -61,7 +61,7 @@ export function ReconPage() {
         <Box data-testid="recon-summary">
           <Stack direction="row" spacing={2} sx={{ mb: 2, flexWrap: 'wrap' }}>
             <Stat label={t('matchRate')} value={rate === null ? '—' : `${rate.toFixed(2)}%`} testId="match-rate" />
-            <Stat label={t('matched')} value={String(summary.matched.count)} testId="matched-count" />
+            <Stat label={t('matched')} value={summary.matched.count.toLocaleString('zh-CN')} testId="matched-count" />
             <Stat label={`${t('ledgerSide')} ${t('total')}`} value={formatAmountText(summary.ledger.total)} />
             <Stat label={`${t('externalSide')} ${t('total')}`} value={formatAmountText(summary.external.total)} />
             <Stat label={t('tieOut')} value={summary.tieOut.ok ? t('tieOk') : `${t('tieBad')} ${summary.tieOut.ledger}/${summary.tieOut.external}`} testId="tie-out" />
@@ -84,7 +84,7 @@ export function ReconPage() {
               {summary.breaks.map((b) => (
                 <TableRow key={b.type} data-testid={`break-total-${b.type}`}>
                   <TableCell>{breakLabel(b.type)}</TableCell>
-                  <TableCell align="right">{b.count}</TableCell>
+                  <TableCell align="right">{b.count.toLocaleString('zh-CN')}</TableCell>
                   <TableCell align="right">{formatAmountText(b.amountLedger)}</TableCell>
                   <TableCell align="right">{formatAmountText(b.amountExternal)}</TableCell>
                 </TableRow>

@@ -6,6 +6,7 @@ import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody,
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
 import { BREAK_EVENT_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, STATUS_LABELS, codeLabel, fieldValueLabel } from '../../../../shared/labels';
 import { formatYuan } from '../../../../shared/money';
+import { beijingText } from '../../../../shared/beijing-time';
 import { KINDS } from '../../../../shared/import-kinds';
 import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
 import { api } from '../../api/client';
@@ -159,7 +160,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
         <TableBody>
           {d.history.map((h, i) => (
             <TableRow key={i}>
-              <TableCell sx={{ py: 0.25, whiteSpace: 'nowrap' }}>{new Date(h.at).toLocaleString('zh-CN', { hour12: false })}</TableCell>
+              <TableCell sx={{ py: 0.25, whiteSpace: 'nowrap' }}>{beijingText(h.at)}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{h.actor}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{BREAK_EVENT_LABELS[h.action] ?? h.action}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{'text' in h.detail ? String(h.detail.text) : 'reason' in h.detail ? String(h.detail.reason) : ''}</TableCell>
