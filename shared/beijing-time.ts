@@ -8,6 +8,11 @@ export function beijingIso(d: Date = new Date()): string {
   return new Date(d.getTime() + OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
 }
 
+/** `20261130202956` (Beijing time): a file name's stamp, which sorts as it reads. */
+export function beijingStamp(d: Date = new Date()): string {
+  return beijingText(d).replace(/[- :]/g, '');
+}
+
 /** `2026-11-30 20:29:56` (Beijing time), for a sheet or a message. */
 export function beijingText(d: Date | string = new Date()): string {
   const t = typeof d === 'string' ? new Date(d) : d;

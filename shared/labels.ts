@@ -1,4 +1,4 @@
-import type { BreakType } from './domain';
+import type { BreakType, ReconKind } from './domain';
 import insutypeTable from './codes/insutype.json';
 import { regionLabel } from './regions';
 import { formatAmountText } from './money';
@@ -18,6 +18,12 @@ export function codeLabel(type: string | undefined, value: string): string {
   if (type === 'insutype') return insutypeLabel(value);
   return value;
 }
+
+/** Reconciliation kinds as people name them (a file name, a message, a sheet). */
+export const RECON_KIND_LABELS: Record<ReconKind, string> = {
+  premium: '缴费共济',
+  settlement: '就医共济',
+};
 
 /** Break types: codes for machines, these labels for people. */
 export const BREAK_LABELS: Record<BreakType, string> = {

@@ -42,16 +42,19 @@ import { exportAudit } from './audit/audit-export';
 import { backupsDir, ensureDir, exportsDir } from './system/exports-dir';
 import { authenticate, createUser, getUser, listUsers, setPassword, updateUser, userCount } from './users/users';
 import { backupTo, checkBackup, replaceWithBackup } from './system/backup';
+import { beijingStamp } from '../../shared/beijing-time';
+import { RECON_KIND_LABELS } from '../../shared/labels';
 import pkg from '../../package.json';
 
 /** Fragments of ID numbers and names are searched only for roles that may reveal them. */
 const piiSearch = (ctx: CallContext): PiiSearch => (mayReveal(ctx.roles) ? 'fragment' : 'whole');
 
-const stamp = () => new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
+/** When a file the workstation writes was made, in its name: Beijing time, as the officer's clock reads. */
+const stamp = () => beijingStamp();
 
 /** Where an export of the workbench's view is written: the exports folder, named for the view. */
 function breaksExportPath(engine: Engine, q: BreakQuery, format: 'xlsx' | 'csv'): string {
-  return path.join(ensureDir(exportsDir(engine)), `差异清单-${q.kind}-${q.period ?? '全部'}-${stamp()}.${format}`);
+  return path.join(ensureDir(exportsDir(engine)), `差异清单-${RECON_KIND_LABELS[q.kind]}-${q.period ?? '全部'}-${stamp()}.${format}`);
 }
 
 export function makeHandlers(engine: Engine): Handlers {

@@ -150,8 +150,11 @@ describe('exporting a view as a job', () => {
     const { jobId } = await e.call('jobs/start', { type: 'export', args: { query: { kind: 'premium', status: 'all' }, format: 'xlsx' } }, officer);
     const fin = await e.jobs.wait(jobId);
     off();
-    expect(fin).toMatchObject({ outcome: 'result', result: { rows: 7, download: expect.stringMatching(/^差异清单-premium-全部-\d+\.xlsx$/) } });
-    const r = (fin as { result: { path: string } }).result;
+    expect(fin).toMatchObject({ outcome: 'result', result: { rows: 7, download: expect.stringMatching(/^差异清单-缴费共济-全部-\d{14}\.xlsx$/) } });
+    const r = (fin as { result: { path: string; download: string } }).result;
+    // Stamped in Beijing time (the machine's clock runs in UTC here): within a minute of now + 8 h.
+    const [, y, mo, d, h, mi, sec] = /-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.xlsx$/.exec(r.download)!.map(Number);
+    expect(Math.abs(Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!) - (Date.now() + 8 * 3600_000))).toBeLessThan(60_000);
     expect(path.dirname(r.path)).toBe(path.join(e.dir, 'exports'));
     expect(fs.existsSync(r.path)).toBe(true);
     expect(progress.length).toBeGreaterThan(0);

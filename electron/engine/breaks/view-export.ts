@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Database } from 'better-sqlite3';
 import type { BreakQuery } from '../../../shared/contract';
-import { BREAK_LABELS } from '../../../shared/labels';
+import { BREAK_LABELS, RECON_KIND_LABELS } from '../../../shared/labels';
 import { Decimal } from '../../../shared/money';
 import type { BreakRow } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
@@ -34,7 +34,7 @@ const COLUMNS: { header: string; width: number; value(b: BreakRow): string | num
 ];
 
 export function describeQuery(q: BreakQuery): string {
-  const parts = [`类型 ${q.kind === 'premium' ? '缴费共济' : '就医共济'}`];
+  const parts = [`类型 ${RECON_KIND_LABELS[q.kind]}`];
   if (q.period) parts.push(`期间 ${q.period}`);
   parts.push(`状态 ${{ open: '未处理', closed: '已关闭', all: '全部' }[q.status ?? 'open']}`);
   if (q.types?.length) parts.push(`差异 ${q.types.map((t) => BREAK_LABELS[t]).join('、')}`);

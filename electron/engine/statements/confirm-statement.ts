@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/audit-log';
 import { sm3Hex } from '../sign/digests';
 import { assertOwnKey, workstationTrust } from '../sign/trust-list';
 import { beijingIso } from '../../../shared/beijing-time';
+import { RECON_KIND_LABELS } from '../../../shared/labels';
 import { readBundle, zipFolder } from './bundle-files';
 import { verifyFiles, type VerifyReport } from './verify-bundle';
 import { displayNameOf, findStatementByManifest, getStatement, type Signer, type StatementInfo } from './prepare-statement';
@@ -45,7 +46,7 @@ export function confirmStatement(db: Database, bundleDir: string, signer: Signer
   if (waiting && !carry?.trim()) {
     const parts = [
       pending.writeOffs.length ? `${pending.writeOffs.length} 笔核销待审批（${pending.writeOffs.slice(0, 3).map((w) => w.key).join('、')}${pending.writeOffs.length > 3 ? ' 等' : ''}）` : '',
-      ...pending.openBreaks.filter((b) => b.count).map((b) => `${b.kind === 'premium' ? '缴费共济' : '就医共济'} ${b.count} 笔差异未处理`),
+      ...pending.openBreaks.filter((b) => b.count).map((b) => `${RECON_KIND_LABELS[b.kind]} ${b.count} 笔差异未处理`),
     ].filter(Boolean);
     throw new EngineError('CONFLICT', `复核会锁定 ${pending.periods.map((p) => p.split(':')[1]).join('、')}，其中还有 ${parts.join('，')}：请先处理，或填写结转理由后再复核（结转的差异在下一个未锁定的期间继续处理）`, { pending });
   }
