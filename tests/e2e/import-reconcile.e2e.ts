@@ -83,6 +83,16 @@ describe('importing and reconciling in the browser', () => {
   it('refuses a bad file and lists the problem with its line and column', async () => {
     await importThroughPage(files.bad);
     expect(await page.textContent('[data-testid=import-error]')).toContain('第 6 行「实缴金额」值“4O0.00”');
+    // The problem is listed in its grid, and the row is seen, not covered: the page's column
+    // had squeezed the grid to half its header, the batch list drawn over the rest.
+    const problem = page.locator('[data-testid=import-problems] .ag-row[row-index="0"]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('4O0.00');
+    const seen = await problem.evaluate((row) => {
+      const r = row.getBoundingClientRect();
+      return row.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    });
+    expect(seen).toBe(true);
     await page.waitForSelector('[data-testid=import-preview]');
     await screenshot(page, 'import-refused');
   });

@@ -268,9 +268,12 @@ export function ImportPage() {
       )}
       {job.error && <Alert severity="error" data-testid="import-error">{job.error}</Alert>}
       {problems.length > 0 && (
-        <Box sx={{ height: 200 }}>
+        // Its own height, never shrunk by the page's column (the batch list below takes the rest): a squeezed grid showed half its header.
+        <Box sx={{ height: 240, flexShrink: 0, display: 'flex', flexDirection: 'column' }} data-testid="import-problems">
           <Typography variant="subtitle2">{t('problems')}</Typography>
-          <DataGrid rowData={problems} columnDefs={problemCols} />
+          <Box sx={{ flex: 1, minHeight: 0 }}>
+            <DataGrid rowData={problems} columnDefs={problemCols} />
+          </Box>
         </Box>
       )}
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
