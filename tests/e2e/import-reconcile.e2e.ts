@@ -131,12 +131,30 @@ describe('importing and reconciling in the browser', () => {
     await page.click('[data-testid=nav-recon]');
     await page.fill('[data-testid=period-input]', '2025-W47');
     const progress = page.waitForSelector('[data-testid=job-progress]', { state: 'attached', timeout: 20_000 });
+    // The first height the chart's first bar is drawn at, caught the moment it appears.
+    await page.evaluate(() => {
+      const w = window as unknown as { firstBar?: number };
+      new MutationObserver((_, o) => {
+        const bar = document.querySelector('[data-testid=chart-by-type] .recharts-bar-rectangle path');
+        if (!bar) return;
+        w.firstBar = bar.getBoundingClientRect().height;
+        o.disconnect();
+      }).observe(document.body, { subtree: true, childList: true });
+    });
     await page.click('[data-testid=run-recon]');
     await progress;
     await page.waitForSelector('[data-testid=recon-summary]');
     await page.waitForFunction(() => document.querySelector('[data-testid=matched-count]')?.textContent === '20,000');
-    await page.waitForSelector('[data-testid=chart-by-type] svg');
+    await page.waitForSelector('[data-testid=chart-by-type] .recharts-bar-rectangle');
     await page.waitForSelector('[data-testid=chart-trend] svg');
+    // Drawn at once: the first bar was as tall the moment it appeared as it is a second later (bars had grown from nothing).
+    await page.waitForTimeout(1_000);
+    const [first, settled] = await page.evaluate(() => [(window as unknown as { firstBar?: number }).firstBar, document.querySelector('[data-testid=chart-by-type] .recharts-bar-rectangle path')!.getBoundingClientRect().height]);
+    expect(settled).toBeGreaterThan(20);
+    expect(first).toBeDefined();
+    expect(Math.abs(first! - settled)).toBeLessThan(2);
+    // The aging legend names the types some open break has (医保单边, 对方单边, 金额不符, 在途), not all eight.
+    expect((await page.locator('[data-testid=chart-aging] .recharts-legend-item').allTextContents()).sort()).toEqual(['医保单边', '对方单边', '金额不符', '在途'].sort());
     expect(await page.textContent('[data-testid=tie-out]')).toBe('平衡');
     expect(await page.textContent('[data-testid=break-total-LEDGER_ONLY]')).toContain('医保单边');
     await screenshot(page, 'dashboard');
