@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { importFile, reconcile, signIn, tempEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
+import { linesIn } from '../../electron/engine/breaks/view-export';
 
 async function week() {
   const e = await tempEngine();
@@ -157,9 +158,36 @@ describe('exporting a view as a job', () => {
     expect(Math.abs(Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!) - (Date.now() + 8 * 3600_000))).toBeLessThan(60_000);
     expect(path.dirname(r.path)).toBe(path.join(e.dir, 'exports'));
     expect(fs.existsSync(r.path)).toBe(true);
+    // As it prints: A4 landscape one page wide, the header on every page, numbered pages;
+    // long texts wrapped in rows tall enough for them, origins in words.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(r.path);
+    const ws = wb.worksheets[0]!;
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' });
+    expect(ws.headerFooter.oddFooter).toContain('第 &P 页，共 &N 页');
+    const header = (ws.getRow(3).values as unknown[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    for (let i = 4; i <= ws.rowCount; i++) {
+      const row = ws.getRow(i);
+      expect(row.getCell(col('差异字段')).alignment).toMatchObject({ wrapText: true, vertical: 'top' });
+      const origin = String(row.getCell(col('医保来源')).value || row.getCell(col('对方来源')).value);
+      expect(origin).toMatch(/^批次 \d+ 第 \d+ 行/);
+    }
     expect(progress.length).toBeGreaterThan(0);
     // A caller cannot choose where the file goes.
     await expect(e.call('jobs/start', { type: 'export', args: { query: { kind: 'premium' }, format: 'csv', out: '/etc/passwd' } as never }, officer)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await e.close();
+  });
+});
+
+describe('a printed list\'s wrapped rows', () => {
+  // Measured on LibreOffice's PDF of the exported list: these fit their columns in one line, or wrap to three.
+  it('are as tall as their longest text, as it prints', () => {
+    expect(linesIn('金额: 医保 1,040.00 / 对方 1,020.00', 30)).toBe(1);
+    expect(linesIn('状态: 医保 已缴费 / 对方 已退费', 30)).toBe(1);
+    expect(linesIn('批次 4 第 147 行', 14)).toBe(1);
+    expect(linesIn('险种: 医保 城乡居民基本医疗保险（390）/ 对方 城乡居民大病医疗保险（392）', 30)).toBe(3);
+    expect(linesIn('批次 1 第 2 行；批次 1 第 3 行', 14)).toBe(2);
+    expect(linesIn(null, 30)).toBe(1);
   });
 });
