@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { importFile, reconcile, signIn, tempEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
-import { linesIn } from '../../electron/engine/breaks/view-export';
+import { linesIn } from '../../electron/engine/system/printed-list';
 
 async function week() {
   const e = await tempEngine();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { importFile, tempEngine, type TestEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
@@ -113,6 +114,30 @@ describe('policy checks', () => {
     const f = await findings(e, 'jiangsu-2022');
     expect(summary(f)).toEqual(['binding_required', 'one_family', 'one_family', 'one_family', 'relations']);
     for (const x of f) expect(x.explanation).toContain('江苏 2022 通知');
+    await e.close();
+  });
+
+  it('exports the findings as a list that prints: explanations wrapped in rows tall enough, records named in words', async () => {
+    const e = await month();
+    const f = await findings(e, 'anhui-2024');
+    const r = await e.call('policy/export', { period: '2025-11' }, e.caller);
+    expect(r.rows).toBe(f.length);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(r.path);
+    const ws = wb.getWorksheet('政策检查')!;
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, printTitlesRow: '2:2' });
+    expect(ws.headerFooter.oddFooter).toContain('第 &P 页，共 &N 页');
+    const header = (ws.getRow(2).values as unknown[]).slice(1);
+    const at = (name: string) => header.indexOf(name) + 1;
+    for (let i = 3; i <= ws.rowCount; i++) {
+      const row = ws.getRow(i);
+      const said = row.getCell(at('说明'));
+      expect(said.alignment).toMatchObject({ wrapText: true, vertical: 'top' });
+      // An explanation runs to a hundred characters and more: never a one-line row.
+      expect(String(said.value).length).toBeGreaterThan(40);
+      expect(row.height).toBeGreaterThanOrEqual(30);
+      expect(String(row.getCell(at('涉及记录')).value)).toMatch(/^批次 \d+ 第 \d+ 行/);
+    }
     await e.close();
   });
 

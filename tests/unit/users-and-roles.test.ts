@@ -127,8 +127,13 @@ describe('audit export', () => {
     await wb.xlsx.readFile(r.path);
     const ws = wb.getWorksheet('审计日志')!;
     expect(String(ws.getCell('A3').value)).toContain(`链头哈希：${r.head}`);
-    expect(ws.getRow(4).values).toEqual([undefined, '序号', '时间', '操作人', '操作', '对象', '详情', '前一哈希', '哈希']);
-    expect(ws.getCell('D5').value).toBe('user.create');
+    expect(ws.getRow(4).values).toEqual([undefined, '序号', '时间', '操作人', '操作', '对象', '详情', '操作代码', '详情（原文）', '前一哈希', '哈希']);
+    // The action and its detail in words for the reader, and as stored for a program.
+    expect(ws.getCell('D5').value).toBe('添加用户');
+    expect(ws.getCell('G5').value).toBe('user.create');
+    expect(String(ws.getCell('F5').value)).toContain('名称 officer-a');
+    expect(JSON.parse(String(ws.getCell('H5').value))).toMatchObject({ after: { name: 'officer-a' } });
+    expect(ws.headerFooter.oddFooter).toContain('第 &P 页，共 &N 页');
     expect(String(ws.getCell('B5').value)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/); // Beijing time with its offset
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
     await e.close();

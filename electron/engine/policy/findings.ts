@@ -4,6 +4,8 @@ import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import type { PolicyFinding } from '../../../shared/policy-types';
 import { RULE_LABELS, type RuleId } from './policy-rules';
+import { beijingText } from '../../../shared/beijing-time';
+import { addListHeader, addListRow, addListSheet, originText, type ListColumn } from '../system/printed-list';
 
 export function listFindings(db: Database, q: { period?: string; rule?: string; status?: 'open' | 'closed' | 'all' }): PolicyFinding[] {
   const where: string[] = [];
@@ -39,16 +41,28 @@ export function disposeFindings(db: Database, ids: number[], resolution: string,
   })();
 }
 
+const FINDING_COLUMNS: ListColumn[] = [
+  { header: '编号', width: 6 },
+  { header: '期间', width: 9 },
+  { header: '规则', width: 16, wrap: true },
+  { header: '方案', width: 14, wrap: true },
+  { header: '说明', width: 50, wrap: true },
+  { header: '依据', width: 30, wrap: true },
+  { header: '涉及记录', width: 16, wrap: true },
+  { header: '状态', width: 7 },
+  { header: '处理结果', width: 9 },
+  { header: '备注', width: 16, wrap: true },
+];
+
 export async function exportFindings(db: Database, q: { period?: string }, out: string, user: string): Promise<{ path: string; rows: number }> {
   const list = listFindings(db, { ...q, status: 'all' });
   const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('政策检查', { views: [{ state: 'frozen', ySplit: 2 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:2' } });
-  ws.addRow([`政策检查发现${q.period ? `（${q.period}）` : ''}\u3000导出：${user}`]).font = { bold: true };
-  const h = ws.addRow(['编号', '期间', '规则', '方案', '说明', '依据', '涉及记录（批次:行）', '状态', '处理结果', '备注']);
-  h.font = { bold: true };
-  for (const f of list) ws.addRow([f.id, f.period, f.label, `${f.profile}@${f.profileVersion}`, f.explanation, f.citation, f.rows.join(' '), f.status === 'open' ? '未处理' : '已处理', f.resolution ?? '', f.note ?? '']);
-  [8, 10, 26, 16, 80, 50, 24, 8, 10, 20].forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  ws.getColumn(5).alignment = { wrapText: true };
+  wb.creator = user;
+  const title = `政策检查发现${q.period ? `（${q.period}）` : ''}`;
+  const ws = addListSheet(wb, '政策检查', 2, `共济对账工作站 ${title}`);
+  ws.addRow([`${title}\u3000导出：${user} ${beijingText()}（北京时间）\u3000共 ${list.length} 项`]).font = { bold: true };
+  addListHeader(ws, FINDING_COLUMNS);
+  for (const f of list) addListRow(ws, FINDING_COLUMNS, [f.id, f.period, f.label, `${f.profile}@${f.profileVersion}`, f.explanation, f.citation, originText(f.rows), f.status === 'open' ? '未处理' : '已处理', f.resolution ?? '', f.note ?? '']);
   await wb.xlsx.writeFile(out);
   appendAudit(db, { actor: user, action: 'policy.export', target: out.split(/[\\/]/).pop() ?? out, detail: { query: q, rows: list.length } });
   return { path: out, rows: list.length };
