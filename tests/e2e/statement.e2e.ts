@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import Database from 'better-sqlite3';
 import { createEngine } from '../../electron/engine/engine';
 import { E2E_PASSWORD, launchBrowser, screenshot, signInThroughPage } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
@@ -147,9 +148,22 @@ describe('statements in the browser', () => {
     await page.click('[data-testid=nav-settings]');
     await page.waitForSelector('[data-testid=policy-editor]');
     await page.fill('[data-testid=policy-family-max]', '6');
+    // The payment order's checks are boxes named in words (Zhejiang: 先本人 only), not a field of codes.
+    const order = page.locator('[data-testid=policy-order]');
+    expect(await order.textContent()).toBe('扣款顺序先本人先本地后异地按绑定时间');
+    expect(await page.isChecked('[data-testid=policy-order-own]')).toBe(true);
+    expect(await page.isChecked('[data-testid=policy-order-local]')).toBe(false);
+    await page.click('[data-testid=policy-order-binding_time]');
+    expect(await page.isChecked('[data-testid=policy-order-binding_time]')).toBe(true);
+    await page.click('[data-testid=policy-order-binding_time]');
     await page.click('[data-testid=policy-save]');
     await page.waitForSelector('[data-testid=policy-save-message]');
     expect(await page.textContent('[data-testid=policy-save-message]')).toContain('已保存为新版本 v1');
+    const db = new Database(host.dbPath, { readonly: true });
+    const saved = JSON.parse(db.prepare("SELECT definition FROM policy_profile WHERE id = 'zhejiang-2024' ORDER BY version DESC LIMIT 1").pluck().get() as string);
+    db.close();
+    expect(saved.rules.payment_order.order).toEqual(['own']);
+    expect(saved.rules.family_size.max).toBe(6);
     expect(await page.textContent('[data-testid=policy-editor]')).toContain('v1');
     await screenshot(page, 'policy-editor');
   });

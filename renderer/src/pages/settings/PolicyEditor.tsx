@@ -9,7 +9,10 @@ import { api } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 
 type Rules = PolicyInfo['rules'];
+/** The payment-order checks a profile may switch on, in words (the profile stores their codes). */
 const ORDER_LABELS: Record<string, string> = { own: '先本人', local: '先本地后异地', binding_time: '按绑定时间' };
+/** The checks the engine applies when a profile names none. */
+const ORDER_DEFAULT = Object.keys(ORDER_LABELS);
 const list = (v: unknown): string => (Array.isArray(v) ? v.join('，') : '');
 const unlist = (s: string): string[] => s.split(/[,，、\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -52,7 +55,32 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
               <TextField size="small" label={t('excludedRegions')} value={list(r.regions)} onChange={(e) => set(id, { regions: unlist(e.target.value) })} sx={{ width: 300 }} />
             )}
             {id === 'payment_order' && (
-              <TextField size="small" label={t('paymentOrder')} helperText={Object.entries(ORDER_LABELS).map(([k, v]) => `${k}=${v}`).join('；')} value={list(r.order)} onChange={(e) => set(id, { order: unlist(e.target.value) })} sx={{ width: 300 }} />
+              // Each check a box named in words (it had been a text field of codes: own, local, binding_time).
+              <Stack direction="row" sx={{ alignItems: 'center' }} data-testid="policy-order">
+                <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>{t('paymentOrder')}</Typography>
+                {Object.entries(ORDER_LABELS).map(([step, label]) => {
+                  const on = (Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT).includes(step);
+                  return (
+                    <FormControlLabel
+                      key={step}
+                      label={label}
+                      control={
+                        <Checkbox
+                          size="small"
+                          checked={on}
+                          slotProps={{ input: { 'data-testid': `policy-order-${step}` } as object }}
+                          onChange={(e) => {
+                            const now = new Set(Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT);
+                            if (e.target.checked) now.add(step);
+                            else now.delete(step);
+                            set(id, { order: ORDER_DEFAULT.filter((s) => now.has(s)) });
+                          }}
+                        />
+                      }
+                    />
+                  );
+                })}
+              </Stack>
             )}
           </Stack>
         );
