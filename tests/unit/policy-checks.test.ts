@@ -137,6 +137,7 @@ describe('policy checks', () => {
       expect(String(said.value).length).toBeGreaterThan(40);
       expect(row.height).toBeGreaterThanOrEqual(30);
       expect(String(row.getCell(at('涉及记录')).value)).toMatch(/^批次 \d+ 第 \d+ 行/);
+      expect(row.getCell(at('方案')).value).toMatch(/^安徽省.* v\d+$/);
     }
     await e.close();
   });

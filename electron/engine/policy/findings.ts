@@ -4,6 +4,7 @@ import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import type { PolicyFinding } from '../../../shared/policy-types';
 import { RULE_LABELS, type RuleId } from './policy-rules';
+import { listPolicies } from './policy-profiles';
 import { beijingText } from '../../../shared/beijing-time';
 import { addListHeader, addListRow, addListSheet, originText, type ListColumn } from '../system/printed-list';
 
@@ -62,7 +63,9 @@ export async function exportFindings(db: Database, q: { period?: string }, out: 
   const ws = addListSheet(wb, '政策检查', 2, `共济对账工作站 ${title}`);
   ws.addRow([`${title}\u3000导出：${user} ${beijingText()}（北京时间）\u3000共 ${list.length} 项`]).font = { bold: true };
   addListHeader(ws, FINDING_COLUMNS);
-  for (const f of list) addListRow(ws, FINDING_COLUMNS, [f.id, f.period, f.label, `${f.profile}@${f.profileVersion}`, f.explanation, f.citation, originText(f.rows), f.status === 'open' ? '未处理' : '已处理', f.resolution ?? '', f.note ?? '']);
+  // A profile by its name, as the page shows it (its id for one no longer on the workstation).
+  const names = new Map(listPolicies(db).map((p) => [p.id, p.name]));
+  for (const f of list) addListRow(ws, FINDING_COLUMNS, [f.id, f.period, f.label, `${names.get(f.profile) ?? f.profile} v${f.profileVersion}`, f.explanation, f.citation, originText(f.rows), f.status === 'open' ? '未处理' : '已处理', f.resolution ?? '', f.note ?? '']);
   await wb.xlsx.writeFile(out);
   appendAudit(db, { actor: user, action: 'policy.export', target: out.split(/[\\/]/).pop() ?? out, detail: { query: q, rows: list.length } });
   return { path: out, rows: list.length };
