@@ -8,6 +8,11 @@ export function beijingIso(d: Date = new Date()): string {
   return new Date(d.getTime() + OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
 }
 
+/** The date in Beijing, `2026-11-30`: what "today" is for a break's age or a deadline (the machine's UTC date is yesterday until 08:00). */
+export function beijingDate(d: Date = new Date()): string {
+  return beijingText(d).slice(0, 10);
+}
+
 /** `20261130202956` (Beijing time): a file name's stamp, which sorts as it reads. */
 export function beijingStamp(d: Date = new Date()): string {
   return beijingText(d).replace(/[- :]/g, '');

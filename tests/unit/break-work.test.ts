@@ -6,6 +6,7 @@ import { importFile, reconcile, signIn, tempEngine } from '../support/temp-engin
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import { linesIn } from '../../electron/engine/system/printed-list';
+import { listBreaks } from '../../electron/engine/breaks/break-query';
 
 async function week() {
   const e = await tempEngine();
@@ -133,6 +134,21 @@ describe('working breaks', () => {
     expect(dash.summary?.matched.count).toBe(5);
     expect(dash.trend).toEqual([expect.objectContaining({ period: '2025-W47', breaks: 7, open: 7 })]);
     expect(dash.aging.find((a) => a.bucket === '90+')!.counts.LEDGER_ONLY).toBe(4);
+    await e.close();
+  });
+
+  it('counts a break\'s age in Beijing days: past midnight in Beijing it is a day older, while UTC still says yesterday', async () => {
+    const { e } = await week();
+    // 1 December 2025 00:30 in Beijing: 30 November 16:30 in UTC.
+    const { rows } = listBreaks(e.db, { kind: 'premium', period: '2025-W47' }, { now: new Date('2025-11-30T16:30:00Z') });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const b of rows) {
+      const recorded = Date.parse(`${b.event_at!.slice(0, 10)}T00:00:00Z`);
+      expect(b.aging_days).toBe((Date.UTC(2025, 11, 1) - recorded) / 86400_000);
+    }
+    // And the buckets filter by the same days: a record of 23 November is 8 days old, in 8-30, not 0-7.
+    const young = listBreaks(e.db, { kind: 'premium', period: '2025-W47', aging: ['0-7'] }, { now: new Date('2025-11-30T16:30:00Z') }).rows;
+    for (const b of young) expect(b.aging_days).toBeLessThanOrEqual(7);
     await e.close();
   });
 

@@ -3,6 +3,7 @@
 // does not know yet is said so, not guessed silently.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, isWorkingDay } from '../../electron/engine/clearing/working-days';
+import { clearingDeadlines } from '../../electron/engine/clearing/deadlines';
 import { tempEngine } from '../support/temp-engine';
 
 const d = (s: string) => new Date(`${s}T00:00:00Z`);
@@ -26,6 +27,15 @@ describe('working days', () => {
     // November 2026's remittance (notice end of December) falls in 2027, a year the calendar has not published yet.
     const late = (await e.call('clearing/deadlines', { period: '2026-11' }, e.caller)).find((x) => x.key === 'remit')!;
     expect(late.note).toMatch(/2027 年的法定节假日和调休尚未收录/);
+    await e.close();
+  });
+
+  it('calls a deadline overdue once its day has passed in Beijing, not eight hours later by the machine\'s UTC clock', async () => {
+    const e = await tempEngine();
+    // November 2025's data is due by 5 December. 6 December 00:30 in Beijing is still the 5th in UTC.
+    const at = (iso: string) => clearingDeadlines(e.db, '2025-11', new Date(iso)).find((x) => x.key === 'data')!.state;
+    expect(at('2025-12-05T15:59:00Z')).toBe('pending'); // 23:59 on the 5th in Beijing
+    expect(at('2025-12-05T16:30:00Z')).toBe('overdue');
     await e.close();
   });
 });

@@ -7,6 +7,7 @@ import { fenToText } from '../../../shared/money';
 import { maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakFacets, BreakPage, BreakRow, FieldDiff } from '../../../shared/recon-types';
 import { buildBreakFilter, type PiiSearch } from './break-filter';
+import { beijingDate } from '../../../shared/beijing-time';
 
 interface Raw {
   id: number; kind: BreakRow['kind']; type: BreakRow['type']; match_key: string; status: BreakRow['status']; fields: string;
@@ -15,7 +16,8 @@ interface Raw {
   assignee: string | null; note: string | null; pending: string | null; pending_by: string | null; disposed_by: string | null; matched_by: string | null;
 }
 
-export const todayOf = (now: Date) => now.toISOString().slice(0, 10);
+/** Today by the Beijing calendar, as records are dated: a break's age counts whole days from its record's date. */
+export const todayOf = (now: Date) => beijingDate(now);
 
 function maskFields(fields: FieldDiff[]): FieldDiff[] {
   return fields.map((f) => (f.field === 'certno' ? { ...f, ledger: f.ledger && maskCertNo(f.ledger), external: f.external && maskCertNo(f.external) } : f));

@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Deadline } from '../../../shared/clearing-types';
 import { addWorkingDays, calendarNote } from './working-days';
+import { beijingDate } from '../../../shared/beijing-time';
 
 export type { Deadline };
 
@@ -22,7 +23,8 @@ export function clearingDeadlines(db: Database, period: string, today: Date = ne
   const reconciled = has("SELECT 1 FROM recon_run WHERE kind = 'settlement' AND period = ?", period);
   const prepared = has('SELECT 1 FROM statement WHERE period = ?', period);
   const confirmed = has("SELECT 1 FROM statement WHERE period = ? AND status = 'confirmed'", period);
-  const state = (done: boolean, due: Date): Deadline['state'] => (done ? 'done' : ymd(today) > ymd(due) ? 'overdue' : 'pending');
+  // Overdue once the due date has passed in Beijing (by the machine's UTC date, eight hours late).
+  const state = (done: boolean, due: Date): Deadline['state'] => (done ? 'done' : beijingDate(today) > ymd(due) ? 'overdue' : 'pending');
   return [
     { key: 'data', label: '上月数据生成（5 日前）', due: ymd(next(5)), state: state(dataIn, next(5)), note: dataIn ? '已导入结算数据' : '尚未导入该月结算数据' },
     { key: 'recon-offsite', label: '异地就医对账（20 日前）', due: ymd(next(20)), state: state(reconciled, next(20)), note: reconciled ? '已对账' : '尚未对账' },
