@@ -43,8 +43,52 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'system.restore': '从备份恢复',
 };
 
-/** The words for an action, the code itself for one not (yet) named here. */
-export const auditActionLabel = (action: string): string => AUDIT_ACTION_LABELS[action] ?? action;
+/** The same actions in English, for the English interface (every Chinese label has one: a test holds them together). */
+export const AUDIT_ACTION_LABELS_EN: Record<string, string> = {
+  'auth.login': 'Signed in',
+  'auth.failed': 'Sign-in failed (wrong password)',
+  'auth.refused': 'Sign-in refused (locked)',
+  'user.create': 'Added a user',
+  'user.update': 'Changed a user',
+  'user.password': 'Set a password',
+  import: 'Imported a file',
+  'import.withdraw': 'Withdrew an import',
+  'import.source': 'Retrieved an original file',
+  'profile.save': 'Saved a column mapping',
+  reconcile: 'Reconciled',
+  'break.assign': 'Assigned breaks',
+  'break.dispose': 'Disposed of breaks',
+  'break.propose-writeoff': 'Proposed a write-off',
+  'break.approve-writeoff': 'Approved a write-off',
+  'break.reject-writeoff': 'Rejected a write-off',
+  'break.comment': 'Commented on a break',
+  'break.undo': 'Undid the last step',
+  'breaks.export': 'Exported breaks',
+  'breaks.tax-feedback': 'Wrote the tax feedback file (full ID numbers)',
+  'pii.reveal': 'Revealed full ID numbers and names',
+  'key.generate': 'Generated a signing key',
+  'key.import': 'Imported a signing key',
+  'signer.add': 'Registered a trusted signer',
+  'signer.revoke': 'Revoked a signing key',
+  'signer.export': 'Exported the trust file',
+  'signer.import': 'Imported a trust file',
+  'statement.prepare': 'Prepared a clearing statement',
+  'statement.confirm': 'Confirmed a clearing statement',
+  'period.lock': 'Locked periods',
+  'period.carry': 'Carried open items forward',
+  'policy.check': 'Ran the policy checks',
+  'policy.dispose': 'Disposed of policy findings',
+  'policy.export': 'Exported policy findings',
+  'policy.select': 'Switched the policy profile',
+  'policy.save': 'Saved a policy profile',
+  'audit.export': 'Exported the audit trail',
+  'system.backup': 'Backed up the database',
+  'system.backup.head': 'Recorded the audit head at backup',
+  'system.restore': 'Restored from a backup',
+};
+
+/** The words for an action (Chinese, or English for the English interface), the code itself for one not (yet) named here. */
+export const auditActionLabel = (action: string, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? AUDIT_ACTION_LABELS_EN : AUDIT_ACTION_LABELS)[action] ?? action;
 
 /** Words for the keys audit details use most; any other key is shown as it is. */
 const DETAIL_KEYS: Record<string, string> = {

@@ -110,6 +110,10 @@ describe('the workstation shell (browser mode)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === 'Gongji Recon');
     expect(await page.textContent('[data-testid=nav-breaks]')).toBe('Breaks');
     expect(await page.textContent('[data-testid=section-title]')).toBe('Audit');
+    // The trail's actions in English words too (they had stayed Chinese).
+    await page.waitForFunction(() => document.querySelector('[data-testid=audit-grid]')?.textContent?.includes('Added a user'));
+    expect(await page.textContent('[data-testid=audit-grid]')).toContain('Signed in');
+    expect(await page.textContent('[data-testid=audit-grid]')).not.toContain('添加用户');
     await screenshot(page, 'shell-english');
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === '共济对账工作站');
