@@ -1,5 +1,5 @@
 // Audit actions: codes in the trail (hashed, stable), these words for people.
-import { ROLE_LABELS, type Role } from './roles';
+import { ROLE_LABELS, ROLE_LABELS_EN, type Role } from './roles';
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'auth.login': '登录',
   'auth.failed': '登录失败（口令不对）',
@@ -100,24 +100,53 @@ const DETAIL_KEYS: Record<string, string> = {
   batchId: '批次', user: '用户', to: '给', grp: '组', fullIds: '完整证件号码', seq: '序号', hash: '摘要', displayName: '显示名',
 };
 
-function detailValue(v: unknown, key = ''): string {
-  if (key === 'roles' && Array.isArray(v)) return v.map((r) => ROLE_LABELS[r as Role] ?? String(r)).join('、');
+/** The same keys in English. */
+const DETAIL_KEYS_EN: Record<string, string> = {
+  file: 'file', rows: 'rows', rejected: 'rejected', kind: 'kind', profile: 'profile', encoding: 'encoding', sha256: 'SHA-256',
+  reason: 'reason', note: 'note', period: 'period', count: 'count', ids: 'breaks', keys: 'keys', host: 'from', format: 'format',
+  before: 'before', after: 'after', roles: 'roles', disabled: 'disabled', name: 'name', fingerprint: 'key fingerprint', locked: 'locked',
+  runId: 'run', matched: 'matched', breaks: 'breaks', opened: 'opened', autoClosed: 'closed by counterpart', tieOut: 'ties out',
+  writeOffs: 'write-offs pending', manifestSm3: 'manifest SM3', preparer: 'preparer', zip: 'zip', status: 'status', query: 'query',
+  batchId: 'batch', user: 'user', to: 'to', grp: 'group', fullIds: 'full ID numbers', seq: 'no.', hash: 'hash', displayName: 'display name',
+};
+
+/** How a detail reads in one language: its keys, roles, yes/no and "and n more". */
+interface DetailWords {
+  keys: Record<string, string>;
+  roles: Record<Role, string>;
+  yes: string;
+  no: string;
+  more: (n: number) => string;
+  list: string;
+  pair: string;
+  field: string;
+  fields: string;
+}
+
+const WORDS: Record<'zh' | 'en', DetailWords> = {
+  zh: { keys: DETAIL_KEYS, roles: ROLE_LABELS, yes: '是', no: '否', more: (n) => ` 等 ${n} 项`, list: '、', pair: '，', field: '：', fields: '；' },
+  en: { keys: DETAIL_KEYS_EN, roles: ROLE_LABELS_EN, yes: 'yes', no: 'no', more: (n) => ` and ${n - 6} more`, list: ', ', pair: ', ', field: ': ', fields: '; ' },
+};
+
+function detailValue(v: unknown, w: DetailWords, key = ''): string {
+  if (key === 'roles' && Array.isArray(v)) return v.map((r) => w.roles[r as Role] ?? String(r)).join(w.list);
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  if (Array.isArray(v)) return v.length > 6 ? `${v.slice(0, 6).map((x) => detailValue(x)).join('、')} 等 ${v.length} 项` : v.map((x) => detailValue(x)).join('、');
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${DETAIL_KEYS[k] ?? k} ${detailValue(x, k)}`).join('，');
+  if (typeof v === 'boolean') return v ? w.yes : w.no;
+  if (Array.isArray(v)) return v.length > 6 ? `${v.slice(0, 6).map((x) => detailValue(x, w)).join(w.list)}${w.more(v.length)}` : v.map((x) => detailValue(x, w)).join(w.list);
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${w.keys[k] ?? k} ${detailValue(x, w, k)}`).join(w.pair);
   const s = String(v);
   return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
-/** An audit entry's detail as a sentence of labelled values, not JSON (the JSON stays in the trail and its export). */
-export function auditDetailSummary(detail: string): string {
+/** An audit entry's detail as a sentence of labelled values, not JSON (the JSON stays in the trail and its export); in English for the English interface. */
+export function auditDetailSummary(detail: string, lang: 'zh' | 'en' = 'zh'): string {
+  const w = WORDS[lang];
   let d: unknown;
   try {
     d = JSON.parse(detail);
   } catch {
     return detail;
   }
-  if (d === null || typeof d !== 'object' || Array.isArray(d)) return detailValue(d);
-  return Object.entries(d as Record<string, unknown>).map(([k, v]) => `${DETAIL_KEYS[k] ?? k}：${detailValue(v, k)}`).join('；');
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) return detailValue(d, w);
+  return Object.entries(d as Record<string, unknown>).map(([k, v]) => `${w.keys[k] ?? k}${w.field}${detailValue(v, w, k)}`).join(w.fields);
 }

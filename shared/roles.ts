@@ -12,6 +12,14 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
 };
 
+/** The same roles in the English interface's words. */
+export const ROLE_LABELS_EN: Record<Role, string> = {
+  officer: 'Officer',
+  finance: 'Finance',
+  auditor: 'Auditor',
+  admin: 'Administrator',
+};
+
 /** Who may see full ID numbers and names (each time audited): the detail panel's reveal, the CLI's --reveal. */
 export const REVEAL_ROLES: readonly Role[] = ['officer', 'finance', 'auditor'];
 

@@ -114,6 +114,7 @@ describe('the workstation shell (browser mode)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=audit-grid]')?.textContent?.includes('Added a user'));
     expect(await page.textContent('[data-testid=audit-grid]')).toContain('Signed in');
     expect(await page.textContent('[data-testid=audit-grid]')).not.toContain('添加用户');
+    expect(await page.textContent('[data-testid=audit-grid]')).toMatch(/after: name admin, display name \S+, roles (Officer|Finance|Auditor|Administrator)/);
     await screenshot(page, 'shell-english');
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === '共济对账工作站');

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, auditActionLabel } from '../../shared/audit-labels';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, auditActionLabel, auditDetailSummary } from '../../shared/audit-labels';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../electron/engine');
 
@@ -25,6 +25,12 @@ describe('audit action labels', () => {
       expect(AUDIT_ACTION_LABELS_EN[a], a).toBeTruthy();
     }
     expect(Object.keys(AUDIT_ACTION_LABELS_EN).sort()).toEqual(Object.keys(AUDIT_ACTION_LABELS).sort());
+  });
+
+  it('reads a detail in either language, the JSON never shown as it is', () => {
+    const detail = JSON.stringify({ after: { name: 'li', displayName: '李对账', roles: ['officer', 'finance'], disabled: false }, ids: [1, 2, 3, 4, 5, 6, 7, 8] });
+    expect(auditDetailSummary(detail)).toBe('之后：名称 li，显示名 李对账，角色 对账员、财务复核，停用 否；差异：1、2、3、4、5、6 等 8 项');
+    expect(auditDetailSummary(detail, 'en')).toBe('after: name li, display name 李对账, roles Officer, Finance, disabled no; breaks: 1, 2, 3, 4, 5, 6 and 2 more');
   });
 
   it('falls back to the code for an action not named (a newer workstation\'s trail)', () => {

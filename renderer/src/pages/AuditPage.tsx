@@ -48,7 +48,7 @@ function AuditTrail() {
       { field: 'action', headerName: t('colAction'), width: 190, valueFormatter: (p) => auditActionLabel(String(p.value), locale === 'en' ? 'en' : 'zh'), tooltipField: 'action' },
       { field: 'target', headerName: t('colTarget'), width: 180 },
       // A readable summary; the entry's JSON as written (what the chain hashes) on hover.
-      { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300, valueFormatter: (p) => auditDetailSummary(String(p.value)), tooltipField: 'detail' },
+      { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300, valueFormatter: (p) => auditDetailSummary(String(p.value), locale === 'en' ? 'en' : 'zh'), tooltipField: 'detail' },
       { field: 'hash', headerName: 'SHA-256', width: 160, valueFormatter: (p) => String(p.value).slice(0, 16) + '…' },
     ],
     [t, locale],
