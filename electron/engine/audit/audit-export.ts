@@ -2,7 +2,7 @@
 // chain's head hash and verification result written above them.
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../system/new-workbook';
 import { beijingIso } from '../../../shared/beijing-time';
 import type { Database } from 'better-sqlite3';
 import type { AuditQuery, AuditRow } from '../../../shared/audit-types';
@@ -32,7 +32,7 @@ export async function exportAudit(db: Database, q: AuditQuery, out: string, user
   const chain = verifyAuditChain(db);
   const head = chain.ok ? chain.head : null;
 
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = user;
   const ws = addListSheet(wb, '审计日志', 4, '共济对账工作站 审计日志');
   ws.addRow(['共济对账工作站 审计日志']).font = { bold: true, size: 14 };

@@ -2,7 +2,7 @@
 // numbers with two decimals, frozen header, widths, the filters written above) or
 // CSV (UTF-8 with BOM). Personal data stays masked.
 import fs from 'node:fs';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../system/new-workbook';
 import type { Database } from 'better-sqlite3';
 import type { BreakQuery } from '../../../shared/contract';
 import { BREAK_LABELS, RECON_KIND_LABELS } from '../../../shared/labels';
@@ -68,7 +68,7 @@ export async function exportView(
   if (format === 'csv') {
     fs.writeFileSync(out, breaksToCsv(rows));
   } else {
-    const wb = new ExcelJS.Workbook();
+    const wb = await newWorkbook();
     wb.creator = user;
     const ws = addListSheet(wb, '单边账', 3, `共济对账工作站 差异清单\u3000${describeQuery(q)}`);
     ws.addRow(['共济对账工作站 差异清单']).font = { bold: true, size: 14 };

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../system/new-workbook';
 import { EngineError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import type { PolicyFinding } from '../../../shared/policy-types';
@@ -57,7 +57,7 @@ const FINDING_COLUMNS: ListColumn[] = [
 
 export async function exportFindings(db: Database, q: { period?: string }, out: string, user: string): Promise<{ path: string; rows: number }> {
   const list = listFindings(db, { ...q, status: 'all' });
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = user;
   const title = `政策检查发现${q.period ? `（${q.period}）` : ''}`;
   const ws = addListSheet(wb, '政策检查', 2, `共济对账工作站 ${title}`);

@@ -4,7 +4,7 @@
 // page holds and breaks the pages itself — a 合计 row always shares its page with
 // rows of its table, and the signature block is never cut. One Chinese font (宋体)
 // throughout.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 export const FONT = '宋体';
 export const MONEY = '#,##0.00';

@@ -2,7 +2,8 @@
 // 签章信息 — one table a sheet, laid out for A4 landscape by sheet-layout. Amounts
 // are numbers shown with two decimals, each table closes with its 合计 rows,
 // regions carry their names, people their names, times are Beijing time.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../system/new-workbook';
 import { BREAK_LABELS } from '../../../shared/labels';
 import { beijingText } from '../../../shared/beijing-time';
 import { regionLabel } from '../../../shared/regions';
@@ -65,7 +66,7 @@ export const DETAIL_COLUMNS: Column[] = [
 export const DETAIL_ROW_PT = 26;
 
 export async function writeStatementXlsx(file: string, r: ClearingResult, meta: StatementMeta): Promise<{ detailRows: number; breakRows: number }> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = meta.preparer.displayName;
   wb.created = new Date(meta.preparer.at);
   const own = r.care.regions.find((x) => x.region === meta.region);
