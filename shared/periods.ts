@@ -1,6 +1,7 @@
 // Reconciliation periods: ISO weeks `2025-W47` (Monday to Sunday) for premium and
 // months `2025-11` for settlement, in the files' own wall-clock time (Asia/Shanghai).
 // Bounds are `YYYY-MM-DD HH:mm:ss` strings, compared as text with stored times.
+import { beijingDate } from './beijing-time';
 
 /** A week `2025-W47` or a month `2025-11`. */
 export const PERIOD_PATTERN = /^\d{4}-(W\d{2}|\d{2})$/;
@@ -61,12 +62,12 @@ export function isoWeekOf(d: Date): { period: string } {
  * opened on the period before last.
  */
 export function lastCompletePeriod(granularity: 'week' | 'month', now: Date = new Date()): string {
-  const beijing = new Date(now.getTime() + 8 * 3600_000);
+  const [y, m, d] = beijingDate(now).split('-').map(Number) as [number, number, number];
   if (granularity === 'month') {
-    const d = new Date(Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth() - 1, 1));
-    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
+    const prev = new Date(Date.UTC(y, m - 2, 1));
+    return `${prev.getUTCFullYear()}-${pad(prev.getUTCMonth() + 1)}`;
   }
-  return isoWeekOf(new Date(beijing.getTime() - 7 * 86400_000)).period;
+  return isoWeekOf(new Date(Date.UTC(y, m - 1, d - 7))).period;
 }
 
 /** The week or month a wall-clock time falls in. */

@@ -28,6 +28,7 @@ export function AuditPage() {
 
 function AuditTrail() {
   const { t, locale } = useI18n();
+  const lang = locale === 'en' ? 'en' : 'zh';
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
   const [page, setPage] = useState<Page | null>(null);
@@ -45,13 +46,13 @@ function AuditTrail() {
       { field: 'seq', headerName: t('colSeq'), width: 80, type: 'numericColumn' },
       { field: 'at', headerName: t('colAt'), width: 180, valueFormatter: (p) => beijingText(String(p.value)) },
       { field: 'actor', headerName: t('colActor'), width: 120 },
-      { field: 'action', headerName: t('colAction'), width: 190, valueFormatter: (p) => auditActionLabel(String(p.value), locale === 'en' ? 'en' : 'zh'), tooltipField: 'action' },
+      { field: 'action', headerName: t('colAction'), width: 190, valueFormatter: (p) => auditActionLabel(String(p.value), lang), tooltipField: 'action' },
       { field: 'target', headerName: t('colTarget'), width: 180 },
       // A readable summary; the entry's JSON as written (what the chain hashes) on hover.
-      { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300, valueFormatter: (p) => auditDetailSummary(String(p.value), locale === 'en' ? 'en' : 'zh'), tooltipField: 'detail' },
+      { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300, valueFormatter: (p) => auditDetailSummary(String(p.value), lang), tooltipField: 'detail' },
       { field: 'hash', headerName: 'SHA-256', width: 160, valueFormatter: (p) => String(p.value).slice(0, 16) + '…' },
     ],
-    [t, locale],
+    [t, lang],
   );
 
   return (

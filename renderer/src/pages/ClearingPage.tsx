@@ -7,7 +7,6 @@ import type React from 'react';
 import { Alert, Box, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { ClearingJson, Deadline, KeyStatus, StatementInfo, VerifyReport } from '../../../shared/clearing-types';
 import { formatAmountText } from '../../../shared/money';
-import { lastCompletePeriod } from '../../../shared/periods';
 import { beijingText } from '../../../shared/beijing-time';
 import { api, downloadUrl, fileForEngine } from '../api/client';
 import { showCallError } from '../api/call-errors';
@@ -19,6 +18,7 @@ import { FileButton } from '../components/FileButton';
 import { ConfirmDialog } from './clearing/ConfirmDialog';
 import { useCall } from '../api/use-call';
 import { PeriodField } from '../components/PeriodField';
+import { defaultPeriod } from '../components/PeriodPicker';
 
 /**
  * A signature's time as the bundle states it, shown in Beijing time: a time with its
@@ -28,9 +28,6 @@ function signedAtText(time: string | null | undefined): string {
   if (!time) return '';
   return /(Z|[+-]\d{2}:?\d{2})$/.test(time) && !Number.isNaN(Date.parse(time)) ? beijingText(time) : time.slice(0, 19).replace('T', ' ');
 }
-
-/** Clearing is monthly: the last complete month, by the Beijing calendar. */
-const lastMonth = (): string => lastCompletePeriod('month');
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -128,8 +125,9 @@ export function VerifyReportView({ r }: { r: VerifyReport }) {
 export function ClearingPage() {
   const { t } = useI18n();
   const me = useMe();
-  const [period, setPeriod] = useState(lastMonth);
-  useLatestPeriod('settlement', lastMonth(), setPeriod);
+  // Clearing is monthly, as settlement is: the last complete month, by the Beijing calendar.
+  const [period, setPeriod] = useState(() => defaultPeriod('settlement'));
+  useLatestPeriod('settlement', defaultPeriod('settlement'), setPeriod);
   const [region, setRegion] = useState('330100');
   const [key, setKey] = useState<KeyStatus | null>(null);
   const [statements, setStatements] = useState<StatementInfo[]>([]);

@@ -41,6 +41,8 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
       <Typography variant="subtitle2">{t('policyEdit')}（{policy.name} v{policy.version}）</Typography>
       {RULE_IDS.filter((id) => rules[id]).map((id) => {
         const r = rules[id]!;
+        // The payment order's checks as the profile has them (none named: the engine's default, all).
+        const order = Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT;
         return (
           <Stack key={id} direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid={`policy-rule-${id}`}>
             <FormControlLabel sx={{ width: 260 }} control={<Checkbox size="small" checked={r.enabled} onChange={(e) => set(id, { enabled: e.target.checked })} />} label={RULE_LABELS[id]} />
@@ -59,7 +61,6 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
               <Stack direction="row" sx={{ alignItems: 'center' }} data-testid="policy-order">
                 <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>{t('paymentOrder')}</Typography>
                 {Object.entries(ORDER_LABELS).map(([step, label]) => {
-                  const on = (Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT).includes(step);
                   return (
                     <FormControlLabel
                       key={step}
@@ -67,10 +68,10 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
                       control={
                         <Checkbox
                           size="small"
-                          checked={on}
+                          checked={order.includes(step)}
                           slotProps={{ input: { 'data-testid': `policy-order-${step}` } as object }}
                           onChange={(e) => {
-                            const now = new Set(Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT);
+                            const now = new Set(order);
                             if (e.target.checked) now.add(step);
                             else now.delete(step);
                             set(id, { order: ORDER_DEFAULT.filter((s) => now.has(s)) });
