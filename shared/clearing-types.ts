@@ -13,6 +13,8 @@ export interface Deadline {
   due: string;
   state: 'done' | 'pending' | 'overdue';
   note: string;
+  /** The same label and note for the English interface. */
+  en: { label: string; note: string };
 }
 
 export interface KeyStatus {

@@ -14,6 +14,8 @@ export type IndexedColumn = 'key' | 'sub_key' | 'ref_key' | 'amount_fen' | 'stat
 
 export interface KindSpec {
   label: string;
+  /** The kind's name in the English interface (its files' columns keep their Chinese names). */
+  labelEn: string;
   fields: Record<string, FieldSpec>;
   /** Required unless a profile says otherwise. */
   required: string[];
@@ -39,6 +41,7 @@ const f = (type: FieldType, label: string): FieldSpec => ({ type, label });
 export const KINDS: Record<ImportKind, KindSpec> = {
   'ledger-premium': {
     label: '医保共济代缴划扣明细',
+    labelEn: 'Ledger: premium deductions',
     fields: {
       order_no: f('key', '缴费单号'),
       deduction_no: f('key', '划扣流水号'),
@@ -63,6 +66,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   },
   'tax-premium': {
     label: '税务对账中间库共济代缴明细',
+    labelEn: 'Tax bureau: premium extract',
     fields: {
       order_no: f('key', '缴费单号'),
       tax_voucher_no: f('key', '电子税票号码'),
@@ -85,6 +89,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   },
   settlement: {
     label: '结算明细（机构/平台）',
+    labelEn: 'Settlements (institution/platform)',
     fields: {
       setl_id: f('key', '结算ID'),
       mdtrt_id: f('key', '就诊ID'),
@@ -119,6 +124,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   },
   'ledger-settlement': {
     label: '医保个人账户共济支出明细',
+    labelEn: 'Ledger: personal-account care payments',
     fields: {
       setl_id: f('key', '结算ID'),
       init_setl_id: f('key', '原结算ID'),
@@ -144,6 +150,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   // 共济 amount, so it is never a side of the amount match.
   'platform-result': {
     label: '平台对明细账结果（3202）',
+    labelEn: 'Platform detail check result (3202)',
     fields: {
       psn_no: f('key', '人员编号'),
       mdtrt_id: f('key', '就诊ID'),
@@ -162,6 +169,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
   },
   binding: {
     label: '家庭共济绑定关系',
+    labelEn: 'Family binding list',
     fields: {
       payer_certno: f('id', '授权人证件号码'),
       payer_admdvs: f('region', '授权人参保地'),
@@ -176,3 +184,6 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     totalField: null,
   },
 };
+
+/** A kind's name for people, in `lang`. */
+export const kindName = (kind: ImportKind, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? KINDS[kind].labelEn : KINDS[kind].label);

@@ -37,6 +37,9 @@ export const BREAK_LABELS: Record<BreakType, string> = {
   PLATFORM_FLAGGED: '平台对账不一致',
 };
 
+/** The language a shared label is given in: Chinese first, English second. */
+export type Lang = 'zh' | 'en';
+
 export const FIELD_LABELS: Record<string, string> = {
   amount: '金额',
   status: '状态',
@@ -47,6 +50,20 @@ export const FIELD_LABELS: Record<string, string> = {
   duplicate_of: '重复单号',
   platform_verdict: '平台对账结果（3202）',
 };
+
+export const FIELD_LABELS_EN: Record<string, string> = {
+  amount: 'Amount',
+  status: 'Status',
+  certno: 'ID number',
+  insutype: 'Insurance type',
+  pay_year: 'Premium year',
+  tax_voucher_no: 'E-tax voucher no.',
+  duplicate_of: 'Duplicate of',
+  platform_verdict: 'Platform verdict (3202)',
+};
+
+/** A compared field's name for people, in `lang`. */
+export const fieldLabel = (field: string, lang: Lang = 'zh'): string => (lang === 'en' ? FIELD_LABELS_EN : FIELD_LABELS)[field] ?? field;
 
 /** Canonical statuses as people read them. */
 export const STATUS_LABELS: Record<string, string> = {
@@ -64,22 +81,36 @@ export const STATUS_LABELS: Record<string, string> = {
   inconsistent: '数据不一致',
 };
 
+export const STATUS_LABELS_EN: Record<string, string> = {
+  paid: 'Paid',
+  refunded: 'Refunded',
+  reversed: 'Reversed',
+  unpaid: 'Unpaid',
+  normal: 'Normal',
+  cancelled: 'Cancelled',
+  cancel: 'Cancel',
+  balanced: 'Balanced',
+  center_more: 'Centre has more',
+  institution_more: 'Institution has more',
+  inconsistent: 'Inconsistent',
+};
+
 /** A differing value for people: statuses in words, everything else as it is. */
-export function fieldValueLabel(field: string, value: string | null): string {
-  if (value === null) return '无';
+export function fieldValueLabel(field: string, value: string | null, lang: Lang = 'zh'): string {
+  if (value === null) return lang === 'en' ? 'none' : '无';
   if (field === 'insutype') return insutypeLabel(value);
   if (field === 'amount') return formatAmountText(value);
-  return field === 'status' ? (STATUS_LABELS[value] ?? value) : value;
+  return field === 'status' ? ((lang === 'en' ? STATUS_LABELS_EN : STATUS_LABELS)[value] ?? value) : value;
 }
 
 /** Fields that are the other side's word on the record, not a value both sides hold: shown as one statement. */
 export const ONE_SIDED_FIELDS = new Set(['platform_verdict']);
 
 /** A differing field in one line, e.g. "金额: 10.00 → 11.00" or "平台对账结果（3202）: 1 中心多". */
-export function fieldDiffText(f: { field: string; ledger: string | null; external: string | null }): string {
-  const label = FIELD_LABELS[f.field] ?? f.field;
-  if (ONE_SIDED_FIELDS.has(f.field)) return `${label}: ${f.external ?? f.ledger ?? '无'}`;
-  return `${label}: ${f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)} → ${f.external === null ? '—' : fieldValueLabel(f.field, f.external)}`;
+export function fieldDiffText(f: { field: string; ledger: string | null; external: string | null }, lang: Lang = 'zh'): string {
+  const label = fieldLabel(f.field, lang);
+  if (ONE_SIDED_FIELDS.has(f.field)) return `${label}: ${f.external ?? f.ledger ?? (lang === 'en' ? 'none' : '无')}`;
+  return `${label}: ${f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger, lang)} → ${f.external === null ? '—' : fieldValueLabel(f.field, f.external, lang)}`;
 }
 
 /** A break's history, in words: what happened to it. */
@@ -95,3 +126,19 @@ export const BREAK_EVENT_LABELS: Record<string, string> = {
   'reject-writeoff': '驳回核销',
   undo: '撤销',
 };
+
+export const BREAK_EVENT_LABELS_EN: Record<string, string> = {
+  open: 'Opened',
+  reclassify: 'Reclassified',
+  'auto-close': 'Closed by its counterpart',
+  assign: 'Assigned',
+  comment: 'Comment',
+  dispose: 'Disposed',
+  'propose-writeoff': 'Write-off proposed',
+  'approve-writeoff': 'Write-off approved',
+  'reject-writeoff': 'Write-off rejected',
+  undo: 'Undone',
+};
+
+/** What happened to a break, in `lang`. */
+export const breakEventLabel = (action: string, lang: Lang = 'zh'): string => (lang === 'en' ? BREAK_EVENT_LABELS_EN : BREAK_EVENT_LABELS)[action] ?? action;

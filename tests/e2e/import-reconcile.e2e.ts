@@ -182,6 +182,27 @@ describe('importing and reconciling in the browser', () => {
     await screenshot(page, 'workbench');
   });
 
+  it('reads the break in English words in the English interface', async () => {
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=detail-diffs]')?.textContent?.startsWith('Amount: '));
+    expect(await page.textContent('[data-testid=detail-diffs]')).toMatch(/^Amount: Ledger side [\d,]+\.00 → Other side —$/);
+    expect(await page.textContent('[data-testid=detail-history]')).toContain('Opened');
+    expect(await page.textContent('[data-testid=detail-dispose-补记]')).toBe('Book entry (b)');
+    expect(await page.textContent('[data-testid=raw-ledger]')).toMatch(/^Raw row: JF/);
+    expect(await page.textContent('[data-testid=record-ledger]')).toMatch(/\.csv · line \d+/);
+    // No Chinese word or full-width mark outside the data: the file's own column names, its raw row, names and regions.
+    const chrome = await page.evaluate(() => {
+      const panel = document.querySelector('[data-testid=break-detail]')!.cloneNode(true) as HTMLElement;
+      panel.querySelectorAll('[data-testid^=record-] table, [data-testid^=raw-], [data-testid=detail-person]').forEach((n) => n.remove());
+      return panel.textContent!;
+    });
+    expect(chrome.replace(/\S+\.csv/g, '')).not.toMatch(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
+    await screenshot(page, 'workbench-english');
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=detail-diffs]')?.textContent?.startsWith('金额：'));
+    expect(await page.textContent('[data-testid=detail-history]')).toContain('开立');
+  });
+
   it('reveals the ID number, and the reveal is audited', async () => {
     await page.click('[data-testid=reveal]');
     await page.waitForFunction(() => /\d{17}[\dX]/.test(document.querySelector('[data-testid=detail-person]')?.textContent ?? ''));

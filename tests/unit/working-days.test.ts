@@ -27,6 +27,11 @@ describe('working days', () => {
     // November 2026's remittance (notice end of December) falls in 2027, a year the calendar has not published yet.
     const late = (await e.call('clearing/deadlines', { period: '2026-11' }, e.caller)).find((x) => x.key === 'remit')!;
     expect(late.note).toMatch(/2027 年的法定节假日和调休尚未收录/);
+    // The English interface reads the same deadlines in English, with no Chinese left in them.
+    expect(remit.en.label).toBe('Regions remit funds (15 working days after notice)');
+    expect(remit.en.note).toContain('counted with the public holidays and make-up working days of 2025');
+    expect(late.en.note).toContain('of 2027 not yet known');
+    for (const x of [...dl, late]) expect(`${x.en.label} ${x.en.note}`).not.toMatch(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
     await e.close();
   });
 

@@ -25,12 +25,13 @@ export function clearingDeadlines(db: Database, period: string, today: Date = ne
   const confirmed = has("SELECT 1 FROM statement WHERE period = ? AND status = 'confirmed'", period);
   // Overdue once the due date has passed in Beijing (by the machine's UTC date, eight hours late).
   const state = (done: boolean, due: Date): Deadline['state'] => (done ? 'done' : beijingDate(today) > ymd(due) ? 'overdue' : 'pending');
+  const notKept = { zh: '资金划拨不在本工作站记录', en: 'transfers of funds are not recorded on this workstation' };
   return [
-    { key: 'data', label: '上月数据生成（5 日前）', due: ymd(next(5)), state: state(dataIn, next(5)), note: dataIn ? '已导入结算数据' : '尚未导入该月结算数据' },
-    { key: 'recon-offsite', label: '异地就医对账（20 日前）', due: ymd(next(20)), state: state(reconciled, next(20)), note: reconciled ? '已对账' : '尚未对账' },
-    { key: 'recon-local', label: '省内跨统筹区对账（25 日前）', due: ymd(next(25)), state: state(reconciled, next(25)), note: reconciled ? '已对账' : '尚未对账' },
-    { key: 'statement', label: '清算平衡表和明细表（月底前）', due: ymd(monthEnd), state: state(confirmed, monthEnd), note: confirmed ? '已复核' : prepared ? '已编制，待复核' : '尚未编制' },
-    { key: 'remit', label: '各地上解资金（通知后 15 个工作日）', due: ymd(remit), state: 'pending', note: `资金划拨不在本工作站记录；${calendarNote(monthEnd, remit)}` },
-    { key: 'transfer', label: '省级下拨资金（7 个工作日）', due: ymd(transfer), state: 'pending', note: `资金划拨不在本工作站记录；${calendarNote(remit, transfer)}` },
+    { key: 'data', label: '上月数据生成（5 日前）', due: ymd(next(5)), state: state(dataIn, next(5)), note: dataIn ? '已导入结算数据' : '尚未导入该月结算数据', en: { label: "Last month's data (by the 5th)", note: dataIn ? 'settlement data imported' : "the month's settlement data not yet imported" } },
+    { key: 'recon-offsite', label: '异地就医对账（20 日前）', due: ymd(next(20)), state: state(reconciled, next(20)), note: reconciled ? '已对账' : '尚未对账', en: { label: 'Out-of-region care reconciled (by the 20th)', note: reconciled ? 'reconciled' : 'not yet reconciled' } },
+    { key: 'recon-local', label: '省内跨统筹区对账（25 日前）', due: ymd(next(25)), state: state(reconciled, next(25)), note: reconciled ? '已对账' : '尚未对账', en: { label: 'In-province cross-region reconciled (by the 25th)', note: reconciled ? 'reconciled' : 'not yet reconciled' } },
+    { key: 'statement', label: '清算平衡表和明细表（月底前）', due: ymd(monthEnd), state: state(confirmed, monthEnd), note: confirmed ? '已复核' : prepared ? '已编制，待复核' : '尚未编制', en: { label: 'Balance and detail statements (by month end)', note: confirmed ? 'confirmed' : prepared ? 'prepared, awaiting confirmation' : 'not yet prepared' } },
+    { key: 'remit', label: '各地上解资金（通知后 15 个工作日）', due: ymd(remit), state: 'pending', note: `${notKept.zh}；${calendarNote(monthEnd, remit)}`, en: { label: 'Regions remit funds (15 working days after notice)', note: `${notKept.en}; ${calendarNote(monthEnd, remit, 'en')}` } },
+    { key: 'transfer', label: '省级下拨资金（7 个工作日）', due: ymd(transfer), state: 'pending', note: `${notKept.zh}；${calendarNote(remit, transfer)}`, en: { label: 'Province transfers funds (7 working days)', note: `${notKept.en}; ${calendarNote(remit, transfer, 'en')}` } },
   ];
 }

@@ -37,10 +37,16 @@ export function addWorkingDays(from: Date, n: number): Date {
 }
 
 /** How a span of days was counted, for the deadline's note. */
-export function calendarNote(from: Date, to: Date): string {
+export function calendarNote(from: Date, to: Date, lang: 'zh' | 'en' = 'zh'): string {
   const unknown: number[] = [];
   for (let y = from.getUTCFullYear(); y <= to.getUTCFullYear(); y++) if (!knowsYear(y)) unknown.push(y);
+  const years = [...new Set([from.getUTCFullYear(), to.getUTCFullYear()])];
+  if (lang === 'en') {
+    return unknown.length
+      ? `public holidays and make-up working days of ${unknown.join(', ')} not yet known (the calendar runs to ${CALENDAR_LAST_YEAR}): only weekends skipped there; an updated version counts them as the State Council announces`
+      : `counted with the public holidays and make-up working days of ${years.join(', ')}`;
+  }
   return unknown.length
     ? `${unknown.join('、')} 年的法定节假日和调休尚未收录（日历数据到 ${CALENDAR_LAST_YEAR} 年），这部分只跳过周末；更新软件后会按国务院公布的安排计算`
-    : `按 ${[...new Set([from.getUTCFullYear(), to.getUTCFullYear()])].join('、')} 年法定节假日和调休计算`;
+    : `按 ${years.join('、')} 年法定节假日和调休计算`;
 }

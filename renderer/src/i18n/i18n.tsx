@@ -5,10 +5,34 @@ import type { BreakType } from '../../../shared/domain';
 
 export type Locale = 'zh-CN' | 'en';
 
+/**
+ * Punctuation between words: Chinese text takes full-width marks (`金额：…`, `（3）`,
+ * `甲、乙`), English the ASCII ones with their spaces (`Amount: …`, ` (3)`, `a, b`).
+ */
+export interface Marks {
+  colon: string;
+  open: string;
+  close: string;
+  list: string;
+  semi: string;
+  comma: string;
+}
+const MARKS: Record<Locale, Marks> = {
+  'zh-CN': { colon: '：', open: '（', close: '）', list: '、', semi: '；', comma: '，' },
+  en: { colon: ': ', open: ' (', close: ')', list: ', ', semi: '; ', comma: ', ' },
+};
+
 interface I18n {
   locale: Locale;
+  /** The language shared labels take (`shared/labels.ts`, `shared/audit-labels.ts`). */
+  lang: 'zh' | 'en';
   t(key: MessageKey): string;
   breakLabel(type: BreakType): string;
+  marks: Marks;
+  /** `text` in brackets after what precedes it: `（text）` or ` (text)`. */
+  paren(text: string | number): string;
+  /** A file's line for people: `第 5 行` or `line 5`. */
+  lineNo(n: number): string;
   toggle(): void;
 }
 
@@ -24,15 +48,19 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       return next;
     });
   }, []);
-  const value = useMemo<I18n>(
-    () => ({
+  const value = useMemo<I18n>(() => {
+    const marks = MARKS[locale];
+    return {
       locale,
+      lang: locale === 'en' ? 'en' : 'zh',
       t: (key) => (locale === 'en' ? en[key] : zh[key]),
       breakLabel: (type) => (locale === 'en' ? BREAK_LABELS_EN[type] : BREAK_LABELS[type]),
+      marks,
+      paren: (text) => `${marks.open}${text}${marks.close}`,
+      lineNo: (n) => (locale === 'en' ? `line ${n}` : `第 ${n} 行`),
       toggle,
-    }),
-    [locale, toggle],
-  );
+    };
+  }, [locale, toggle]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -27,8 +27,7 @@ export function AuditPage() {
 }
 
 function AuditTrail() {
-  const { t, locale } = useI18n();
-  const lang = locale === 'en' ? 'en' : 'zh';
+  const { t, lang, marks } = useI18n();
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
   const [page, setPage] = useState<Page | null>(null);
@@ -66,7 +65,7 @@ function AuditTrail() {
       </Stack>
       {check && (
         <Alert severity={check.ok ? 'success' : 'error'} data-testid="audit-check">
-          {check.ok ? `${t('chainOk')}：${check.entries} · ${t('head')} ${check.head}` : `${t('chainBroken')}：${check.reason}`}
+          {check.ok ? `${t('chainOk')}${marks.colon}${check.entries} · ${t('head')} ${check.head}` : `${t('chainBroken')}${marks.colon}${check.reason}`}
         </Alert>
       )}
       {exported && (

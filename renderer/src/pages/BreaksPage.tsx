@@ -11,8 +11,8 @@ import type { CellKeyDownEvent, ColDef, GridApi, IDatasource, IGetRowsParams, So
 import { BREAK_TYPES, type BreakType, type ReconKind } from '../../../shared/domain';
 import type { BreakFacets, BreakRow } from '../../../shared/recon-types';
 import type { BreakQuery } from '../../../shared/contract';
-import { AGING_BUCKETS, DISPOSITION_KEYS, type AgingBucket, type Disposition } from '../../../shared/break-work';
-import { BREAK_EVENT_LABELS, fieldDiffText } from '../../../shared/labels';
+import { AGING_BUCKETS, DISPOSITION_KEYS, dispositionLabel, type AgingBucket, type Disposition } from '../../../shared/break-work';
+import { breakEventLabel, fieldDiffText } from '../../../shared/labels';
 import { formatAmountText } from '../../../shared/money';
 import { api, downloadUrl } from '../api/client';
 import { showCallError } from '../api/call-errors';
@@ -39,7 +39,7 @@ export const TYPE_COLOURS: Record<BreakType, string> = {
 
 
 export function BreaksPage() {
-  const { t, breakLabel } = useI18n();
+  const { t, breakLabel, lang, marks } = useI18n();
   const me = useMe();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
@@ -121,7 +121,7 @@ export function BreaksPage() {
   const doDispose = async (ids: number[], reason: Disposition, note: string) => {
     try {
       const r = await api.call('breaks/dispose', { ids, reason, note, ...(validPeriod ? { period } : {}) });
-      setMessage({ severity: 'success', text: `${reason}：${r.count}` });
+      setMessage({ severity: 'success', text: `${dispositionLabel(reason, lang)}${marks.colon}${r.count}` });
       api$()?.deselectAll();
       refresh();
       if (detailId !== null && ids.includes(detailId) && reason !== '核销') setDetailId(null);
@@ -133,7 +133,7 @@ export function BreaksPage() {
   const undo = async () => {
     try {
       const r = await api.call('breaks/undo', {});
-      setMessage({ severity: 'info', text: `${t('undo')}：${BREAK_EVENT_LABELS[r.action] ?? r.action} ${r.undone} 条` });
+      setMessage({ severity: 'info', text: `${t('undo')}${marks.colon}${breakEventLabel(r.action, lang)} ${r.undone}${lang === 'en' ? '' : ' 条'}` });
       refresh();
     } catch (e) {
       setMessage({ severity: 'error', text: (e as Error).message });
@@ -145,7 +145,7 @@ export function BreaksPage() {
     if (!ids.length) return;
     try {
       const r = await api.call('breaks/approve', { ids, approve });
-      setMessage({ severity: 'success', text: `${approve ? t('approve') : t('reject')}：${r.count}` });
+      setMessage({ severity: 'success', text: `${approve ? t('approve') : t('reject')}${marks.colon}${r.count}` });
       api$()?.deselectAll();
       refresh();
     } catch (e) {
@@ -225,15 +225,15 @@ export function BreaksPage() {
         headerName: t('fieldsDiffer'),
         flex: 1,
         minWidth: 240,
-        valueGetter: (p) => (p.data?.fields ?? []).map(fieldDiffText).join('；'),
+        valueGetter: (p) => (p.data?.fields ?? []).map((f) => fieldDiffText(f, lang)).join(marks.semi),
         cellStyle: { color: '#b71c1c' },
       },
       { field: 'opened_period', headerName: t('openedPeriod'), width: 105, sortable: true },
       { field: 'aging_days', headerName: t('aging'), width: 95, type: 'numericColumn', sortable: true },
       { field: 'assignee', headerName: t('assignee'), width: 100, sortable: true },
-      { field: 'resolution', headerName: t('resolution'), width: 90, valueGetter: (p) => (p.data?.pending ? `${p.data.pending}?` : (p.data?.resolution ?? '')) },
+      { field: 'resolution', headerName: t('resolution'), width: 90, valueGetter: (p) => (p.data?.pending ? `${dispositionLabel(p.data.pending, lang)}?` : p.data?.resolution ? dispositionLabel(p.data.resolution, lang) : '') },
     ],
-    [t, breakLabel],
+    [t, breakLabel, lang, marks],
   );
 
   const facetOf = (type: BreakType) => facets.find((f) => f.type === type);

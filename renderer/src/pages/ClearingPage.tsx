@@ -68,11 +68,11 @@ function PasswordField({ value, onChange, testId, label }: { value: string; onCh
 }
 
 export function VerifyReportView({ r }: { r: VerifyReport }) {
-  const { t } = useI18n();
+  const { t, marks, paren } = useI18n();
   return (
     <Box data-testid="verify-report">
       <Alert severity={r.ok ? 'success' : 'error'} sx={{ mb: 1 }} data-testid="verify-verdict">
-        {r.ok ? `${t('verifyOk')}：${r.name}（${r.confirmed ? t('confirmed') : t('awaitingConfirm')}）` : `${t('verifyFailed')}：${r.problems.join('；')}`}
+        {r.ok ? `${t('verifyOk')}${marks.colon}${r.name}${paren(r.confirmed ? t('confirmed') : t('awaitingConfirm'))}` : `${t('verifyFailed')}${marks.colon}${r.problems.join(marks.semi)}`}
       </Alert>
       <Table size="small">
         <TableHead>
@@ -110,7 +110,7 @@ export function VerifyReportView({ r }: { r: VerifyReport }) {
             <TableRow key={s.role} sx={s.ok ? undefined : { bgcolor: '#fdecea' }}>
               <TableCell>{s.label}</TableCell>
               <TableCell>{s.ok ? '✓' : '✗'}</TableCell>
-              <TableCell>{s.displayName && s.displayName !== s.signer ? `${s.displayName}（${s.signer}）` : s.signer}</TableCell>
+              <TableCell>{s.displayName && s.displayName !== s.signer ? `${s.displayName}${paren(s.signer ?? '')}` : s.signer}</TableCell>
               <TableCell>{signedAtText(s.time)}</TableCell>
               <TableCell sx={{ fontFamily: 'monospace', fontSize: 11 }}>{s.fingerprint}</TableCell>
               <TableCell data-testid={`signer-trust-${s.role}`} sx={{ color: s.trusted ? 'success.main' : 'error.main' }}>{s.trust}</TableCell>
@@ -123,7 +123,7 @@ export function VerifyReportView({ r }: { r: VerifyReport }) {
 }
 
 export function ClearingPage() {
-  const { t } = useI18n();
+  const { t, lang, marks } = useI18n();
   const me = useMe();
   // Clearing is monthly, as settlement is: the last complete month, by the Beijing calendar.
   const [period, setPeriod] = useState(() => defaultPeriod('settlement'));
@@ -190,7 +190,7 @@ export function ClearingPage() {
       <Section title={t('deadlines')} testId="deadlines">
         <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
           {deadlines.map((d) => (
-            <Chip key={d.key} color={stateColor[d.state]} variant={d.state === 'pending' ? 'outlined' : 'filled'} label={`${d.label} · ${d.due} · ${d.note}`} />
+            <Chip key={d.key} color={stateColor[d.state]} variant={d.state === 'pending' ? 'outlined' : 'filled'} label={lang === 'en' ? `${d.en.label} · ${d.due} · ${d.en.note}` : `${d.label} · ${d.due} · ${d.note}`} />
           ))}
         </Stack>
       </Section>
@@ -229,7 +229,9 @@ export function ClearingPage() {
       <Section title={t('signingKey')} testId="key-section">
         {key?.fingerprint ? (
           <Typography variant="body2" data-testid="key-fingerprint" sx={{ fontFamily: 'monospace' }}>
-            {t('fingerprint')}：{key.fingerprint}
+            {t('fingerprint')}
+            {marks.colon}
+            {key.fingerprint}
           </Typography>
         ) : (
           <Typography variant="body2" color="text.secondary">{t('noKey')}</Typography>
@@ -251,7 +253,7 @@ export function ClearingPage() {
         {isOfficer && (
           <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
             <PasswordField value={preparePw} onChange={setPreparePw} testId="prepare-password" label="passwordForPrepare" />
-            <Button variant="contained" data-testid="prepare" disabled={!valid} onClick={() => void run(async () => `${t('prepared')}：${(await api.call('statements/prepare', { period, region, password: preparePw })).name}`)}>
+            <Button variant="contained" data-testid="prepare" disabled={!valid} onClick={() => void run(async () => `${t('prepared')}${marks.colon}${(await api.call('statements/prepare', { period, region, password: preparePw })).name}`)}>
               {t('prepare')}
             </Button>
           </Stack>
@@ -298,7 +300,7 @@ export function ClearingPage() {
           onConfirm={async (carry) => {
             const id = confirming!.id;
             setConfirming(null);
-            await run(async () => `${t('confirmed')}：${(await api.call('statements/confirm', { id, password: confirmPw, ...(carry ? { carry } : {}) })).locked.join('、')}`);
+            await run(async () => `${t('confirmed')}${marks.colon}${(await api.call('statements/confirm', { id, password: confirmPw, ...(carry ? { carry } : {}) })).locked.join(marks.list)}`);
           }}
         />
       </Section>

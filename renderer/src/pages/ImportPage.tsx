@@ -8,7 +8,7 @@ import { Alert, Box, Button, Checkbox, Chip, FormControlLabel, MenuItem, Paper, 
 import type { ColDef } from 'ag-grid-community';
 import type { BatchInfo, ImportProblem } from '../../../shared/domain';
 import type { ImportPreview } from '../../../shared/import-types';
-import { KINDS } from '../../../shared/import-kinds';
+import { kindName } from '../../../shared/import-kinds';
 import { api, downloadUrl, fileForEngine } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { useJob } from '../api/use-job';
@@ -24,7 +24,7 @@ import { useMe } from '../auth/AuthGate';
 const count = (n: number | null | undefined): string => (typeof n === 'number' ? n.toLocaleString('zh-CN') : '');
 
 export function ImportPage() {
-  const { t } = useI18n();
+  const { t, lang, marks, paren } = useI18n();
   const [batches, setBatches] = useState<BatchInfo[]>([]);
   const [staged, setStaged] = useState<{ path: string; name: string } | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
@@ -85,20 +85,20 @@ export function ImportPage() {
   const mayWithdraw = me.roles.includes('officer');
   const withdraw = useCallback(
     (b: BatchInfo) => {
-      const reason = window.prompt(`${t('withdrawReason')}（#${b.id} ${b.fileName}）`);
+      const reason = window.prompt(`${t('withdrawReason')}${paren(`#${b.id} ${b.fileName}`)}`);
       if (!reason?.trim()) return;
       api.call('imports/withdraw', { batchId: b.id, reason: reason.trim() }).then(() => {
-        setSource({ ok: true, text: `${t('withdrawn')}：#${b.id} ${b.fileName}` });
+        setSource({ ok: true, text: `${t('withdrawn')}${marks.colon}#${b.id} ${b.fileName}` });
         refresh();
       }, (e: Error) => setSource({ ok: false, text: e.message }));
     },
-    [t, refresh],
+    [t, refresh, paren, marks],
   );
 
   const batchCols = useMemo<ColDef<BatchInfo>[]>(
     () => [
       { field: 'id', headerName: t('colId'), width: 80 },
-      { field: 'kind', headerName: t('colKind'), width: 170, valueFormatter: (p) => (p.value ? KINDS[p.value as BatchInfo['kind']].label : '') },
+      { field: 'kind', headerName: t('colKind'), width: 170, valueFormatter: (p) => (p.value ? kindName(p.value as BatchInfo['kind'], lang) : '') },
       { field: 'fileName', headerName: t('colFile'), flex: 1, minWidth: 220 },
       { field: 'rows', headerName: t('colRows'), width: 100, type: 'numericColumn', valueFormatter: (p) => count(p.value as number) },
       { field: 'rejected', headerName: t('colRejected'), width: 90, type: 'numericColumn', valueFormatter: (p) => count(p.value as number) },
@@ -128,7 +128,7 @@ export function ImportPage() {
           ) : null,
       },
     ],
-    [t, fetchSource, mayWithdraw, withdraw],
+    [t, lang, fetchSource, mayWithdraw, withdraw],
   );
   const problemCols = useMemo<ColDef<ImportProblem>[]>(
     () => [
@@ -144,7 +144,7 @@ export function ImportPage() {
   const loadDemo = async () => {
     try {
       const r = await api.call('demo/load', {});
-      setDemo(`${t('demoLoaded')}：${r.premium.period}、${r.settlement.period}`);
+      setDemo(`${t('demoLoaded')}${marks.colon}${r.premium.period}${marks.list}${r.settlement.period}`);
       refresh();
     } catch (e) {
       setDemo((e as Error).message);
@@ -159,7 +159,12 @@ export function ImportPage() {
         </Alert>
       )}
       {demo && <Alert severity="success" data-testid="demo-result" onClose={() => setDemo(null)}>{demo}</Alert>}
-      {!mayImport.ok && <Alert severity="info" data-testid="import-not-allowed">{t('importNotAllowed')}（{mayImport.reason}）</Alert>}
+      {!mayImport.ok && (
+        <Alert severity="info" data-testid="import-not-allowed">
+          {t('importNotAllowed')}
+          {paren(mayImport.reason ?? '')}
+        </Alert>
+      )}
       {mayImport.ok && <Paper
         variant="outlined"
         data-testid="drop-zone"
@@ -197,7 +202,7 @@ export function ImportPage() {
         <Paper variant="outlined" sx={{ p: 2 }} data-testid="import-preview">
           <Stack direction="row" spacing={1} sx={{ mb: 1, flexWrap: 'wrap' }}>
             <Typography variant="subtitle1" sx={{ mr: 2 }}>{staged.name}</Typography>
-            <Chip size="small" label={`${t('detectedKind')}：${preview.kind ? KINDS[preview.kind].label : '—'}`} color={preview.kind ? 'primary' : 'warning'} />
+            <Chip size="small" label={`${t('detectedKind')}${marks.colon}${preview.kind ? kindName(preview.kind, lang) : '—'}`} color={preview.kind ? 'primary' : 'warning'} />
             {preview.format === 'text' ? (
               <TextField
                 select
@@ -217,11 +222,11 @@ export function ImportPage() {
                 ))}
               </TextField>
             ) : (
-              <Chip size="small" label={`${t('encoding')}：${preview.encoding}`} />
+              <Chip size="small" label={`${t('encoding')}${marks.colon}${preview.encoding}`} />
             )}
-            {preview.delimiter && <Chip size="small" label={`${t('delimiter')}：${preview.delimiter === '\t' ? 'Tab' : preview.delimiter}`} />}
-            <Chip size="small" label={`${t('profile')}：${preview.profile ?? '—'}`} />
-            <Chip size="small" label={`${t('headerLine')}：${preview.headerLine || '—'}`} />
+            {preview.delimiter && <Chip size="small" label={`${t('delimiter')}${marks.colon}${preview.delimiter === '\t' ? 'Tab' : preview.delimiter}`} />}
+            <Chip size="small" label={`${t('profile')}${marks.colon}${preview.profile ?? '—'}`} />
+            <Chip size="small" label={`${t('headerLine')}${marks.colon}${preview.headerLine || '—'}`} />
           </Stack>
           {preview.notes?.map((n) => <Alert key={n} severity="info" sx={{ mb: 1 }} data-testid="preview-note">{n}</Alert>)}
           <Box sx={{ overflowX: 'auto', maxHeight: 220, mb: 1 }}>
@@ -253,13 +258,19 @@ export function ImportPage() {
       {job.running && <JobProgressBar label={t('importing')} progress={job.progress} onCancel={() => void job.cancel()} />}
       {job.result && (
         <Alert severity={job.result.rejected ? 'warning' : 'success'} data-testid="import-result">
-          {t('imported')} {count(job.result.rows)} {t('rows')}（#{job.result.batchId}）
-          {job.result.totalCheck ? ` · 合计 ¥${formatAmountText(job.result.totalCheck.stated)} ${job.result.totalCheck.ok ? '✓' : '≠ ¥' + formatAmountText(job.result.totalCheck.computed)}` : ''}
+          {t('imported')} {count(job.result.rows)} {t('rows')}
+          {paren(`#${job.result.batchId}`)}
+          {job.result.totalCheck ? ` · ${t('total')} ¥${formatAmountText(job.result.totalCheck.stated)} ${job.result.totalCheck.ok ? '✓' : '≠ ¥' + formatAmountText(job.result.totalCheck.computed)}` : ''}
           {job.result.rejectedFile ? ` · ${count(job.result.rejected)} → ${job.result.rejectedFile}` : ''}
           {job.result.parts && (
             <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="import-parts">
               {job.result.parts.map((p) => (
-                <li key={p.batchId}>{p.file}：{KINDS[p.kind].label} {count(p.rows)} {t('rows')}（#{p.batchId}）</li>
+                <li key={p.batchId}>
+                  {p.file}
+                  {marks.colon}
+                  {kindName(p.kind, lang)} {count(p.rows)} {t('rows')}
+                  {paren(`#${p.batchId}`)}
+                </li>
               ))}
             </Box>
           )}

@@ -31,7 +31,7 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
 }
 
 export function ReconPage() {
-  const { t, breakLabel } = useI18n();
+  const { t, breakLabel, marks, paren } = useI18n();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
   useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
@@ -68,7 +68,10 @@ export function ReconPage() {
           </Stack>
           {(summary.notCounted ?? []).map((n) => (
             <Alert key={n.reason} severity="info" sx={{ mb: 1, maxWidth: 720 }} data-testid="not-counted">
-              {t('notCounted')}：{n.rows} {t('rowsUnit')}（{n.reason}）
+              {t('notCounted')}
+              {marks.colon}
+              {n.rows} {t('rowsUnit')}
+              {paren(n.reason)}
             </Alert>
           ))}
           <Table size="small" sx={{ maxWidth: 720 }}>

@@ -51,7 +51,7 @@ function AddUser({ onDone, firstOther }: { onDone(): void; firstOther: boolean }
 }
 
 export function SettingsPage() {
-  const { t } = useI18n();
+  const { t, marks, paren } = useI18n();
   const me = useMe();
   const [info, setInfo] = useState<WorkstationInfo | null>(null);
   const [users, setUsers] = useState<UserInfo[]>([]);
@@ -95,7 +95,7 @@ export function SettingsPage() {
                   if (!window.confirm(t('restoreConfirm'))) return;
                   try {
                     const r = await api.call('system/restore', { path: await fileForEngine(f) });
-                    setBackup(`${t('restored')}：${r.auditEntries}；${r.keptAside}`);
+                    setBackup(`${t('restored')}${marks.colon}${r.auditEntries}${marks.semi}${r.keptAside}`);
                   } catch (err) {
                     setBackup((err as Error).message);
                   }
@@ -119,7 +119,10 @@ export function SettingsPage() {
           slotProps={{ htmlInput: { 'data-testid': 'policy-select' } }}
         >
           {policies.map((p) => (
-            <MenuItem key={p.id} value={p.id}>{p.name}（v{p.version}）</MenuItem>
+            <MenuItem key={p.id} value={p.id}>
+              {p.name}
+              {paren(`v${p.version}`)}
+            </MenuItem>
           ))}
         </TextField>
         <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>{policies.find((p) => p.active)?.document}</Typography>

@@ -16,7 +16,7 @@ import { useI18n } from '../../i18n/i18n';
 const RESOLUTIONS = ['确认违规', '已追回', '已整改', '误报'] as const;
 
 export function PolicyPanel() {
-  const { t } = useI18n();
+  const { t, marks, paren } = useI18n();
   const me = useMe();
   const [period, setPeriod] = useState('2025-11');
   const [policies, setPolicies] = useState<PolicyInfo[]>([]);
@@ -71,7 +71,8 @@ export function PolicyPanel() {
         >
           {policies.map((p) => (
             <MenuItem key={p.id} value={p.id}>
-              {p.name}（v{p.version}）
+              {p.name}
+              {paren(`v${p.version}`)}
             </MenuItem>
           ))}
         </TextField>
@@ -93,7 +94,7 @@ export function PolicyPanel() {
           RESOLUTIONS.map((res) => (
             <Button key={res} size="small" variant="outlined" onClick={() => {
               const ids = grid.current?.api.getSelectedRows().map((f) => f.id) ?? [];
-              if (ids.length) void run(async () => ({ text: `${res}：${(await api.call('policy/dispose', { ids, resolution: res, note: '' })).count}` }));
+              if (ids.length) void run(async () => ({ text: `${res}${marks.colon}${(await api.call('policy/dispose', { ids, resolution: res, note: '' })).count}` }));
             }}>
               {res}
             </Button>

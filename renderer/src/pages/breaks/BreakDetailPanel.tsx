@@ -4,11 +4,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
-import { BREAK_EVENT_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, STATUS_LABELS, codeLabel, fieldValueLabel } from '../../../../shared/labels';
+import { ONE_SIDED_FIELDS, breakEventLabel, codeLabel, fieldLabel, fieldValueLabel } from '../../../../shared/labels';
 import { formatYuan } from '../../../../shared/money';
 import { beijingText } from '../../../../shared/beijing-time';
 import { KINDS } from '../../../../shared/import-kinds';
-import { DISPOSITIONS, DISPOSITION_KEYS, type Disposition } from '../../../../shared/break-work';
+import { DISPOSITIONS, DISPOSITION_KEYS, dispositionLabel, type Disposition } from '../../../../shared/break-work';
 import { api } from '../../api/client';
 import { showCallError } from '../../api/call-errors';
 import { useI18n } from '../../i18n/i18n';
@@ -29,21 +29,23 @@ const COMPARED_AS: Record<string, string> = {
 };
 
 function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledger' | 'external'; differing: Set<string> }) {
+  const { t, lang, marks, lineNo } = useI18n();
   const kind = KINDS[rec.kind];
-  const label = (f: string) => kind?.fields[f]?.label ?? FIELD_LABELS[f] ?? f;
+  // The file's own column names (its kind's, in Chinese as the file has them).
+  const label = (f: string) => kind?.fields[f]?.label ?? fieldLabel(f, lang);
   // Stored forms for people: amounts are integer fen, statuses canonical codes.
   const show = (f: string, v: unknown) => {
     if (v === null || v === undefined) return '';
     const type = kind?.fields[f]?.type;
     if (type === 'amount' && typeof v === 'number') return formatYuan(v);
-    if (f === 'status' && typeof v === 'string') return STATUS_LABELS[v] ?? v;
+    if (f === 'status' && typeof v === 'string') return fieldValueLabel('status', v, lang);
     if (typeof v === 'string') return codeLabel(type, v);
     return String(v);
   };
   return (
     <Box data-testid={`record-${side}`} sx={{ mb: 1 }}>
       <Typography variant="caption" color="text.secondary">
-        {rec.file} · 第 {rec.line} 行
+        {rec.file} · {lineNo(rec.line)}
       </Typography>
       <Table size="small">
         <TableBody>
@@ -59,7 +61,7 @@ function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledge
         </TableBody>
       </Table>
       <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5, wordBreak: 'break-all' }} data-testid={`raw-${side}`}>
-        原始行：{rec.raw.join(' | ')}
+        {t('rawRow')}{marks.colon}{rec.raw.join(' | ')}
       </Typography>
     </Box>
   );
@@ -67,7 +69,7 @@ function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledge
 
 export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged(): void; onDispose(reason: Disposition): void }) {
   const { id, onClose, onChanged, onDispose } = props;
-  const { t, breakLabel } = useI18n();
+  const { t, breakLabel, lang, marks, paren } = useI18n();
   const me = useMe();
   const [d, setD] = useState<BreakDetail | null>(null);
   const [comment, setComment] = useState('');
@@ -109,14 +111,17 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
         <Alert severity="warning" sx={{ mb: 1 }} data-testid="detail-diffs">
           {d.row.fields.map((f) => (
             <div key={f.field} data-testid={`diff-${f.field}`}>
-              {ONE_SIDED_FIELDS.has(f.field) ? <>{FIELD_LABELS[f.field]}：<b>{f.external}</b></> : <>{FIELD_LABELS[f.field] ?? f.field}：{t('ledgerSide')} <b>{f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger)}</b> → {t('externalSide')} <b>{f.external === null ? '—' : fieldValueLabel(f.field, f.external)}</b></>}
+              {fieldLabel(f.field, lang)}
+              {marks.colon}
+              {ONE_SIDED_FIELDS.has(f.field) ? <b>{f.external}</b> : <>{t('ledgerSide')} <b>{f.ledger === null ? '—' : fieldValueLabel(f.field, f.ledger, lang)}</b> → {t('externalSide')} <b>{f.external === null ? '—' : fieldValueLabel(f.field, f.external, lang)}</b></>}
             </div>
           ))}
         </Alert>
       )}
       {d.row.pending && (
         <Alert severity="info" sx={{ mb: 1 }}>
-          {t('pendingWriteoff')}（{d.row.pending_by}）
+          {t('pendingWriteoff')}
+          {paren(d.row.pending_by ?? '')}
         </Alert>
       )}
       <Stack direction="row" spacing={2}>
@@ -134,7 +139,8 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
         <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', mb: 1 }}>
           {DISPOSITIONS.map((r) => (
             <Button key={r} size="small" variant="outlined" data-testid={`detail-dispose-${r}`} onClick={() => onDispose(r)}>
-              {r}（{KEY_OF[r]}）
+              {dispositionLabel(r, lang)}
+              {paren(KEY_OF[r])}
             </Button>
           ))}
           <Button size="small" onClick={() => api.call('breaks/assign', { ids: [id], to: me.user }).then(() => { load(); onChanged(); }, showCallError)}>
@@ -162,8 +168,8 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
             <TableRow key={i}>
               <TableCell sx={{ py: 0.25, whiteSpace: 'nowrap' }}>{beijingText(h.at)}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{h.actor}</TableCell>
-              <TableCell sx={{ py: 0.25 }}>{BREAK_EVENT_LABELS[h.action] ?? h.action}</TableCell>
-              <TableCell sx={{ py: 0.25 }}>{'text' in h.detail ? String(h.detail.text) : 'reason' in h.detail ? String(h.detail.reason) : ''}</TableCell>
+              <TableCell sx={{ py: 0.25 }}>{breakEventLabel(h.action, lang)}</TableCell>
+              <TableCell sx={{ py: 0.25 }}>{'text' in h.detail ? String(h.detail.text) : 'reason' in h.detail ? dispositionLabel(String(h.detail.reason), lang) : ''}</TableCell>
             </TableRow>
           ))}
         </TableBody>

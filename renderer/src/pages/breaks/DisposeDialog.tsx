@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import { DISPOSITIONS, DISPOSITION_HINTS, type Disposition } from '../../../../shared/break-work';
+import { DISPOSITIONS, dispositionHint, dispositionLabel, type Disposition } from '../../../../shared/break-work';
 import { useI18n } from '../../i18n/i18n';
 
 /** Reason and note for one or many breaks; Enter confirms, so a single key plus Enter disposes. */
 export function DisposeDialog(props: { open: boolean; count: number; reason: Disposition; onClose(): void; onConfirm(reason: Disposition, note: string): void }) {
-  const { t } = useI18n();
+  const { t, lang, paren } = useI18n();
   const [reason, setReason] = useState<Disposition>(props.reason);
   const [note, setNote] = useState('');
   useEffect(() => {
@@ -23,19 +23,20 @@ export function DisposeDialog(props: { open: boolean; count: number; reason: Dis
         }}
       >
         <DialogTitle>
-          {t('disposeTitle')}（{props.count}）
+          {t('disposeTitle')}
+          {paren(props.count)}
         </DialogTitle>
         <DialogContent>
           <Stack spacing={2} sx={{ mt: 1 }}>
             <TextField select label={t('dispose')} value={reason} onChange={(e) => setReason(e.target.value as Disposition)} slotProps={{ htmlInput: { 'data-testid': 'dispose-reason' } }}>
               {DISPOSITIONS.map((r) => (
                 <MenuItem key={r} value={r}>
-                  {r}
+                  {lang === 'en' ? `${dispositionLabel(r, lang)} · ${r}` : r}
                 </MenuItem>
               ))}
             </TextField>
             <Typography variant="body2" color="text.secondary">
-              {DISPOSITION_HINTS[reason]}
+              {dispositionHint(reason, lang)}
             </Typography>
             <TextField autoFocus label={t('note')} value={note} onChange={(e) => setNote(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'dispose-note' } }} />
           </Stack>

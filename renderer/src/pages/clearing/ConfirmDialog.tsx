@@ -12,7 +12,7 @@ import { useCall } from '../../api/use-call';
 import { useI18n } from '../../i18n/i18n';
 
 export function ConfirmDialog(props: { statement: StatementInfo | null; onClose(): void; onConfirm(carry: string | undefined): Promise<void> }) {
-  const { t } = useI18n();
+  const { t, marks, paren } = useI18n();
   const s = props.statement;
   const { data: pending, error } = useCall('statements/pending', s ? { period: s.period } : null, { onError: () => undefined });
   const [carry, setCarry] = useState('');
@@ -22,13 +22,19 @@ export function ConfirmDialog(props: { statement: StatementInfo | null; onClose(
   const kindLabel = (k: string) => (k === 'premium' ? t('kindPremium') : t('kindSettlement'));
   return (
     <Dialog open={!!s} onClose={props.onClose} maxWidth="md" fullWidth data-testid="confirm-dialog">
-      <DialogTitle>{t('confirmStatement')}：{s?.name}</DialogTitle>
+      <DialogTitle>
+        {t('confirmStatement')}
+        {marks.colon}
+        {s?.name}
+      </DialogTitle>
       <DialogContent>
         {error && <Alert severity="error">{error}</Alert>}
         {pending && (
           <>
             <Typography variant="body2" sx={{ mb: 1 }}>
-              {t('willLock')}：{pending.periods.map((p) => p.split(':')[1]).join('、')}
+              {t('willLock')}
+              {marks.colon}
+              {pending.periods.map((p) => p.split(':')[1]).join(marks.list)}
             </Typography>
             {open === 0 ? (
               <Alert severity="success" data-testid="nothing-pending">{t('nothingPending')}</Alert>
@@ -59,7 +65,10 @@ export function ConfirmDialog(props: { statement: StatementInfo | null; onClose(
                 )}
                 {pending.openBreaks.filter((b) => b.count).map((b) => (
                   <Typography key={b.kind} variant="body2" data-testid={`pending-open-${b.kind}`}>
-                    {kindLabel(b.kind)}：{t('openBreaksLeft')} {b.count}（{t('amountLedger')} ¥{formatYuan(b.ledgerFen)}，{t('amountExternal')} ¥{formatYuan(b.externalFen)}）
+                    {kindLabel(b.kind)}
+                    {marks.colon}
+                    {t('openBreaksLeft')} {b.count}
+                    {paren(`${t('amountLedger')} ¥${formatYuan(b.ledgerFen)}${marks.comma}${t('amountExternal')} ¥${formatYuan(b.externalFen)}`)}
                   </Typography>
                 ))}
                 <TextField

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Box, Button, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { IMPORT_KINDS, type ImportKind } from '../../../../shared/domain';
-import { KINDS } from '../../../../shared/import-kinds';
+import { KINDS, kindName } from '../../../../shared/import-kinds';
 import type { ColumnProfileInfo, ImportPreview } from '../../../../shared/import-types';
 import { api } from '../../api/client';
 import { showCallError } from '../../api/call-errors';
@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/i18n';
 import { FileButton } from '../../components/FileButton';
 
 export function ProfileMapper({ preview, onSaved }: { preview: ImportPreview; onSaved(profile: string): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [kind, setKind] = useState<ImportKind>(preview.kind ?? 'tax-premium');
   const [map, setMap] = useState<Record<string, string>>(preview.mapping);
   const [name, setName] = useState('');
@@ -41,7 +41,7 @@ export function ProfileMapper({ preview, onSaved }: { preview: ImportPreview; on
         <TextField select size="small" label={t('colKind')} value={kind} onChange={(e) => setKind(e.target.value as ImportKind)} sx={{ width: 260 }} slotProps={{ htmlInput: { 'data-testid': 'mapper-kind' } }}>
           {IMPORT_KINDS.map((k) => (
             <MenuItem key={k} value={k}>
-              {KINDS[k].label}
+              {kindName(k, lang)}
             </MenuItem>
           ))}
         </TextField>
@@ -81,7 +81,7 @@ export function ProfileMapper({ preview, onSaved }: { preview: ImportPreview; on
 
 /** Saved profiles out as one JSON file, and back in from one. */
 export function ProfileExchange() {
-  const { t } = useI18n();
+  const { t, marks, paren } = useI18n();
   const [profiles, setProfiles] = useState<ColumnProfileInfo[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const load = () => {
@@ -93,7 +93,10 @@ export function ProfileExchange() {
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
       <Typography variant="body2" color="text.secondary">
-        {t('profiles')}：{profiles.length}（{t('saved')} {saved.length}）
+        {t('profiles')}
+        {marks.colon}
+        {profiles.length}
+        {paren(`${t('saved')} ${saved.length}`)}
       </Typography>
       <Button size="small" href={href} download="列映射方案.json" disabled={!saved.length}>
         {t('exportJson')}

@@ -43,14 +43,14 @@ function ChartCard({ title, children, testId }: { title: string; children: React
 }
 
 export function Dashboard({ data }: { data: DashboardData }) {
-  const { t, breakLabel } = useI18n();
+  const { t, breakLabel, paren } = useI18n();
   const byType = data.byType.map((b) => ({ name: breakLabel(b.type), type: b.type, count: b.count, amount: chartYuan(b.type === 'EXTERNAL_ONLY' ? b.amountExternal : b.amountLedger) }));
   const aging = data.aging.map((a) => ({ bucket: `${a.bucket} ${t('days')}`, ...a.counts }));
   // The types some open break has: the legend names what the bars show, not every type there is.
   const agingTypes = BREAK_TYPES.filter((type) => data.aging.some((a) => (a.counts[type] ?? 0) > 0));
   return (
     <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 2 }} data-testid="dashboard">
-      <ChartCard title={`${t('dashboardByType')}（${t('count')} / ${t('amount')}）`} testId="chart-by-type">
+      <ChartCard title={`${t('dashboardByType')}${paren(`${t('count')} / ${t('amount')}`)}`} testId="chart-by-type">
         <BarChart data={byType}>
           <CartesianGrid strokeDasharray="3 3" />
           {/* Every type named: recharts drops labels that would touch unless told not to. */}
@@ -60,7 +60,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
           <Tooltip />
           <Legend />
           <Bar yAxisId="c" dataKey="count" name={t('count')} fill="#1565c0" isAnimationActive={false} />
-          <Bar yAxisId="a" dataKey="amount" name={`${t('amount')}（元）`} fill="#ef6c00" isAnimationActive={false} />
+          <Bar yAxisId="a" dataKey="amount" name={`${t('amount')}${paren(t('yuan'))}`} fill="#ef6c00" isAnimationActive={false} />
         </BarChart>
       </ChartCard>
       <ChartCard title={t('dashboardAging')} testId="chart-aging">

@@ -17,7 +17,7 @@ const list = (v: unknown): string => (Array.isArray(v) ? v.join('，') : '');
 const unlist = (s: string): string[] => s.split(/[,，、\s]+/).map((x) => x.trim()).filter(Boolean);
 
 export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(p: PolicyInfo): void }) {
-  const { t } = useI18n();
+  const { t, paren } = useI18n();
   const [rules, setRules] = useState<Rules>(policy.rules);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => setRules(policy.rules), [policy]);
@@ -38,7 +38,10 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
   };
   return (
     <Stack spacing={1} data-testid="policy-editor" sx={{ mt: 2 }}>
-      <Typography variant="subtitle2">{t('policyEdit')}（{policy.name} v{policy.version}）</Typography>
+      <Typography variant="subtitle2">
+        {t('policyEdit')}
+        {paren(`${policy.name} v${policy.version}`)}
+      </Typography>
       {RULE_IDS.filter((id) => rules[id]).map((id) => {
         const r = rules[id]!;
         // The payment order's checks as the profile has them (none named: the engine's default, all).

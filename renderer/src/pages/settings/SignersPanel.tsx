@@ -10,7 +10,7 @@ import { FileButton } from '../../components/FileButton';
 import { useI18n } from '../../i18n/i18n';
 
 export function SignersPanel({ isAdmin }: { isAdmin: boolean }) {
-  const { t } = useI18n();
+  const { t, marks, paren } = useI18n();
   const [signers, setSigners] = useState<TrustedSignerInfo[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string; link?: string } | null>(null);
   const load = useCallback(() => {
@@ -43,17 +43,20 @@ export function SignersPanel({ isAdmin }: { isAdmin: boolean }) {
         <TableBody>
           {signers.map((s) => (
             <TableRow key={s.fingerprint} sx={s.revokedAt ? { color: 'text.disabled' } : undefined}>
-              <TableCell>{s.displayName}（{s.person}）</TableCell>
+              <TableCell>
+                {s.displayName}
+                {paren(s.person)}
+              </TableCell>
               <TableCell><RoleChips roles={s.roles} light={false} /></TableCell>
               <TableCell sx={{ fontFamily: 'monospace', fontSize: 11 }}>{s.fingerprint}</TableCell>
               <TableCell>{s.addedAt.slice(0, 16).replace('T', ' ')} · {s.addedBy}</TableCell>
-              <TableCell>{s.revokedAt ? `${t('revoked')} ${s.revokedAt.slice(0, 10)}：${s.revokeReason ?? ''}` : t('valid')}</TableCell>
+              <TableCell>{s.revokedAt ? `${t('revoked')} ${s.revokedAt.slice(0, 10)}${marks.colon}${s.revokeReason ?? ''}` : t('valid')}</TableCell>
               {isAdmin && (
                 <TableCell>
                   {!s.revokedAt && (
                     <Button size="small" color="warning" data-testid={`revoke-${s.person}`} onClick={() => {
                       const reason = window.prompt(t('revokeReason'));
-                      if (reason) void act(async () => (await api.call('signers/revoke', { fingerprint: s.fingerprint, reason }), { text: `${t('revoked')}：${s.person}` }));
+                      if (reason) void act(async () => (await api.call('signers/revoke', { fingerprint: s.fingerprint, reason }), { text: `${t('revoked')}${marks.colon}${s.person}` }));
                     }}>
                       {t('revoke')}
                     </Button>
@@ -70,14 +73,14 @@ export function SignersPanel({ isAdmin }: { isAdmin: boolean }) {
             const password = window.prompt(t('trustExportPassword'));
             if (password) void act(async () => {
               const r = await api.call('signers/export', { password });
-              return { text: `${t('trustExported')}：${r.signers}`, link: r.download };
+              return { text: `${t('trustExported')}${marks.colon}${r.signers}`, link: r.download };
             });
           }}>
             {t('exportTrust')}
           </Button>
           <FileButton accept=".json" testId="import-trust" onFile={(f) => void act(async () => {
             const r = await api.call('signers/import', { path: await fileForEngine(f) });
-            return { text: `${t('trustImported')}：+${r.added}，${t('revoked')} ${r.revoked}，= ${r.unchanged}` };
+            return { text: `${t('trustImported')}${marks.colon}+${r.added}${marks.comma}${t('revoked')} ${r.revoked}${marks.comma}= ${r.unchanged}` };
           })}>
             {t('importTrust')}
           </FileButton>

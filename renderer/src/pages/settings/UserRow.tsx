@@ -11,12 +11,12 @@ import { RoleChips } from '../../components/RoleChips';
 import { useI18n } from '../../i18n/i18n';
 
 export function UserRow({ u, me, isAdmin, onChanged }: { u: UserInfo; me: string; isAdmin: boolean; onChanged(message: string): void }) {
-  const { t } = useI18n();
+  const { t, marks } = useI18n();
   const [roles, setRoles] = useState<Role[]>(u.roles);
   const dirty = roles.slice().sort().join() !== u.roles.slice().sort().join();
   const save = () => {
     if (u.name === me && u.roles.includes('admin') && !roles.includes('admin') && !window.confirm(t('confirmDropOwnAdmin'))) return;
-    api.call('users/update', { name: u.name, roles }).then(() => onChanged(`${t('rolesSaved')}：${u.name}`), showCallError);
+    api.call('users/update', { name: u.name, roles }).then(() => onChanged(`${t('rolesSaved')}${marks.colon}${u.name}`), showCallError);
   };
   return (
     <TableRow data-testid={`user-row-${u.name}`} sx={u.disabled ? { opacity: 0.55 } : undefined}>
@@ -44,14 +44,14 @@ export function UserRow({ u, me, isAdmin, onChanged }: { u: UserInfo; me: string
             <Tooltip title={u.name === me ? t('cannotDisableSelf') : ''}>
               <span>
                 <Button size="small" color={u.disabled ? 'primary' : 'warning'} disabled={u.name === me} data-testid={`toggle-${u.name}`}
-                  onClick={() => api.call('users/update', { name: u.name, disabled: !u.disabled }).then(() => onChanged(`${u.disabled ? t('enabled') : t('disabled')}：${u.name}`), showCallError)}>
+                  onClick={() => api.call('users/update', { name: u.name, disabled: !u.disabled }).then(() => onChanged(`${u.disabled ? t('enabled') : t('disabled')}${marks.colon}${u.name}`), showCallError)}>
                   {u.disabled ? t('enable') : t('disable')}
                 </Button>
               </span>
             </Tooltip>
             <Button size="small" data-testid={`reset-${u.name}`} onClick={() => {
               const password = window.prompt(`${t('newPasswordFor')} ${u.name}`);
-              if (password) api.call('users/password', { name: u.name, password }).then(() => onChanged(`${t('passwordReset')}：${u.name}`), showCallError);
+              if (password) api.call('users/password', { name: u.name, password }).then(() => onChanged(`${t('passwordReset')}${marks.colon}${u.name}`), showCallError);
             }}>
               {t('resetPassword')}
             </Button>
