@@ -142,3 +142,13 @@ export const BREAK_EVENT_LABELS_EN: Record<string, string> = {
 
 /** What happened to a break, in `lang`. */
 export const breakEventLabel = (action: string, lang: Lang = 'zh'): string => (lang === 'en' ? BREAK_EVENT_LABELS_EN : BREAK_EVENT_LABELS)[action] ?? action;
+
+/** Where rows came from, as people read it: `批次 3 第 62 行` / `batch 3 line 62` (stored as `3:62`); anything else as it is. */
+export function originText(origin: readonly string[], lang: Lang = 'zh'): string {
+  return origin
+    .map((o) => {
+      const m = /^(\d+):(\d+)$/.exec(o);
+      return m ? (lang === 'en' ? `batch ${m[1]} line ${m[2]}` : `批次 ${m[1]} 第 ${m[2]} 行`) : o;
+    })
+    .join(lang === 'en' ? '; ' : '；');
+}

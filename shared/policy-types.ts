@@ -45,3 +45,17 @@ export const RULE_LABELS: Record<(typeof RULE_IDS)[number], string> = {
   premium_no_partial: '部分代缴保费',
   excluded_regions: '不纳入共济范围的参保人使用共济',
 };
+
+export const RULE_LABELS_EN: Record<(typeof RULE_IDS)[number], string> = {
+  binding_required: 'Mutual-aid payment without a valid binding',
+  relations: 'Relation outside the allowed ones',
+  family_size: 'Too many people on one family account',
+  cross_region_single_authorizer: 'Beneficiary bound by several cross-region authorisers',
+  one_family: 'One person in several family groups',
+  payment_order: 'Deductions in the wrong order',
+  premium_no_partial: 'Premium paid in part',
+  excluded_regions: 'Mutual aid used by an insured person outside its scope',
+};
+
+/** A rule's name for people, in `lang`. */
+export const ruleLabel = (id: string, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? RULE_LABELS_EN : RULE_LABELS)[id as (typeof RULE_IDS)[number]] ?? id;

@@ -179,6 +179,14 @@ describe('statements in the browser', () => {
     await page.waitForSelector('[data-testid=policy-message]');
     await page.waitForSelector('[data-testid=policy-grid] .ag-row[row-index="0"]');
     expect(await page.textContent('[data-testid=policy-grid]')).toContain('浙医保联发〔2024〕5号');
+    // The records in words (stored as batch:line), and in English in the English interface, with the rule's name.
+    expect(await page.textContent('[data-testid=policy-grid] .ag-row[row-index="0"]')).toMatch(/批次 \d+ 第 \d+ 行/);
     await screenshot(page, 'policy-findings');
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForFunction(() => /batch \d+ line \d+/.test(document.querySelector('[data-testid=policy-grid] .ag-row[row-index="0"]')?.textContent ?? ''));
+    expect(await page.textContent('[data-testid=policy-grid]')).toContain('Mutual-aid payment without a valid binding');
+    expect(await page.textContent('[data-testid=policy-grid]')).not.toContain('无有效绑定关系的共济支付');
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForFunction(() => /批次 \d+ 第 \d+ 行/.test(document.querySelector('[data-testid=policy-grid] .ag-row[row-index="0"]')?.textContent ?? ''));
   });
 });

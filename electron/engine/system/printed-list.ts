@@ -89,12 +89,5 @@ export function addListRow(ws: ExcelJS.Worksheet, columns: readonly ListColumn[]
   return row;
 }
 
-/** Where rows came from, as people read it: `批次 3 第 62 行` (stored as `3:62`); anything else as it is. */
-export function originText(origin: readonly string[]): string {
-  return origin
-    .map((o) => {
-      const m = /^(\d+):(\d+)$/.exec(o);
-      return m ? `批次 ${m[1]} 第 ${m[2]} 行` : o;
-    })
-    .join('；');
-}
+// Where rows came from (`批次 3 第 62 行`): shared, as the pages show it too.
+export { originText } from '../../../shared/labels';

@@ -6,7 +6,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import type { ColDef } from 'ag-grid-community';
 import type { AgGridReact } from 'ag-grid-react';
-import type { PolicyFinding, PolicyInfo } from '../../../../shared/policy-types';
+import { ruleLabel, type PolicyFinding, type PolicyInfo } from '../../../../shared/policy-types';
+import { originText } from '../../../../shared/labels';
 import { api, downloadUrl } from '../../api/client';
 import { showCallError } from '../../api/call-errors';
 import { DataGrid } from '../../grid/DataGrid';
@@ -14,9 +15,12 @@ import { useMe } from '../../auth/AuthGate';
 import { useI18n } from '../../i18n/i18n';
 
 const RESOLUTIONS = ['确认违规', '已追回', '已整改', '误报'] as const;
+/** The resolutions in the English interface (the stored code stays Chinese). */
+const RESOLUTIONS_EN: Record<string, string> = { 确认违规: 'Confirmed breach', 已追回: 'Recovered', 已整改: 'Corrected', 误报: 'Not a breach' };
 
 export function PolicyPanel() {
-  const { t, marks, paren } = useI18n();
+  const { t, lang, marks, paren } = useI18n();
+  const resolutionText = (r: string) => (lang === 'en' ? (RESOLUTIONS_EN[r] ?? r) : r);
   const me = useMe();
   const [period, setPeriod] = useState('2025-11');
   const [policies, setPolicies] = useState<PolicyInfo[]>([]);
@@ -42,18 +46,18 @@ export function PolicyPanel() {
     }
   };
 
-  const rules = useMemo(() => [...new Map(findings.map((f) => [f.rule, f.label])).entries()], [findings]);
+  const rules = useMemo(() => [...new Map(findings.map((f) => [f.rule, ruleLabel(f.rule, lang)])).entries()], [findings, lang]);
   const shown = rule ? findings.filter((f) => f.rule === rule) : findings;
   const mayWork = me.roles.includes('auditor') || me.roles.includes('officer');
   const cols = useMemo<ColDef<PolicyFinding>[]>(
     () => [
-      { field: 'label', headerName: t('policyRule'), width: 200 },
+      { field: 'label', headerName: t('policyRule'), width: 200, valueGetter: (p) => (p.data ? ruleLabel(p.data.rule, lang) : '') },
       { field: 'explanation', headerName: t('colDetail'), flex: 1, minWidth: 400, wrapText: true, autoHeight: true },
       { field: 'citation', headerName: t('citation'), width: 260, wrapText: true, autoHeight: true },
-      { headerName: t('records'), width: 140, valueGetter: (p) => p.data?.rows.join(' ') },
-      { field: 'status', headerName: t('colStatus'), width: 100, valueGetter: (p) => (p.data?.status === 'open' ? t('statusOpen') : `${p.data?.resolution ?? ''}`) },
+      { headerName: t('records'), width: 160, wrapText: true, autoHeight: true, valueGetter: (p) => originText(p.data?.rows ?? [], lang) },
+      { field: 'status', headerName: t('colStatus'), width: 100, valueGetter: (p) => (p.data?.status === 'open' ? t('statusOpen') : resolutionText(p.data?.resolution ?? '')) },
     ],
-    [t],
+    [t, lang],
   );
 
   return (
@@ -94,9 +98,9 @@ export function PolicyPanel() {
           RESOLUTIONS.map((res) => (
             <Button key={res} size="small" variant="outlined" onClick={() => {
               const ids = grid.current?.api.getSelectedRows().map((f) => f.id) ?? [];
-              if (ids.length) void run(async () => ({ text: `${res}${marks.colon}${(await api.call('policy/dispose', { ids, resolution: res, note: '' })).count}` }));
+              if (ids.length) void run(async () => ({ text: `${resolutionText(res)}${marks.colon}${(await api.call('policy/dispose', { ids, resolution: res, note: '' })).count}` }));
             }}>
-              {res}
+              {resolutionText(res)}
             </Button>
           ))}
       </Stack>

@@ -4,20 +4,21 @@
 // findings cite the version they were judged by.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
-import { RULE_IDS, RULE_LABELS, type PolicyInfo } from '../../../../shared/policy-types';
+import { RULE_IDS, ruleLabel, type PolicyInfo } from '../../../../shared/policy-types';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 
 type Rules = PolicyInfo['rules'];
 /** The payment-order checks a profile may switch on, in words (the profile stores their codes). */
 const ORDER_LABELS: Record<string, string> = { own: '先本人', local: '先本地后异地', binding_time: '按绑定时间' };
+const ORDER_LABELS_EN: Record<string, string> = { own: 'own account first', local: 'local before other regions', binding_time: 'by binding time' };
 /** The checks the engine applies when a profile names none. */
 const ORDER_DEFAULT = Object.keys(ORDER_LABELS);
 const list = (v: unknown): string => (Array.isArray(v) ? v.join('，') : '');
 const unlist = (s: string): string[] => s.split(/[,，、\s]+/).map((x) => x.trim()).filter(Boolean);
 
 export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(p: PolicyInfo): void }) {
-  const { t, paren } = useI18n();
+  const { t, lang, paren } = useI18n();
   const [rules, setRules] = useState<Rules>(policy.rules);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => setRules(policy.rules), [policy]);
@@ -48,7 +49,7 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
         const order = Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT;
         return (
           <Stack key={id} direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid={`policy-rule-${id}`}>
-            <FormControlLabel sx={{ width: 260 }} control={<Checkbox size="small" checked={r.enabled} onChange={(e) => set(id, { enabled: e.target.checked })} />} label={RULE_LABELS[id]} />
+            <FormControlLabel sx={{ width: 260 }} control={<Checkbox size="small" checked={r.enabled} onChange={(e) => set(id, { enabled: e.target.checked })} />} label={ruleLabel(id, lang)} />
             <TextField size="small" label={t('citation')} value={r.citation} onChange={(e) => set(id, { citation: e.target.value })} sx={{ width: 360 }} />
             {id === 'family_size' && (
               <TextField size="small" type="number" label={t('maxPeople')} value={String(r.max ?? '')} onChange={(e) => set(id, { max: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'policy-family-max', min: 0 } }} />
@@ -63,7 +64,7 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
               // Each check a box named in words (it had been a text field of codes: own, local, binding_time).
               <Stack direction="row" sx={{ alignItems: 'center' }} data-testid="policy-order">
                 <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>{t('paymentOrder')}</Typography>
-                {Object.entries(ORDER_LABELS).map(([step, label]) => {
+                {Object.entries(lang === 'en' ? ORDER_LABELS_EN : ORDER_LABELS).map(([step, label]) => {
                   return (
                     <FormControlLabel
                       key={step}
