@@ -205,5 +205,10 @@ describe('a printed list\'s wrapped rows', () => {
     expect(linesIn('险种: 医保 城乡居民基本医疗保险（390）/ 对方 城乡居民大病医疗保险（392）', 30)).toBe(3);
     expect(linesIn('批次 1 第 2 行；批次 1 第 3 行', 14)).toBe(2);
     expect(linesIn(null, 30)).toBe(1);
+    // The audit trail's stored JSON, in its 36-wide column: printed in three lines (broken after `{"after":`, not
+    // where the line is full), and the row had been made two lines tall, cutting the third off.
+    expect(linesIn('{"after":{"name":"root","displayName":"root","roles":["admin"]}}', 36)).toBe(3);
+    // A word that does not fit the rest of a line starts the next one.
+    expect(linesIn('aaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbb', 31)).toBe(2);
   });
 });

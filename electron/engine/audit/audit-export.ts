@@ -15,7 +15,7 @@ import { addListHeader, addListRow, addListSheet, type ListColumn } from '../sys
 // printed page half as large again.
 const COLUMNS: ListColumn[] = [
   { header: '序号', width: 6 },
-  { header: '时间', width: 23 },
+  { header: '时间', width: 26 },
   { header: '操作人', width: 10 },
   { header: '操作', width: 14, wrap: true },
   { header: '对象', width: 18, wrap: true },

@@ -19,23 +19,57 @@ const LINE_PT = 15;
  * How many lines a value wraps to in a column this wide. A column unit is a digit's
  * width; measured on LibreOffice's print of these sheets, a Chinese character takes
  * about 1.75, a space half, punctuation a little more. A unit of room is kept
- * spare: a row too short prints its lines over the next one.
+ * spare: a row too short prints its lines over the next one. Lines are filled as a
+ * printer fills them: a word that does not fit starts the next line (a line may
+ * break after a space and beside a Chinese character); a word longer than a line
+ * (a hash, a JSON text) is broken where the printer finds a place, which is before
+ * the line is full (its JSON broke after `{"after":`), so such a word is counted at
+ * three quarters of a line per line.
  */
 export function linesIn(value: unknown, width: number): number {
   if (value === null || value === undefined || value === '') return 1;
   const room = Math.max(1, width - 1);
   return String(value)
     .split('\n')
-    .reduce((n, part) => n + Math.max(1, Math.ceil(unitsOf(part) / room)), 0);
+    .reduce((n, part) => n + wrappedLines(part, room), 0);
 }
 
-function unitsOf(text: string): number {
-  let units = 0;
+const LONG_WORD_FILL = 0.75;
+
+function wrappedLines(text: string, room: number): number {
+  let lines = 1;
+  let used = 0;
+  let word = 0;
+  const place = (w: number) => {
+    if (w === 0) return;
+    if (used + w <= room) {
+      used += w;
+      return;
+    }
+    if (used > 0) {
+      lines++;
+      used = 0;
+    }
+    if (w > room) {
+      const per = room * LONG_WORD_FILL;
+      const more = Math.ceil(w / per) - 1;
+      lines += more;
+      used = w - more * per;
+    } else used = w;
+  };
   for (const ch of text) {
     const c = ch.charCodeAt(0);
-    units += c > 0x2e7f ? 1.75 : c === 32 ? 0.5 : (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0.6;
+    if (c > 0x2e7f) {
+      place(word);
+      word = 0;
+      place(1.75);
+    } else if (c === 32) {
+      place(word + 0.5);
+      word = 0;
+    } else word += (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0.6;
   }
-  return units;
+  place(word);
+  return lines;
 }
 
 /**
