@@ -240,7 +240,7 @@ export function BreaksPage() {
 
   return (
     <Stack spacing={1.5} sx={{ height: '100%' }}>
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+      <Stack useFlexGap direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
         <TextField select size="small" label={t('colStatus')} value={status} onChange={(e) => setStatus(e.target.value as 'open')} sx={{ width: 110 }} slotProps={{ htmlInput: { 'data-testid': 'status-select' } }}>
           <MenuItem value="open">{t('statusOpen')}</MenuItem>
@@ -257,7 +257,7 @@ export function BreaksPage() {
         <Button size="small" data-testid="export-xlsx" disabled={exportJob.running} onClick={() => exportView('xlsx')}>{t('exportXlsx')}</Button>
         <Button size="small" data-testid="export-csv" disabled={exportJob.running} onClick={() => exportView('csv')}>{t('exportCsv')}</Button>
       </Stack>
-      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+      <Stack useFlexGap direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
         {BREAK_TYPES.map((type) => {
           const f = facetOf(type);
           return (

@@ -188,7 +188,7 @@ export function ClearingPage() {
         </Alert>
       )}
       <Section title={t('deadlines')} testId="deadlines">
-        <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+        <Stack useFlexGap direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
           {deadlines.map((d) => (
             <Chip key={d.key} color={stateColor[d.state]} variant={d.state === 'pending' ? 'outlined' : 'filled'} label={lang === 'en' ? `${d.en.label} · ${d.due} · ${d.en.note}` : `${d.label} · ${d.due} · ${d.note}`} />
           ))}
@@ -197,7 +197,7 @@ export function ClearingPage() {
       <Section title={t('balanceTable')} testId="balance-table">
         {tableError && <Alert severity="warning">{tableError}</Alert>}
         {table && (
-          <Stack direction="row" spacing={3} sx={{ flexWrap: 'wrap' }}>
+          <Stack useFlexGap direction="row" spacing={3} sx={{ flexWrap: 'wrap' }}>
             <Box>
               <Typography variant="subtitle2">{t('careNet')}</Typography>
               <Table size="small">
@@ -237,7 +237,7 @@ export function ClearingPage() {
           <Typography variant="body2" color="text.secondary">{t('noKey')}</Typography>
         )}
         {(isOfficer || isFinance) && (
-          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+          <Stack useFlexGap direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap' }}>
             <PasswordField value={keyPw} onChange={setKeyPw} testId="key-password" label="passwordForKey" />
             <Button variant="outlined" data-testid="key-generate" onClick={() => void run(async () => `${t('keyCreated')} ${(await api.call('keys/generate', { password: keyPw })).fingerprint}`)}>
               {t('generateKey')}

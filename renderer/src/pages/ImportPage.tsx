@@ -200,7 +200,7 @@ export function ImportPage() {
       {previewError && <Alert severity="error">{previewError}</Alert>}
       {preview && staged && (
         <Paper variant="outlined" sx={{ p: 2 }} data-testid="import-preview">
-          <Stack direction="row" spacing={1} sx={{ mb: 1, flexWrap: 'wrap' }}>
+          <Stack useFlexGap direction="row" spacing={1} sx={{ mb: 1, flexWrap: 'wrap' }}>
             <Typography variant="subtitle1" sx={{ mr: 2 }}>{staged.name}</Typography>
             <Chip size="small" label={`${t('detectedKind')}${marks.colon}${preview.kind ? kindName(preview.kind, lang) : '—'}`} color={preview.kind ? 'primary' : 'warning'} />
             {preview.format === 'text' ? (

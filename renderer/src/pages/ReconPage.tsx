@@ -59,11 +59,11 @@ export function ReconPage() {
       {!summary && !job.running && <Typography color="text.secondary">{t('noRun')}</Typography>}
       {summary && (
         <Box data-testid="recon-summary">
-          <Stack direction="row" spacing={2} sx={{ mb: 2, flexWrap: 'wrap' }}>
+          <Stack useFlexGap direction="row" spacing={2} sx={{ mb: 2, flexWrap: 'wrap' }}>
             <Stat label={t('matchRate')} value={rate === null ? '—' : `${rate.toFixed(2)}%`} testId="match-rate" />
             <Stat label={t('matched')} value={summary.matched.count.toLocaleString('zh-CN')} testId="matched-count" />
-            <Stat label={`${t('ledgerSide')} ${t('total')}`} value={formatAmountText(summary.ledger.total)} />
-            <Stat label={`${t('externalSide')} ${t('total')}`} value={formatAmountText(summary.external.total)} />
+            <Stat label={t('ledgerTotal')} value={formatAmountText(summary.ledger.total)} />
+            <Stat label={t('externalTotal')} value={formatAmountText(summary.external.total)} />
             <Stat label={t('tieOut')} value={summary.tieOut.ok ? t('tieOk') : `${t('tieBad')} ${summary.tieOut.ledger}/${summary.tieOut.external}`} testId="tie-out" />
           </Stack>
           {(summary.notCounted ?? []).map((n) => (

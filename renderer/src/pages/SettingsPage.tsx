@@ -24,7 +24,7 @@ function AddUser({ onDone, firstOther }: { onDone(): void; firstOther: boolean }
   const [roles, setRoles] = useState<Role[]>(['officer']);
   const [error, setError] = useState<string | null>(null);
   return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', mt: 2 }} component="form"
+    <Stack useFlexGap direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', mt: 2 }} component="form"
       onSubmit={(e) => {
         e.preventDefault();
         setError(null);

@@ -62,7 +62,7 @@ export function PolicyPanel() {
 
   return (
     <Stack spacing={1.5} sx={{ height: '100%' }} data-testid="policy-panel">
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+      <Stack useFlexGap direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <TextField size="small" label={t('period')} value={period} onChange={(e) => setPeriod(e.target.value.trim())} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'policy-period' } }} />
         <TextField
           select
@@ -109,7 +109,7 @@ export function PolicyPanel() {
           {active.document}
         </Typography>
       )}
-      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
+      <Stack useFlexGap direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
         {rules.map(([id, label]) => (
           <Chip key={id} label={`${label} ${findings.filter((f) => f.rule === id).length}`} variant={rule === id ? 'filled' : 'outlined'} onClick={() => setRule((r) => (r === id ? null : id))} data-testid={`policy-chip-${id}`} />
         ))}

@@ -136,7 +136,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
       </Stack>
       <Divider sx={{ my: 1 }} />
       {canWork && (
-        <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', mb: 1 }}>
+        <Stack useFlexGap direction="row" spacing={1} sx={{ flexWrap: 'wrap', mb: 1 }}>
           {DISPOSITIONS.map((r) => (
             <Button key={r} size="small" variant="outlined" data-testid={`detail-dispose-${r}`} onClick={() => onDispose(r)}>
               {dispositionLabel(r, lang)}

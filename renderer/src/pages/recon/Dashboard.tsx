@@ -49,7 +49,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
   // The types some open break has: the legend names what the bars show, not every type there is.
   const agingTypes = BREAK_TYPES.filter((type) => data.aging.some((a) => (a.counts[type] ?? 0) > 0));
   return (
-    <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 2 }} data-testid="dashboard">
+    <Stack useFlexGap direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 2 }} data-testid="dashboard">
       <ChartCard title={`${t('dashboardByType')}${paren(`${t('count')} / ${t('amount')}`)}`} testId="chart-by-type">
         <BarChart data={byType}>
           <CartesianGrid strokeDasharray="3 3" />

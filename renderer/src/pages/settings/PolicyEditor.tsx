@@ -48,7 +48,7 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
         // The payment order's checks as the profile has them (none named: the engine's default, all).
         const order = Array.isArray(r.order) ? (r.order as string[]) : ORDER_DEFAULT;
         return (
-          <Stack key={id} direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid={`policy-rule-${id}`}>
+          <Stack useFlexGap key={id} direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid={`policy-rule-${id}`}>
             <FormControlLabel sx={{ width: 260 }} control={<Checkbox size="small" checked={r.enabled} onChange={(e) => set(id, { enabled: e.target.checked })} />} label={ruleLabel(id, lang)} />
             <TextField size="small" label={t('citation')} value={r.citation} onChange={(e) => set(id, { citation: e.target.value })} sx={{ width: 360 }} />
             {id === 'family_size' && (
