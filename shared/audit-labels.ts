@@ -1,5 +1,8 @@
 // Audit actions: codes in the trail (hashed, stable), these words for people.
 import { ROLE_LABELS, ROLE_LABELS_EN, type Role } from './roles';
+import { RECON_KIND_LABELS, RECON_KIND_LABELS_EN, breakEventLabel, breakTypeLabel, fieldLabel } from './labels';
+import { KINDS, kindName } from './import-kinds';
+import type { ImportKind, ReconKind } from './domain';
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'auth.login': '登录',
   'auth.failed': '登录失败（口令不对）',
@@ -98,6 +101,11 @@ const DETAIL_KEYS: Record<string, string> = {
   runId: '对账批次', matched: '匹配', breaks: '差异', opened: '新开', autoClosed: '自动核销', tieOut: '勾稽平衡',
   writeOffs: '待审批核销', manifestSm3: '清单 SM3', preparer: '编制人', zip: '压缩包', status: '状态', query: '条件',
   batchId: '批次', user: '用户', to: '给', grp: '组', fullIds: '完整证件号码', seq: '序号', hash: '摘要', displayName: '显示名',
+  added: '新增', revoked: '吊销', unchanged: '未变', source: '来源', purpose: '用途', why: '原因', known: '账户存在', first: '首个账户',
+  fields: '字段', signers: '签章人', sm3: 'SM3', from: '来自文件', keptAside: '原文件留存于', auditEntries: '审计条目', head: '审计链头',
+  foreign: '来自其他工作站', workstation: '工作站', key: '单号', text: '内容', undid: '撤销的操作', resolution: '处理结果', path: '路径',
+  matches: '相同文件', by: '操作人', auditHead: '审计链头', totals: '合计', care: '就医共济', premium: '缴费共济', held: '保持不变',
+  listed: '沿用未结清单', findings: '发现', skipped: '未检查',
 };
 
 /** The same keys in English. */
@@ -108,11 +116,21 @@ const DETAIL_KEYS_EN: Record<string, string> = {
   runId: 'run', matched: 'matched', breaks: 'breaks', opened: 'opened', autoClosed: 'closed by counterpart', tieOut: 'ties out',
   writeOffs: 'write-offs pending', manifestSm3: 'manifest SM3', preparer: 'preparer', zip: 'zip', status: 'status', query: 'query',
   batchId: 'batch', user: 'user', to: 'to', grp: 'group', fullIds: 'full ID numbers', seq: 'no.', hash: 'hash', displayName: 'display name',
+  added: 'added', revoked: 'revoked', unchanged: 'unchanged', source: 'source', purpose: 'purpose', why: 'why', known: 'account exists', first: 'first account',
+  fields: 'fields', signers: 'signers', sm3: 'SM3', from: 'from file', keptAside: 'former file kept at', auditEntries: 'audit entries', head: 'audit chain head',
+  foreign: 'from another workstation', workstation: 'workstation', key: 'key', text: 'text', undid: 'undid', resolution: 'resolution', path: 'path',
+  matches: 'same file', by: 'by', auditHead: 'audit chain head', totals: 'totals', care: 'care mutual aid', premium: 'premium mutual aid', held: 'held as they were',
+  listed: 'open list reused', findings: 'findings', skipped: 'not checked',
 };
+
+/** Every key some audit detail uses, for the test that holds the engine to them. */
+export const AUDIT_DETAIL_KEYS = Object.keys(DETAIL_KEYS);
 
 /** How a detail reads in one language: its keys, roles, yes/no and "and n more". */
 interface DetailWords {
+  lang: 'zh' | 'en';
   keys: Record<string, string>;
+  statuses: Record<string, string>;
   roles: Record<Role, string>;
   yes: string;
   no: string;
@@ -124,13 +142,30 @@ interface DetailWords {
 }
 
 const WORDS: Record<'zh' | 'en', DetailWords> = {
-  zh: { keys: DETAIL_KEYS, roles: ROLE_LABELS, yes: '是', no: '否', more: (n) => ` 等 ${n} 项`, list: '、', pair: '，', field: '：', fields: '；' },
-  en: { keys: DETAIL_KEYS_EN, roles: ROLE_LABELS_EN, yes: 'yes', no: 'no', more: (n) => ` and ${n - 6} more`, list: ', ', pair: ', ', field: ': ', fields: '; ' },
+  zh: { lang: 'zh', keys: DETAIL_KEYS, statuses: { open: '未处理', closed: '已处理', all: '全部' }, roles: ROLE_LABELS, yes: '是', no: '否', more: (n) => ` 等 ${n} 项`, list: '、', pair: '，', field: '：', fields: '；' },
+  en: { lang: 'en', keys: DETAIL_KEYS_EN, statuses: { open: 'open', closed: 'closed', all: 'all' }, roles: ROLE_LABELS_EN, yes: 'yes', no: 'no', more: (n) => ` and ${n - 6} more`, list: ', ', pair: ', ', field: ': ', fields: '; ' },
 };
 
-function detailValue(v: unknown, w: DetailWords, key = ''): string {
+/** Codes a detail holds under these keys, in words: a kind, a status, fields, a break's action, break types with their counts. */
+function codedValue(v: unknown, w: DetailWords, key: string): string | null {
   if (key === 'roles' && Array.isArray(v)) return v.map((r) => w.roles[r as Role] ?? String(r)).join(w.list);
-  if (v === null || v === undefined) return '—';
+  if (key === 'kind' && typeof v === 'string') {
+    if (v in RECON_KIND_LABELS) return (w.lang === 'en' ? RECON_KIND_LABELS_EN : RECON_KIND_LABELS)[v as ReconKind];
+    if (v in KINDS) return kindName(v as ImportKind, w.lang);
+  }
+  if (key === 'status' && typeof v === 'string') return w.statuses[v] ?? v;
+  if (key === 'fields' && Array.isArray(v)) return v.map((f) => fieldLabel(String(f), w.lang)).join(w.list);
+  if (key === 'undid' && typeof v === 'string') return breakEventLabel(v, w.lang);
+  // A run's breaks by type: [["LEDGER_ONLY", 3], …].
+  if (key === 'breaks' && Array.isArray(v) && v.every((x) => Array.isArray(x) && x.length === 2)) return (v as [string, unknown][]).map(([t, n]) => `${breakTypeLabel(t, w.lang)} ${String(n)}`).join(w.list);
+  return null;
+}
+
+function detailValue(v: unknown, w: DetailWords, key = ''): string {
+  const coded = codedValue(v, w, key);
+  if (coded !== null) return coded;
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return '—';
   if (typeof v === 'boolean') return v ? w.yes : w.no;
   if (Array.isArray(v)) return v.length > 6 ? `${v.slice(0, 6).map((x) => detailValue(x, w)).join(w.list)}${w.more(v.length)}` : v.map((x) => detailValue(x, w)).join(w.list);
   if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${w.keys[k] ?? k} ${detailValue(x, w, k)}`).join(w.pair);

@@ -25,6 +25,11 @@ export const RECON_KIND_LABELS: Record<ReconKind, string> = {
   settlement: '就医共济',
 };
 
+export const RECON_KIND_LABELS_EN: Record<ReconKind, string> = {
+  premium: 'premium mutual aid',
+  settlement: 'care mutual aid',
+};
+
 /** Break types: codes for machines, these labels for people. */
 export const BREAK_LABELS: Record<BreakType, string> = {
   LEDGER_ONLY: '医保单边',
@@ -36,6 +41,20 @@ export const BREAK_LABELS: Record<BreakType, string> = {
   IN_TRANSIT: '在途',
   PLATFORM_FLAGGED: '平台对账不一致',
 };
+
+export const BREAK_LABELS_EN: Record<BreakType, string> = {
+  LEDGER_ONLY: 'Ledger only',
+  EXTERNAL_ONLY: 'Other side only',
+  AMOUNT_MISMATCH: 'Amount mismatch',
+  STATUS_MISMATCH: 'Status mismatch',
+  FIELD_MISMATCH: 'Field mismatch',
+  DUPLICATE: 'Duplicate',
+  IN_TRANSIT: 'In transit',
+  PLATFORM_FLAGGED: 'Platform reports a difference',
+};
+
+/** A break type's name for people, in `lang`. */
+export const breakTypeLabel = (type: string, lang: Lang = 'zh'): string => (lang === 'en' ? BREAK_LABELS_EN : BREAK_LABELS)[type as BreakType] ?? type;
 
 /** The language a shared label is given in: Chinese first, English second. */
 export type Lang = 'zh' | 'en';
@@ -49,6 +68,7 @@ export const FIELD_LABELS: Record<string, string> = {
   tax_voucher_no: '电子税票号码',
   duplicate_of: '重复单号',
   platform_verdict: '平台对账结果（3202）',
+  name: '姓名',
 };
 
 export const FIELD_LABELS_EN: Record<string, string> = {
@@ -60,6 +80,7 @@ export const FIELD_LABELS_EN: Record<string, string> = {
   tax_voucher_no: 'E-tax voucher no.',
   duplicate_of: 'Duplicate of',
   platform_verdict: 'Platform verdict (3202)',
+  name: 'name',
 };
 
 /** A compared field's name for people, in `lang`. */

@@ -5,12 +5,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, auditActionLabel, auditDetailSummary } from '../../shared/audit-labels';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, AUDIT_DETAIL_KEYS, auditActionLabel, auditDetailSummary } from '../../shared/audit-labels';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../electron/engine');
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+}
+
+/** The object literal after each `detail: ` in a source, its parenthesised parts (calls, spreads) left out. */
+function detailLiterals(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/detail: \{/g)) {
+    let depth = 0;
+    let paren = 0;
+    let lit = '';
+    for (let i = m.index! + 'detail: '.length; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '(') paren++;
+      if (paren === 0) lit += c;
+      if (c === ')') paren--;
+      if (paren > 0) continue;
+      if (c === '{') depth++;
+      if (c === '}' && --depth === 0) break;
+    }
+    out.push(lit);
+  }
+  return out;
 }
 
 describe('audit action labels', () => {
@@ -25,6 +46,36 @@ describe('audit action labels', () => {
       expect(AUDIT_ACTION_LABELS_EN[a], a).toBeTruthy();
     }
     expect(Object.keys(AUDIT_ACTION_LABELS_EN).sort()).toEqual(Object.keys(AUDIT_ACTION_LABELS).sort());
+  });
+
+  it('name every key of the details the engine writes, in both languages', () => {
+    const keys = new Set<string>();
+    for (const file of sources(ENGINE)) {
+      for (const lit of detailLiterals(fs.readFileSync(file, 'utf8'))) {
+        for (const m of lit.matchAll(/[{,]\s*([A-Za-z_$][\w$]*)\s*:/g)) keys.add(m[1]!);
+        for (const m of lit.matchAll(/[{,]\s*([A-Za-z_$][\w$]*)\s*(?=[,}])/g)) keys.add(m[1]!);
+      }
+    }
+    // Keys inside a spread the scan leaves out (a restore from another workstation).
+    keys.add('foreign').add('workstation');
+    expect(keys.size).toBeGreaterThan(50);
+    for (const k of keys) {
+      expect(AUDIT_DETAIL_KEYS, k).toContain(k);
+      expect(auditDetailSummary(JSON.stringify({ [k]: 1 }), 'en'), k).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('reads the codes a detail holds as words: kinds, statuses, fields, break types, an undone action', () => {
+    const run = JSON.stringify({ runId: 3, breaks: [['LEDGER_ONLY', 3], ['IN_TRANSIT', 2]], held: 0, listed: true });
+    expect(auditDetailSummary(run)).toBe('对账批次：3；差异：医保单边 3、在途 2；保持不变：0；沿用未结清单：是');
+    expect(auditDetailSummary(run, 'en')).toBe('run: 3; breaks: Ledger only 3, In transit 2; held as they were: 0; open list reused: yes');
+    const exported = JSON.stringify({ query: { kind: 'premium', status: 'all' }, format: 'xlsx', rows: 21 });
+    expect(auditDetailSummary(exported)).toBe('条件：类型 缴费共济，状态 全部；格式：xlsx；行数：21');
+    expect(auditDetailSummary(JSON.stringify({ file: 'a.csv', kind: 'tax-premium' }), 'en')).toBe('file: a.csv; kind: Tax bureau: premium extract');
+    expect(auditDetailSummary(JSON.stringify({ key: 'JF1', fields: ['certno', 'name'] }))).toBe('单号：JF1；字段：证件号码、姓名');
+    expect(auditDetailSummary(JSON.stringify({ grp: 'g', undid: 'dispose', ids: [4] }), 'en')).toBe('group: g; undid: Disposed; breaks: 4');
+    // No filter: a dash, not an empty value after its label.
+    expect(auditDetailSummary(JSON.stringify({ query: {}, rows: 3 }))).toBe('条件：—；行数：3');
   });
 
   it('reads a detail in either language, the JSON never shown as it is', () => {

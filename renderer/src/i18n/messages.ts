@@ -536,13 +536,5 @@ export const en: Record<MessageKey, string> = {
   resolution: 'Resolution',
 };
 
-export const BREAK_LABELS_EN = {
-  LEDGER_ONLY: 'Ledger only',
-  EXTERNAL_ONLY: 'Other side only',
-  AMOUNT_MISMATCH: 'Amount mismatch',
-  STATUS_MISMATCH: 'Status mismatch',
-  FIELD_MISMATCH: 'Field mismatch',
-  DUPLICATE: 'Duplicate',
-  IN_TRANSIT: 'In transit',
-  PLATFORM_FLAGGED: 'Platform reports a difference',
-} as const;
+// Break types in English live with the Chinese ones (shared: the audit trail names them too).
+export { BREAK_LABELS_EN } from '../../../shared/labels';
