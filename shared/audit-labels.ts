@@ -154,6 +154,7 @@ function codedValue(v: unknown, w: DetailWords, key: string): string | null {
     if (v in KINDS) return kindName(v as ImportKind, w.lang);
   }
   if (key === 'status' && typeof v === 'string') return w.statuses[v] ?? v;
+  if (key === 'host' && typeof v === 'string') return HOSTS[w.lang][v] ?? v;
   if (key === 'fields' && Array.isArray(v)) return v.map((f) => fieldLabel(String(f), w.lang)).join(w.list);
   if (key === 'undid' && typeof v === 'string') return breakEventLabel(v, w.lang);
   // A run's breaks by type: [["LEDGER_ONLY", 3], …].
@@ -184,4 +185,46 @@ export function auditDetailSummary(detail: string, lang: 'zh' | 'en' = 'zh'): st
   }
   if (d === null || typeof d !== 'object' || Array.isArray(d)) return detailValue(d, w);
   return Object.entries(d as Record<string, unknown>).map(([k, v]) => `${w.keys[k] ?? k}${w.field}${detailValue(v, w, k)}`).join(w.fields);
+}
+
+/** The hosts an action came through, in words. */
+const HOSTS: Record<'zh' | 'en', Record<string, string>> = {
+  zh: { electron: '桌面程序', http: '浏览器', cli: '命令行' },
+  en: { electron: 'desktop app', http: 'browser', cli: 'command line' },
+};
+
+/**
+ * What an entry acted on, as people read it: `批次 3` for `batch:3`, `缴费共济 2025-W47` for
+ * `premium:2025-W47`, `命令行` for `host:cli`; a file's or a period's name as it is. Each
+ * form maps back to one stored target (the trail keeps the stored one, and hashes it).
+ */
+export function auditTargetText(target: string | null | undefined, lang: 'zh' | 'en' = 'zh'): string {
+  if (!target) return '';
+  const m = /^([a-z]+):(.+)$/.exec(target);
+  if (!m) return target;
+  const [, kind, rest] = m as unknown as [string, string, string];
+  const en = lang === 'en';
+  const n = /^\d+$/.test(rest);
+  switch (kind) {
+    case 'host':
+      return HOSTS[lang][rest] ?? rest;
+    case 'user':
+      return en ? `user ${rest}` : `用户 ${rest}`;
+    case 'batch':
+      return n ? (en ? `batch ${rest}` : `批次 ${rest}`) : target;
+    case 'break':
+      return n ? (en ? `break ${rest}` : `差异 ${rest}`) : target;
+    case 'breaks':
+      if (n) return en ? `${rest} breaks` : `${rest} 条差异`;
+      return rest in RECON_KIND_LABELS ? (en ? `breaks of ${RECON_KIND_LABELS_EN[rest as ReconKind]}` : `${RECON_KIND_LABELS[rest as ReconKind]}差异`) : target;
+    case 'findings':
+      return n ? (en ? `${rest} findings` : `${rest} 项发现`) : target;
+    case 'statement':
+      return n ? (en ? `statement ${rest}` : `清算报表 ${rest}`) : target;
+    case 'premium':
+    case 'settlement':
+      return `${(en ? RECON_KIND_LABELS_EN : RECON_KIND_LABELS)[kind]} ${rest}`;
+    default:
+      return target;
+  }
 }

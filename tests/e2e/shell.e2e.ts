@@ -89,6 +89,10 @@ describe('the workstation shell (browser mode)', () => {
     const grid = (await page.textContent('[data-testid=audit-grid]'))!;
     expect(grid).toMatch(/之后：名称 \S+，显示名 .*，角色 (对账员|财务复核|审计|管理员)/);
     expect(grid).not.toContain('{"');
+    // What each acted on in words too: the user added, the host signed in from.
+    expect(grid).toContain('用户 admin');
+    expect(grid).toContain('浏览器');
+    expect(grid).not.toMatch(/user:|host:/);
   });
 
   it('signs out and in again, refusing a wrong password', async () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, AUDIT_DETAIL_KEYS, auditActionLabel, auditDetailSummary } from '../../shared/audit-labels';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, AUDIT_DETAIL_KEYS, auditActionLabel, auditDetailSummary, auditTargetText } from '../../shared/audit-labels';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../electron/engine');
 
@@ -82,6 +82,33 @@ describe('audit action labels', () => {
     const detail = JSON.stringify({ after: { name: 'li', displayName: '李对账', roles: ['officer', 'finance'], disabled: false }, ids: [1, 2, 3, 4, 5, 6, 7, 8] });
     expect(auditDetailSummary(detail)).toBe('之后：名称 li，显示名 李对账，角色 对账员、财务复核，停用 否；差异：1、2、3、4、5、6 等 8 项');
     expect(auditDetailSummary(detail, 'en')).toBe('after: name li, display name 李对账, roles Officer, Finance, disabled no; breaks: 1, 2, 3, 4, 5, 6 and 2 more');
+  });
+
+  it('names what an entry acted on in words, and leaves a file name or a period as it is', () => {
+    const cases: [string, string, string][] = [
+      ['host:cli', '命令行', 'command line'],
+      ['host:http', '浏览器', 'browser'],
+      ['user:li', '用户 li', 'user li'],
+      ['batch:3', '批次 3', 'batch 3'],
+      ['break:12', '差异 12', 'break 12'],
+      ['breaks:5', '5 条差异', '5 breaks'],
+      ['breaks:premium', '缴费共济差异', 'breaks of premium mutual aid'],
+      ['findings:2', '2 项发现', '2 findings'],
+      ['statement:7', '清算报表 7', 'statement 7'],
+      ['premium:2025-W47', '缴费共济 2025-W47', 'premium mutual aid 2025-W47'],
+      ['settlement:2025-11', '就医共济 2025-11', 'care mutual aid 2025-11'],
+      ['审计日志-20261202225520.xlsx', '审计日志-20261202225520.xlsx', '审计日志-20261202225520.xlsx'],
+      ['2025-11', '2025-11', '2025-11'],
+      ['zhejiang-2024@1', 'zhejiang-2024@1', 'zhejiang-2024@1'],
+      ['batch:x', 'batch:x', 'batch:x'],
+    ];
+    for (const [stored, zh, en] of cases) {
+      expect(auditTargetText(stored), stored).toBe(zh);
+      expect(auditTargetText(stored, 'en'), stored).toBe(en);
+    }
+    expect(auditTargetText(null)).toBe('');
+    // The host an action came through, inside its detail too.
+    expect(auditDetailSummary(JSON.stringify({ host: 'electron' }))).toBe('来自：桌面程序');
   });
 
   it('falls back to the code for an action not named (a newer workstation\'s trail)', () => {

@@ -130,6 +130,7 @@ describe('audit export', () => {
     expect(ws.getRow(4).values).toEqual([undefined, '序号', '时间', '操作人', '操作', '对象', '详情', '操作代码', '详情（原文）', '前一哈希', '哈希']);
     // The action and its detail in words for the reader, and as stored for a program.
     expect(ws.getCell('D5').value).toBe('添加用户');
+    expect(ws.getCell('E5').value).toBe('用户 officer-a'); // the target in words too (stored as user:officer-a)
     expect(ws.getCell('G5').value).toBe('user.create');
     expect(String(ws.getCell('F5').value)).toContain('名称 officer-a');
     expect(JSON.parse(String(ws.getCell('H5').value))).toMatchObject({ after: { name: 'officer-a' } });

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { AuditQuery, AuditRow } from '../../../shared/audit-types';
 import { appendAudit, verifyAuditChain } from './audit-log';
 import { auditWhere } from './audit-query';
-import { auditActionLabel, auditDetailSummary } from '../../../shared/audit-labels';
+import { auditActionLabel, auditDetailSummary, auditTargetText } from '../../../shared/audit-labels';
 import { addListHeader, addListRow, addListSheet, type ListColumn } from '../system/printed-list';
 
 // The two hashes wrap onto two lines each: at their full 64 characters they made the
@@ -41,7 +41,7 @@ export async function exportAudit(db: Database, q: AuditQuery, out: string, user
   addListHeader(ws, COLUMNS);
   // Shown in Beijing time; the stored UTC text (what each hash covers) is the same instant.
   // The action and detail in words for the reader, and as stored (code, JSON) for a program.
-  for (const r of rows) addListRow(ws, COLUMNS, [r.seq, beijingIso(new Date(r.at)), r.actor, auditActionLabel(r.action), r.target ?? '', auditDetailSummary(r.detail), r.action, r.detail, r.prev_hash, r.hash]);
+  for (const r of rows) addListRow(ws, COLUMNS, [r.seq, beijingIso(new Date(r.at)), r.actor, auditActionLabel(r.action), auditTargetText(r.target), auditDetailSummary(r.detail), r.action, r.detail, r.prev_hash, r.hash]);
 
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   appendAudit(db, { actor: user, action: 'audit.export', target: path.basename(out), detail: { query: q, rows: rows.length, head } });

@@ -5,7 +5,7 @@ import { Alert, Box, Button, Stack, Tab, Tabs, TextField, Typography } from '@mu
 import { PolicyPanel } from './audit/PolicyPanel';
 import type { ColDef } from 'ag-grid-community';
 import type { AuditPage as Page, AuditRow, ChainCheck } from '../../../shared/audit-types';
-import { auditActionLabel, auditDetailSummary } from '../../../shared/audit-labels';
+import { auditActionLabel, auditDetailSummary, auditTargetText } from '../../../shared/audit-labels';
 import { beijingText } from '../../../shared/beijing-time';
 import { api, downloadUrl } from '../api/client';
 import { showCallError } from '../api/call-errors';
@@ -46,7 +46,7 @@ function AuditTrail() {
       { field: 'at', headerName: t('colAt'), width: 180, valueFormatter: (p) => beijingText(String(p.value)) },
       { field: 'actor', headerName: t('colActor'), width: 120 },
       { field: 'action', headerName: t('colAction'), width: 190, valueFormatter: (p) => auditActionLabel(String(p.value), lang), tooltipField: 'action' },
-      { field: 'target', headerName: t('colTarget'), width: 180 },
+      { field: 'target', headerName: t('colTarget'), width: 180, valueFormatter: (p) => auditTargetText(p.value as string | null, lang), tooltipField: 'target' },
       // A readable summary; the entry's JSON as written (what the chain hashes) on hover.
       { field: 'detail', headerName: t('colDetail'), flex: 1, minWidth: 300, valueFormatter: (p) => auditDetailSummary(String(p.value), lang), tooltipField: 'detail' },
       { field: 'hash', headerName: 'SHA-256', width: 160, valueFormatter: (p) => String(p.value).slice(0, 16) + '…' },
