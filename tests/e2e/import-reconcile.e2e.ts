@@ -213,6 +213,24 @@ describe('importing and reconciling in the browser', () => {
     await page.click('[data-testid=detail-close]');
   });
 
+  it('follows the keyboard: j shows the next break in the open detail, Esc closes it and leaves the grid on that row', async () => {
+    const key = (i: number) => page.textContent(`[data-testid=breaks-grid] .ag-row[row-index="${i}"] [col-id=key]`);
+    const shown = (k: string | null) => page.waitForFunction((x) => document.querySelector('[data-testid=break-detail] h6')?.textContent === x, k);
+    const [first, second] = [await key(0), await key(1)];
+    await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
+    await page.keyboard.press('Enter');
+    await shown(first);
+    await page.keyboard.press('j');
+    await shown(second);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=break-detail]', { state: 'detached' });
+    // The keyboard is still in the grid, on the second row: Enter opens that one again.
+    await page.keyboard.press('Enter');
+    await shown(second);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=break-detail]', { state: 'detached' });
+  });
+
   it('disposes one with a single key, sees the count drop, and undoes it', async () => {
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="1"] [col-id=key]');
     await page.keyboard.press('b');

@@ -183,6 +183,29 @@ export function BreaksPage() {
     }
   };
 
+  /** Closes the detail and gives the keyboard back to the grid, on the row it was on. */
+  const closeDetail = useCallback(() => {
+    setDetailId(null);
+    const a = api$();
+    const at = a?.getFocusedCell();
+    if (a && at) a.setFocusedCell(at.rowIndex, at.column);
+  }, []);
+
+  // Esc closes the detail (the drawer stays open beside the grid, so it does not close itself);
+  // not while a dialog is open or a text is being typed, where Esc belongs to them.
+  useEffect(() => {
+    if (detailId === null || dispose !== null) return;
+    const onEsc = (ev: KeyboardEvent) => {
+      const tag = (ev.target as HTMLElement).tagName;
+      if (ev.key === 'Escape' && tag !== 'INPUT' && tag !== 'TEXTAREA') {
+        ev.preventDefault();
+        closeDetail();
+      }
+    };
+    window.addEventListener('keydown', onEsc);
+    return () => window.removeEventListener('keydown', onEsc);
+  }, [detailId, dispose, closeDetail]);
+
   useEffect(() => {
     const onSlash = (ev: KeyboardEvent) => {
       const tag = (ev.target as HTMLElement).tagName;
@@ -296,6 +319,12 @@ export function BreaksPage() {
           rowSelection={{ mode: 'multiRow', checkboxes: true, headerCheckbox: false, enableClickSelection: false }}
           getRowStyle={(p) => (p.data ? { background: TYPE_COLOURS[p.data.type] } : undefined)}
           onCellKeyDown={onKey}
+          // With the detail open, it follows the row the keyboard (j/k, arrows) or a click moves to.
+          onCellFocused={(e) => {
+            if (detailId === null || e.rowIndex === null || e.rowPinned) return;
+            const id = e.api.getDisplayedRowAtIndex(e.rowIndex)?.data?.id;
+            if (id !== undefined && id !== detailId) setDetailId(id);
+          }}
           onCellDoubleClicked={(e) => e.data && setDetailId(e.data.id)}
         />
       </Box>
@@ -310,7 +339,7 @@ export function BreaksPage() {
         {detailId !== null && (
           <BreakDetailPanel
             id={detailId}
-            onClose={() => setDetailId(null)}
+            onClose={closeDetail}
             onChanged={refresh}
             onDispose={(reason) => setDispose({ ids: [detailId], reason })}
           />
