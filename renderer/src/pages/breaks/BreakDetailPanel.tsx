@@ -31,7 +31,7 @@ const COMPARED_AS: Record<string, string> = {
 function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledger' | 'external'; differing: Set<string> }) {
   const { t, lang, marks, lineNo } = useI18n();
   const kind = KINDS[rec.kind];
-  // The file's own column names (its kind's, in Chinese as the file has them).
+  // The kind's field names, in Chinese as its files name them, in either language: an officer reads them against the file.
   const label = (f: string) => kind?.fields[f]?.label ?? fieldLabel(f, lang);
   // Stored forms for people: amounts are integer fen, statuses canonical codes.
   const show = (f: string, v: unknown) => {
