@@ -1,6 +1,6 @@
 // Audit actions: codes in the trail (hashed, stable), these words for people.
 import { ROLE_LABELS, ROLE_LABELS_EN, type Role } from './roles';
-import { RECON_KIND_LABELS, RECON_KIND_LABELS_EN, breakEventLabel, breakTypeLabel, fieldLabel } from './labels';
+import { RECON_KIND_LABELS, RECON_KIND_LABELS_EN, breakEventLabel, breakTypeLabel, fieldLabel, type Lang } from './labels';
 import { KINDS, kindName } from './import-kinds';
 import type { ImportKind, ReconKind } from './domain';
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -91,7 +91,7 @@ export const AUDIT_ACTION_LABELS_EN: Record<string, string> = {
 };
 
 /** The words for an action (Chinese, or English for the English interface), the code itself for one not (yet) named here. */
-export const auditActionLabel = (action: string, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? AUDIT_ACTION_LABELS_EN : AUDIT_ACTION_LABELS)[action] ?? action;
+export const auditActionLabel = (action: string, lang: Lang = 'zh'): string => (lang === 'en' ? AUDIT_ACTION_LABELS_EN : AUDIT_ACTION_LABELS)[action] ?? action;
 
 /** Words for the keys audit details use most; any other key is shown as it is. */
 const DETAIL_KEYS: Record<string, string> = {
@@ -128,7 +128,7 @@ export const AUDIT_DETAIL_KEYS = Object.keys(DETAIL_KEYS);
 
 /** How a detail reads in one language: its keys, roles, yes/no and "and n more". */
 interface DetailWords {
-  lang: 'zh' | 'en';
+  lang: Lang;
   keys: Record<string, string>;
   statuses: Record<string, string>;
   roles: Record<Role, string>;
@@ -141,7 +141,7 @@ interface DetailWords {
   fields: string;
 }
 
-const WORDS: Record<'zh' | 'en', DetailWords> = {
+const WORDS: Record<Lang, DetailWords> = {
   zh: { lang: 'zh', keys: DETAIL_KEYS, statuses: { open: '未处理', closed: '已处理', all: '全部' }, roles: ROLE_LABELS, yes: '是', no: '否', more: (n) => ` 等 ${n} 项`, list: '、', pair: '，', field: '：', fields: '；' },
   en: { lang: 'en', keys: DETAIL_KEYS_EN, statuses: { open: 'open', closed: 'closed', all: 'all' }, roles: ROLE_LABELS_EN, yes: 'yes', no: 'no', more: (n) => ` and ${n - 6} more`, list: ', ', pair: ', ', field: ': ', fields: '; ' },
 };
@@ -175,7 +175,7 @@ function detailValue(v: unknown, w: DetailWords, key = ''): string {
 }
 
 /** An audit entry's detail as a sentence of labelled values, not JSON (the JSON stays in the trail and its export); in English for the English interface. */
-export function auditDetailSummary(detail: string, lang: 'zh' | 'en' = 'zh'): string {
+export function auditDetailSummary(detail: string, lang: Lang = 'zh'): string {
   const w = WORDS[lang];
   let d: unknown;
   try {
@@ -188,7 +188,7 @@ export function auditDetailSummary(detail: string, lang: 'zh' | 'en' = 'zh'): st
 }
 
 /** The hosts an action came through, in words. */
-const HOSTS: Record<'zh' | 'en', Record<string, string>> = {
+const HOSTS: Record<Lang, Record<string, string>> = {
   zh: { electron: '桌面程序', http: '浏览器', cli: '命令行' },
   en: { electron: 'desktop app', http: 'browser', cli: 'command line' },
 };
@@ -198,7 +198,7 @@ const HOSTS: Record<'zh' | 'en', Record<string, string>> = {
  * `premium:2025-W47`, `命令行` for `host:cli`; a file's or a period's name as it is. Each
  * form maps back to one stored target (the trail keeps the stored one, and hashes it).
  */
-export function auditTargetText(target: string | null | undefined, lang: 'zh' | 'en' = 'zh'): string {
+export function auditTargetText(target: string | null | undefined, lang: Lang = 'zh'): string {
   if (!target) return '';
   const m = /^([a-z]+):(.+)$/.exec(target);
   if (!m) return target;

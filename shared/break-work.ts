@@ -1,5 +1,7 @@
 // How officers dispose of breaks: the reasons, as codes for machines and labels
 // for people, and the keys the workbench binds them to.
+import type { Lang } from './labels';
+
 export const DISPOSITIONS = ['补记', '冲正', '退费', '挂账', '核销', '误报'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
@@ -32,8 +34,8 @@ export const DISPOSITION_HINTS_EN: Record<Disposition, string> = {
 };
 
 /** A reason for people: the Chinese word, or its English one in the English interface. */
-export const dispositionLabel = (r: string, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? (DISPOSITION_LABELS_EN[r as Disposition] ?? r) : r);
-export const dispositionHint = (r: Disposition, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? DISPOSITION_HINTS_EN : DISPOSITION_HINTS)[r];
+export const dispositionLabel = (r: string, lang: Lang = 'zh'): string => (lang === 'en' ? (DISPOSITION_LABELS_EN[r as Disposition] ?? r) : r);
+export const dispositionHint = (r: Disposition, lang: Lang = 'zh'): string => (lang === 'en' ? DISPOSITION_HINTS_EN : DISPOSITION_HINTS)[r];
 
 /** Single keys on the workbench grid. */
 export const DISPOSITION_KEYS: Record<string, Disposition> = { b: '补记', c: '冲正', t: '退费', g: '挂账', h: '核销', w: '误报' };

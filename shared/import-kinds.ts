@@ -2,6 +2,7 @@
 // field's type drives normalisation, `columns` says which fields feed the indexed
 // columns matching uses. Headers are in resources/profiles, not here.
 import type { ImportKind } from './domain';
+import type { Lang } from './labels';
 
 export type FieldType = 'text' | 'key' | 'id' | 'amount' | 'datetime' | 'year' | 'insutype' | 'region' | 'int' | 'flag' | 'status' | 'relation';
 
@@ -186,4 +187,4 @@ export const KINDS: Record<ImportKind, KindSpec> = {
 };
 
 /** A kind's name for people, in `lang`. */
-export const kindName = (kind: ImportKind, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? KINDS[kind].labelEn : KINDS[kind].label);
+export const kindName = (kind: ImportKind, lang: Lang = 'zh'): string => (lang === 'en' ? KINDS[kind].labelEn : KINDS[kind].label);

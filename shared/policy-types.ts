@@ -1,3 +1,5 @@
+import type { Lang } from './labels';
+
 export interface PolicyFinding {
   id: number;
   period: string;
@@ -58,4 +60,4 @@ export const RULE_LABELS_EN: Record<(typeof RULE_IDS)[number], string> = {
 };
 
 /** A rule's name for people, in `lang`. */
-export const ruleLabel = (id: string, lang: 'zh' | 'en' = 'zh'): string => (lang === 'en' ? RULE_LABELS_EN : RULE_LABELS)[id as (typeof RULE_IDS)[number]] ?? id;
+export const ruleLabel = (id: string, lang: Lang = 'zh'): string => (lang === 'en' ? RULE_LABELS_EN : RULE_LABELS)[id as (typeof RULE_IDS)[number]] ?? id;

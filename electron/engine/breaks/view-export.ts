@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { newWorkbook } from '../system/new-workbook';
 import type { Database } from 'better-sqlite3';
 import type { BreakQuery } from '../../../shared/contract';
-import { BREAK_LABELS, RECON_KIND_LABELS } from '../../../shared/labels';
+import { BREAK_LABELS, RECON_KIND_LABELS, originText } from '../../../shared/labels';
 import { Decimal } from '../../../shared/money';
 import type { BreakRow } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
@@ -14,7 +14,7 @@ import { EngineError } from '../../../shared/errors';
 import type { PiiSearch } from './break-filter';
 import type { TaskContext } from '../jobs/job-types';
 import { allBreaks, breaksToCsv, explain } from './break-export';
-import { addListHeader, addListRow, addListSheet, originText, type ListColumn } from '../system/printed-list';
+import { addListHeader, addListRow, addListSheet, type ListColumn } from '../system/printed-list';
 
 // Widths sized to the values (a key of 17–20 characters, an ID number of 18); the
 // long texts wrap in their column instead of running over the next, so the sheet

@@ -3,6 +3,7 @@
 // year it has published). A year it does not know yet is counted by weekends
 // only, and every deadline says which calendar it used.
 import calendar from 'chinese-days/dist/chinese-days.json';
+import type { Lang } from '../../../shared/labels';
 
 const holidays = new Set(Object.keys(calendar.holidays));
 const workdays = new Set(Object.keys(calendar.workdays));
@@ -37,7 +38,7 @@ export function addWorkingDays(from: Date, n: number): Date {
 }
 
 /** How a span of days was counted, for the deadline's note. */
-export function calendarNote(from: Date, to: Date, lang: 'zh' | 'en' = 'zh'): string {
+export function calendarNote(from: Date, to: Date, lang: Lang = 'zh'): string {
   const unknown: number[] = [];
   for (let y = from.getUTCFullYear(); y <= to.getUTCFullYear(); y++) if (!knowsYear(y)) unknown.push(y);
   const years = [...new Set([from.getUTCFullYear(), to.getUTCFullYear()])];

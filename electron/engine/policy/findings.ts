@@ -6,7 +6,8 @@ import type { PolicyFinding } from '../../../shared/policy-types';
 import { RULE_LABELS, type RuleId } from './policy-rules';
 import { listPolicies } from './policy-profiles';
 import { beijingText } from '../../../shared/beijing-time';
-import { addListHeader, addListRow, addListSheet, originText, type ListColumn } from '../system/printed-list';
+import { addListHeader, addListRow, addListSheet, type ListColumn } from '../system/printed-list';
+import { originText } from '../../../shared/labels';
 
 export function listFindings(db: Database, q: { period?: string; rule?: string; status?: 'open' | 'closed' | 'all' }): PolicyFinding[] {
   const where: string[] = [];

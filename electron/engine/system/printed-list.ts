@@ -122,6 +122,3 @@ export function addListRow(ws: ExcelJS.Worksheet, columns: readonly ListColumn[]
   if (lines > 1) row.height = LINE_PT * lines + 2;
   return row;
 }
-
-// Where rows came from (`批次 3 第 62 行`): shared, as the pages show it too.
-export { originText } from '../../../shared/labels';

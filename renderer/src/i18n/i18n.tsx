@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { en, zh, BREAK_LABELS_EN, type MessageKey } from './messages';
-import { BREAK_LABELS } from '../../../shared/labels';
+import { en, zh, type MessageKey } from './messages';
+import { breakTypeLabel, type Lang } from '../../../shared/labels';
 import type { BreakType } from '../../../shared/domain';
 
 export type Locale = 'zh-CN' | 'en';
@@ -25,7 +25,7 @@ const MARKS: Record<Locale, Marks> = {
 interface I18n {
   locale: Locale;
   /** The language shared labels take (`shared/labels.ts`, `shared/audit-labels.ts`). */
-  lang: 'zh' | 'en';
+  lang: Lang;
   t(key: MessageKey): string;
   breakLabel(type: BreakType): string;
   marks: Marks;
@@ -50,11 +50,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
   const value = useMemo<I18n>(() => {
     const marks = MARKS[locale];
+    const lang: Lang = locale === 'en' ? 'en' : 'zh';
     return {
       locale,
-      lang: locale === 'en' ? 'en' : 'zh',
+      lang,
       t: (key) => (locale === 'en' ? en[key] : zh[key]),
-      breakLabel: (type) => (locale === 'en' ? BREAK_LABELS_EN[type] : BREAK_LABELS[type]),
+      breakLabel: (type) => breakTypeLabel(type, lang),
       marks,
       paren: (text) => `${marks.open}${text}${marks.close}`,
       lineNo: (n) => (locale === 'en' ? `line ${n}` : `第 ${n} 行`),

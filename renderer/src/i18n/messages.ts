@@ -536,5 +536,3 @@ export const en: Record<MessageKey, string> = {
   resolution: 'Resolution',
 };
 
-// Break types in English live with the Chinese ones (shared: the audit trail names them too).
-export { BREAK_LABELS_EN } from '../../../shared/labels';
