@@ -157,16 +157,19 @@ function codedValue(v: unknown, w: DetailWords, key: string): string | null {
   if (key === 'host' && typeof v === 'string') return HOSTS[w.lang][v] ?? v;
   if (key === 'fields' && Array.isArray(v)) return v.map((f) => fieldLabel(String(f), w.lang)).join(w.list);
   if (key === 'undid' && typeof v === 'string') return breakEventLabel(v, w.lang);
+  // A policy check's profile as `id@version` (run-checks.ts): its version as the settings page shows it.
+  if (key === 'profile' && typeof v === 'string' && /^[^@]+@\d+$/.test(v)) return v.replace('@', ' v');
   // A run's breaks by type: [["LEDGER_ONLY", 3], …].
   if (key === 'breaks' && Array.isArray(v) && v.every((x) => Array.isArray(x) && x.length === 2)) return (v as [string, unknown][]).map(([t, n]) => `${breakTypeLabel(t, w.lang)} ${String(n)}`).join(w.list);
   return null;
 }
 
 function detailValue(v: unknown, w: DetailWords, key = ''): string {
+  // Nothing (no filter, nothing skipped, no roles): a dash, not an empty value after its label.
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'object' && Object.keys(v).length === 0) return '—';
   const coded = codedValue(v, w, key);
   if (coded !== null) return coded;
-  if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return '—';
   if (typeof v === 'boolean') return v ? w.yes : w.no;
   if (Array.isArray(v)) return v.length > 6 ? `${v.slice(0, 6).map((x) => detailValue(x, w)).join(w.list)}${w.more(v.length)}` : v.map((x) => detailValue(x, w)).join(w.list);
   if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${w.keys[k] ?? k} ${detailValue(x, w, k)}`).join(w.pair);
@@ -192,6 +195,9 @@ const HOSTS: Record<Lang, Record<string, string>> = {
   zh: { electron: '桌面程序', http: '浏览器', cli: '命令行' },
   en: { electron: 'desktop app', http: 'browser', cli: 'command line' },
 };
+
+/** A host (electron, http, cli) in words, in `lang`: the audit trail's and the settings page's. */
+export const hostLabel = (host: string, lang: Lang = 'zh'): string => HOSTS[lang][host] ?? host;
 
 /**
  * What an entry acted on, as people read it: `批次 3` for `batch:3`, `缴费共济 2025-W47` for

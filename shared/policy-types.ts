@@ -61,3 +61,15 @@ export const RULE_LABELS_EN: Record<(typeof RULE_IDS)[number], string> = {
 
 /** A rule's name for people, in `lang`. */
 export const ruleLabel = (id: string, lang: Lang = 'zh'): string => (lang === 'en' ? RULE_LABELS_EN : RULE_LABELS)[id as (typeof RULE_IDS)[number]] ?? id;
+
+/**
+ * The steps of a province's order of payment (its profile stores the codes), in
+ * words: one table for the policy editor's boxes and the findings' explanations.
+ */
+export const ORDER_STEPS = ['own', 'local', 'binding_time'] as const;
+export type OrderStep = (typeof ORDER_STEPS)[number];
+export const ORDER_STEP_LABELS: Record<OrderStep, string> = { own: '先本人后共济', local: '先本地后异地', binding_time: '本地内按绑定时间顺序' };
+export const ORDER_STEP_LABELS_EN: Record<OrderStep, string> = { own: 'own account before family', local: 'local before other regions', binding_time: 'local members by binding time' };
+
+/** A payment-order step in words, in `lang`. */
+export const orderStepLabel = (step: string, lang: Lang = 'zh'): string => (lang === 'en' ? ORDER_STEP_LABELS_EN : ORDER_STEP_LABELS)[step as OrderStep] ?? step;

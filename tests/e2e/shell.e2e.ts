@@ -80,6 +80,8 @@ describe('the workstation shell (browser mode)', () => {
     await page.click('[data-testid=nav-settings]');
     await page.waitForSelector('[data-testid=workstation-info]');
     expect(await page.textContent('[data-testid=workstation-info]')).toContain(host.dbPath);
+    // The host in words (浏览器), not its code (http).
+    expect(await page.textContent('[data-testid=workstation-host]')).toBe('浏览器');
     await page.click('[data-testid=nav-audit]');
     await page.waitForSelector('[data-testid=audit-grid] .ag-row[row-index="0"]');
     // Actions in words, not codes.

@@ -150,7 +150,7 @@ describe('statements in the browser', () => {
     await page.fill('[data-testid=policy-family-max]', '6');
     // The payment order's checks are boxes named in words (Zhejiang: 先本人 only), not a field of codes.
     const order = page.locator('[data-testid=policy-order]');
-    expect(await order.textContent()).toBe('扣款顺序先本人先本地后异地按绑定时间');
+    expect(await order.textContent()).toBe('扣款顺序先本人后共济先本地后异地本地内按绑定时间顺序');
     expect(await page.isChecked('[data-testid=policy-order-own]')).toBe(true);
     expect(await page.isChecked('[data-testid=policy-order-local]')).toBe(false);
     await page.click('[data-testid=policy-order-binding_time]');

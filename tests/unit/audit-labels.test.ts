@@ -76,6 +76,11 @@ describe('audit action labels', () => {
     expect(auditDetailSummary(JSON.stringify({ grp: 'g', undid: 'dispose', ids: [4] }), 'en')).toBe('group: g; undid: Disposed; breaks: 4');
     // No filter: a dash, not an empty value after its label.
     expect(auditDetailSummary(JSON.stringify({ query: {}, rows: 3 }))).toBe('条件：—；行数：3');
+    // Nothing skipped, no roles: a dash too; a policy profile by its version, not `id@version`.
+    const check = JSON.stringify({ profile: 'zhejiang-2024@0', findings: 11, skipped: [] });
+    expect(auditDetailSummary(check)).toBe('方案：zhejiang-2024 v0；发现：11；未检查：—');
+    expect(auditDetailSummary(check, 'en')).toBe('profile: zhejiang-2024 v0; findings: 11; not checked: —');
+    expect(auditDetailSummary(JSON.stringify({ roles: [] }))).toBe('角色：—');
   });
 
   it('reads a detail in either language, the JSON never shown as it is', () => {

@@ -3,7 +3,7 @@
 // from the column blocks: rowstore/row-view). Each finding names the rows involved (batch:line), the
 // document and clause it breaks, and says in plain Chinese what is wrong. Rules
 // about bindings "at the same time" are judged on intervals (binding-intervals).
-import { RULE_LABELS } from '../../../shared/policy-types';
+import { ORDER_STEPS, ORDER_STEP_LABELS, RULE_LABELS, type OrderStep } from '../../../shared/policy-types';
 import type { Database } from 'better-sqlite3';
 import { maskCertNo } from '../../../shared/gb11643';
 import { fenToText } from '../../../shared/money';
@@ -167,10 +167,6 @@ export function checkOneFamily(db: Database, p: PolicyProfile, w: Window): Findi
   return out;
 }
 
-/** The steps of a province's order of payment, as its profile lists them. */
-export type OrderStep = 'own' | 'local' | 'binding_time';
-export const ORDER_STEP_LABELS: Record<OrderStep, string> = { own: '先本人后共济', local: '先本地后异地', binding_time: '本地内按绑定时间顺序' };
-
 /**
  * The order of the deductions that paid one bill: a care settlement (by the
  * ledger's 扣款顺序) or one premium order (by the time of each deduction). Each
@@ -179,7 +175,7 @@ export const ORDER_STEP_LABELS: Record<OrderStep, string> = { own: '先本人后
  * before other regions, local members in the order they were bound.
  */
 export function checkPaymentOrder(db: Database, p: PolicyProfile, w: Window): Finding[] {
-  const steps = new Set<OrderStep>(p.rules.payment_order.order ?? ['own', 'local', 'binding_time']);
+  const steps = new Set<OrderStep>(p.rules.payment_order.order ?? ORDER_STEPS);
   const bills = new Map<string, Payment[]>();
   for (const x of payments(db, w)) {
     if (!x.key || (x.kind === 'ledger-settlement' && x.seq === null)) continue;

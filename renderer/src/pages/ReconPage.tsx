@@ -74,11 +74,11 @@ export function ReconPage() {
               {paren(n.reason)}
             </Alert>
           ))}
-          <Table size="small" sx={{ maxWidth: 720 }}>
+          <Table size="small" sx={{ maxWidth: 720 }} data-testid="recon-break-table">
             <TableHead>
               <TableRow>
                 <TableCell>{t('breakType')}</TableCell>
-                <TableCell align="right">#</TableCell>
+                <TableCell align="right">{t('count')}</TableCell>
                 <TableCell align="right">{t('amountLedger')}</TableCell>
                 <TableCell align="right">{t('amountExternal')}</TableCell>
               </TableRow>

@@ -7,6 +7,7 @@ import type { PolicyInfo } from '../../../shared/policy-types';
 import type { WorkstationInfo } from '../../../shared/domain';
 import type { UserInfo } from '../../../shared/auth-types';
 import { ROLES, type Role } from '../../../shared/roles';
+import { hostLabel } from '../../../shared/audit-labels';
 import { api, fileForEngine } from '../api/client';
 import { showCallError } from '../api/call-errors';
 import { useMe } from '../auth/AuthGate';
@@ -51,7 +52,7 @@ function AddUser({ onDone, firstOther }: { onDone(): void; firstOther: boolean }
 }
 
 export function SettingsPage() {
-  const { t, marks, paren } = useI18n();
+  const { t, lang, marks, paren } = useI18n();
   const me = useMe();
   const [info, setInfo] = useState<WorkstationInfo | null>(null);
   const [users, setUsers] = useState<UserInfo[]>([]);
@@ -78,7 +79,7 @@ export function SettingsPage() {
               <TableRow><TableCell>{t('database')}</TableCell><TableCell>{info.dbPath}</TableCell></TableRow>
               <TableRow><TableCell>{t('schema')}</TableCell><TableCell>{info.schemaVersion}</TableCell></TableRow>
               <TableRow><TableCell>{t('user')}</TableCell><TableCell>{info.user}</TableCell></TableRow>
-              <TableRow><TableCell>{t('host')}</TableCell><TableCell>{info.host}</TableCell></TableRow>
+              <TableRow><TableCell>{t('host')}</TableCell><TableCell data-testid="workstation-host">{hostLabel(info.host, lang)}</TableCell></TableRow>
             </TableBody>
           </Table>
         )}

@@ -4,16 +4,13 @@
 // findings cite the version they were judged by.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
-import { RULE_IDS, ruleLabel, type PolicyInfo } from '../../../../shared/policy-types';
+import { ORDER_STEPS, RULE_IDS, orderStepLabel, ruleLabel, type PolicyInfo } from '../../../../shared/policy-types';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 
 type Rules = PolicyInfo['rules'];
-/** The payment-order checks a profile may switch on, in words (the profile stores their codes). */
-const ORDER_LABELS: Record<string, string> = { own: '先本人', local: '先本地后异地', binding_time: '按绑定时间' };
-const ORDER_LABELS_EN: Record<string, string> = { own: 'own account first', local: 'local before other regions', binding_time: 'by binding time' };
 /** The checks the engine applies when a profile names none. */
-const ORDER_DEFAULT = Object.keys(ORDER_LABELS);
+const ORDER_DEFAULT: readonly string[] = ORDER_STEPS;
 const list = (v: unknown): string => (Array.isArray(v) ? v.join('，') : '');
 const unlist = (s: string): string[] => s.split(/[,，、\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -64,7 +61,8 @@ export function PolicyEditor({ policy, onSaved }: { policy: PolicyInfo; onSaved(
               // Each check a box named in words (it had been a text field of codes: own, local, binding_time).
               <Stack direction="row" sx={{ alignItems: 'center' }} data-testid="policy-order">
                 <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>{t('paymentOrder')}</Typography>
-                {Object.entries(lang === 'en' ? ORDER_LABELS_EN : ORDER_LABELS).map(([step, label]) => {
+                {ORDER_STEPS.map((step) => {
+                  const label = orderStepLabel(step, lang);
                   return (
                     <FormControlLabel
                       key={step}
