@@ -106,6 +106,8 @@ export interface BreakDetail {
   ledger: SourceRecord[];
   external: SourceRecord[];
   history: BreakEvent[];
+  /** For an open one-sided break: the other side's open one-sided breaks of the same person and amount, likely the same payment under another number (counterparts.ts). */
+  counterparts: BreakRow[];
 }
 
 export interface DashboardData {

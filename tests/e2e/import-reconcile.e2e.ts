@@ -44,6 +44,9 @@ async function importThroughPage(file: string) {
   await page.waitForSelector('[data-testid=import-result], [data-testid=import-error]');
 }
 
+const rows = () => page.locator('[data-testid=breaks-grid] .ag-row').count();
+const waitRows = (n: number) => page.waitForFunction((k) => document.querySelectorAll('[data-testid=breaks-grid] .ag-row').length === k, n);
+
 /** An ISO time in UTC, as the page must show it: Beijing wall-clock time (computed here, not with the app's helper). */
 const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 /** A column of stored times (UTC ISO, as the engine writes them), read from the workstation file. */
@@ -156,12 +159,11 @@ describe('importing and reconciling in the browser', () => {
     // The aging legend names the types some open break has (医保单边, 对方单边, 金额不符, 在途), not all eight.
     expect((await page.locator('[data-testid=chart-aging] .recharts-legend-item').allTextContents()).sort()).toEqual(['医保单边', '对方单边', '金额不符', '在途'].sort());
     expect(await page.textContent('[data-testid=tie-out]')).toBe('平衡');
+    // The table's heads are words (笔数), not a sign (#).
+    expect(await page.textContent('[data-testid=recon-break-table] thead')).toBe('差异类型笔数医保金额对方金额');
     expect(await page.textContent('[data-testid=break-total-LEDGER_ONLY]')).toContain('医保单边');
     await screenshot(page, 'dashboard');
   });
-
-  const rows = () => page.locator('[data-testid=breaks-grid] .ag-row').count();
-  const waitRows = (n: number) => page.waitForFunction((k) => document.querySelectorAll('[data-testid=breaks-grid] .ag-row').length === k, n);
 
   it('filters to 医保单边, opens a break and sees the differing fields', async () => {
     await page.click('[data-testid=nav-breaks]');
@@ -304,5 +306,59 @@ describe('a file whose header fits no profile', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=source-result]')?.textContent?.includes('已撤销导入'));
     await page.waitForFunction((n) => !document.querySelector(`[data-testid=withdraw-${n}]`), id);
     await screenshot(page, 'import-withdrawn');
+  });
+});
+
+describe('one payment under two order numbers', () => {
+  it('names the other half in the detail, opens it, and disposes of both with a note naming the pair', async () => {
+    const g = generatePremium({ monday: '2025-12-01', counts: { MATCHED: 6 }, prefix: 'JFP' });
+    // The tax bureau recorded order 3 under a mistyped number: two one-sided breaks of one person and amount.
+    const order = g.tax[2]![0]!;
+    const mistyped = `${order.slice(0, -1)}9`;
+    g.tax[2]![0] = mistyped;
+    await page.click('[data-testid=nav-import]');
+    await importThroughPage(writeTextFile(path.join(host.dir, '医保划扣明细_2025-W49.csv'), LEDGER_HEADER, g.ledger));
+    await importThroughPage(writeTextFile(path.join(host.dir, '税务中间库_2025-W49.txt'), TAX_HEADER, g.tax, { delimiter: '|' }));
+    await page.click('[data-testid=nav-recon]');
+    await page.fill('[data-testid=period-input]', '2025-W49');
+    await page.click('[data-testid=run-recon]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=matched-count]')?.textContent === '5');
+    await page.click('[data-testid=nav-breaks]');
+    await page.fill('[data-testid=period-input]', '2025-W49');
+    // The type chips the tests before left on, off: every open break of the week (with the four carried from W47).
+    for (const chip of await page.locator('[data-testid^=chip-].MuiChip-filled').all()) await chip.click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '6');
+    await page.fill('[data-testid=break-search]', order);
+    await waitRows(1);
+    await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=detail-counterparts]');
+    const other = page.locator('[data-testid=detail-counterparts] [data-testid^=counterpart-open-]');
+    expect(await page.textContent('[data-testid=detail-counterparts]')).toContain(mistyped);
+    expect(await page.textContent('[data-testid=detail-counterparts]')).toContain('对方单边');
+    await screenshot(page, 'counterparts');
+    // Opening it shows the other half, which names this one.
+    await other.click();
+    await page.waitForFunction((k) => document.querySelector('[data-testid=break-detail] h6')?.textContent === k, mistyped);
+    await page.waitForFunction((k) => document.querySelector('[data-testid=detail-counterparts]')?.textContent?.includes(k), order);
+    // Both at once: 误报, with the pair in the note.
+    await page.click('[data-testid^=counterpart-both-]');
+    await page.waitForSelector('[data-testid=dispose-dialog]');
+    expect(await page.textContent('[data-testid=dispose-dialog] .MuiDialogTitle-root')).toContain('2');
+    expect(await page.inputValue('[data-testid=dispose-reason]')).toBe('误报');
+    expect(await page.inputValue('[data-testid=dispose-note]')).toBe(`同一笔扣款，单号不同：${mistyped} ↔ ${order}`);
+    await page.click('[data-testid=dispose-confirm]');
+    await page.fill('[data-testid=break-search]', '');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '4');
+    const stored = new Database(host.dbPath, { readonly: true });
+    try {
+      const closed = stored.prepare("SELECT match_key, resolution, note FROM recon_break WHERE opened_period = '2025-W49' ORDER BY match_key").all();
+      expect(closed).toEqual([
+        { match_key: order, resolution: '误报', note: `同一笔扣款，单号不同：${mistyped} ↔ ${order}` },
+        { match_key: mistyped, resolution: '误报', note: `同一笔扣款，单号不同：${mistyped} ↔ ${order}` },
+      ]);
+    } finally {
+      stored.close();
+    }
   });
 });

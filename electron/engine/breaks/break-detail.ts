@@ -9,6 +9,7 @@ import type { BreakDetail, BreakEvent, SourceRecord } from '../../../shared/reco
 import { getBreakRaw, todayOf, toBreakRow } from './break-query';
 import { appendAudit } from '../audit/audit-log';
 import { makeRecordReader } from '../ingest/stored-record';
+import { likelyCounterparts } from './counterparts';
 
 function record(origin: string, mask: boolean, read: ReturnType<typeof makeRecordReader>): SourceRecord | null {
   const [batchId, line] = origin.split(':').map(Number);
@@ -40,7 +41,8 @@ export function breakDetail(db: Database, id: number, mask = true, now: Date = n
   const history = (db.prepare('SELECT at, actor, action, detail FROM break_event WHERE break_id = ? ORDER BY id').all(id) as { at: string; actor: string; action: string; detail: string }[]).map(
     (e): BreakEvent => ({ at: e.at, actor: e.actor, action: e.action, detail: JSON.parse(e.detail) }),
   );
-  return { row: toBreakRow(b, Date.parse(todayOf(now) + 'T00:00:00Z'), mask), ledger: origins(b.ledger_origin), external: origins(b.external_origin), history };
+  const today = Date.parse(todayOf(now) + 'T00:00:00Z');
+  return { row: toBreakRow(b, today, mask), ledger: origins(b.ledger_origin), external: origins(b.external_origin), history, counterparts: likelyCounterparts(db, b, today, mask) };
 }
 
 /** The full ID number and name behind a break, for a role that may see them; every reveal is audited. */

@@ -9,7 +9,7 @@ import type { BreakFacets, BreakPage, BreakRow, FieldDiff } from '../../../share
 import { buildBreakFilter, type PiiSearch } from './break-filter';
 import { beijingDate } from '../../../shared/beijing-time';
 
-interface Raw {
+export interface Raw {
   id: number; kind: BreakRow['kind']; type: BreakRow['type']; match_key: string; status: BreakRow['status']; fields: string;
   amount_ledger: number | null; amount_external: number | null; opened_period: string; closed_period: string | null;
   resolution: string | null; certno: string | null; name: string | null; event_at: string | null; ledger_origin: string; external_origin: string;

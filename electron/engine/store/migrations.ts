@@ -594,6 +594,16 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 21,
+    name: 'open breaks by ID number, for the likely other half of a one-sided break',
+    up(db) {
+      // The break detail names the other side's open one-sided breaks of the same
+      // person and amount (breaks/counterparts.ts); without this index it scanned
+      // every open break of the kind (130,000 and more after ten weeks).
+      db.exec(`CREATE INDEX recon_break_open_cert ON recon_break(kind, certno, type) WHERE status = 'open';`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

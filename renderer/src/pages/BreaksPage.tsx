@@ -54,7 +54,7 @@ export function BreaksPage() {
   const [total, setTotal] = useState<number | null>(null);
   const [facets, setFacets] = useState<BreakFacets>([]);
   const [detailId, setDetailId] = useState<number | null>(null);
-  const [dispose, setDispose] = useState<{ ids: number[]; reason: Disposition } | null>(null);
+  const [dispose, setDispose] = useState<{ ids: number[]; reason: Disposition; note?: string } | null>(null);
   const [message, setMessage] = useState<{ severity: 'success' | 'error' | 'info'; text: string; link?: string } | null>(null);
   const grid = useRef<AgGridReact<BreakRow>>(null);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -342,6 +342,9 @@ export function BreaksPage() {
             onClose={closeDetail}
             onChanged={refresh}
             onDispose={(reason) => setDispose({ ids: [detailId], reason })}
+            onOpen={setDetailId}
+            // The same payment under two numbers is no difference: 误报, the pair named in the note (the officer may choose otherwise).
+            onDisposePair={(other, note) => setDispose({ ids: [detailId, other], reason: '误报', note })}
           />
         )}
       </Drawer>
@@ -349,6 +352,7 @@ export function BreaksPage() {
         open={dispose !== null}
         count={dispose?.ids.length ?? 0}
         reason={dispose?.reason ?? '补记'}
+        note={dispose?.note}
         onClose={() => setDispose(null)}
         onConfirm={(reason, note) => {
           const ids = dispose?.ids ?? [];

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
 import { ONE_SIDED_FIELDS, breakEventLabel, codeLabel, fieldLabel, fieldValueLabel } from '../../../../shared/labels';
-import { formatYuan } from '../../../../shared/money';
+import { formatAmountText, formatYuan } from '../../../../shared/money';
 import { beijingText } from '../../../../shared/beijing-time';
 import { KINDS } from '../../../../shared/import-kinds';
 import { DISPOSITIONS, DISPOSITION_KEYS, dispositionLabel, type Disposition } from '../../../../shared/break-work';
@@ -67,7 +67,39 @@ function RecordTable({ rec, side, differing }: { rec: SourceRecord; side: 'ledge
   );
 }
 
-export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged(): void; onDispose(reason: Disposition): void }) {
+/**
+ * The other side's one-sided breaks of the same person and amount (counterparts.ts):
+ * each opens in this panel, or both are disposed of together with a note naming the pair.
+ */
+function Counterparts({ d, canWork, onOpen, onDisposePair }: { d: BreakDetail; canWork: boolean; onOpen(id: number): void; onDisposePair(other: number, note: string): void }) {
+  const { t, breakLabel, marks } = useI18n();
+  if (d.counterparts.length === 0) return null;
+  return (
+    <Alert severity="info" icon={false} sx={{ mt: 1, '& .MuiAlert-message': { width: '100%' } }} data-testid="detail-counterparts">
+      <Typography variant="subtitle2">{t('counterparts')}</Typography>
+      <Typography variant="caption" color="text.secondary" component="div">{t('counterpartsHint')}</Typography>
+      {d.counterparts.map((c) => (
+        <Stack key={c.id} useFlexGap direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', borderTop: 1, borderColor: 'divider', mt: 0.5, pt: 0.5 }} data-testid={`counterpart-${c.id}`}>
+          <Chip size="small" variant="outlined" label={breakLabel(c.type)} />
+          <Typography variant="body2" sx={{ fontFamily: 'monospace' }}>{c.key}</Typography>
+          <Typography variant="body2">¥{formatAmountText(c.amount_ledger ?? c.amount_external)}</Typography>
+          {/* The record's own time, as its file wrote it (not a UTC instant); a date alone without its midnight. */}
+          <Typography variant="body2" color="text.secondary">{c.event_at ? c.event_at.replace(/ 00:00:00$/, '').slice(0, 16) : ''}</Typography>
+          <Typography variant="body2" color="text.secondary">{c.opened_period}</Typography>
+          <Box sx={{ flex: 1 }} />
+          <Button size="small" data-testid={`counterpart-open-${c.id}`} onClick={() => onOpen(c.id)}>{t('openBreak')}</Button>
+          {canWork && !c.pending && (
+            <Button size="small" variant="outlined" data-testid={`counterpart-both-${c.id}`} onClick={() => onDisposePair(c.id, `${t('pairNote')}${marks.colon}${d.row.key} ↔ ${c.key}`)}>
+              {t('disposeBoth')}
+            </Button>
+          )}
+        </Stack>
+      ))}
+    </Alert>
+  );
+}
+
+export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged(): void; onDispose(reason: Disposition): void; onOpen(id: number): void; onDisposePair(other: number, note: string): void }) {
   const { id, onClose, onChanged, onDispose } = props;
   const { t, breakLabel, lang, marks, paren } = useI18n();
   const me = useMe();
@@ -134,6 +166,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
           {d.external.length ? d.external.map((r) => <RecordTable key={r.origin} rec={r} side="external" differing={differing} />) : <Typography color="text.secondary">{t('noRecord')}</Typography>}
         </Box>
       </Stack>
+      <Counterparts d={d} canWork={canWork} onOpen={props.onOpen} onDisposePair={props.onDisposePair} />
       <Divider sx={{ my: 1 }} />
       {canWork && (
         <Stack useFlexGap direction="row" spacing={1} sx={{ flexWrap: 'wrap', mb: 1 }}>

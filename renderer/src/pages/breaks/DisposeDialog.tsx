@@ -3,17 +3,17 @@ import { Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, St
 import { DISPOSITIONS, dispositionHint, dispositionLabel, type Disposition } from '../../../../shared/break-work';
 import { useI18n } from '../../i18n/i18n';
 
-/** Reason and note for one or many breaks; Enter confirms, so a single key plus Enter disposes. */
-export function DisposeDialog(props: { open: boolean; count: number; reason: Disposition; onClose(): void; onConfirm(reason: Disposition, note: string): void }) {
+/** Reason and note for one or many breaks; Enter confirms, so a single key plus Enter disposes. `note`: the note it starts with. */
+export function DisposeDialog(props: { open: boolean; count: number; reason: Disposition; note?: string; onClose(): void; onConfirm(reason: Disposition, note: string): void }) {
   const { t, lang, paren } = useI18n();
   const [reason, setReason] = useState<Disposition>(props.reason);
   const [note, setNote] = useState('');
   useEffect(() => {
     if (props.open) {
       setReason(props.reason);
-      setNote('');
+      setNote(props.note ?? '');
     }
-  }, [props.open, props.reason]);
+  }, [props.open, props.reason, props.note]);
   return (
     <Dialog open={props.open} onClose={props.onClose} data-testid="dispose-dialog" fullWidth maxWidth="sm">
       <form
