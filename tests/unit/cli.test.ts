@@ -15,6 +15,22 @@ describe('the command line', () => {
     const sub = cli(['import', '--help']);
     expect(sub.stdout).toContain('--accept-partial');
     expect(cli(['audit', 'verify', '--help']).code).toBe(0);
+    // Chinese first, in the program's own words too: its headings, --help, --version and help.
+    for (const out of [r.stdout, sub.stdout]) {
+      expect(out).toMatch(/^用法 Usage: gongji/);
+      expect(out).toContain('显示帮助');
+      expect(out).not.toMatch(/display help|output the version/);
+    }
+    expect(r.stdout).toContain('选项 Options:');
+    expect(r.stdout).toContain('命令 Commands:');
+    expect(r.stdout).toContain('显示版本号');
+    // Its errors before a command runs too, the English kept beside.
+    const unknown = cli(['imprt']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/^错误：未知命令 imprt\nerror: unknown command 'imprt'/);
+    expect(unknown.stderr).toContain('（是否想输入 import？）');
+    expect(cli(['import']).stderr).toMatch(/^错误：缺少必填选项 --file <path>/);
+    expect(cli(['verify']).stderr).toMatch(/^错误：缺少参数 path/);
   });
 
   it('imports, reconciles and lists breaks as JSON, CSV and tax feedback', () => {
