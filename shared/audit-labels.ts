@@ -106,6 +106,8 @@ const DETAIL_KEYS: Record<string, string> = {
   foreign: '来自其他工作站', workstation: '工作站', key: '单号', text: '内容', undid: '撤销的操作', resolution: '处理结果', path: '路径',
   matches: '相同文件', by: '操作人', auditHead: '审计链头', totals: '合计', care: '就医共济', premium: '缴费共济', held: '保持不变',
   listed: '沿用未结清单', findings: '发现', skipped: '未检查',
+  // A break query's filters (an export's 条件), as the workbench names them.
+  types: '差异类型', aging: '账龄（天）', search: '搜索', pending: '只看待审批核销', assignee: '分配给', paired: '只看可能成对', sort: '排序', offset: '起始行', limit: '行数上限',
 };
 
 /** The same keys in English. */
@@ -121,6 +123,7 @@ const DETAIL_KEYS_EN: Record<string, string> = {
   foreign: 'from another workstation', workstation: 'workstation', key: 'key', text: 'text', undid: 'undid', resolution: 'resolution', path: 'path',
   matches: 'same file', by: 'by', auditHead: 'audit chain head', totals: 'totals', care: 'care mutual aid', premium: 'premium mutual aid', held: 'held as they were',
   listed: 'open list reused', findings: 'findings', skipped: 'not checked',
+  types: 'break types', aging: 'aging (days)', search: 'search', pending: 'write-offs pending only', assignee: 'assigned to', paired: 'likely pairs only', sort: 'sort', offset: 'from row', limit: 'row limit',
 };
 
 /** Every key some audit detail uses, for the test that holds the engine to them. */
@@ -156,6 +159,7 @@ function codedValue(v: unknown, w: DetailWords, key: string): string | null {
   if (key === 'status' && typeof v === 'string') return w.statuses[v] ?? v;
   if (key === 'host' && typeof v === 'string') return HOSTS[w.lang][v] ?? v;
   if (key === 'fields' && Array.isArray(v)) return v.map((f) => fieldLabel(String(f), w.lang)).join(w.list);
+  if (key === 'types' && Array.isArray(v)) return v.map((t) => breakTypeLabel(String(t), w.lang)).join(w.list);
   if (key === 'undid' && typeof v === 'string') return breakEventLabel(v, w.lang);
   // A policy check's profile as `id@version` (run-checks.ts): its version as the settings page shows it.
   if (key === 'profile' && typeof v === 'string' && /^[^@]+@\d+$/.test(v)) return v.replace('@', ' v');

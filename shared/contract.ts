@@ -53,6 +53,8 @@ export const breakQuery = z.strictObject({
   assignee: z.string().max(32).optional(),
   /** Only write-offs waiting for finance. */
   pending: z.boolean().optional(),
+  /** Only one-sided breaks with a likely other half (the same person and amount on the other side). */
+  paired: z.boolean().optional(),
   /** Allow-listed columns only: the engine maps these names to SQL, never the text. */
   sort: z.array(z.strictObject({ col: z.string(), dir: z.enum(['asc', 'desc']) })).max(3).optional(),
   offset: z.number().int().min(0).optional(),

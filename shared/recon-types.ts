@@ -78,6 +78,8 @@ export interface BreakRow {
   pending: string | null;
   pending_by: string | null;
   disposed_by: string | null;
+  /** Whether an open one-sided break has a likely other half (breaks/counterparts.ts); absent where not asked. */
+  paired?: boolean;
 }
 
 /** Per type, with the amount at stake: the 医保 side's, or the other side's where the 医保 side has none (对方单边, a duplicate there). */

@@ -328,6 +328,15 @@ describe('one payment under two order numbers', () => {
     // The type chips the tests before left on, off: every open break of the week (with the four carried from W47).
     for (const chip of await page.locator('[data-testid^=chip-].MuiChip-filled').all()) await chip.click();
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '6');
+    // The grid marks the two halves (and only them), and a chip shows just such breaks.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=breaks-grid] [data-testid=paired-mark]').length === 2);
+    await page.click('[data-testid=paired-only]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '2');
+    await waitRows(2);
+    expect((await page.locator('[data-testid=breaks-grid] .ag-row [col-id=key]').allTextContents()).map((k) => k.replace('⇄', '')).sort()).toEqual([order, mistyped].sort());
+    await screenshot(page, 'paired');
+    await page.click('[data-testid=paired-only]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '6');
     await page.fill('[data-testid=break-search]', order);
     await waitRows(1);
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { breakQuery } from '../../shared/contract';
 import { AUDIT_ACTION_LABELS, AUDIT_ACTION_LABELS_EN, AUDIT_DETAIL_KEYS, auditActionLabel, auditDetailSummary, auditTargetText } from '../../shared/audit-labels';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../electron/engine');
@@ -58,6 +59,8 @@ describe('audit action labels', () => {
     }
     // Keys inside a spread the scan leaves out (a restore from another workstation).
     keys.add('foreign').add('workstation');
+    // An export's query is the contract's break query, whole: each of its filters.
+    for (const k of Object.keys(breakQuery.shape)) keys.add(k);
     expect(keys.size).toBeGreaterThan(50);
     for (const k of keys) {
       expect(AUDIT_DETAIL_KEYS, k).toContain(k);
@@ -81,6 +84,10 @@ describe('audit action labels', () => {
     expect(auditDetailSummary(check)).toBe('方案：zhejiang-2024 v0；发现：11；未检查：—');
     expect(auditDetailSummary(check, 'en')).toBe('profile: zhejiang-2024 v0; findings: 11; not checked: —');
     expect(auditDetailSummary(JSON.stringify({ roles: [] }))).toBe('角色：—');
+    // An export's filters in the workbench's words.
+    const filtered = JSON.stringify({ query: { kind: 'premium', types: ['LEDGER_ONLY', 'EXTERNAL_ONLY'], paired: true }, rows: 2 });
+    expect(auditDetailSummary(filtered)).toBe('条件：类型 缴费共济，差异类型 医保单边、对方单边，只看可能成对 是；行数：2');
+    expect(auditDetailSummary(filtered, 'en')).toBe('query: kind premium mutual aid, break types Ledger only, Other side only, likely pairs only yes; rows: 2');
   });
 
   it('reads a detail in either language, the JSON never shown as it is', () => {

@@ -40,9 +40,18 @@ describe('likely counterparts of a one-sided break', () => {
       expect((await e.call('breaks/detail', { id: r.id }, officer)).counterparts, r.key).toEqual([]);
     }
 
+    // The workbench's rows say which have a likely other half, and a filter shows just those.
+    expect(all.filter((r) => r.paired).map((r) => r.key).sort()).toEqual([a, taxA[0]].sort());
+    expect(all.every((r) => typeof r.paired === 'boolean')).toBe(true);
+    const pairs = await e.call('breaks/list', { kind: 'premium', period: '2025-W47', paired: true }, officer);
+    expect([pairs.total, pairs.rows.map((r) => r.key).sort()]).toEqual([2, [a, taxA[0]].sort()]);
+    const facets = await e.call('breaks/facets', { kind: 'premium', period: '2025-W47', paired: true }, officer);
+    expect(facets.filter((f) => f.count > 0).map((f) => [f.type, f.count]).sort()).toEqual([['EXTERNAL_ONLY', 1], ['LEDGER_ONLY', 1]]);
+
     // Disposed of together, the pair is settled: neither names the other any more.
     await e.call('breaks/dispose', { ids: [ledgerA, taxSideA], reason: '误报', note: `同一笔扣款，单号不同：${a} ↔ ${taxA[0]}` }, officer);
     expect((await e.call('breaks/detail', { id: ledgerA }, officer)).counterparts).toEqual([]);
+    expect((await e.call('breaks/list', { kind: 'premium', period: '2025-W47', status: 'all', paired: true }, officer)).total).toBe(0);
     await e.call('breaks/undo', {}, officer);
     expect((await e.call('breaks/detail', { id: ledgerA }, officer)).counterparts.map((c) => c.key)).toEqual([taxA[0]]);
 

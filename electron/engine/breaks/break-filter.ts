@@ -3,6 +3,7 @@
 import type { BreakQuery } from '../../../shared/contract';
 import { EngineError } from '../../../shared/errors';
 import type { AgingBucket } from '../../../shared/break-work';
+import { HAS_PAIR } from './pair-sql';
 
 const SORTABLE: Record<string, string> = {
   type: 'type',
@@ -76,6 +77,7 @@ export function buildBreakFilter(q: BreakQuery, today: string, opts: FilterOptio
     }
   }
   if (q.pending) where.push('pending IS NOT NULL');
+  if (q.paired) where.push(HAS_PAIR);
   if (q.search?.trim()) {
     // Order, settlement ID, ID number or name: the text is a parameter, never SQL.
     const text = q.search.trim();

@@ -8,12 +8,15 @@ import { maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakFacets, BreakPage, BreakRow, FieldDiff } from '../../../shared/recon-types';
 import { buildBreakFilter, type PiiSearch } from './break-filter';
 import { beijingDate } from '../../../shared/beijing-time';
+import { HAS_PAIR } from './pair-sql';
 
 export interface Raw {
   id: number; kind: BreakRow['kind']; type: BreakRow['type']; match_key: string; status: BreakRow['status']; fields: string;
   amount_ledger: number | null; amount_external: number | null; opened_period: string; closed_period: string | null;
   resolution: string | null; certno: string | null; name: string | null; event_at: string | null; ledger_origin: string; external_origin: string;
   assignee: string | null; note: string | null; pending: string | null; pending_by: string | null; disposed_by: string | null; matched_by: string | null;
+  /** listBreaks only: 1 when the break has a likely other half (counterparts.ts). */
+  paired?: number;
 }
 
 /** Today by the Beijing calendar, as records are dated: a break's age counts whole days from its record's date. */
@@ -50,6 +53,7 @@ export function toBreakRow(r: Raw, today: number, mask: boolean): BreakRow {
     pending: r.pending,
     pending_by: r.pending_by,
     disposed_by: r.disposed_by,
+    ...(r.paired !== undefined ? { paired: r.paired === 1 } : {}),
   };
 }
 
@@ -57,7 +61,8 @@ export function listBreaks(db: Database, q: BreakQuery, opts: { now?: Date; mask
   const now = opts.now ?? new Date();
   const f = buildBreakFilter(q, todayOf(now), { piiSearch: opts.piiSearch });
   const total = (db.prepare(`SELECT count(*) n FROM recon_break WHERE ${f.where}`).get(...f.params) as { n: number }).n;
-  const rows = db.prepare(`SELECT * FROM recon_break WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`).all(...f.params, q.limit ?? 200, q.offset ?? 0) as Raw[];
+  // Each row of the page says whether it has a likely other half: one probe of an index per row.
+  const rows = db.prepare(`SELECT *, ${HAS_PAIR} AS paired FROM recon_break WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`).all(...f.params, q.limit ?? 200, q.offset ?? 0) as Raw[];
   const today = Date.parse(todayOf(now) + 'T00:00:00Z');
   return { total, rows: rows.map((r) => toBreakRow(r, today, opts.mask ?? false)) };
 }

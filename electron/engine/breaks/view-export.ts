@@ -45,6 +45,9 @@ export function describeQuery(q: BreakQuery): string {
   if (q.types?.length) parts.push(`差异 ${q.types.map((t) => BREAK_LABELS[t]).join('、')}`);
   if (q.aging?.length) parts.push(`账龄 ${q.aging.join('、')} 天`);
   if (q.search) parts.push(`搜索“${q.search}”`);
+  if (q.assignee !== undefined) parts.push(q.assignee === '' ? '未分配' : `分配给 ${q.assignee}`);
+  if (q.pending) parts.push('只看待审批核销');
+  if (q.paired) parts.push('只看可能成对（另一侧同一证件号、同一金额）');
   return parts.join('；');
 }
 

@@ -48,6 +48,7 @@ export function BreaksPage() {
   const [types, setTypes] = useState<BreakType[]>([]);
   const [aging, setAging] = useState<AgingBucket[]>([]);
   const [pendingOnly, setPendingOnly] = useState(false);
+  const [pairedOnly, setPairedOnly] = useState(false);
   const [search, setSearch] = useState('');
   // The grid asks again only once typing pauses.
   const searched = useDebounced(search.trim(), 300);
@@ -68,9 +69,10 @@ export function BreaksPage() {
       ...(types.length ? { types } : {}),
       ...(aging.length ? { aging } : {}),
       ...(pendingOnly ? { pending: true } : {}),
+      ...(pairedOnly ? { paired: true } : {}),
       ...(searched ? { search: searched } : {}),
     }),
-    [kind, period, validPeriod, status, types, aging, pendingOnly, searched],
+    [kind, period, validPeriod, status, types, aging, pendingOnly, pairedOnly, searched],
   );
 
   const api$ = () => grid.current?.api as GridApi<BreakRow> | undefined;
@@ -221,7 +223,19 @@ export function BreaksPage() {
   const cols = useMemo<ColDef<BreakRow>[]>(
     () => [
       { field: 'type', headerName: t('breakType'), width: 110, sortable: true, valueFormatter: (p) => (p.value ? breakLabel(p.value as BreakType) : '') },
-      { field: 'key', headerName: t('key'), width: 200, sortable: true },
+      {
+        field: 'key',
+        headerName: t('key'),
+        width: 200,
+        sortable: true,
+        // A one-sided break whose other half is likely on the other side under another number (the detail names it).
+        cellRenderer: (p: { value?: string; data?: BreakRow }) => (
+          <>
+            {p.value}
+            {p.data?.paired && <span title={t('counterpartsHint')} data-testid="paired-mark" style={{ marginLeft: 6, color: '#0277bd' }}>⇄</span>}
+          </>
+        ),
+      },
       { field: 'certno', headerName: t('certno'), width: 170 },
       { field: 'name', headerName: t('displayName'), width: 80 },
       {
@@ -299,6 +313,7 @@ export function BreaksPage() {
           <Chip key={b} size="small" data-testid={`aging-${b}`} label={`${b} ${t('days')}`} variant={aging.includes(b) ? 'filled' : 'outlined'} onClick={() => setAging((as) => (as.includes(b) ? as.filter((x) => x !== b) : [...as, b]))} />
         ))}
         <Chip size="small" data-testid="pending-only" label={t('pendingOnly')} variant={pendingOnly ? 'filled' : 'outlined'} color={pendingOnly ? 'warning' : 'default'} onClick={() => setPendingOnly((v) => !v)} />
+        <Chip size="small" data-testid="paired-only" label={`⇄ ${t('pairedOnly')}`} title={t('counterpartsHint')} variant={pairedOnly ? 'filled' : 'outlined'} color={pairedOnly ? 'info' : 'default'} onClick={() => setPairedOnly((v) => !v)} />
       </Stack>
       {exportJob.running && <JobProgressBar label={t('exportXlsx')} progress={exportJob.progress} onCancel={() => void exportJob.cancel()} />}
       {message && (
