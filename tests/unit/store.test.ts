@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, schemaVersion } from '../../electron/engine/store/open-store';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/engine/store/migrations';
-import { appendAudit } from '../../electron/engine/audit/audit-log';
+import { appendAudit, verifyAuditChain } from '../../electron/engine/audit/audit-log';
+import { SYSTEM_ACTOR } from '../../shared/audit-labels';
 import { EngineError } from '../../shared/errors';
 import { tempDir } from '../support/temp-engine';
 import { readStoredRecord } from '../../electron/engine/ingest/stored-record';
@@ -49,8 +50,18 @@ describe('the workstation store', () => {
       expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
       expect(db.prepare('SELECT file_name FROM import_batch WHERE id = 1').get()).toEqual({ file_name: 'a.txt' });
       expect(readStoredRecord(db, 1, 3)).toMatchObject({ raw: ['x'], fileName: 'a.txt' });
-      expect(db.prepare('SELECT count(*) n FROM audit_log').get()).toEqual({ n: 1 });
+      // The seeded entry, then each upgrade of the file, by the program, in the trail (the chain whole).
+      const trail = db.prepare('SELECT actor, action, detail FROM audit_log ORDER BY seq').all() as { actor: string; action: string; detail: string }[];
+      expect(trail[0]).toMatchObject({ actor: 'u', action: 'import' });
+      expect(trail.slice(1).every((e) => e.actor === SYSTEM_ACTOR && e.action === 'store.migrate')).toBe(true);
+      const last = JSON.parse(trail.at(-1)!.detail) as { fromVersion: number; toVersion: number; steps: string[] };
+      expect(last).toEqual({ fromVersion: m.version - 1, toVersion: SCHEMA_VERSION, steps: MIGRATIONS.slice(m.version - 1).map((x) => x.name) });
+      expect(verifyAuditChain(db).ok).toBe(true);
       db.close();
+      // Opened again with nothing to upgrade: no entry.
+      const again = openStore(file);
+      expect((again.prepare('SELECT count(*) n FROM audit_log').get() as { n: number }).n).toBe(trail.length);
+      again.close();
     });
   }
 

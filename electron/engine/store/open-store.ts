@@ -6,6 +6,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { EngineError } from '../../../shared/errors';
 import { MIGRATIONS, type Migration } from './migrations';
+import { appendAudit } from '../audit/audit-log';
+import { SYSTEM_ACTOR } from '../../../shared/audit-labels';
 
 export interface OpenOptions {
   /** Path of a better_sqlite3.node built for another ABI (the Electron app). */
@@ -87,6 +89,7 @@ export function migrate(db: Database, migrations: Migration[], target?: number):
   if (current > newest) {
     throw new EngineError('DB_DAMAGED', `数据库版本 ${current} 比本程序支持的版本 ${newest} 更新：请升级工作站程序。`);
   }
+  const applied: Migration[] = [];
   for (const m of migrations) {
     if (m.version <= current) continue;
     if (target !== undefined && m.version > target) break;
@@ -94,5 +97,14 @@ export function migrate(db: Database, migrations: Migration[], target?: number):
       m.up(db);
       db.pragma(`user_version = ${m.version}`);
     })();
+    applied.push(m);
+  }
+  // An upgrade of a workstation's file (a new program opened it) is a change an
+  // auditor should see: which versions, what changed. A new file is not upgraded.
+  const hasTrail = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").get() !== undefined;
+  if (current > 0 && applied.length > 0 && hasTrail()) {
+    db.transaction(() =>
+      appendAudit(db, { actor: SYSTEM_ACTOR, action: 'store.migrate', detail: { fromVersion: current, toVersion: applied[applied.length - 1]!.version, steps: applied.map((m) => m.name) } }),
+    )();
   }
 }
