@@ -359,6 +359,15 @@ describe('one payment under two order numbers', () => {
     await page.click('[data-testid=dispose-confirm]');
     await page.fill('[data-testid=break-search]', '');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '4');
+    // Either half's history says how it was settled and why: the reason and the note.
+    await page.click('[data-testid=status-select] >> xpath=..');
+    await page.click('li[role=option][data-value=all]');
+    await page.fill('[data-testid=break-search]', mistyped);
+    await waitRows(1);
+    await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((k) => document.querySelector('[data-testid=break-detail] h6')?.textContent === k, mistyped);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=history-detail]')].some((c) => c.textContent?.startsWith('误报 · 同一笔扣款，单号不同')));
     const stored = new Database(host.dbPath, { readonly: true });
     try {
       const closed = stored.prepare("SELECT match_key, resolution, note FROM recon_break WHERE opened_period = '2025-W49' ORDER BY match_key").all();

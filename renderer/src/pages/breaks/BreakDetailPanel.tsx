@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, Divider, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import type { BreakDetail, SourceRecord } from '../../../../shared/recon-types';
-import { ONE_SIDED_FIELDS, breakEventLabel, codeLabel, fieldLabel, fieldValueLabel } from '../../../../shared/labels';
+import { ONE_SIDED_FIELDS, breakEventLabel, codeLabel, fieldLabel, fieldValueLabel, type Lang } from '../../../../shared/labels';
 import { formatAmountText, formatYuan } from '../../../../shared/money';
 import { beijingText } from '../../../../shared/beijing-time';
 import { KINDS } from '../../../../shared/import-kinds';
@@ -97,6 +97,14 @@ function Counterparts({ d, canWork, onOpen, onDisposePair }: { d: BreakDetail; c
       ))}
     </Alert>
   );
+}
+
+/** What a history entry says: a comment's text, or a disposition's reason and the officer's note with it. */
+function historyText(d: Record<string, unknown>, lang: Lang): string {
+  if ('text' in d) return String(d.text);
+  if (!('reason' in d)) return '';
+  const note = typeof d.note === 'string' ? d.note.trim() : '';
+  return note ? `${dispositionLabel(String(d.reason), lang)} · ${note}` : dispositionLabel(String(d.reason), lang);
 }
 
 export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged(): void; onDispose(reason: Disposition): void; onOpen(id: number): void; onDisposePair(other: number, note: string): void }) {
@@ -202,7 +210,7 @@ export function BreakDetailPanel(props: { id: number; onClose(): void; onChanged
               <TableCell sx={{ py: 0.25, whiteSpace: 'nowrap' }}>{beijingText(h.at)}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{h.actor}</TableCell>
               <TableCell sx={{ py: 0.25 }}>{breakEventLabel(h.action, lang)}</TableCell>
-              <TableCell sx={{ py: 0.25 }}>{'text' in h.detail ? String(h.detail.text) : 'reason' in h.detail ? dispositionLabel(String(h.detail.reason), lang) : ''}</TableCell>
+              <TableCell sx={{ py: 0.25 }} data-testid="history-detail">{historyText(h.detail, lang)}</TableCell>
             </TableRow>
           ))}
         </TableBody>
