@@ -15,7 +15,7 @@ export interface Raw {
   amount_ledger: number | null; amount_external: number | null; opened_period: string; closed_period: string | null;
   resolution: string | null; certno: string | null; name: string | null; event_at: string | null; ledger_origin: string; external_origin: string;
   assignee: string | null; note: string | null; pending: string | null; pending_by: string | null; disposed_by: string | null; matched_by: string | null;
-  /** listBreaks only: 1 when the break has a likely other half (counterparts.ts). */
+  /** listBreaks only: 1 when the break has a likely other half (pair-sql.ts). */
   paired?: number;
 }
 
