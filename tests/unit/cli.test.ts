@@ -33,6 +33,35 @@ describe('the command line', () => {
     expect(cli(['verify']).stderr).toMatch(/^错误：缺少参数 path/);
   });
 
+  it('lists likely pairs and shows a break in detail, the other half named, personal data masked', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 4, LEDGER_ONLY: 1 } });
+    // The tax bureau has order 2 under another number.
+    const order = g.tax[1]![0]!;
+    const mistyped = `${order.slice(0, -1)}9`;
+    g.tax[1]![0] = mistyped;
+    for (const f of [writeTextFile(path.join(dir, 'ledger.csv'), LEDGER_HEADER, g.ledger), writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' })]) {
+      const r = cli(['--db', db, 'import', '--file', f]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(cli(['--db', db, 'reconcile', '--kind', 'premium', '--period', '2025-W47']).code).toBe(0);
+    const pairs = cli(['--db', db, 'breaks', '--kind', 'premium', '--paired']).json<{ key: string; paired: boolean }[]>();
+    expect(pairs.map((b) => b.key).sort()).toEqual([order, mistyped].sort());
+    expect(pairs.every((b) => b.paired)).toBe(true);
+    const d = cli(['--db', db, 'detail', '--kind', 'premium', '--key', order]);
+    expect(d.code, d.stderr).toBe(0);
+    const detail = d.json<{ row: { key: string; certno: string }; ledger: { file: string; line: number }[]; counterparts: { key: string }[]; history: { action: string }[] }>();
+    expect(detail.row.key).toBe(order);
+    expect(detail.row.certno).toMatch(/\*{8}/);
+    expect(detail.ledger[0]).toMatchObject({ file: 'ledger.csv', line: 3 });
+    expect(detail.counterparts.map((c) => c.key)).toEqual([mistyped]);
+    expect(detail.history.map((h) => h.action)).toEqual(['open']);
+    expect(d.stderr).toContain(`可能的另一半：#`);
+    expect(d.stdout).not.toMatch(/\d{17}[\dXx]/);
+    expect(cli(['--db', db, 'detail', '--id', '1,2']).stderr).toContain('详情一次只看一条差异');
+  });
+
   it('imports, reconciles and lists breaks as JSON, CSV and tax feedback', () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');

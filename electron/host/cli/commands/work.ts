@@ -18,6 +18,24 @@ async function breakIds(engine: Engine, ctx: Caller, o: { id?: string; key?: str
 
 export function registerWorkCommands(program: Command): void {
   program
+    .command('detail')
+    .description('差异详情（JSON）：两侧记录逐字段及其来源文件和行、处理记录、可能的另一半（另一侧同一证件号、同一金额的未处理单边账）；证件号码和姓名遮蔽')
+    .option('--id <id>', '差异编号')
+    .option('--kind <kind>', 'premium | settlement（与 --key 一起用）')
+    .option('--key <key>', '单号或结算ID（其未处理的差异）')
+    .action(
+      action(async (o: { id?: string; kind?: string; key?: string }, cmd: Command) => {
+        await withEngine(cmd, async (engine, ctx) => {
+          const ids = await breakIds(engine, ctx, o);
+          if (ids.length !== 1 || !Number.isInteger(ids[0]) || ids[0]! <= 0) throw new EngineError('BAD_REQUEST', '详情一次只看一条差异：--id 给一个编号');
+          const d = await engine.call('breaks/detail', { id: ids[0]! }, ctx);
+          if (d.counterparts.length) say(cmd, `可能的另一半：${d.counterparts.map((c) => `#${c.id} ${c.key}`).join('、')}`);
+          printJson(d);
+        });
+      }),
+    );
+
+  program
     .command('dispose')
     .description(`处理差异：${DISPOSITIONS.join(' · ')}（核销须财务审批）`)
     .option('--id <ids>', '差异编号，逗号分隔')
