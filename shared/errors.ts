@@ -17,6 +17,33 @@ export type ErrorCode =
   | 'PERIOD_LOCKED'
   | 'INTERNAL';
 
+/**
+ * What each kind of refusal is, in English: the English interface puts it before
+ * the engine's own message, which is Chinese (it names files, rows, columns and
+ * rules as the files and policies do), so an English reader knows what happened.
+ */
+export const ERROR_GIST_EN: Record<ErrorCode, string> = {
+  BAD_REQUEST: 'Not accepted',
+  UNKNOWN_CALL: 'Unknown request',
+  NOT_FOUND: 'Not found',
+  FORBIDDEN: 'Not allowed for your roles',
+  UNAUTHENTICATED: 'Not signed in',
+  LOCKED: 'Session locked',
+  THROTTLED: 'Too many failed sign-ins',
+  CONFLICT: 'In conflict with what is already there',
+  DB_DAMAGED: 'The workstation database is damaged',
+  IMPORT_REFUSED: 'Import refused',
+  DUPLICATE_FILE: 'File already imported',
+  CANCELLED: 'Cancelled',
+  PERIOD_LOCKED: 'Period locked',
+  INTERNAL: 'Internal error',
+};
+
+/** A refusal as people read it: the engine's message, in English after what kind of refusal it is. */
+export function errorText(e: Pick<ErrorData, 'code' | 'message'>, lang: 'zh' | 'en'): string {
+  return lang === 'en' ? `${ERROR_GIST_EN[e.code] ?? ERROR_GIST_EN.INTERNAL}: ${e.message}` : e.message;
+}
+
 export interface ErrorData {
   code: ErrorCode;
   message: string;

@@ -122,6 +122,16 @@ describe('the workstation shell (browser mode)', () => {
     expect(await page.textContent('[data-testid=audit-grid]')).not.toContain('添加用户');
     expect(await page.textContent('[data-testid=audit-grid]')).toMatch(/after: name admin, display name \S+, roles (Officer|Finance|Auditor|Administrator)/);
     await screenshot(page, 'shell-english');
+    // A refusal says in English what kind it is, before the engine's own (Chinese) words.
+    await page.click('[data-testid=nav-settings]');
+    await page.fill('[data-testid=new-user-name]', 'x');
+    await page.fill('[data-testid=new-user-password]', 'Clerk-pass-1');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('[data-testid=add-user]');
+    await page.waitForSelector('[data-testid=add-user-error]');
+    expect(await page.textContent('[data-testid=add-user-error]')).toMatch(/^Not accepted: 用户名应为/);
+    await page.fill('[data-testid=new-user-name]', '');
+    await page.fill('[data-testid=new-user-password]', '');
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=app-title]')?.textContent === '共济对账工作站');
   });

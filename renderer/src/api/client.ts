@@ -1,11 +1,13 @@
 // The renderer's one way to the engine: the contract, over Electron IPC when the
 // preload is there, over the local HTTP host otherwise (browser mode, tests).
 import type { CallArgs, CallName, CallResults, ContractClient, EventName, EventPayloads } from '../../../shared/contract';
-import type { ErrorData } from '../../../shared/errors';
+import { errorText, type ErrorData } from '../../../shared/errors';
+import { storedLang } from '../i18n/locale-store';
 
+/** A refused call; its message in the interface's language as it stood when the refusal came (errors.ts: errorText). */
 export class CallError extends Error {
   constructor(readonly data: ErrorData) {
-    super(data.message);
+    super(errorText(data, storedLang()));
   }
 }
 

@@ -2,8 +2,9 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { en, zh, type MessageKey } from './messages';
 import { breakTypeLabel, type Lang } from '../../../shared/labels';
 import type { BreakType } from '../../../shared/domain';
+import { storeLocale, storedLocale, type Locale } from './locale-store';
 
-export type Locale = 'zh-CN' | 'en';
+export type { Locale };
 
 /**
  * Punctuation between words: Chinese text takes full-width marks (`金额：…`, `（3）`,
@@ -39,11 +40,11 @@ interface I18n {
 const Ctx = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocale] = useState<Locale>(() => (localStorage.getItem('gongji.locale') === 'en' ? 'en' : 'zh-CN'));
+  const [locale, setLocale] = useState<Locale>(storedLocale);
   const toggle = useCallback(() => {
     setLocale((l) => {
       const next = l === 'zh-CN' ? 'en' : 'zh-CN';
-      localStorage.setItem('gongji.locale', next);
+      storeLocale(next);
       document.documentElement.lang = next;
       return next;
     });

@@ -46,7 +46,7 @@ function AddUser({ onDone, firstOther }: { onDone(): void; firstOther: boolean }
         <FormControlLabel key={r} label={<RoleChips roles={[r]} light={false} />} control={<Checkbox size="small" checked={roles.includes(r)} data-testid={`new-user-role-${r}`} onChange={(e) => setRoles((rs) => (e.target.checked ? [...rs, r] : rs.filter((x) => x !== r)))} />} />
       ))}
       <Button type="submit" variant="outlined" data-testid="add-user">{t('addUser')}</Button>
-      {error && <Alert severity="error">{error}</Alert>}
+      {error && <Alert severity="error" data-testid="add-user-error">{error}</Alert>}
     </Stack>
   );
 }
