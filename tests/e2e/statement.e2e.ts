@@ -48,10 +48,15 @@ describe('statements in the browser', () => {
   it('the officer generates a key, sees the balance table and prepares the statement', async () => {
     await as('officer-o');
     expect(await page.textContent('[data-testid=balance-table]')).toContain('杭州市（330100）');
+    // Without a key of their own, preparing is disabled and says why; the table says nothing is prepared yet.
+    expect(await page.isDisabled('[data-testid=prepare]')).toBe(true);
+    expect(await page.textContent('[data-testid=prepare-needs-key]')).toContain('签名密钥');
+    expect(await page.textContent('[data-testid=no-statements]')).toBe('本期还没有编制清算报表');
     await page.fill('[data-testid=key-password]', E2E_PASSWORD);
     await page.click('[data-testid=key-generate]');
     await page.waitForSelector('[data-testid=key-fingerprint]');
     expect(await page.textContent('[data-testid=key-fingerprint]')).toMatch(/([0-9A-F]{4} ){15}[0-9A-F]{4}/);
+    expect(await page.locator('[data-testid=prepare-needs-key]').count()).toBe(0);
     await page.fill('[data-testid=clearing-region]', '330100');
     await page.fill('[data-testid=prepare-password]', E2E_PASSWORD);
     await page.click('[data-testid=prepare]');

@@ -253,9 +253,11 @@ export function ClearingPage() {
         {isOfficer && (
           <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
             <PasswordField value={preparePw} onChange={setPreparePw} testId="prepare-password" label="passwordForPrepare" />
-            <Button variant="contained" data-testid="prepare" disabled={!valid} onClick={() => void run(async () => `${t('prepared')}${marks.colon}${(await api.call('statements/prepare', { period, region, password: preparePw })).name}`)}>
+            <Button variant="contained" data-testid="prepare" disabled={!valid || !key?.fingerprint} onClick={() => void run(async () => `${t('prepared')}${marks.colon}${(await api.call('statements/prepare', { period, region, password: preparePw })).name}`)}>
               {t('prepare')}
             </Button>
+            {/* Signing needs the officer's own key: say so beside the button, not after a refusal. */}
+            {!key?.fingerprint && <Typography variant="body2" color="text.secondary" data-testid="prepare-needs-key">{t('needKeyFirst')}</Typography>}
           </Stack>
         )}
         <Table size="small" data-testid="statement-table">
@@ -269,6 +271,11 @@ export function ClearingPage() {
             </TableRow>
           </TableHead>
           <TableBody>
+            {statements.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={5} sx={{ color: 'text.secondary' }} data-testid="no-statements">{t('noStatements')}</TableCell>
+              </TableRow>
+            )}
             {statements.map((s) => (
               <TableRow key={s.id} data-testid={`statement-${s.id}`}>
                 <TableCell>
@@ -293,7 +300,13 @@ export function ClearingPage() {
             ))}
           </TableBody>
         </Table>
-        {isFinance && <Box sx={{ mt: 1 }}><PasswordField value={confirmPw} onChange={setConfirmPw} testId="confirm-password" label="passwordForConfirm" /></Box>}
+        {/* Finance's password for confirming, when a statement waits for it (and a key of their own to sign with). */}
+        {isFinance && statements.some((s) => s.status === 'prepared') && (
+          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
+            <PasswordField value={confirmPw} onChange={setConfirmPw} testId="confirm-password" label="passwordForConfirm" />
+            {!key?.fingerprint && <Typography variant="body2" color="text.secondary" data-testid="confirm-needs-key">{t('needKeyFirst')}</Typography>}
+          </Stack>
+        )}
         <ConfirmDialog
           statement={confirming}
           onClose={() => setConfirming(null)}
