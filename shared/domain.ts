@@ -19,6 +19,16 @@ export const BREAK_TYPES = [
 ] as const;
 export type BreakType = (typeof BREAK_TYPES)[number];
 
+/**
+ * The break types a kind's runs can give: only 就医共济 reads the platform's
+ * verdicts (PLATFORM_FLAGGED), so the premium workbench offers no chip for them.
+ * recon-specs.ts says the same with `platformVerdicts` (a test holds the two together).
+ */
+export const BREAK_TYPES_OF: Record<ReconKind, readonly BreakType[]> = {
+  premium: BREAK_TYPES.filter((t) => t !== 'PLATFORM_FLAGGED'),
+  settlement: BREAK_TYPES,
+};
+
 export interface BatchInfo {
   id: number;
   kind: ImportKind;

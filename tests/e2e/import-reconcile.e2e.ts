@@ -170,6 +170,8 @@ describe('importing and reconciling in the browser', () => {
     await page.fill('[data-testid=period-input]', '2025-W47');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '7');
     expect(await page.textContent('[data-testid=chip-LEDGER_ONLY]')).toMatch(/医保单边 3 · ¥/);
+    // No chip for what premium runs never give (the platform's verdicts are 就医共济's).
+    expect(await page.locator('[data-testid=chip-PLATFORM_FLAGGED]').count()).toBe(0);
     await page.click('[data-testid=chip-LEDGER_ONLY]');
     await waitRows(3);
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allBreaks } from '../../electron/engine/breaks/break-export';
+import { RECON_SPECS } from '../../electron/engine/match/recon-specs';
+import { BREAK_TYPES, BREAK_TYPES_OF, RECON_KINDS } from '../../shared/domain';
 import { importFile, reconcile, tempEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { LEDGER_SETTLEMENT_HEADER, SETTLEMENT_HEADER, settlementFiles, type Bill } from '../support/settlement-generator';
@@ -12,6 +14,13 @@ async function load(bills: Bill[]) {
   await importFile(e, { path: writeTextFile(path.join(e.dir, 'settlement.txt'), SETTLEMENT_HEADER, f.external, { delimiter: '\t' }) });
   return e;
 }
+
+describe('the break types each kind can give', () => {
+  it('agree with the kinds’ specs: only a kind that reads the platform’s verdicts flags by them', () => {
+    for (const kind of RECON_KINDS) expect(BREAK_TYPES_OF[kind].includes('PLATFORM_FLAGGED'), kind).toBe(RECON_SPECS[kind].platformVerdicts === true);
+    expect(BREAK_TYPES_OF.premium).toHaveLength(BREAK_TYPES.length - 1);
+  });
+});
 
 describe('settlement reconciliation (ledger-settlement ↔ settlement)', () => {
   it('sums several payers per settlement and nets a cancellation against its original on both sides', async () => {

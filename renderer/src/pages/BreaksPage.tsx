@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Chip, Drawer, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import type { AgGridReact } from 'ag-grid-react';
 import type { CellKeyDownEvent, ColDef, GridApi, IDatasource, IGetRowsParams, SortModelItem } from 'ag-grid-community';
-import { BREAK_TYPES, type BreakType, type ReconKind } from '../../../shared/domain';
+import { BREAK_TYPES_OF, type BreakType, type ReconKind } from '../../../shared/domain';
 import type { BreakFacets, BreakRow } from '../../../shared/recon-types';
 import type { BreakQuery } from '../../../shared/contract';
 import { AGING_BUCKETS, DISPOSITION_KEYS, dispositionLabel, type AgingBucket, type Disposition } from '../../../shared/break-work';
@@ -295,7 +295,7 @@ export function BreaksPage() {
         <Button size="small" data-testid="export-csv" disabled={exportJob.running} onClick={() => exportView('csv')}>{t('exportCsv')}</Button>
       </Stack>
       <Stack useFlexGap direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
-        {BREAK_TYPES.map((type) => {
+        {BREAK_TYPES_OF[kind].map((type) => {
           const f = facetOf(type);
           return (
             <Chip
