@@ -73,6 +73,9 @@ describe('working breaks', () => {
   it('assigns, comments, and keeps the history', async () => {
     const { e, officer, open } = await week();
     const [b] = await open(['AMOUNT_MISMATCH']);
+    // Only to an officer: an auditor could not work it.
+    await signIn(e, 'auditor-x', ['auditor']);
+    await expect(e.call('breaks/assign', { ids: [b!.id], to: 'auditor-x' }, officer)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('不是对账员') });
     await e.call('breaks/assign', { ids: [b!.id], to: 'officer-b' }, officer);
     await e.call('breaks/comment', { id: b!.id, text: '已电话联系税务' }, officer);
     const mine = await e.call('breaks/list', { kind: 'premium', assignee: 'officer-b' }, officer);

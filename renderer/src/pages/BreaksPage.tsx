@@ -24,6 +24,7 @@ import { useMe } from '../auth/AuthGate';
 import { useJob } from '../api/use-job';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { BreakDetailPanel } from './breaks/BreakDetailPanel';
+import { AssignButton } from './breaks/AssignButton';
 import { DisposeDialog } from './breaks/DisposeDialog';
 
 export const TYPE_COLOURS: Record<BreakType, string> = {
@@ -49,6 +50,8 @@ export function BreaksPage() {
   const [aging, setAging] = useState<AgingBucket[]>([]);
   const [pendingOnly, setPendingOnly] = useState(false);
   const [pairedOnly, setPairedOnly] = useState(false);
+  // Whose breaks: all, the signed-in officer's, or nobody's yet.
+  const [assigned, setAssigned] = useState<'me' | 'none' | null>(null);
   const [search, setSearch] = useState('');
   // The grid asks again only once typing pauses.
   const searched = useDebounced(search.trim(), 300);
@@ -70,9 +73,10 @@ export function BreaksPage() {
       ...(aging.length ? { aging } : {}),
       ...(pendingOnly ? { pending: true } : {}),
       ...(pairedOnly ? { paired: true } : {}),
+      ...(assigned ? { assignee: assigned === 'me' ? me.user : '' } : {}),
       ...(searched ? { search: searched } : {}),
     }),
-    [kind, period, validPeriod, status, types, aging, pendingOnly, pairedOnly, searched],
+    [kind, period, validPeriod, status, types, aging, pendingOnly, pairedOnly, assigned, me.user, searched],
   );
 
   const api$ = () => grid.current?.api as GridApi<BreakRow> | undefined;
@@ -277,7 +281,7 @@ export function BreaksPage() {
 
   return (
     <Stack spacing={1.5} sx={{ height: '100%' }}>
-      <Stack useFlexGap direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+      <Stack useFlexGap direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
         <TextField select size="small" label={t('colStatus')} value={status} onChange={(e) => setStatus(e.target.value as 'open')} sx={{ width: 110 }} slotProps={{ htmlInput: { 'data-testid': 'status-select' } }}>
           <MenuItem value="open">{t('statusOpen')}</MenuItem>
@@ -288,6 +292,18 @@ export function BreaksPage() {
         <Typography variant="body2" color="text.secondary" data-testid="break-count">{total ?? ''}</Typography>
         <Box sx={{ flex: 1 }} />
         {canWork && <Button size="small" data-testid="undo" onClick={() => void undo()}>{t('undo')}（u）</Button>}
+        {canWork && (
+          <AssignButton
+            targets={targets}
+            onDone={(count, to) => {
+              setMessage({ severity: 'success', text: `${to ? t('assignedDone') : t('unassign')}${marks.colon}${count}${to ? ` → ${to}` : ''}` });
+              // As after a disposition: the selection was acted on, so it goes.
+              api$()?.deselectAll();
+              refresh();
+            }}
+            onError={(text) => setMessage({ severity: 'error', text })}
+          />
+        )}
         {canWork && <Button size="small" variant="outlined" data-testid="bulk-dispose" onClick={() => { const ids = targets(); if (ids.length) setDispose({ ids, reason: '补记' }); }}>{t('dispose')}</Button>}
         {me.roles.includes('finance') && pendingOnly && <Button size="small" variant="outlined" data-testid="approve" onClick={() => void decide(true)}>{t('approve')}</Button>}
         {me.roles.includes('finance') && pendingOnly && <Button size="small" onClick={() => void decide(false)}>{t('reject')}</Button>}
@@ -313,6 +329,8 @@ export function BreaksPage() {
           <Chip key={b} size="small" data-testid={`aging-${b}`} label={`${b} ${t('days')}`} variant={aging.includes(b) ? 'filled' : 'outlined'} onClick={() => setAging((as) => (as.includes(b) ? as.filter((x) => x !== b) : [...as, b]))} />
         ))}
         <Chip size="small" data-testid="pending-only" label={t('pendingOnly')} variant={pendingOnly ? 'filled' : 'outlined'} color={pendingOnly ? 'warning' : 'default'} onClick={() => setPendingOnly((v) => !v)} />
+        <Chip size="small" data-testid="assigned-me" label={t('assignedToMe')} variant={assigned === 'me' ? 'filled' : 'outlined'} color={assigned === 'me' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'me' ? null : 'me'))} />
+        <Chip size="small" data-testid="assigned-none" label={t('unassigned')} variant={assigned === 'none' ? 'filled' : 'outlined'} color={assigned === 'none' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'none' ? null : 'none'))} />
         <Chip size="small" data-testid="paired-only" label={`⇄ ${t('pairedOnly')}`} title={t('counterpartsHint')} variant={pairedOnly ? 'filled' : 'outlined'} color={pairedOnly ? 'info' : 'default'} onClick={() => setPairedOnly((v) => !v)} />
       </Stack>
       {exportJob.running && <JobProgressBar label={t('exportXlsx')} progress={exportJob.progress} onCancel={() => void exportJob.cancel()} />}
