@@ -422,5 +422,11 @@ describe('who works which break', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '0');
     await page.click('[data-testid=assigned-me]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '4');
+    // From the keyboard: m takes the focused row.
+    await page.click('[data-testid=breaks-grid] .ag-row[row-index="2"] [col-id=key]');
+    await page.keyboard.press('m');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-message]')?.textContent?.includes('已分配：1 → admin'));
+    await page.click('[data-testid=assigned-me]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '1');
   });
 });

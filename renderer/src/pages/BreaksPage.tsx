@@ -136,6 +136,18 @@ export function BreaksPage() {
     }
   };
 
+  /** Assigns breaks to an officer (null: to nobody), says so, and lets the selection go as after a disposition. */
+  const assignTo = async (ids: number[], to: string | null) => {
+    try {
+      const r = await api.call('breaks/assign', { ids, to });
+      setMessage({ severity: 'success', text: `${to ? t('assignedDone') : t('unassign')}${marks.colon}${r.count}${to ? ` → ${to}` : ''}` });
+      api$()?.deselectAll();
+      refresh();
+    } catch (e) {
+      setMessage({ severity: 'error', text: (e as Error).message });
+    }
+  };
+
   const undo = async () => {
     try {
       const r = await api.call('breaks/undo', {});
@@ -182,6 +194,11 @@ export function BreaksPage() {
       ev.preventDefault();
     } else if (ev.key === 'u' && canWork) {
       void undo();
+    } else if (ev.key === 'm' && canWork) {
+      // m: mine — the selection (or this row) assigned to the signed-in officer.
+      const ids = targets();
+      if (ids.length) void assignTo(ids, me.user);
+      ev.preventDefault();
     } else if (DISPOSITION_KEYS[ev.key] && canWork) {
       const ids = targets();
       if (ids.length) setDispose({ ids, reason: DISPOSITION_KEYS[ev.key]! });
@@ -293,16 +310,7 @@ export function BreaksPage() {
         <Box sx={{ flex: 1 }} />
         {canWork && <Button size="small" data-testid="undo" onClick={() => void undo()}>{t('undo')}（u）</Button>}
         {canWork && (
-          <AssignButton
-            targets={targets}
-            onDone={(count, to) => {
-              setMessage({ severity: 'success', text: `${to ? t('assignedDone') : t('unassign')}${marks.colon}${count}${to ? ` → ${to}` : ''}` });
-              // As after a disposition: the selection was acted on, so it goes.
-              api$()?.deselectAll();
-              refresh();
-            }}
-            onError={(text) => setMessage({ severity: 'error', text })}
-          />
+          <AssignButton targets={targets} assign={assignTo} />
         )}
         {canWork && <Button size="small" variant="outlined" data-testid="bulk-dispose" onClick={() => { const ids = targets(); if (ids.length) setDispose({ ids, reason: '补记' }); }}>{t('dispose')}</Button>}
         {me.roles.includes('finance') && pendingOnly && <Button size="small" variant="outlined" data-testid="approve" onClick={() => void decide(true)}>{t('approve')}</Button>}
