@@ -60,6 +60,13 @@ describe('the command line', () => {
     expect(d.stderr).toContain(`可能的另一半：#`);
     expect(d.stdout).not.toMatch(/\d{17}[\dXx]/);
     expect(cli(['--db', db, 'detail', '--id', '1,2']).stderr).toContain('详情一次只看一条差异');
+    // The feedback to the tax bureau names each half's likely other half.
+    const fb = path.join(dir, 'feedback.txt');
+    expect(cli(['--db', db, 'breaks', '--kind', 'premium', '--format', 'tax-feedback', '--out', fb]).code).toBe(0);
+    const lines = fs.readFileSync(fb, 'utf8').split('\r\n');
+    expect(lines.find((l) => l.startsWith(`${mistyped}|`))).toContain(`可能与医保单号 ${order} 为同一笔（同一证件号、同一金额）`);
+    expect(lines.find((l) => l.startsWith(`${order}|`))).toContain(`可能与税务单号 ${mistyped} 为同一笔`);
+    expect(lines.filter((l) => l.includes('可能与'))).toHaveLength(2);
   });
 
   it('imports, reconciles and lists breaks as JSON, CSV and tax feedback', () => {

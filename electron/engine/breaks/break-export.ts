@@ -9,6 +9,7 @@ import type { BreakRow } from '../../../shared/recon-types';
 import { BREAK_LABELS, FIELD_LABELS, ONE_SIDED_FIELDS, fieldValueLabel } from '../../../shared/labels';
 import { EngineError } from '../../../shared/errors';
 import { listBreaks } from './break-query';
+import { likelyCounterparts } from './counterparts';
 import type { PiiSearch } from './break-filter';
 import { makeRawReader, originRowId, parseOrigin } from '../ingest/raw-record';
 import { storedRaw } from '../ingest/stored-record';
@@ -62,6 +63,14 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   const header: string[] = JSON.parse(batch.header);
   const lookup = new RowLookup(db);
   const rawOf = makeRawReader(db);
+  // A break with a likely other half (counterparts.ts) says which: the bureau finds
+  // its record under our number, or ours under its number, instead of two strays.
+  const pairOf = (b: BreakRow): string => {
+    if (!b.paired) return '';
+    const others = likelyCounterparts(db, b.id, 0, true).map((c) => c.key);
+    if (!others.length) return '';
+    return `；可能与${b.type === 'EXTERNAL_ONLY' ? '医保' : '税务'}单号 ${others.join('、')} 为同一笔（同一证件号、同一金额）`;
+  };
   // The extract's own title lines first, as its file had them.
   const lines = [...titleLines(db, batch.id), [...header, '差异类型', '差异说明'].join(delimiter)];
   let n = 0;
@@ -73,13 +82,13 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   for (const { b, o } of taxSide) {
     const r = lookup.get(o.batchId, o.line);
     if (!r) continue;
-    lines.push([...rawOf(storedRaw(r)), BREAK_LABELS[b.type], explain(b)].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
+    lines.push([...rawOf(storedRaw(r)), BREAK_LABELS[b.type], explain(b) + pairOf(b)].map((c) => c.replaceAll(delimiter, ' ')).join(delimiter));
     n++;
   }
   // Only on the 医保 side: the tax bureau has no row; give the order and amount in its columns.
   for (const b of rows.filter((x) => x.external_origin.length === 0)) {
     const cells = header.map((h) => (/单号|申报序号/.test(h) ? b.key : /金额|sjje/.test(h) ? (b.amount_ledger ?? '') : /证件|识别号/.test(h) ? (b.certno ?? '') : ''));
-    lines.push([...cells, BREAK_LABELS[b.type], explain(b)].join(delimiter));
+    lines.push([...cells, BREAK_LABELS[b.type], explain(b) + pairOf(b)].map((c) => String(c).replaceAll(delimiter, ' ')).join(delimiter));
     n++;
   }
   // A closing 合计 line of its own, as the bureau's files end (the count of rows it lists).
