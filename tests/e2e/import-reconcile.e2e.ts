@@ -401,6 +401,8 @@ describe('who works which break', () => {
     expect(await page.locator('[data-testid=assign-menu] [data-testid^=assign-to-]').allTextContents()).toEqual(['admin', '取消分配']);
     await screenshot(page, 'assign');
     await page.click('[data-testid=assign-to-admin]');
+    // The chip counts the officer's queue in the view.
+    await page.waitForFunction(() => document.querySelector('[data-testid=assigned-me]')?.textContent === '我经办的 2');
     await page.click('[data-testid=assigned-me]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '2');
     await waitRows(2);

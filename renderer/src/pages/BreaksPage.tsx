@@ -100,12 +100,16 @@ export function BreaksPage() {
     [query],
   );
 
+  // How many of the view's breaks are the signed-in officer's (the 我经办的 chip's count: their queue).
+  const officer = me.roles.includes('officer');
+  const [mine, setMine] = useState<number | null>(null);
   const loadFacets = useCallback(() => {
     api.call('breaks/facets', query).then(setFacets, (e: unknown) => {
       setFacets([]);
       showCallError(e);
     });
-  }, [query]);
+    if (officer) api.call('breaks/list', { ...query, assignee: me.user, limit: 1 }).then((p) => setMine(p.total), () => setMine(null));
+  }, [query, officer, me.user]);
   useEffect(loadFacets, [loadFacets]);
 
   /** After an action: reload the visible pages in place, keeping scroll and selection. */
@@ -337,7 +341,7 @@ export function BreaksPage() {
           <Chip key={b} size="small" data-testid={`aging-${b}`} label={`${b} ${t('days')}`} variant={aging.includes(b) ? 'filled' : 'outlined'} onClick={() => setAging((as) => (as.includes(b) ? as.filter((x) => x !== b) : [...as, b]))} />
         ))}
         <Chip size="small" data-testid="pending-only" label={t('pendingOnly')} variant={pendingOnly ? 'filled' : 'outlined'} color={pendingOnly ? 'warning' : 'default'} onClick={() => setPendingOnly((v) => !v)} />
-        <Chip size="small" data-testid="assigned-me" label={t('assignedToMe')} variant={assigned === 'me' ? 'filled' : 'outlined'} color={assigned === 'me' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'me' ? null : 'me'))} />
+        <Chip size="small" data-testid="assigned-me" label={mine === null ? t('assignedToMe') : `${t('assignedToMe')} ${mine}`} variant={assigned === 'me' ? 'filled' : 'outlined'} color={assigned === 'me' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'me' ? null : 'me'))} />
         <Chip size="small" data-testid="assigned-none" label={t('unassigned')} variant={assigned === 'none' ? 'filled' : 'outlined'} color={assigned === 'none' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'none' ? null : 'none'))} />
         <Chip size="small" data-testid="paired-only" label={`⇄ ${t('pairedOnly')}`} title={t('counterpartsHint')} variant={pairedOnly ? 'filled' : 'outlined'} color={pairedOnly ? 'info' : 'default'} onClick={() => setPairedOnly((v) => !v)} />
       </Stack>
