@@ -162,7 +162,7 @@ function codedValue(v: unknown, w: DetailWords, key: string): string | null {
     if (v in KINDS) return kindName(v as ImportKind, w.lang);
   }
   if (key === 'status' && typeof v === 'string') return w.statuses[v] ?? v;
-  if (key === 'host' && typeof v === 'string') return HOSTS[w.lang][v] ?? v;
+  if (key === 'host' && typeof v === 'string') return hostLabel(v, w.lang);
   if (key === 'fields' && Array.isArray(v)) return v.map((f) => fieldLabel(String(f), w.lang)).join(w.list);
   if (key === 'types' && Array.isArray(v)) return v.map((t) => breakTypeLabel(String(t), w.lang)).join(w.list);
   if (key === 'undid' && typeof v === 'string') return breakEventLabel(v, w.lang);
@@ -222,7 +222,7 @@ export function auditTargetText(target: string | null | undefined, lang: Lang = 
   const n = /^\d+$/.test(rest);
   switch (kind) {
     case 'host':
-      return HOSTS[lang][rest] ?? rest;
+      return hostLabel(rest, lang);
     case 'user':
       return en ? `user ${rest}` : `用户 ${rest}`;
     case 'batch':

@@ -1,5 +1,6 @@
 // Errors cross the contract as plain data: a code for machines, a message for people
 // (Chinese first), and where it applies the file, line, column and value.
+import type { Lang } from './labels';
 
 export type ErrorCode =
   | 'BAD_REQUEST'
@@ -40,7 +41,7 @@ export const ERROR_GIST_EN: Record<ErrorCode, string> = {
 };
 
 /** A refusal as people read it: the engine's message, in English after what kind of refusal it is. */
-export function errorText(e: Pick<ErrorData, 'code' | 'message'>, lang: 'zh' | 'en'): string {
+export function errorText(e: Pick<ErrorData, 'code' | 'message'>, lang: Lang): string {
   return lang === 'en' ? `${ERROR_GIST_EN[e.code] ?? ERROR_GIST_EN.INTERNAL}: ${e.message}` : e.message;
 }
 

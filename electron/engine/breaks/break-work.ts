@@ -8,7 +8,7 @@ import { EngineError } from '../../../shared/errors';
 import type { Disposition } from '../../../shared/break-work';
 import { appendAudit } from '../audit/audit-log';
 import { assertPeriodOpen, firstOpenFrom } from '../periods/period-lock';
-import { getUser } from '../users/users';
+import { findUser } from '../users/users';
 import { LatestRuns } from './latest-run';
 
 interface State {
@@ -74,10 +74,10 @@ export function assignBreaks(db: Database, ids: number[], to: string | null, use
   return db.transaction(() => {
     const rows = load(db, ids);
     if (to) {
-      const u = db.prepare('SELECT disabled FROM app_user WHERE name = ?').get(to) as { disabled: number } | undefined;
+      const u = findUser(db, to);
       if (!u || u.disabled) throw new EngineError('NOT_FOUND', `没有可用的用户“${to}”`);
       // A break is worked by an officer: one given to an auditor or to finance alone would sit with nobody able to dispose of it.
-      if (!getUser(db, to).effectiveRoles.includes('officer')) throw new EngineError('BAD_REQUEST', `用户“${to}”不是对账员，不能把差异分配给他`);
+      if (!u.effectiveRoles.includes('officer')) throw new EngineError('BAD_REQUEST', `用户“${to}”不是对账员，不能把差异分配给他`);
     }
     return group(db, user, 'assign', rows, (r) => ({ ...pick(r), assignee: to }), { to });
   })();

@@ -38,6 +38,12 @@ export function listUsers(db: Database): UserInfo[] {
   return (db.prepare('SELECT * FROM app_user ORDER BY name').all() as Row[]).map((r) => info(db, r));
 }
 
+/** The account of that name, or undefined. */
+export function findUser(db: Database, name: string): UserInfo | undefined {
+  const r = row(db, name);
+  return r && info(db, r);
+}
+
 export function getUser(db: Database, name: string): UserInfo {
   const r = row(db, name);
   if (!r) throw new EngineError('NOT_FOUND', `没有用户“${name}”`);

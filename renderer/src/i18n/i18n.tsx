@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { en, zh, type MessageKey } from './messages';
 import { breakTypeLabel, type Lang } from '../../../shared/labels';
 import type { BreakType } from '../../../shared/domain';
-import { storeLocale, storedLocale, type Locale } from './locale-store';
+import { langOf, storeLocale, storedLocale, type Locale } from './locale-store';
 
 export type { Locale };
 
@@ -51,7 +51,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
   const value = useMemo<I18n>(() => {
     const marks = MARKS[locale];
-    const lang: Lang = locale === 'en' ? 'en' : 'zh';
+    const lang = langOf(locale);
     return {
       locale,
       lang,

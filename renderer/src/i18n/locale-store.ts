@@ -7,4 +7,6 @@ const KEY = 'gongji.locale';
 
 export const storedLocale = (): Locale => (localStorage.getItem(KEY) === 'en' ? 'en' : 'zh-CN');
 export const storeLocale = (l: Locale): void => localStorage.setItem(KEY, l);
-export const storedLang = (): Lang => (storedLocale() === 'en' ? 'en' : 'zh');
+/** The shared labels' language for a locale. */
+export const langOf = (l: Locale): Lang => (l === 'en' ? 'en' : 'zh');
+export const storedLang = (): Lang => langOf(storedLocale());
