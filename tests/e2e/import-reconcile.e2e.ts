@@ -332,6 +332,8 @@ describe('one payment under two order numbers', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '6');
     // The grid marks the two halves (and only them), and a chip shows just such breaks.
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=breaks-grid] [data-testid=paired-mark]').length === 2);
+    // The chip counts them in the view.
+    await page.waitForFunction(() => document.querySelector('[data-testid=paired-only]')?.textContent === '⇄ 可能成对 2');
     await page.click('[data-testid=paired-only]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '2');
     await waitRows(2);

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { importFile, reconcile, signIn, tempEngine } from '../support/temp-engine';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
+import Database from 'better-sqlite3';
+import { PAIR_GROUPS, likelyPairs } from '../../electron/engine/breaks/likely-pairs';
 
 describe('likely counterparts of a one-sided break', () => {
   it('names the other side’s open one-sided break of the same person and amount, both ways, and no other', async () => {
@@ -55,11 +57,70 @@ describe('likely counterparts of a one-sided break', () => {
     await e.call('breaks/undo', {}, officer);
     expect((await e.call('breaks/detail', { id: ledgerA }, officer)).counterparts.map((c) => c.key)).toEqual([taxA[0]]);
 
-    // Found through the open breaks' index by ID number, not by reading every open break.
-    const plan = e.db
-      .prepare("EXPLAIN QUERY PLAN SELECT * FROM recon_break WHERE kind = 'premium' AND certno = 'x' AND status = 'open' AND id <> 1 AND type IN ('EXTERNAL_ONLY') AND amount_external = 1")
-      .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toContain('recon_break_open_cert');
+    // Found from the open one-sided breaks' own index, read in id order (a run's new
+    // breaks go at its end); no index of recon_break leads with the ID number, which
+    // took a run's every new break at a random place among the open ones.
+    const plan = e.db.prepare(`EXPLAIN QUERY PLAN ${PAIR_GROUPS}`).all('premium') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('COVERING INDEX recon_break_open_sided');
+    const leading = e.db.prepare("SELECT il.name FROM sqlite_master m, pragma_index_info(m.name) il WHERE m.type = 'index' AND m.tbl_name = 'recon_break' AND il.seqno = 1").pluck().all();
+    expect(leading).not.toContain('certno');
+    await e.close();
+  });
+
+  it('are found again whenever another program changes what they depend on, and never kept from a transaction rolled back', async () => {
+    const e = await tempEngine();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 4, LEDGER_ONLY: 1, EXTERNAL_ONLY: 1 } });
+    const [a] = [...g.expected].filter(([, c]) => c === 'MATCHED').map(([k]) => k);
+    const taxA = g.tax.find((r) => r[0] === a)!;
+    taxA[0] = `${a!.slice(0, -1)}9`;
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l.csv'), LEDGER_HEADER, g.ledger) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 't.txt'), TAX_HEADER, g.tax, { delimiter: '|' }) });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const officer = await signIn(e, 'officer-b', ['officer']);
+    const all = (await e.call('breaks/list', { kind: 'premium', period: '2025-W47' }, officer)).rows;
+    const ledgerA = all.find((r) => r.key === a)!.id;
+    const taxSideA = all.find((r) => r.key === taxA[0])!.id;
+    const other = all.find((r) => ![ledgerA, taxSideA].includes(r.id))!.id;
+    const named = async () => (await e.call('breaks/detail', { id: ledgerA }, officer)).counterparts.map((c) => c.key);
+    const flagged = async () => (await e.call('breaks/list', { kind: 'premium', period: '2025-W47', paired: true }, officer)).rows.map((r) => r.key).sort();
+    expect(await named()).toEqual([taxA[0]]);
+
+    // Another program writes the file while the workstation keeps its pairs.
+    const otherProgram = new Database(path.join(e.dir, 'workstation.sqlite'));
+    const edit = (sql: string, ...args: unknown[]) => otherProgram.prepare(sql).run(...args);
+    edit('UPDATE recon_break SET amount_external = amount_external + 100 WHERE id = ?', taxSideA);
+    expect([await named(), await flagged()]).toEqual([[], []]);
+    edit('UPDATE recon_break SET amount_external = amount_external - 100 WHERE id = ?', taxSideA);
+    expect(await named()).toEqual([taxA[0]]);
+    edit("UPDATE recon_break SET certno = '110101199001010000' WHERE id = ?", taxSideA);
+    expect(await named()).toEqual([]);
+    edit('UPDATE recon_break SET certno = (SELECT certno FROM recon_break WHERE id = ?) WHERE id = ?', ledgerA, taxSideA);
+    expect(await named()).toEqual([taxA[0]]);
+    edit("UPDATE recon_break SET type = 'AMOUNT_MISMATCH' WHERE id = ?", taxSideA);
+    expect(await named()).toEqual([]);
+    edit("UPDATE recon_break SET type = 'EXTERNAL_ONLY' WHERE id = ?", taxSideA);
+    expect(await flagged()).toEqual([a, taxA[0]].sort());
+    // A break added by another program pairs as one a run opens.
+    const copy = edit(
+      `INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, name, event_at, ledger_origin, external_origin, opened_period, opened_run, last_run)
+       SELECT kind, key || 'X', match_key || 'X', type, status, fields, amount_ledger, amount_external, certno, name, event_at, ledger_origin, external_origin, opened_period, opened_run, last_run FROM recon_break WHERE id = ?`,
+      taxSideA,
+    );
+    expect((await named()).sort()).toEqual([taxA[0], `${taxA[0]}X`].sort());
+    edit('DELETE FROM recon_break WHERE id = ?', Number(copy.lastInsertRowid));
+    expect(await named()).toEqual([taxA[0]]);
+
+    // Pairs found inside a transaction that is rolled back are not kept: the change
+    // count returns to where it was, and another change may bring it to the same
+    // number with other breaks.
+    e.db.exec('BEGIN');
+    e.db.prepare("UPDATE recon_break SET certno = 'ZZ' WHERE id = ?").run(taxSideA);
+    expect(likelyPairs(e.db, 'premium').has(ledgerA)).toBe(false);
+    e.db.exec('ROLLBACK');
+    edit('UPDATE recon_break SET note = ?, amount_ledger = amount_ledger + 1 WHERE id = ?', 'x', other);
+    expect(likelyPairs(e.db, 'premium').has(ledgerA)).toBe(true);
+    expect(await named()).toEqual([taxA[0]]);
+    otherProgram.close();
     await e.close();
   });
 });

@@ -3,7 +3,6 @@
 import type { BreakQuery } from '../../../shared/contract';
 import { EngineError } from '../../../shared/errors';
 import type { AgingBucket } from '../../../shared/break-work';
-import { HAS_PAIR } from './pair-sql';
 
 const SORTABLE: Record<string, string> = {
   type: 'type',
@@ -46,6 +45,8 @@ export type PiiSearch = 'fragment' | 'whole';
 export interface FilterOptions {
   ignoreTypes?: boolean;
   piiSearch?: PiiSearch;
+  /** For `paired`: the kind's breaks with a likely other half (likely-pairs.ts). */
+  pairedIds?: readonly number[];
 }
 
 export function buildBreakFilter(q: BreakQuery, today: string, opts: FilterOptions = {}): BuiltFilter {
@@ -77,7 +78,11 @@ export function buildBreakFilter(q: BreakQuery, today: string, opts: FilterOptio
     }
   }
   if (q.pending) where.push('pending IS NOT NULL');
-  if (q.paired) where.push(HAS_PAIR);
+  if (q.paired) {
+    if (!opts.pairedIds) throw new Error('buildBreakFilter: a filter by likely pairs needs them (likelyPairs)');
+    where.push('id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(opts.pairedIds));
+  }
   if (q.search?.trim()) {
     // Order, settlement ID, ID number or name: the text is a parameter, never SQL.
     const text = q.search.trim();

@@ -8,15 +8,15 @@ import { maskCertNo, maskName } from '../../../shared/gb11643';
 import type { BreakFacets, BreakPage, BreakRow, FieldDiff } from '../../../shared/recon-types';
 import { buildBreakFilter, type PiiSearch } from './break-filter';
 import { beijingDate } from '../../../shared/beijing-time';
-import { HAS_PAIR } from './pair-sql';
+import { likelyPairs } from './likely-pairs';
 
 export interface Raw {
   id: number; kind: BreakRow['kind']; type: BreakRow['type']; match_key: string; status: BreakRow['status']; fields: string;
   amount_ledger: number | null; amount_external: number | null; opened_period: string; closed_period: string | null;
   resolution: string | null; certno: string | null; name: string | null; event_at: string | null; ledger_origin: string; external_origin: string;
   assignee: string | null; note: string | null; pending: string | null; pending_by: string | null; disposed_by: string | null; matched_by: string | null;
-  /** listBreaks only: 1 when the break has a likely other half (pair-sql.ts). */
-  paired?: number;
+  /** listBreaks only: whether the break has a likely other half (likely-pairs.ts). */
+  paired?: boolean;
 }
 
 /** Today by the Beijing calendar, as records are dated: a break's age counts whole days from its record's date. */
@@ -53,18 +53,19 @@ export function toBreakRow(r: Raw, today: number, mask: boolean): BreakRow {
     pending: r.pending,
     pending_by: r.pending_by,
     disposed_by: r.disposed_by,
-    ...(r.paired !== undefined ? { paired: r.paired === 1 } : {}),
+    ...(r.paired !== undefined ? { paired: r.paired } : {}),
   };
 }
 
 export function listBreaks(db: Database, q: BreakQuery, opts: { now?: Date; mask?: boolean; piiSearch?: PiiSearch } = {}): BreakPage {
   const now = opts.now ?? new Date();
-  const f = buildBreakFilter(q, todayOf(now), { piiSearch: opts.piiSearch });
+  const pairs = likelyPairs(db, q.kind);
+  const f = buildBreakFilter(q, todayOf(now), { piiSearch: opts.piiSearch, pairedIds: pairs.ids });
   const total = (db.prepare(`SELECT count(*) n FROM recon_break WHERE ${f.where}`).get(...f.params) as { n: number }).n;
-  // Each row of the page says whether it has a likely other half: one probe of an index per row.
-  const rows = db.prepare(`SELECT *, ${HAS_PAIR} AS paired FROM recon_break WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`).all(...f.params, q.limit ?? 200, q.offset ?? 0) as Raw[];
+  const rows = db.prepare(`SELECT * FROM recon_break WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`).all(...f.params, q.limit ?? 200, q.offset ?? 0) as Raw[];
   const today = Date.parse(todayOf(now) + 'T00:00:00Z');
-  return { total, rows: rows.map((r) => toBreakRow(r, today, opts.mask ?? false)) };
+  // Each row of the page says whether it has a likely other half.
+  return { total, rows: rows.map((r) => toBreakRow({ ...r, paired: pairs.has(r.id) }, today, opts.mask ?? false)) };
 }
 
 export function getBreakRaw(db: Database, id: number): Raw | undefined {
@@ -73,7 +74,7 @@ export function getBreakRaw(db: Database, id: number): Raw | undefined {
 
 /** Counts and amounts per type under the same filters (but the type filter), for the chips. */
 export function breakFacets(db: Database, q: BreakQuery, now: Date = new Date(), piiSearch?: PiiSearch): BreakFacets {
-  const f = buildBreakFilter(q, todayOf(now), { ignoreTypes: true, piiSearch });
+  const f = buildBreakFilter(q, todayOf(now), { ignoreTypes: true, piiSearch, pairedIds: q.paired ? likelyPairs(db, q.kind).ids : undefined });
   const rows = db
     .prepare(`SELECT type, count(*) n, coalesce(sum(amount_ledger), 0) l, coalesce(sum(amount_external), 0) x, coalesce(sum(coalesce(amount_ledger, amount_external)), 0) a FROM recon_break WHERE ${f.where} GROUP BY type`)
     .all(...f.params) as { type: BreakRow['type']; n: number; l: number; x: number; a: number }[];

@@ -5,23 +5,24 @@
 // detail of either names the other, so the officer sees the pair and settles both
 // with one reason, instead of booking an entry for each side.
 import type { Database } from 'better-sqlite3';
+import type { ReconKind } from '../../../shared/domain';
 import type { BreakRow } from '../../../shared/recon-types';
 import { toBreakRow, type Raw } from './break-query';
-import { pairedWith } from './pair-sql';
+import { likelyPairs } from './likely-pairs';
 
 /** At most this many are named: a person with many equal payments has many candidates, and the officer needs the first few. */
 export const MAX_COUNTERPARTS = 20;
 
-/**
- * The likely other halves of break `id` (pairedWith), the closest in time first.
- * Found through recon_break_open_cert.
- */
+/** The likely other halves of break `id` (likely-pairs.ts), the closest in time first. */
 export function likelyCounterparts(db: Database, id: number, today: number, mask: boolean): BreakRow[] {
+  const kind = db.prepare('SELECT kind FROM recon_break WHERE id = ?').pluck().get(id) as ReconKind | undefined;
+  const others = kind ? likelyPairs(db, kind).partners(id) : [];
+  if (!others.length) return [];
   const rows = db
     .prepare(
-      `SELECT o.* FROM recon_break b JOIN recon_break o ON ${pairedWith('b', 'o')}
-       WHERE b.id = ? ORDER BY abs(julianday(coalesce(o.event_at, '')) - julianday(coalesce(b.event_at, ''))), o.id LIMIT ?`,
+      `SELECT o.* FROM recon_break b, recon_break o WHERE b.id = ? AND o.id IN (SELECT value FROM json_each(?))
+       ORDER BY abs(julianday(coalesce(o.event_at, '')) - julianday(coalesce(b.event_at, ''))), o.id LIMIT ?`,
     )
-    .all(id, MAX_COUNTERPARTS) as Raw[];
+    .all(id, JSON.stringify(others), MAX_COUNTERPARTS) as Raw[];
   return rows.map((r) => ({ ...toBreakRow(r, today, mask), paired: true }));
 }

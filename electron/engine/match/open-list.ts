@@ -6,7 +6,8 @@
 // still the list:
 //   · no break of the kind changed status, key, match key or opening period, and
 //     none was deleted, since (recon_break_changes, counted by triggers whatever
-//     program writes the file);
+//     program writes the file; it also counts changes of type, amounts and ID
+//     number, which the likely pairs depend on: breaks/likely-pairs.ts);
 //   · no break was added since (the highest break id; a run of any kind adds breaks
 //     and then writes its own kind's list);
 //   · every listed break opened in the run's period or before (a run of an earlier

@@ -103,12 +103,15 @@ export function BreaksPage() {
   // How many of the view's breaks are the signed-in officer's (the 我经办的 chip's count: their queue).
   const officer = me.roles.includes('officer');
   const [mine, setMine] = useState<number | null>(null);
+  // And how many have a likely other half (the ⇄ chip's count; the engine keeps the pairs until a break changes).
+  const [pairCount, setPairCount] = useState<number | null>(null);
   const loadFacets = useCallback(() => {
     api.call('breaks/facets', query).then(setFacets, (e: unknown) => {
       setFacets([]);
       showCallError(e);
     });
     if (officer) api.call('breaks/list', { ...query, assignee: me.user, limit: 1 }).then((p) => setMine(p.total), () => setMine(null));
+    api.call('breaks/list', { ...query, paired: true, limit: 1 }).then((p) => setPairCount(p.total), () => setPairCount(null));
   }, [query, officer, me.user]);
   useEffect(loadFacets, [loadFacets]);
 
@@ -343,7 +346,7 @@ export function BreaksPage() {
         <Chip size="small" data-testid="pending-only" label={t('pendingOnly')} variant={pendingOnly ? 'filled' : 'outlined'} color={pendingOnly ? 'warning' : 'default'} onClick={() => setPendingOnly((v) => !v)} />
         <Chip size="small" data-testid="assigned-me" label={mine === null ? t('assignedToMe') : `${t('assignedToMe')} ${mine}`} variant={assigned === 'me' ? 'filled' : 'outlined'} color={assigned === 'me' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'me' ? null : 'me'))} />
         <Chip size="small" data-testid="assigned-none" label={t('unassigned')} variant={assigned === 'none' ? 'filled' : 'outlined'} color={assigned === 'none' ? 'primary' : 'default'} onClick={() => setAssigned((a) => (a === 'none' ? null : 'none'))} />
-        <Chip size="small" data-testid="paired-only" label={`⇄ ${t('pairedOnly')}`} title={t('counterpartsHint')} variant={pairedOnly ? 'filled' : 'outlined'} color={pairedOnly ? 'info' : 'default'} onClick={() => setPairedOnly((v) => !v)} />
+        <Chip size="small" data-testid="paired-only" label={pairCount === null ? `⇄ ${t('pairedOnly')}` : `⇄ ${t('pairedOnly')} ${pairCount}`} title={t('counterpartsHint')} variant={pairedOnly ? 'filled' : 'outlined'} color={pairedOnly ? 'info' : 'default'} onClick={() => setPairedOnly((v) => !v)} />
       </Stack>
       {exportJob.running && <JobProgressBar label={t('exportXlsx')} progress={exportJob.progress} onCancel={() => void exportJob.cancel()} />}
       {message && (
