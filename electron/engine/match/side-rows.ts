@@ -243,20 +243,23 @@ export function loadRunRows(
     p.keys.forgetDecoded();
   });
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
-  // covers) those not carried; by hash for a block's summary, by prefix for the block.
+  // covers) those not carried; by prefix for the block, by hash for a block's summary.
   // Each is made when a block first asks for it (at week ten every old block is
-  // covered, and the ~30 MB of all keys' hashes and ids were made for nothing).
+  // covered, and the ~30 MB of all keys' hashes and ids were made for nothing), and
+  // the hashes only when a block's prefixes let it through: at week ten none does, and
+  // hashing the million keys not carried had cost 40–55 ms.
   const soughtOf = (skip: Uint8Array | null) => {
     let m = 0;
     for (let k = 0; k < keys.size; k++) if (!skip || !skip[k]) m++;
-    const hashes = new Float64Array(m);
     const kids = new Int32Array(m);
-    for (let k = 0, j = 0; k < keys.size; k++) {
-      if (skip && skip[k]) continue;
-      kids[j] = k;
-      hashes[j++] = keys.hashOf(k);
-    }
-    return { hashes: new KeyHashes(hashes), prefixes: new RunPrefixes(keys, kids) };
+    for (let k = 0, j = 0; k < keys.size; k++) if (!skip || !skip[k]) kids[j++] = k;
+    let hashes: KeyHashes | null = null;
+    const hashed = () => {
+      const h = new Float64Array(m);
+      for (let j = 0; j < m; j++) h[j] = keys.hashOf(kids[j]!);
+      return new KeyHashes(h);
+    };
+    return { size: m, hashes: () => (hashes ??= hashed()), prefixes: new RunPrefixes(keys, kids) };
   };
   let allSought: ReturnType<typeof soughtOf> | null = null;
   let notCarriedSought: ReturnType<typeof soughtOf> | null = null;
@@ -285,12 +288,12 @@ export function loadRunRows(
       if (!kept.has(id) && !(side === 'x' && borrow.size > 0)) {
         const coveredBlock = cover !== null && batchOfBlock(id) <= cover.maxBatch && info.maxAt !== null && info.maxAt < cover.endText;
         const want = coveredBlock ? notCarried() : all();
-        if (want.hashes.size === 0) continue;
+        if (want.size === 0) continue;
         // Passed by, unread, when no key looked for begins with one of its keys' prefixes. A
         // block summarised before prefixes were kept is read for its keys' prefixes once.
         const p = summaries.prefixes(id) ?? (summaries.has(id) ? summaries.rememberPrefixes(id, loadBlock(db, id).cols) : undefined);
         if (p && !want.prefixes.mayHold(p)) continue;
-        c = summaries.candidates(id, want.hashes);
+        c = summaries.candidates(id, want.hashes());
         if (c && c.count === 0) continue;
       }
       plan.push({ id, mask: c ? c.mask : null });
