@@ -24,6 +24,7 @@ export const CALL_NAME_LIST = [
   'breaks/list',
   'breaks/tax-feedback',
   'breaks/facets',
+  'breaks/queue',
   'breaks/detail',
   'breaks/assign',
   'breaks/comment',

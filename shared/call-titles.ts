@@ -24,6 +24,7 @@ export const CALL_TITLES: Record<CallName, string> = {
   'breaks/list': '查看差异',
   'breaks/tax-feedback': '写出差异反馈',
   'breaks/facets': '查看差异统计',
+  'breaks/queue': '查看分配给我的差异',
   'breaks/detail': '查看差异详情',
   'breaks/assign': '分配差异',
   'breaks/comment': '批注差异',

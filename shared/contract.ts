@@ -8,7 +8,7 @@ import { CALL_NAME_LIST, EVENT_NAME_LIST } from './call-names';
 import { PERIOD_PATTERN } from './periods';
 import type { BatchInfo, WorkstationInfo } from './domain';
 import type { ImportSummary, ImportPreview, ColumnProfileInfo } from './import-types';
-import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, DashboardData, PeriodInfo } from './recon-types';
+import type { ReconSummary, BreakRow, BreakPage, BreakFacets, BreakDetail, BreakQueue, DashboardData, PeriodInfo } from './recon-types';
 import type { AuthStatus, LoginResult, UserInfo } from './auth-types';
 import type { AuditPage } from './audit-types';
 import type { PolicyCheckResult, PolicyFinding, PolicyInfo } from './policy-types';
@@ -126,6 +126,8 @@ export const callSchemas = {
   /** 差异反馈 for the tax bureau: the extract's own rows (full IDs: they go back to the 中间库), written to `path` or the exports folder. */
   'breaks/tax-feedback': z.strictObject({ period: period.optional(), status: z.enum(['open', 'closed', 'all']).optional(), path: z.string().min(1).optional() }),
   'breaks/facets': breakQuery,
+  /** The signed-in user's queue: their open breaks of every kind, and who last gave them one. */
+  'breaks/queue': z.strictObject({}),
   'breaks/detail': z.strictObject({ id: z.number().int().positive() }),
   'breaks/assign': z.strictObject({ ids: breakIds, to: userName.nullable() }),
   'breaks/comment': z.strictObject({ id: z.number().int().positive(), text: z.string().min(1).max(2000) }),
@@ -213,6 +215,7 @@ export interface CallResults {
   'breaks/list': BreakPage;
   'breaks/tax-feedback': { path: string; rows: number; encoding: string; delimiter: string; download: string };
   'breaks/facets': BreakFacets;
+  'breaks/queue': BreakQueue;
   'breaks/detail': BreakDetail;
   'breaks/assign': { count: number };
   'breaks/comment': { count: number };

@@ -85,6 +85,14 @@ export interface BreakRow {
 /** Per type, with the amount at stake: the 医保 side's, or the other side's where the 医保 side has none (对方单边, a duplicate there). */
 export type BreakFacets = (BreakTypeTotal & { amount: string })[];
 
+/** A user's queue: the open breaks assigned to them, per kind, and the latest assignment to them still open. */
+export interface BreakQueue {
+  open: number;
+  byKind: { kind: ReconKind; count: number }[];
+  /** When and by whom the most recent of those breaks was given to them (null: none open, or none by assignment). */
+  latest: { at: string; by: string; kind: ReconKind } | null;
+}
+
 export interface SourceRecord {
   origin: string;
   /** The kind of file the record came from: its fields' labels and types. */

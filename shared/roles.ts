@@ -55,6 +55,7 @@ export const CALL_PERMISSIONS: Record<CallName, Permission> = {
   // The tax bureau's own rows, full IDs included, go back to it: the officers who work the breaks.
   'breaks/tax-feedback': ['officer'],
   'breaks/facets': 'any',
+  'breaks/queue': 'any', // one's own queue: an account that is no officer has none
   'breaks/detail': 'any',
   'breaks/assign': ['officer'],
   'breaks/comment': ['officer', 'finance'],

@@ -14,6 +14,7 @@ import { previewFile } from './ingest/preview';
 import { listProfiles, saveProfile } from './ingest/profiles';
 import { listRuns } from './match/runs';
 import { breakFacets, listBreaks } from './breaks/break-query';
+import { myQueue } from './breaks/my-queue';
 import { breakDetail, revealBreak } from './breaks/break-detail';
 import { assignBreaks, commentBreak, decideWriteOff, disposeBreaks, undoLast } from './breaks/break-work';
 import { dashboard } from './breaks/dashboard';
@@ -141,6 +142,7 @@ export function makeHandlers(engine: Engine): Handlers {
       })();
     },
     'breaks/facets': (a, ctx) => breakFacets(db(), a, new Date(), piiSearch(ctx)),
+    'breaks/queue': (_a, ctx) => myQueue(db(), ctx.user),
     'breaks/detail': (a) => breakDetail(db(), a.id),
     'breaks/assign': (a, ctx) => assignBreaks(db(), a.ids, a.to, ctx.user),
     'breaks/comment': (a, ctx) => commentBreak(db(), a.id, a.text, ctx.user),

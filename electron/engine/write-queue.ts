@@ -9,7 +9,7 @@ import type { EventBus } from './event-bus';
 /** Calls that only read (and write nothing, not even an audit entry). */
 const READ_CALLS = new Set<CallName>([
   'auth/status', 'workstation/info', 'users/list', 'imports/list', 'imports/preview', 'profiles/list', 'jobs/start', 'jobs/cancel',
-  'recon/runs', 'breaks/facets', 'breaks/detail', 'recon/dashboard', 'clearing/compute', 'clearing/deadlines', 'keys/status',
+  'recon/runs', 'breaks/facets', 'breaks/queue', 'breaks/detail', 'recon/dashboard', 'clearing/compute', 'clearing/deadlines', 'keys/status',
   'statements/list', 'statements/pending', 'periods/list', 'statements/verify', 'policy/list', 'policy/findings', 'audit/list', 'audit/verify', 'signers/list',
 ]);
 

@@ -2,7 +2,7 @@
 // switch, and the page. Sections are addressed by the URL hash (#/import …) so a
 // reload keeps the place.
 import { useEffect, useState, type ReactNode } from 'react';
-import { AppBar, Box, Button, Drawer, List, ListItemButton, ListItemText, Toolbar, Typography } from '@mui/material';
+import { AppBar, Box, Button, Chip, Drawer, List, ListItemButton, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { ImportPage } from './pages/ImportPage';
@@ -14,6 +14,10 @@ import { AuditPage } from './pages/AuditPage';
 import { useMe } from './auth/AuthGate';
 import { RoleChips } from './components/RoleChips';
 import { CallErrorBar } from './components/CallErrorBar';
+import { useMyQueue } from './components/use-my-queue';
+import { RECON_KIND_LABELS, RECON_KIND_LABELS_EN } from '../../shared/labels';
+import { beijingText } from '../../shared/beijing-time';
+import type { BreakQueue } from '../../shared/recon-types';
 
 const SECTIONS: { id: string; label: MessageKey; page: () => ReactNode }[] = [
   { id: 'import', label: 'navImport', page: () => <ImportPage /> },
@@ -37,6 +41,7 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const active = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0]!;
+  const queue = useMyQueue(me.roles.includes('officer'));
 
   return (
     <Box sx={{ display: 'flex', height: '100vh' }}>
@@ -55,6 +60,7 @@ export function App() {
           {SECTIONS.map((s) => (
             <ListItemButton key={s.id} selected={s.id === active.id} data-testid={`nav-${s.id}`} onClick={() => (window.location.hash = `#/${s.id}`)}>
               <ListItemText primary={t(s.label)} />
+              {s.id === 'breaks' && queue && queue.open > 0 && <QueueCount queue={queue} />}
             </ListItemButton>
           ))}
         </List>
@@ -66,5 +72,20 @@ export function App() {
       </Box>
       <CallErrorBar />
     </Box>
+  );
+}
+
+/** Beside 单边账: how many open breaks are the officer's, per kind, and who last gave them one. */
+function QueueCount({ queue }: { queue: BreakQueue }) {
+  const { t, lang, marks } = useI18n();
+  const kinds = lang === 'en' ? RECON_KIND_LABELS_EN : RECON_KIND_LABELS;
+  const lines = [
+    `${t('myQueue')}${marks.colon}${queue.byKind.map((k) => `${kinds[k.kind]} ${k.count}`).join(lang === 'en' ? ', ' : '、')}`,
+    ...(queue.latest ? [`${t('myQueueLatest')}${marks.colon}${queue.latest.by} · ${beijingText(queue.latest.at)} · ${kinds[queue.latest.kind]}`] : []),
+  ];
+  return (
+    <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{lines.join('\n')}</span>}>
+      <Chip size="small" color="primary" label={queue.open} data-testid="my-queue" aria-label={lines.join('; ')} />
+    </Tooltip>
   );
 }

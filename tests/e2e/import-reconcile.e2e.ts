@@ -405,6 +405,8 @@ describe('who works which break', () => {
     await page.click('[data-testid=assign-to-admin]');
     // The chip counts the officer's queue in the view.
     await page.waitForFunction(() => document.querySelector('[data-testid=assigned-me]')?.textContent === '我经办的 2');
+    // And the shell counts them beside 单边账, wherever the officer is.
+    await page.waitForFunction(() => document.querySelector('[data-testid=nav-breaks] [data-testid=my-queue]')?.textContent === '2');
     await page.click('[data-testid=assigned-me]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '2');
     await waitRows(2);
@@ -424,6 +426,7 @@ describe('who works which break', () => {
     await page.click('[data-testid=bulk-assign]');
     await page.click('[data-testid=assign-to-none]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '0');
+    await page.waitForFunction(() => document.querySelector('[data-testid=my-queue]') === null);
     await page.click('[data-testid=assigned-me]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '4');
     // From the keyboard: m takes the focused row.
@@ -432,5 +435,9 @@ describe('who works which break', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=break-message]')?.textContent?.includes('已分配：1 → admin'));
     await page.click('[data-testid=assigned-me]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '1');
+    await page.waitForFunction(() => document.querySelector('[data-testid=nav-breaks] [data-testid=my-queue]')?.textContent === '1');
+    await page.hover('[data-testid=my-queue]');
+    await page.waitForFunction(() => document.querySelector('[role=tooltip]')?.textContent?.includes('分配给我的未处理差异：缴费共济 1'));
+    await screenshot(page, 'my-queue');
   });
 });

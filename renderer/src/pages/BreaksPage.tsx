@@ -2,6 +2,7 @@
 // Infinite Row Model; sorting and filtering are done in SQL), rows are coloured by
 // type and the differing fields shown with both values. Keyboard first: j/k or the
 // arrows move, Enter opens the detail, a single key disposes, u undoes, / searches.
+import { announceBreaksChanged } from '../api/breaks-changed';
 import { useDebounced } from '../components/use-debounced';
 import { PERIOD_PATTERN } from '../../../shared/periods';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -119,6 +120,7 @@ export function BreaksPage() {
   const refresh = useCallback(() => {
     api$()?.refreshInfiniteCache();
     loadFacets();
+    announceBreaksChanged();
   }, [loadFacets]);
 
   const targets = (): number[] => {
