@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('the command line', () => {
     expect(cli(['verify']).stderr).toMatch(/^错误：缺少参数 path/);
   });
 
-  it('lists likely pairs and shows a break in detail, the other half named, personal data masked', () => {
+  it('lists likely pairs, shows a break in detail with the other half named, assigns it and shows one’s queue; personal data masked', () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 4, LEDGER_ONLY: 1 } });
@@ -67,6 +68,20 @@ describe('the command line', () => {
     expect(lines.find((l) => l.startsWith(`${mistyped}|`))).toContain(`可能与医保单号 ${order} 为同一笔（同一证件号、同一金额）`);
     expect(lines.find((l) => l.startsWith(`${order}|`))).toContain(`可能与税务单号 ${mistyped} 为同一笔`);
     expect(lines.filter((l) => l.includes('可能与'))).toHaveLength(2);
+
+    // Assigning from the command line, and one's queue there.
+    expect(cli(['--db', db, 'assign', '--kind', 'premium', '--key', order]).stderr).toContain('请给 --to 用户名，或 --none 取消分配');
+    const me = os.userInfo().username;
+    const given = cli(['--db', db, 'assign', '--kind', 'premium', '--key', order, '--to', me]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(given.stderr).toContain(`已分配 1 条差异给 ${me}`);
+    const q = cli(['--db', db, 'queue']);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.json<{ open: number }>().open).toBe(1);
+    expect(q.stderr).toContain('分配给我的未处理差异 1 条：缴费共济 1');
+    expect(cli(['--db', db, 'breaks', '--kind', 'premium', '--mine']).json<{ key: string }[]>().map((b) => b.key)).toEqual([order]);
+    expect(cli(['--db', db, 'assign', '--kind', 'premium', '--key', order, '--none']).code).toBe(0);
+    expect(cli(['--db', db, 'queue']).stderr).toContain('没有分配给我的未处理差异');
   });
 
   it('imports, reconciles and lists breaks as JSON, CSV and tax feedback', () => {

@@ -36,8 +36,9 @@ export function registerReconcileCommands(program: Command): void {
     .option('--out <file>', '写入文件（tax-feedback 必需）')
     .option('--reveal', '显示完整的证件号码和姓名（对账员、财务复核、审计可用；每次都记入审计日志）')
     .option('--paired', '只列出可能成对的单边账：另一侧有同一证件号、同一金额的未处理单边账（同一笔扣款记在了不同单号下？）')
+    .option('--mine', '只列出分配给我的差异')
     .action(
-      action(async (o: { kind: string; period?: string; status: string; format: string; out?: string; reveal?: boolean; paired?: boolean }, cmd: Command) => {
+      action(async (o: { kind: string; period?: string; status: string; format: string; out?: string; reveal?: boolean; paired?: boolean; mine?: boolean }, cmd: Command) => {
         if (!['json', 'csv', 'tax-feedback'].includes(o.format)) throw new EngineError('BAD_REQUEST', '--format 应为 json、csv 或 tax-feedback');
         await withEngine(cmd, async (engine, ctx) => {
           if (o.format === 'tax-feedback') {
@@ -48,7 +49,10 @@ export function registerReconcileCommands(program: Command): void {
             printJson({ file: o.out, rows: r.rows, encoding: r.encoding, delimiter: r.delimiter });
             return;
           }
-          const rows = await everyBreak(engine, ctx, dropUndefined({ kind: o.kind, period: o.period, status: o.status, reveal: o.reveal, paired: o.paired }));
+          const me = o.mine ? (await engine.call('auth/status', {}, ctx)).session?.user : undefined;
+          if (o.mine && !me) throw new EngineError('UNAUTHENTICATED', '--mine 需要先登录');
+          const assignee = me;
+          const rows = await everyBreak(engine, ctx, dropUndefined({ kind: o.kind, period: o.period, status: o.status, reveal: o.reveal, paired: o.paired, assignee }));
           const text = o.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : breaksToCsv(rows);
           if (o.out) fs.writeFileSync(o.out, text);
           else process.stdout.write(text);

@@ -5,6 +5,8 @@ import { EngineError } from '../../../../shared/errors';
 import type { ReconKind } from '../../../../shared/domain';
 import type { Engine } from '../../../engine/engine';
 import { action, withEngine, printJson, say } from '../cli-context';
+import { RECON_KIND_LABELS } from '../../../../shared/labels';
+import { beijingText } from '../../../../shared/beijing-time';
 
 /** Break ids from --id 3,4 or from --kind K --key ORDER (its open break). */
 async function breakIds(engine: Engine, ctx: Caller, o: { id?: string; key?: string; kind?: string }): Promise<number[]> {
@@ -51,6 +53,40 @@ export function registerWorkCommands(program: Command): void {
           const r = await engine.call('breaks/dispose', { ids, reason: o.reason as Disposition, note: o.note, ...(o.period ? { period: o.period } : {}) }, ctx);
           say(cmd, `已处理 ${r.count} 条差异（${o.reason}）`);
           printJson(r);
+        });
+      }),
+    );
+
+  program
+    .command('assign')
+    .description('分配差异给一位对账员（--to），或取消分配（--none）')
+    .option('--id <ids>', '差异编号，逗号分隔')
+    .option('--kind <kind>', 'premium | settlement（与 --key 一起用）')
+    .option('--key <key>', '单号或结算ID')
+    .option('--to <user>', '对账员的用户名')
+    .option('--none', '取消分配')
+    .action(
+      action(async (o: { id?: string; kind?: string; key?: string; to?: string; none?: boolean }, cmd: Command) => {
+        if (!o.to === !o.none) throw new EngineError('BAD_REQUEST', '请给 --to 用户名，或 --none 取消分配（二者选一）');
+        await withEngine(cmd, async (engine, ctx) => {
+          const ids = await breakIds(engine, ctx, o);
+          const r = await engine.call('breaks/assign', { ids, to: o.to ?? null }, ctx);
+          say(cmd, o.to ? `已分配 ${r.count} 条差异给 ${o.to}` : `已取消分配 ${r.count} 条差异`);
+          printJson(r);
+        });
+      }),
+    );
+
+  program
+    .command('queue')
+    .description('分配给我的未处理差异：各对账类型的笔数，最近一次由谁、何时分配（北京时间）')
+    .action(
+      action(async (_o: unknown, cmd: Command) => {
+        await withEngine(cmd, async (engine, ctx) => {
+          const q = await engine.call('breaks/queue', {}, ctx);
+          say(cmd, q.open ? `分配给我的未处理差异 ${q.open} 条：${q.byKind.map((k) => `${RECON_KIND_LABELS[k.kind]} ${k.count}`).join('、')}` : '没有分配给我的未处理差异');
+          if (q.latest) say(cmd, `最近一次分配：${q.latest.by}，${beijingText(q.latest.at)}，${RECON_KIND_LABELS[q.latest.kind]}`);
+          printJson(q);
         });
       }),
     );
