@@ -7,7 +7,7 @@ import { importFile, reconcile, signIn, tempEngine } from '../support/temp-engin
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import Database from 'better-sqlite3';
-import { PAIR_GROUPS, likelyPairs } from '../../electron/engine/breaks/likely-pairs';
+import { BOTH_SIDES, BREAKS_OF, likelyPairs } from '../../electron/engine/breaks/likely-pairs';
 
 describe('likely counterparts of a one-sided break', () => {
   it('names the other side’s open one-sided break of the same person and amount, both ways, and no other', async () => {
@@ -60,8 +60,10 @@ describe('likely counterparts of a one-sided break', () => {
     // Found from the open one-sided breaks' own index, read in id order (a run's new
     // breaks go at its end); no index of recon_break leads with the ID number, which
     // took a run's every new break at a random place among the open ones.
-    const plan = e.db.prepare(`EXPLAIN QUERY PLAN ${PAIR_GROUPS}`).all('premium') as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toContain('COVERING INDEX recon_break_open_sided');
+    for (const [sql, args] of [[BOTH_SIDES, ['premium', 'premium']], [BREAKS_OF, ['premium', '[]']]] as const) {
+      const plan = e.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX recon_break_open_sided \(kind=\?\)(?!.*SCAN recon_break)/);
+    }
     const leading = e.db.prepare("SELECT il.name FROM sqlite_master m, pragma_index_info(m.name) il WHERE m.type = 'index' AND m.tbl_name = 'recon_break' AND il.seqno = 1").pluck().all();
     expect(leading).not.toContain('certno');
     await e.close();
@@ -121,6 +123,45 @@ describe('likely counterparts of a one-sided break', () => {
     expect(likelyPairs(e.db, 'premium').has(ledgerA)).toBe(true);
     expect(await named()).toEqual([taxA[0]]);
     otherProgram.close();
+    await e.close();
+  });
+
+  it('pairs exactly as the rule says, on random breaks: both open, one side each, the same kind, ID number and amount', async () => {
+    const e = await tempEngine();
+    const run = Number(e.db.prepare("INSERT INTO recon_run (kind, period, ran_at, ran_by, window_hours, summary) VALUES ('premium', '2025-W47', '', 't', 24, '{}')").run().lastInsertRowid);
+    const insert = e.db.prepare(
+      `INSERT INTO recon_break (kind, key, match_key, type, status, fields, amount_ledger, amount_external, certno, ledger_origin, external_origin, opened_period, opened_run, last_run)
+       VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, '[]', '[]', '2025-W47', ?, ?)`,
+    );
+    // The rule as SQL, pair by pair (what the index by ID number used to serve).
+    const reference = e.db.prepare(
+      `SELECT b.id AS b, o.id AS o FROM recon_break b JOIN recon_break o ON o.kind = b.kind AND o.certno = b.certno AND o.certno <> ''
+         AND o.status = 'open' AND b.status = 'open' AND o.id <> b.id AND (
+           (b.type IN ('LEDGER_ONLY', 'IN_TRANSIT') AND o.type = 'EXTERNAL_ONLY' AND o.amount_external = b.amount_ledger)
+           OR (b.type = 'EXTERNAL_ONLY' AND o.type IN ('LEDGER_ONLY', 'IN_TRANSIT') AND o.amount_ledger = b.amount_external))
+       WHERE b.kind = ?`,
+    );
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const pick = <T>(xs: readonly T[]) => xs[rand(xs.length)]!;
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 150; i++) {
+        const kind = pick(['premium', 'premium', 'settlement'] as const);
+        const type = pick(['LEDGER_ONLY', 'IN_TRANSIT', 'EXTERNAL_ONLY', 'EXTERNAL_ONLY', 'AMOUNT_MISMATCH'] as const);
+        const amount = () => pick([100, 100, 200, 300, null]);
+        insert.run(kind, `K${round}-${i}`, `K${round}-${i}`, type, pick(['open', 'open', 'closed']), type === 'EXTERNAL_ONLY' ? null : amount(), type === 'LEDGER_ONLY' || type === 'IN_TRANSIT' ? null : amount(), pick(['A', 'B', 'C', 'D', '', null]), run, run);
+      }
+      for (const kind of ['premium', 'settlement'] as const) {
+        const want = new Map<number, number[]>();
+        for (const { b, o } of reference.all(kind) as { b: number; o: number }[]) want.set(b, [...(want.get(b) ?? []), o]);
+        const pairs = likelyPairs(e.db, kind);
+        expect(pairs.ids, `round ${round} ${kind}`).toEqual([...want.keys()].sort((a, b) => a - b));
+        for (const [b, os] of want) expect([...pairs.partners(b)].sort((x, y) => x - y)).toEqual(os.sort((x, y) => x - y));
+        expect(pairs.ids.length).toBeGreaterThan(0);
+      }
+      // Some close, for the next round.
+      e.db.prepare("UPDATE recon_break SET status = 'closed' WHERE id % 7 = ?").run(round);
+    }
     await e.close();
   });
 });
