@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { cli } from '../support/cli';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import { tempDir } from '../support/temp-engine';
+import { defaultUser } from '../../electron/host/default-paths';
 
 describe('the command line', () => {
   it('lists its commands in --help, and every command has --help', () => {
@@ -71,7 +71,8 @@ describe('the command line', () => {
 
     // Assigning from the command line, and one's queue there.
     expect(cli(['--db', db, 'assign', '--kind', 'premium', '--key', order]).stderr).toContain('请给 --to 用户名，或 --none 取消分配');
-    const me = os.userInfo().username;
+    // The CLI acts as the system account by default.
+    const me = defaultUser();
     const given = cli(['--db', db, 'assign', '--kind', 'premium', '--key', order, '--to', me]);
     expect(given.code, given.stderr).toBe(0);
     expect(given.stderr).toContain(`已分配 1 条差异给 ${me}`);
