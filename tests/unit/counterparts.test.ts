@@ -8,6 +8,8 @@ import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import Database from 'better-sqlite3';
 import { BOTH_SIDES, BREAKS_OF, likelyPairs } from '../../electron/engine/breaks/likely-pairs';
+import { listBreaks } from '../../electron/engine/breaks/break-query';
+import { FEW_PAIRED } from '../../electron/engine/breaks/break-filter';
 
 describe('likely counterparts of a one-sided break', () => {
   it('names the other side’s open one-sided break of the same person and amount, both ways, and no other', async () => {
@@ -141,11 +143,12 @@ describe('likely counterparts of a one-sided break', () => {
            OR (b.type = 'EXTERNAL_ONLY' AND o.type IN ('LEDGER_ONLY', 'IN_TRANSIT') AND o.amount_ledger = b.amount_external))
        WHERE b.kind = ?`,
     );
+    const sizes: number[] = [];
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
     const pick = <T>(xs: readonly T[]) => xs[rand(xs.length)]!;
     for (let round = 0; round < 6; round++) {
-      for (let i = 0; i < 150; i++) {
+      for (let i = 0; i < 800; i++) {
         const kind = pick(['premium', 'premium', 'settlement'] as const);
         const type = pick(['LEDGER_ONLY', 'IN_TRANSIT', 'EXTERNAL_ONLY', 'EXTERNAL_ONLY', 'AMOUNT_MISMATCH'] as const);
         const amount = () => pick([100, 100, 200, 300, null]);
@@ -158,10 +161,17 @@ describe('likely counterparts of a one-sided break', () => {
         expect(pairs.ids, `round ${round} ${kind}`).toEqual([...want.keys()].sort((a, b) => a - b));
         for (const [b, os] of want) expect([...pairs.partners(b)].sort((x, y) => x - y)).toEqual(os.sort((x, y) => x - y));
         expect(pairs.ids.length).toBeGreaterThan(0);
+        // The workbench's filter shows exactly them, bound one by one when few, as a list when many.
+        const listed = listBreaks(e.db, { kind, status: 'all', paired: true, limit: 10_000 }).rows.map((r) => r.id);
+        expect(listed.sort((a, b) => a - b)).toEqual(pairs.ids);
+        sizes.push(pairs.ids.length);
       }
       // Some close, for the next round.
       e.db.prepare("UPDATE recon_break SET status = 'closed' WHERE id % 7 = ?").run(round);
     }
+    // Both ways of giving the filter its breaks were taken.
+    expect(Math.min(...sizes)).toBeLessThanOrEqual(FEW_PAIRED);
+    expect(Math.max(...sizes)).toBeGreaterThan(FEW_PAIRED);
     await e.close();
   });
 });
