@@ -42,7 +42,7 @@ export function breakDetail(db: Database, id: number, mask = true, now: Date = n
     (e): BreakEvent => ({ at: e.at, actor: e.actor, action: e.action, detail: JSON.parse(e.detail) }),
   );
   const today = Date.parse(todayOf(now) + 'T00:00:00Z');
-  return { row: toBreakRow(b, today, mask), ledger: origins(b.ledger_origin), external: origins(b.external_origin), history, counterparts: likelyCounterparts(db, id, today, mask) };
+  return { row: toBreakRow(b, today, mask), ledger: origins(b.ledger_origin), external: origins(b.external_origin), history, counterparts: likelyCounterparts(db, b, today, mask) };
 }
 
 /** The full ID number and name behind a break, for a role that may see them; every reveal is audited. */

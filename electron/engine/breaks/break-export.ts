@@ -67,7 +67,7 @@ export function writeTaxFeedback(db: Database, rows: BreakRow[], out: string): {
   // its record under our number, or ours under its number, instead of two strays.
   const pairOf = (b: BreakRow): string => {
     if (!b.paired) return '';
-    const others = likelyCounterparts(db, b.id, 0, true).map((c) => c.key);
+    const others = likelyCounterparts(db, b, 0, true).map((c) => c.key);
     if (!others.length) return '';
     return `；可能与${b.type === 'EXTERNAL_ONLY' ? '医保' : '税务'}单号 ${others.join('、')} 为同一笔（同一证件号、同一金额）`;
   };

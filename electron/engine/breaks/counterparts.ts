@@ -13,16 +13,15 @@ import { likelyPairs } from './likely-pairs';
 /** At most this many are named: a person with many equal payments has many candidates, and the officer needs the first few. */
 export const MAX_COUNTERPARTS = 20;
 
-/** The likely other halves of break `id` (likely-pairs.ts), the closest in time first. */
-export function likelyCounterparts(db: Database, id: number, today: number, mask: boolean): BreakRow[] {
-  const kind = db.prepare('SELECT kind FROM recon_break WHERE id = ?').pluck().get(id) as ReconKind | undefined;
-  const others = kind ? likelyPairs(db, kind).partners(id) : [];
+/** The likely other halves of break `b` (likely-pairs.ts), the closest in time first. */
+export function likelyCounterparts(db: Database, b: { id: number; kind: ReconKind }, today: number, mask: boolean): BreakRow[] {
+  const others = likelyPairs(db, b.kind).partners(b.id);
   if (!others.length) return [];
   const rows = db
     .prepare(
       `SELECT o.* FROM recon_break b, recon_break o WHERE b.id = ? AND o.id IN (SELECT value FROM json_each(?))
        ORDER BY abs(julianday(coalesce(o.event_at, '')) - julianday(coalesce(b.event_at, ''))), o.id LIMIT ?`,
     )
-    .all(id, JSON.stringify(others), MAX_COUNTERPARTS) as Raw[];
+    .all(b.id, JSON.stringify(others), MAX_COUNTERPARTS) as Raw[];
   return rows.map((r) => ({ ...toBreakRow(r, today, mask), paired: true }));
 }
