@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { BreakQueue } from '../../../shared/recon-types';
 import { api } from '../api/client';
 import { BREAKS_CHANGED } from '../api/breaks-changed';
+import { showCallError } from '../api/call-errors';
 
 const EVERY_MS = 30_000;
 
@@ -14,8 +15,22 @@ export function useMyQueue(enabled: boolean): BreakQueue | null {
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    // A refusal here (a session ended, say) is shown by the page that next asks; the count just stays.
-    const load = () => void api.call('breaks/queue', {}).then((q) => live && setQueue(q), () => undefined);
+    // A failure takes the count away (none rather than a stale one) and is shown once,
+    // not every half minute while it lasts (a session's end is the sign-in screen's).
+    let failing = false;
+    const load = () =>
+      api.call('breaks/queue', {}).then(
+        (q) => {
+          failing = false;
+          if (live) setQueue(q);
+        },
+        (e: unknown) => {
+          if (!live) return;
+          setQueue(null);
+          if (!failing) showCallError(e);
+          failing = true;
+        },
+      );
     load();
     const timer = window.setInterval(load, EVERY_MS);
     window.addEventListener('hashchange', load);
