@@ -611,9 +611,9 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`
         -- The index by ID number (21) cost a run 0.2–0.35 s at ten weeks: each new
         -- break went into it at a random place among 130,000 open ones. The pairs are
-        -- now found when asked (breaks/likely-pairs.ts), by one grouping of the open
-        -- one-sided breaks read from this index: in id order, so a run's new breaks
-        -- go at its end, as they do in recon_break_open.
+        -- now found when asked (breaks/likely-pairs.ts), from the open one-sided
+        -- breaks read from this index: in id order, so a run's new breaks go at its
+        -- end, as they do in recon_break_open.
         DROP INDEX recon_break_open_cert;
         CREATE INDEX recon_break_open_sided ON recon_break(kind, id, certno, type, amount_ledger, amount_external)
           WHERE status = 'open' AND type IN ('LEDGER_ONLY', 'IN_TRANSIT', 'EXTERNAL_ONLY');

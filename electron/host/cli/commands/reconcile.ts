@@ -49,9 +49,8 @@ export function registerReconcileCommands(program: Command): void {
             printJson({ file: o.out, rows: r.rows, encoding: r.encoding, delimiter: r.delimiter });
             return;
           }
-          const me = o.mine ? (await engine.call('auth/status', {}, ctx)).session?.user : undefined;
-          if (o.mine && !me) throw new EngineError('UNAUTHENTICATED', '--mine 需要先登录');
-          const assignee = me;
+          const assignee = o.mine ? (await engine.call('auth/status', {}, ctx)).session?.user : undefined;
+          if (o.mine && !assignee) throw new EngineError('UNAUTHENTICATED', '--mine 需要先登录');
           const rows = await everyBreak(engine, ctx, dropUndefined({ kind: o.kind, period: o.period, status: o.status, reveal: o.reveal, paired: o.paired, assignee }));
           const text = o.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : breaksToCsv(rows);
           if (o.out) fs.writeFileSync(o.out, text);
