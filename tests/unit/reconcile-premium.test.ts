@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allBreaks } from '../../electron/engine/breaks/break-export';
-import { readOpenBreaks } from '../../electron/engine/match/apply-breaks';
+import { CLOSED_AS_SQL, readOpenBreaks } from '../../electron/engine/match/apply-breaks';
 import { carriedBreakIds, loadCarry } from '../../electron/engine/match/carry';
 import { loadOpenList } from '../../electron/engine/match/open-list';
 import { disposeBreaks, undoLast } from '../../electron/engine/breaks/break-work';
@@ -269,6 +269,33 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
       e.db.prepare("UPDATE recon_open_list SET ids = ?, others = ? WHERE kind = 'premium'").run(saved.ids, saved.others);
       expect(loadOpenList(e.db, 'premium', '2025-W47')).not.toBeNull();
     }
+    await e.close();
+  });
+
+  it('does not open again a break closed as it is now, asked of an index of closed breaks that no new break enters', async () => {
+    const { e } = await loadWeek({ MATCHED: 2, LEDGER_ONLY: 4, AMOUNT_MISMATCH: 2 });
+    const inIndex = () => e.db.prepare("SELECT key FROM recon_break INDEXED BY recon_break_closed_key WHERE kind = 'premium' AND status = 'closed' ORDER BY key").pluck().all();
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    // Six breaks opened; none is in the index.
+    expect(e.db.prepare("SELECT count(*) FROM recon_break WHERE status = 'open'").pluck().get()).toBe(6);
+    expect(inIndex()).toEqual([]);
+    const open = allBreaks(e.db, { kind: 'premium', status: 'open' });
+    const disposed = open.find((b) => b.type === 'LEDGER_ONLY')!;
+    disposeBreaks(e.db, [disposed.id], '补记', '', 'officer-b');
+    expect(inIndex()).toEqual([disposed.key]);
+    // Run again: the disposed break is found closed as it is now, and not opened again.
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const again = allBreaks(e.db, { kind: 'premium', status: 'all' }).filter((b) => b.key === disposed.key);
+    expect(again.map((b) => [b.id, b.status])).toEqual([[disposed.id, 'closed']]);
+    // Another program changes its amount: it is no longer closed as the run finds it, so it opens again.
+    e.db.prepare('UPDATE recon_break SET amount_ledger = amount_ledger + 1 WHERE id = ?').run(disposed.id);
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    expect(allBreaks(e.db, { kind: 'premium', status: 'open' }).filter((b) => b.key === disposed.key)).toHaveLength(1);
+    // The question reads that index alone, and no other index of breaks by key holds every break.
+    const plan = (e.db.prepare(`EXPLAIN QUERY PLAN ${CLOSED_AS_SQL}`).all('premium', 'k', 'LEDGER_ONLY', 1, null) as { detail: string }[]).map((r) => r.detail).join(' ');
+    expect(plan).toContain('USING COVERING INDEX recon_break_closed_key');
+    const byKey = e.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'recon_break' AND sql LIKE '%(kind, key%'").all() as { name: string; sql: string }[];
+    expect(byKey.every((i) => /WHERE status = '(open|closed)'/.test(i.sql)), JSON.stringify(byKey)).toBe(true);
     await e.close();
   });
 

@@ -642,6 +642,21 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`CREATE INDEX recon_break_assigned ON recon_break(assignee, status, kind) WHERE assignee IS NOT NULL;`);
     },
   },
+  {
+    version: 24,
+    name: 'closed breaks by key in an index of their own, which a new break never enters',
+    up(db) {
+      // recon_break_key (14) served one question: was a break the run would open
+      // closed before as it is now (apply-breaks.ts)? It held every break, so each of
+      // a run's new breaks went into it at a random place (its key): on the bench's
+      // stores the run's inserts took 40–100 ms more with it. Only closed breaks are
+      // asked about; a break enters this one when it closes (a disposal, 自动核销).
+      db.exec(`
+        DROP INDEX recon_break_key;
+        CREATE INDEX recon_break_closed_key ON recon_break(kind, key, type, amount_ledger, amount_external) WHERE status = 'closed';
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
