@@ -7,7 +7,7 @@
 // block is then read for nothing), never miss: a key's rows are always found.
 import type { Database } from 'better-sqlite3';
 import type { DecodedColumns } from '../rowstore/column-decode';
-import { blockPrefixes, type BlockPrefixes } from './key-prefixes';
+import { blockPrefixes, keyCommons, type BlockPrefixes, type KeyCommons } from './key-prefixes';
 import { keyHash } from './key-hash';
 
 /** The hash of each row's match key, in row order (NaN for a row without one). */
@@ -112,7 +112,9 @@ export class BlockKeys {
   private readonly prefixQ;
   private readonly hasPrefixQ;
   private readonly putPrefixQ;
+  private readonly lengthsQ;
   constructor(db: Database) {
+    this.lengthsQ = db.prepare('SELECT DISTINCT len FROM block_prefixes').pluck();
     this.getQ = db.prepare('SELECT hashes FROM block_keys WHERE block_id = ?').pluck();
     this.hasQ = db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').pluck();
     this.putQ = db.prepare('INSERT INTO block_keys (block_id, hashes) VALUES (?, ?)');
@@ -145,9 +147,14 @@ export class BlockKeys {
     return { len: r.len, hashes: h };
   }
 
-  /** Records the prefixes of a block's keys (read for them, or read whole) unless it has them. */
-  rememberPrefixes(blockId: number, c: DecodedColumns): BlockPrefixes {
-    const p = blockPrefixes(c.byteRefs('gk'), c.n);
+  /** The lengths blocks' prefixes have (few: one or two per kind of key), for a run to make its own at all of them at once. */
+  prefixLengths(): number[] {
+    return this.lengthsQ.all() as number[];
+  }
+
+  /** Records the prefixes of a block's keys (read for them, or read whole) unless it has them; `common`: its keys' commons, where made already. */
+  rememberPrefixes(blockId: number, c: DecodedColumns, common?: KeyCommons): BlockPrefixes {
+    const p = blockPrefixes(c.byteRefs('gk'), c.n, common);
     this.putPrefixQ.run(blockId, p.len, Buffer.from(p.hashes.buffer, p.hashes.byteOffset, p.hashes.byteLength));
     return p;
   }
@@ -155,12 +162,15 @@ export class BlockKeys {
   /**
    * Records the summary and prefixes of a block read whole, unless it has them (this
    * period's blocks are read whole either way). `summary`: its rows' hashes, where the
-   * run has made them already (hashesOf's result).
+   * run has made them already (hashesOf's result). Returns its keys' commons where
+   * they were made for its prefixes (a block new to the run), else null.
    */
-  remember(blockId: number, c: DecodedColumns, summary?: Float64Array): void {
-    if (this.hasPrefixQ.get(blockId) === undefined) this.rememberPrefixes(blockId, c);
-    if (this.has(blockId)) return;
+  remember(blockId: number, c: DecodedColumns, summary?: Float64Array): KeyCommons | null {
+    let common: KeyCommons | null = null;
+    if (this.hasPrefixQ.get(blockId) === undefined) this.rememberPrefixes(blockId, c, (common = keyCommons(c.byteRefs('gk'), c.n)));
+    if (this.has(blockId)) return common;
     const h = summary ?? hashesOf(c);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
+    return common;
   }
 }

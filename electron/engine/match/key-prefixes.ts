@@ -33,10 +33,16 @@ export interface BlockPrefixes {
   hashes: Float64Array;
 }
 
-/** Row i's key against the keyed row before it: NO_KEY (none), FIRST, SAME (the same key), else the length of their common prefix. */
-const NO_KEY = -2;
-const FIRST = -1;
-const SAME = 0x7fffffff;
+/**
+ * Row i's key against the keyed row before it, one byte a row (KeyCommons): NO_KEY
+ * (none), FIRST, SAME (the same key), else 2 + the length of their common prefix
+ * (at most PREFIX_MAX_BYTES). Row i's prefix at a length `len` differs from the one
+ * before exactly when its byte is below len + 2 (and not NO_KEY).
+ */
+export type KeyCommons = Uint8Array;
+const NO_KEY = 0;
+const FIRST = 1;
+const SAME = 255;
 
 /** How many bytes two keys begin with in common, counted no further than PREFIX_MAX_BYTES (no longer length is tried). */
 function commonLength(a: Uint8Array, as: number, al: number, b: Uint8Array, bs: number, bl: number): number {
@@ -46,9 +52,10 @@ function commonLength(a: Uint8Array, as: number, al: number, b: Uint8Array, bs: 
   return m;
 }
 
-function commonPrefixes(refs: KeyRefs, n: number): Int32Array {
+/** Each row's key against the keyed row before it (KeyCommons). */
+export function keyCommons(refs: KeyRefs, n: number): KeyCommons {
   const { bytes, start, len } = refs;
-  const common = new Int32Array(n);
+  const common = new Uint8Array(n);
   let prev = -1;
   for (let i = 0; i < n; i++) {
     const s = start[i]!;
@@ -62,7 +69,7 @@ function commonPrefixes(refs: KeyRefs, n: number): Int32Array {
       const pl = len[prev]!;
       const m = commonLength(bytes, s, l, bytes, start[prev]!, pl);
       // Beyond PREFIX_MAX_BYTES no length is tried: equal that far is the same prefix.
-      common[i] = (m === l && m === pl) || m === PREFIX_MAX_BYTES ? SAME : m;
+      common[i] = (m === l && m === pl) || m === PREFIX_MAX_BYTES ? SAME : m + 2;
     }
     prev = i;
   }
@@ -75,11 +82,12 @@ function commonPrefixes(refs: KeyRefs, n: number): Int32Array {
  * common prefix is shorter than it (and they are not the same key): only such a
  * row is hashed, so a block's runs of keys in sequence cost a comparison a row.
  */
-function prefixesAt(refs: KeyRefs, common: Int32Array, len: number): Set<number> | null {
+function prefixesAt(refs: KeyRefs, common: KeyCommons, len: number): Set<number> | null {
   const seen = new Set<number>();
+  const edge = len + 2;
   for (let i = 0; i < common.length; i++) {
     const c = common[i]!;
-    if (c === NO_KEY || c >= len) continue;
+    if (c === NO_KEY || c >= edge) continue;
     seen.add(keyHash(refs.bytes, refs.start[i]!, Math.min(len, refs.len[i]!)));
     if (seen.size > PREFIX_LIMIT) return null;
   }
@@ -92,10 +100,9 @@ function prefixesAt(refs: KeyRefs, common: Int32Array, len: number): Set<number>
  * with the length, so the length is found by halving. A block without keys has
  * none (it holds no key a run could look for).
  */
-export function blockPrefixes(refs: KeyRefs, n: number): BlockPrefixes {
+export function blockPrefixes(refs: KeyRefs, n: number, common: KeyCommons = keyCommons(refs, n)): BlockPrefixes {
   let longest = 0;
   for (let i = 0; i < n; i++) if (refs.start[i]! >= 0 && refs.len[i]! > longest) longest = Math.min(refs.len[i]!, PREFIX_MAX_BYTES);
-  const common = commonPrefixes(refs, n);
   // Length 0: every key's prefix is the empty one (at most one prefix), always within the limit.
   let lo = 0;
   let best = prefixesAt(refs, common, lo)!;
@@ -112,47 +119,112 @@ export function blockPrefixes(refs: KeyRefs, n: number): BlockPrefixes {
 }
 
 /**
+ * A block of the period as the run's first pass read it: each row's key id (-1:
+ * none, or a row outside the period) and its keys' commons, where that pass made
+ * them (else made from `refs` when first asked).
+ */
+export interface PeriodRows {
+  kid: Int32Array;
+  common: KeyCommons | null;
+  refs: () => KeyRefs;
+}
+
+/**
  * The prefixes of the keys a run looks for, at each length a block asks about
  * (made the first time a length is asked: blocks of one kind use few lengths).
+ * Most keys looked for were first met in the period's blocks: their prefixes are
+ * taken from those blocks' rows in file order, where a row's commons (made for the
+ * block's own prefixes) say whether its prefix is the one before's, so a key is
+ * hashed once per prefix and no key compared again (at week ten, comparing the
+ * million keys not carried each with the one before had cost 60–85 ms of a run).
+ * The others (`kids`: an open break's key, say) are looked at one by one.
  */
 export class RunPrefixes {
-  private readonly byLen = new Map<number, Set<number>>();
-  /** Per key looked for, against the one before it in `kids` (as commonPrefixes): made once, for every length. */
-  private common: Int32Array | null = null;
+  private readonly byLen = new Map<number, HashSet>();
+  /** Per key of `kids`, against the one before it (KeyCommons): made once, for every length. */
+  private common: KeyCommons | null = null;
 
-  /** `kids`: the key ids looked for, in the run's KeyTable. */
+  /**
+   * `kids`: key ids looked for, in the run's KeyTable, each looked at alone.
+   * `period`: the period's blocks in the order the first pass read them (a key id is
+   * new at its first row there), whose rows' keys are looked for unless `skip`ped
+   * (1 per key id); `lengths`: the lengths old blocks' prefixes have, made together
+   * when the first is asked (one pass over the rows for all).
+   */
   constructor(
     private readonly keys: KeyTable,
     private readonly kids: Int32Array,
+    private readonly period: { rows: PeriodRows[]; skip: Uint8Array | null; lengths?: number[] } | null = null,
   ) {}
 
   /** Whether a key looked for begins with one of the block's prefixes (never false for a block holding one). */
   mayHold(p: BlockPrefixes): boolean {
-    const set = this.at(p.len);
+    const set = this.byLen.get(p.len) ?? this.make(p.len);
     for (let i = 0; i < p.hashes.length; i++) if (set.has(p.hashes[i]!)) return true;
     return false;
   }
 
-  private at(len: number): Set<number> {
-    let set = this.byLen.get(len);
-    if (set) return set;
-    const common = (this.common ??= this.commonPrefixes());
-    const keys = this.keys;
-    set = new Set<number>();
-    // Keys of one file come in sequence: only a key whose prefix differs from the one before is hashed.
-    for (let i = 0; i < this.kids.length; i++) {
-      if (common[i]! >= len) continue;
-      const k = this.kids[i]!;
-      set.add(keyHash(keys.bufferOf(k), keys.startOf(k), Math.min(len, keys.lengthOf(k))));
-    }
-    this.byLen.set(len, set);
-    return set;
+  /** The prefixes at `len`, and at every hinted length not made yet. */
+  private make(len: number): HashSet {
+    const lens = [...new Set([len, ...(this.period?.lengths ?? [])])].filter((l) => !this.byLen.has(l));
+    const sets = lens.map(() => new HashSet());
+    this.fromPeriod(lens, sets);
+    const common = (this.common ??= this.kidCommons());
+    lens.forEach((l, j) => {
+      // Keys of one file come in sequence: only a key whose prefix differs from the one before is hashed.
+      for (let i = 0; i < this.kids.length; i++) if (common[i]! < l + 2) this.add(sets[j]!, this.kids[i]!, l);
+      this.byLen.set(l, sets[j]!);
+    });
+    return sets[0]!;
   }
 
-  private commonPrefixes(): Int32Array {
+  private add(set: HashSet, k: number, len: number): void {
+    const keys = this.keys;
+    set.add(keyHash(keys.bufferOf(k), keys.startOf(k), Math.min(len, keys.lengthOf(k))));
+  }
+
+  /**
+   * The period's keys looked for, at each length: a key at its first row (where its
+   * id is new), unless its prefix is in already since the rows' last change of
+   * prefix at that length (the row's commons say where).
+   */
+  private fromPeriod(lens: number[], sets: HashSet[]): void {
+    if (!this.period) return;
+    const skip = this.period.skip;
+    const n = lens.length;
+    const edge = Int32Array.from(lens, (l) => l + 2);
+    // Per length: whether the prefix of the rows since its last change is in already.
+    const added = new Uint8Array(n);
+    let next = 0;
+    for (const r of this.period.rows) {
+      const kid = r.kid;
+      const common = (r.common ??= keyCommons(r.refs(), kid.length));
+      added.fill(0);
+      for (let i = 0; i < kid.length; i++) {
+        const c = common[i]!;
+        const k = kid[i]!;
+        const first = k === next;
+        if (first) next++;
+        if (c === NO_KEY) {
+          // A row without a key of its own, under the key it borrowed: that key's prefix, alone.
+          if (first && !(skip && skip[k])) for (let j = 0; j < n; j++) this.add(sets[j]!, k, lens[j]!);
+          continue;
+        }
+        for (let j = 0; j < n; j++) if (c < edge[j]!) added[j] = 0;
+        if (!first || (skip && skip[k])) continue;
+        for (let j = 0; j < n; j++) {
+          if (added[j]) continue;
+          this.add(sets[j]!, k, lens[j]!);
+          added[j] = 1;
+        }
+      }
+    }
+  }
+
+  private kidCommons(): KeyCommons {
     const keys = this.keys;
     const kids = this.kids;
-    const common = new Int32Array(kids.length);
+    const common = new Uint8Array(kids.length);
     let pb: Uint8Array | null = null;
     let ps = 0;
     let pl = 0;
@@ -162,7 +234,7 @@ export class RunPrefixes {
       const s = keys.startOf(k);
       const l = keys.lengthOf(k);
       // Two ids are two keys: never the same one.
-      common[i] = pb === null ? FIRST : commonLength(b, s, l, pb, ps, pl);
+      common[i] = pb === null ? FIRST : commonLength(b, s, l, pb, ps, pl) + 2;
       pb = b;
       ps = s;
       pl = l;
@@ -170,3 +242,54 @@ export class RunPrefixes {
     return common;
   }
 }
+
+/**
+ * A set of keyHash values (whole numbers, 0 ≤ h < 2^53) in one array, open
+ * addressing: a run's prefixes at a length near its keys' own may be a hundred
+ * thousand, and a Set of that many such numbers (each a heap number) cost a run
+ * 100 ms and more.
+ */
+class HashSet {
+  /** -1: empty (hashes are ≥ 0). At most half full. */
+  private table = new Float64Array(1024).fill(-1);
+  private count = 0;
+
+  add(h: number): void {
+    if (2 * (this.count + 1) > this.table.length) this.grow();
+    if (this.place(this.table, h)) this.count++;
+  }
+
+  has(h: number): boolean {
+    const t = this.table;
+    const last = t.length - 1;
+    for (let s = slot(h) & last; ; s = (s + 1) & last) {
+      const v = t[s]!;
+      if (v === h) return true;
+      if (v === -1) return false;
+    }
+  }
+
+  /** Puts h in its place in t; false if it was there. */
+  private place(t: Float64Array, h: number): boolean {
+    const last = t.length - 1;
+    for (let s = slot(h) & last; ; s = (s + 1) & last) {
+      const v = t[s]!;
+      if (v === h) return false;
+      if (v === -1) {
+        t[s] = h;
+        return true;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const t = new Float64Array(old.length * 2).fill(-1);
+    for (let i = 0; i < old.length; i++) if (old[i] !== -1) this.place(t, old[i]!);
+    this.table = t;
+  }
+}
+
+/** A hash's slot: its two parts (32 and 21 bits, as keyHash makes it) mixed. */
+const slot = (h: number): number => Math.imul(((h / 2097152) | 0) ^ Math.imul(h % 2097152, 0x85ebca6b), 0x9e3779b1) >>> 0;
+

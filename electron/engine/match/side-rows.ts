@@ -16,7 +16,7 @@ import { KeyTable } from './key-table';
 import { subsetColumns } from '../rowstore/row-subset';
 import { BlockKeys, KeyHashes } from './block-keys';
 import { keyHash } from './key-hash';
-import { RunPrefixes } from './key-prefixes';
+import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
 import { CarriedRows } from './carried-rows';
@@ -161,6 +161,8 @@ export function loadRunRows(
     },
   };
   const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
+  // The period's blocks' rows, for the prefixes of the keys first met there (key-prefixes).
+  const periodKeyRows: PeriodRows[] = [];
   const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
@@ -188,8 +190,9 @@ export function loadRunRows(
         }
       }
       // Its summary now, while the hashes are at hand (pass 2 would otherwise keep them for it).
-      summaries.remember(id, b.cols, hashes);
+      const common = summaries.remember(id, b.cols, hashes);
       kept.set(id, { block: b, kid });
+      periodKeyRows.push({ kid, common, refs: () => b.cols.byteRefs('gk') });
     }
   }
   // The carry's keys where the key table reads them: an open break the carry names
@@ -198,6 +201,8 @@ export function loadRunRows(
     const r = p.keys.byteRefs('gk');
     return { r, b: keys.addBuffer(r.bytes) };
   });
+  // Keys from here on (open breaks' keys) were not met in the period's rows.
+  const periodKeys = keys.size;
   const openTexts: string[] = [];
   for (const t of openKeys.text) if (t !== null) openTexts.push(t);
   const open = keys.addTexts(openTexts);
@@ -259,7 +264,10 @@ export function loadRunRows(
       for (let j = 0; j < m; j++) h[j] = keys.hashOf(kids[j]!);
       return new KeyHashes(h);
     };
-    return { size: m, hashes: () => (hashes ??= hashed()), prefixes: new RunPrefixes(keys, kids) };
+    // The keys met after the period's rows are the last of `kids` (ids ascending).
+    let later = m;
+    while (later > 0 && kids[later - 1]! >= periodKeys) later--;
+    return { size: m, hashes: () => (hashes ??= hashed()), prefixes: new RunPrefixes(keys, kids.subarray(later), { rows: periodKeyRows, skip, lengths: summaries.prefixLengths() }) };
   };
   let allSought: ReturnType<typeof soughtOf> | null = null;
   let notCarriedSought: ReturnType<typeof soughtOf> | null = null;
