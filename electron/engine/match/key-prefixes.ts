@@ -8,6 +8,7 @@
 // without such a structure (random ones) give a block a short prefix that every
 // run shares: the block is then checked by its summary, as before.
 import { keyHash } from './key-hash';
+import { HashSet } from './hash-set';
 import type { KeyTable } from './key-table';
 
 /** A block's prefixes are at most this many: the longest length at which its keys have no more. */
@@ -242,54 +243,3 @@ export class RunPrefixes {
     return common;
   }
 }
-
-/**
- * A set of keyHash values (whole numbers, 0 ≤ h < 2^53) in one array, open
- * addressing: a run's prefixes at a length near its keys' own may be a hundred
- * thousand, and a Set of that many such numbers (each a heap number) cost a run
- * 100 ms and more.
- */
-class HashSet {
-  /** -1: empty (hashes are ≥ 0). At most half full. */
-  private table = new Float64Array(1024).fill(-1);
-  private count = 0;
-
-  add(h: number): void {
-    if (2 * (this.count + 1) > this.table.length) this.grow();
-    if (this.place(this.table, h)) this.count++;
-  }
-
-  has(h: number): boolean {
-    const t = this.table;
-    const last = t.length - 1;
-    for (let s = slot(h) & last; ; s = (s + 1) & last) {
-      const v = t[s]!;
-      if (v === h) return true;
-      if (v === -1) return false;
-    }
-  }
-
-  /** Puts h in its place in t; false if it was there. */
-  private place(t: Float64Array, h: number): boolean {
-    const last = t.length - 1;
-    for (let s = slot(h) & last; ; s = (s + 1) & last) {
-      const v = t[s]!;
-      if (v === h) return false;
-      if (v === -1) {
-        t[s] = h;
-        return true;
-      }
-    }
-  }
-
-  private grow(): void {
-    const old = this.table;
-    const t = new Float64Array(old.length * 2).fill(-1);
-    for (let i = 0; i < old.length; i++) if (old[i] !== -1) this.place(t, old[i]!);
-    this.table = t;
-  }
-}
-
-/** A hash's slot: its two parts (32 and 21 bits, as keyHash makes it) mixed. */
-const slot = (h: number): number => Math.imul(((h / 2097152) | 0) ^ Math.imul(h % 2097152, 0x85ebca6b), 0x9e3779b1) >>> 0;
-
