@@ -79,6 +79,51 @@ describe('blockPrefixes', () => {
   });
 });
 
+describe('keyCommons', () => {
+  it('gives each key the bytes it begins with in common with the keyed row before it, wherever they differ', () => {
+    // Each key is the one before it cut at some byte and continued otherwise (or the same, or none):
+    // differences at every position, across the four-byte steps the comparison takes.
+    const step = fc.record({ cut: fc.nat({ max: 80 }), tail: fc.uint8Array({ maxLength: 12 }), kind: fc.constantFrom('cut', 'cut', 'cut', 'same', 'none', 'fresh') });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 80 }), fc.array(step, { maxLength: 40 }), (first, steps) => {
+        const keys: (Buffer | null)[] = [Buffer.from(first)];
+        let last = keys[0]!;
+        for (const st of steps) {
+          if (st.kind === 'none') {
+            keys.push(null);
+            continue;
+          }
+          last = st.kind === 'same' ? last : Buffer.concat([st.kind === 'fresh' ? Buffer.alloc(0) : last.subarray(0, st.cut), st.tail]);
+          keys.push(last);
+        }
+        // Laid out as a block's text column: one run of bytes, a start and a length per row.
+        const bytes = Buffer.concat(keys.filter((k): k is Buffer => k !== null));
+        const start = new Int32Array(keys.length);
+        const len = new Int32Array(keys.length);
+        let at = 0;
+        keys.forEach((k, i) => {
+          start[i] = k ? at : -1;
+          len[i] = k ? k.length : 0;
+          at += k ? k.length : 0;
+        });
+        const common = keyCommons({ bytes, start, len }, keys.length);
+        let prev: Buffer | null = null;
+        keys.forEach((k, i) => {
+          if (!k) return expect(common[i]).toBe(0);
+          if (!prev) expect(common[i]).toBe(1);
+          else {
+            let m = 0;
+            while (m < Math.min(k.length, prev.length, PREFIX_MAX_BYTES) && k[m] === prev[m]) m++;
+            expect(common[i]).toBe((m === k.length && m === prev.length) || m === PREFIX_MAX_BYTES ? 255 : m + 2);
+          }
+          prev = k;
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('RunPrefixes.mayHold', () => {
   it('answers whether a key looked for begins with one of a block’s prefixes, exactly', () => {
     fc.assert(

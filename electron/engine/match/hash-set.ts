@@ -7,8 +7,15 @@
  */
 export class HashSet {
   /** -1: empty (hashes are ≥ 0). At most half full. */
-  private table = new Float64Array(1024).fill(-1);
+  private table: Float64Array;
   private count = 0;
+
+  /** `expected`: how many are likely to be added (room made for them at once). */
+  constructor(expected = 0) {
+    let size = 1024;
+    while (size < 2 * expected) size *= 2;
+    this.table = new Float64Array(size).fill(-1);
+  }
 
   add(h: number): void {
     if (2 * (this.count + 1) > this.table.length) this.grow();
