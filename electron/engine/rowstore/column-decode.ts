@@ -152,6 +152,11 @@ export class DecodedColumns {
     return r;
   }
 
+  /** byteRefs, or null where the block has no such column: one lookup, for a comparison asked once a row (has and byteRefs were two). */
+  byteRefsIfAny(name: string): ByteRefs | null {
+    return this.refs.get(name) ?? (name in this.header ? this.byteRefs(name) : null);
+  }
+
   /**
    * Each value's bytes where they lie in the block. Lengths are stored in UTF-16
    * units: they are first taken as bytes, which is right for a column that is all
