@@ -1,23 +1,23 @@
 // An old block is read only for the rows whose key hash is one of the run's
-// (block-keys.ts). The check must never miss a key (a refund would lose the
+// (block-keys.ts, key-hashes.ts). The check must never miss a key (a refund would lose the
 // payment it nets against) and must find exactly the rows that hold one: checked
 // against a plain Set on random hashes, with keys sharing table slots, keys given
 // twice, rows without a key (NaN) and hashes at the ends of the 53-bit range.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyHashes } from '../../electron/engine/match/block-keys';
+import { KeyHashes } from '../../electron/engine/match/key-hashes';
 import { keyHash, textHash } from '../../electron/engine/match/key-hash';
 
 const summaryOf = (hashes: number[]): Buffer => Buffer.from(Float64Array.from(hashes).buffer);
 
-describe('KeyHashes.matches', () => {
-  const hash53 = fc.oneof(
-    fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-    fc.constantFrom(0, 1, Number.MAX_SAFE_INTEGER, 2 ** 52),
-    // Few distinct low bits: many keys share a slot of the table.
-    fc.integer({ min: 0, max: 2 ** 21 - 1 }).map((h) => h * 2 ** 32),
-  );
+const hash53 = fc.oneof(
+  fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  fc.constantFrom(0, 1, Number.MAX_SAFE_INTEGER, 2 ** 52, 2 ** 21, 2 ** 21 - 1),
+  // Few distinct low bits: many keys share a slot of the table.
+  fc.integer({ min: 0, max: 2 ** 21 - 1 }).map((h) => h * 2 ** 32),
+);
 
+describe('KeyHashes.matches', () => {
   it('finds exactly the rows whose hash is a key of the run', () => {
     fc.assert(
       fc.property(fc.array(hash53, { maxLength: 3000 }), fc.array(fc.oneof(hash53, fc.constant(NaN)), { maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 200 }), (keys, others, picks) => {
@@ -56,5 +56,26 @@ describe('KeyHashes.matches', () => {
     const bytes = Buffer.from('xxJF2025111700000001yy');
     expect(keyHash(bytes, 2, 18)).toBe(textHash('JF2025111700000001'));
     expect(keyHash(bytes, 2, 18)).not.toBe(textHash('JF2025111700000002'));
+  });
+});
+
+// The run's prefixes (key-prefixes.ts) are asked of the same table one hash at a time.
+describe('KeyHashes.has', () => {
+  it('holds exactly the keys it was given, as a Set does, repeats among them', () => {
+    fc.assert(
+      fc.property(fc.array(hash53, { maxLength: 3000 }), fc.array(hash53, { maxLength: 200 }), (added, asked) => {
+        const given = [...added, ...added.slice(0, 50)];
+        const set = new KeyHashes(Float64Array.from(given));
+        const plain = new Set<number>(given);
+        for (const h of [...added, ...asked]) expect(set.has(h)).toBe(plain.has(h));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps a hundred thousand keys’ hashes in sequence apart', () => {
+    const key = (i: number) => Buffer.from(`JF20251117${String(i).padStart(8, '0')}`);
+    const set = new KeyHashes(Float64Array.from({ length: 50_000 }, (_, i) => keyHash(key(2 * i), 0, 18)));
+    for (let i = 0; i < 100_000; i++) expect(set.has(keyHash(key(i), 0, 18))).toBe(i % 2 === 0);
   });
 });

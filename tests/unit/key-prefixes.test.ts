@@ -10,9 +10,9 @@ import { blockPrefixes, keyCommons, PREFIX_LIMIT, PREFIX_MAX_BYTES, RunPrefixes,
 import { KeyTable } from '../../electron/engine/match/key-table';
 import { keyHash } from '../../electron/engine/match/key-hash';
 
-/** A block's keys (null: a row without one) as the byte references a decoded block gives. */
-function refsOf(keys: (string | null)[]): KeyRefs {
-  const parts = keys.map((k) => (k === null ? null : Buffer.from(k, 'utf8')));
+/** A block's keys (null: a row without one; text as UTF-8) as the byte references a decoded block gives. */
+function refsOf(keys: (string | Uint8Array | null)[]): KeyRefs {
+  const parts = keys.map((k) => (k === null ? null : typeof k === 'string' ? Buffer.from(k, 'utf8') : Buffer.from(k)));
   const bytes = Buffer.concat(parts.flatMap((p) => (p ? [p] : [])));
   const start = new Int32Array(keys.length);
   const len = new Int32Array(keys.length);
@@ -96,17 +96,7 @@ describe('keyCommons', () => {
           last = st.kind === 'same' ? last : Buffer.concat([st.kind === 'fresh' ? Buffer.alloc(0) : last.subarray(0, st.cut), st.tail]);
           keys.push(last);
         }
-        // Laid out as a block's text column: one run of bytes, a start and a length per row.
-        const bytes = Buffer.concat(keys.filter((k): k is Buffer => k !== null));
-        const start = new Int32Array(keys.length);
-        const len = new Int32Array(keys.length);
-        let at = 0;
-        keys.forEach((k, i) => {
-          start[i] = k ? at : -1;
-          len[i] = k ? k.length : 0;
-          at += k ? k.length : 0;
-        });
-        const common = keyCommons({ bytes, start, len }, keys.length);
+        const common = keyCommons(refsOf(keys), keys.length);
         let prev: Buffer | null = null;
         keys.forEach((k, i) => {
           if (!k) return expect(common[i]).toBe(0);

@@ -8,7 +8,7 @@
 // without such a structure (random ones) give a block a short prefix that every
 // run shares: the block is then checked by its summary, as before.
 import { keyHash } from './key-hash';
-import { HashSet } from './hash-set';
+import { KeyHashes } from './key-hashes';
 import type { KeyTable } from './key-table';
 
 /** A block's prefixes are at most this many: the longest length at which its keys have no more. */
@@ -45,10 +45,13 @@ const NO_KEY = 0;
 const FIRST = 1;
 const SAME = 255;
 
-/** How many bytes two keys begin with in common, counted no further than PREFIX_MAX_BYTES (no longer length is tried). */
-function commonLength(a: Uint8Array, as: number, al: number, b: Uint8Array, bs: number, bl: number): number {
+/**
+ * How many bytes two keys begin with in common, counted no further than
+ * PREFIX_MAX_BYTES (no longer length is tried), from `from` (bytes before it known equal).
+ */
+function commonLength(a: Uint8Array, as: number, al: number, b: Uint8Array, bs: number, bl: number, from = 0): number {
   const most = Math.min(al, bl, PREFIX_MAX_BYTES);
-  let m = 0;
+  let m = from;
   while (m < most && a[as + m] === b[bs + m]) m++;
   return m;
 }
@@ -74,7 +77,7 @@ export function keyCommons(refs: KeyRefs, n: number): KeyCommons {
       const most = Math.min(l, pl, PREFIX_MAX_BYTES);
       let m = 0;
       while (m + 4 <= most && words.getUint32(s + m) === words.getUint32(ps + m)) m += 4;
-      while (m < most && bytes[s + m] === bytes[ps + m]) m++;
+      m = commonLength(bytes, s, l, bytes, ps, pl, m);
       // Beyond PREFIX_MAX_BYTES no length is tried: equal that far is the same prefix.
       common[i] = (m === l && m === pl) || m === PREFIX_MAX_BYTES ? SAME : m + 2;
     }
@@ -147,7 +150,7 @@ export interface PeriodRows {
  * The others (`kids`: an open break's key, say) are looked at one by one.
  */
 export class RunPrefixes {
-  private readonly byLen = new Map<number, HashSet>();
+  private readonly byLen = new Map<number, KeyHashes>();
   /** Per key of `kids`, against the one before it (KeyCommons): made once, for every length. */
   private common: KeyCommons | null = null;
 
@@ -172,21 +175,25 @@ export class RunPrefixes {
   }
 
   /** The prefixes at `len`, and at every hinted length not made yet. */
-  private make(len: number): HashSet {
+  private make(len: number): KeyHashes {
     const lens = [...new Set([len, ...(this.period?.lengths ?? [])])].filter((l) => !this.byLen.has(l));
-    const sets = this.fromPeriod(lens);
+    const found = this.fromPeriod(lens);
     const common = (this.common ??= this.kidCommons());
     lens.forEach((l, j) => {
+      const kids = found[j]!;
       // Keys of one file come in sequence: only a key whose prefix differs from the one before is hashed.
-      for (let i = 0; i < this.kids.length; i++) if (common[i]! < l + 2) this.add(sets[j]!, this.kids[i]!, l);
-      this.byLen.set(l, sets[j]!);
+      for (let i = 0; i < this.kids.length; i++) if (common[i]! < l + 2) kids.push(this.kids[i]!);
+      const hashes = new Float64Array(kids.length);
+      kids.forEach((k, i) => (hashes[i] = this.prefixHash(k, l)));
+      this.byLen.set(l, new KeyHashes(hashes));
     });
-    return sets[0]!;
+    return this.byLen.get(len)!;
   }
 
-  private add(set: HashSet, k: number, len: number): void {
+  /** The hash of a key's prefix at a length (the whole key when shorter). */
+  private prefixHash(k: number, len: number): number {
     const keys = this.keys;
-    set.add(keyHash(keys.bufferOf(k), keys.startOf(k), Math.min(len, keys.lengthOf(k))));
+    return keyHash(keys.bufferOf(k), keys.startOf(k), Math.min(len, keys.lengthOf(k)));
   }
 
   /**
@@ -194,17 +201,13 @@ export class RunPrefixes {
    * id is new), unless its prefix is in already since the rows' last change of
    * prefix at that length (the row's commons say where).
    */
-  private fromPeriod(lens: number[]): HashSet[] {
+  private fromPeriod(lens: number[]): KidList[] {
     const edge = Int32Array.from(lens, (l) => l + 2);
-    // What each block's scan found: the keys to add at each length (key ids, a list per length).
+    // What each block's scan found: the keys to hash at each length (key ids, a list per length).
     const found = lens.map(() => new KidList());
     let next = 0;
     for (const r of this.period?.rows ?? []) next = scanBlock(r.kid, (r.common ??= keyCommons(r.refs(), r.kid.length)), this.period!.skip, edge, found, next);
-    return lens.map((l, j) => {
-      const set = new HashSet(found[j]!.length + this.kids.length);
-      found[j]!.forEach((k) => this.add(set, k, l));
-      return set;
-    });
+    return found;
   }
 
   private kidCommons(): KeyCommons {
@@ -244,8 +247,8 @@ class KidList {
     }
     this.a[this.n++] = k;
   }
-  forEach(f: (k: number) => void): void {
-    for (let i = 0; i < this.n; i++) f(this.a[i]!);
+  forEach(f: (k: number, i: number) => void): void {
+    for (let i = 0; i < this.n; i++) f(this.a[i]!, i);
   }
 }
 
