@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cellsOf, openTextSource, splitQuoted } from '../../electron/engine/ingest/text-reader';
+import { cellsOf, openTextSource, splitPlain, splitQuoted } from '../../electron/engine/ingest/text-reader';
 import type { SourceRow } from '../../electron/engine/ingest/table-source';
 import { tempDir } from '../support/temp-engine';
 
@@ -46,6 +46,17 @@ describe('the quote-aware splitter', () => {
     expect(decided).toBeGreaterThan(1000);
   });
 
+  it('splits a record without quotes exactly as String.prototype.split does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', ',', '|', '\t', ' ', '张', '1', '||'), { maxLength: 30 }).map((a) => a.join('')), fc.constantFrom(',', '|', '\t', '||'), (text, d) => {
+        expect(splitPlain(text, d)).toEqual(text.split(d));
+      }),
+      { numRuns: 5000, seed: 19 },
+    );
+    expect(splitPlain('', ',')).toEqual(['']);
+    expect(splitPlain('a,,b,', ',')).toEqual(['a', '', 'b', '']);
+  });
+
   it('reads the quoted fields of real exports: amounts with thousands separators, doubled quotes, a line feed in a name', () => {
     expect(cellsOf('JF1,"1,020.00",划扣成功', ',')).toEqual(['JF1', '1,020.00', '划扣成功']);
     expect(cellsOf('"a ""b"" c",,"x\ny",', ',')).toEqual(['a "b" c', '', 'x\ny', '']);
@@ -70,9 +81,11 @@ describe('the text reader across piece boundaries', () => {
   it('gives the same rows, lines and byte offsets whatever the pieces the file is read in', async () => {
     const dir = tempDir('gongji-pieces-');
     // Cells of Chinese text (3-byte characters cut anywhere), quotes with line
-    // feeds and delimiters inside, empty cells; lines ending in LF or CRLF, some long.
+    // feeds and delimiters inside (a value of three lines, its middle one without a quote:
+    // a piece may hold only that line, and must still not end the record), empty cells;
+    // lines ending in LF or CRLF, some long.
     const cell = fc.oneof(
-      fc.constantFrom('', 'JF0001', '1,020.00', '张三', '划扣成功', 'a"b', '"x\ny"', '"1,020.00"', '"王\r\n五"', '"a ""q"" b"'),
+      fc.constantFrom('', 'JF0001', '1,020.00', '张三', '划扣成功', 'a"b', '"x\ny"', '"1,020.00"', '"王\r\n五"', '"a ""q"" b"', '"多\n行\n地址"'),
       fc.string({ unit: fc.constantFrom('a', '1', '.', ' ', '中', '国', 'é') , maxLength: 30 }),
     );
     const record = fc.array(cell, { minLength: 1, maxLength: 5 }).map((cs) => cs.join(','));
