@@ -141,6 +141,27 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     });
   });
 
+  it('dates a file from its earliest to its latest record, whatever the rows\' order and however the times are written', async () => {
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 300, MATCHED_SPLIT: 20, MATCHED_REFUNDED: 10 } });
+    // Shuffled, and some times in the other forms a ledger writes them (read as the same time).
+    let seed = 7;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const rows = g.ledger.map((r) => [...r]);
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    }
+    const times = rows.map((r) => r[13]!).sort();
+    rows.forEach((r, i) => {
+      if (i % 7 === 0) r[13] = r[13]!.replace(/-/g, '/');
+      else if (i % 11 === 0) r[13] = r[13]!.replace(/[-: ]/g, '');
+    });
+    const e = await tempEngine();
+    const s = await importFile(e, { path: writeTextFile(path.join(e.dir, 'ledger.csv'), LEDGER_HEADER, rows, { delimiter: ',' }) });
+    expect(s).toMatchObject({ periodFrom: times[0], periodTo: times.at(-1) });
+    await e.close();
+  });
+
   it('parses a big file in two threads exactly as in one: rows, lines, records, 合计, and errors in either half', async () => {
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 12000, MATCHED_REFUNDED: 500 } });

@@ -100,8 +100,9 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
       at(problems, row, lastHeader, row.cells[row.cells.length - 1] ?? '', `此行只有 ${row.cells.length} 列，表头有 ${width} 列（文件可能被截断）`);
       return null;
     }
-    cols.fill(null);
-    extra.fill(null);
+    // Loops, not fill(): a builtin call each, on arrays of a dozen, was 2 % of parsing.
+    for (let c = 0; c < cols.length; c++) cols[c] = null;
+    for (let c = 0; c < extra.length; c++) extra[c] = null;
     let flag: string | number | null = null;
     let name: string | null = null;
     let nameRank = NAME_FIELDS.length;
@@ -124,7 +125,8 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
         name = String(r.value);
         nameRank = f.nameRank;
       }
-      if (f.columns.length) for (const c of f.columns) cols[c] = r.value;
+      const fc = f.columns;
+      if (fc.length) for (let c = 0; c < fc.length; c++) cols[fc[c]!] = r.value;
       else extra[f.extraAt] = r.value;
     }
     if (problems.length > before) return null;

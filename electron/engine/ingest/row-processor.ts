@@ -35,6 +35,9 @@ export interface ProcessorStats {
 
 export class RowProcessor {
   readonly out: BlockBuilder;
+  /** stats.minAt and maxAt as numbers (NaN where not in the canonical form). */
+  private minX = NaN;
+  private maxX = NaN;
   readonly stats: ProcessorStats = { accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [] };
   private readonly normalize: ReturnType<typeof makeRowNormalizer>;
   private readonly rowProblems: ImportProblem[] = [];
@@ -88,12 +91,21 @@ export class RowProcessor {
       return;
     }
     // Text rows are read back from the stored file at their offset; XLSX rows keep their cells.
-    this.out.add({ line: row.line, offset: row.offset ?? null, gk: n.gk, cols: n.cols, name: n.name, extra: n.extra, raw: row.offset === undefined ? JSON.stringify(row.cells) : null });
+    const x = this.out.add({ line: row.line, offset: row.offset ?? null, gk: n.gk, cols: n.cols, name: n.name, extra: n.extra, raw: row.offset === undefined ? JSON.stringify(row.cells) : null });
     s.accepted++;
     const at = n.cols[EVENT_AT] as string | null;
     if (at) {
-      if (!s.minAt || at < s.minAt) s.minAt = at;
-      if (!s.maxAt || at > s.maxAt) s.maxAt = at;
+      // Compared as the numbers the block made of them where both are in the canonical
+      // form (whose text sorts as its number does), as texts otherwise: comparing two
+      // fresh 19-character strings twice a row had cost some 2.5 % of parsing.
+      if (!s.minAt || (x === x && this.minX === this.minX ? x < this.minX : at < s.minAt)) {
+        s.minAt = at;
+        this.minX = x;
+      }
+      if (!s.maxAt || (x === x && this.maxX === this.maxX ? x > this.maxX : at > s.maxAt)) {
+        s.maxAt = at;
+        this.maxX = x;
+      }
     }
   }
 }

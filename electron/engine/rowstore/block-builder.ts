@@ -94,7 +94,8 @@ export class BlockBuilder {
     return this.count >= BLOCK_ROWS;
   }
 
-  add(r: BlockRow): void {
+  /** Takes a row; returns its date-time as a number (YYYYMMDDHHmmss; NaN: none, or not in the canonical form). */
+  add(r: BlockRow): number {
     const i = this.count++;
     this.line[i] = r.line;
     this.rawOff[i] = r.offset ?? NaN;
@@ -124,6 +125,7 @@ export class BlockBuilder {
     if (this.atTexts) this.atTexts[i] = at;
     if (x < this.minAt) this.minAt = x;
     if (x > this.maxAt) this.maxAt = x;
+    return x;
   }
 
   private takeExtra(n: number): Record<string, ColumnData> {
