@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAmount, parseAmountToFen, fenToText, formatYuan } from '../../shared/money';
 import { checkCertNo, maskCertNo, maskName } from '../../shared/gb11643';
 import { parseDateTime, parseYear } from '../../electron/engine/ingest/dates';
-import { memoizedNormalizer, normalizeField } from '../../electron/engine/ingest/normalize-field';
+import { memoizedNormalizer, normalizeField, plainKey } from '../../electron/engine/ingest/normalize-field';
 import type { FieldType } from '../../shared/import-kinds';
 import { periodBounds, periodOf, hoursBefore, lastCompletePeriod } from '../../shared/periods';
 import { makeCertNo } from '../support/ids';
@@ -143,5 +143,22 @@ describe('the per-column memo of normalised values', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('stops comparing with the previous text in a column where it is seldom the same, and answers as before', () => {
+    // Times to the second (never the same twice) for longer than the probe, then the same text again and again.
+    const times = Array.from({ length: 6000 }, (_, i) => `2025-11-${String(17 + (i % 7)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}`);
+    const memo = memoizedNormalizer('datetime', 'ledger-premium');
+    for (const t of [...times, ...Array<string>(50).fill('2025-11-20 02:18:00'), '2025-11-20 2:18', '', '2025-02-30 00:00:00']) expect(memo(t)).toEqual(t.trim() === '' ? null : normalizeField('datetime', t, 'ledger-premium'));
+  });
+});
+
+describe('a key as it stands', () => {
+  it('is exactly what /^[0-9A-Za-z_-]+$/ accepts', () => {
+    const re = /^[0-9A-Za-z_-]+$/;
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', '_', '-', ' ', '.', '/', '@', '[', '`', '{', ':', '中', 'é') }), (s) => {
+      expect(plainKey(s)).toBe(re.test(s));
+    }), { numRuns: 20000, seed: 19 });
+    for (let c = 0; c < 256; c++) expect(plainKey(String.fromCharCode(c))).toBe(re.test(String.fromCharCode(c)));
   });
 });
