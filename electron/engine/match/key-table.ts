@@ -58,7 +58,8 @@ export class KeyTable {
    * files of one system list their orders in the same order, so the other side's
    * rows meet their keys in the order they were added: the id after the last one
    * found is checked where it lies, next to the last, instead of a probe into a
-   * table of a million slots (a cache miss or three per row).
+   * table of a million slots (a cache miss or three per row). The id before `near`
+   * (the last found) is tried next: the rows of one key follow each other.
    */
   lookupHashed(b: number, start: number, len: number, h: number, add: boolean, near = -1): number {
     const buf = this.buffers[b]!;
@@ -67,6 +68,9 @@ export class KeyTable {
     const lo = h % 2097152;
     const meta = this.meta;
     if (near >= 0 && near < this.count && meta[META * near] === lo && meta[META * near + 4] === hi && meta[META * near + 1] === len && this.same(near, buf, start, len)) return near;
+    // Or the last one found again: a split payment's or a refund's rows follow each other.
+    const last = near - 1;
+    if (last >= 0 && last < this.count && meta[META * last] === lo && meta[META * last + 4] === hi && meta[META * last + 1] === len && this.same(last, buf, start, len)) return last;
     const slots = this.slots;
     let i = spread(hi) & this.mask;
     for (;;) {
