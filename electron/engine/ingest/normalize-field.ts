@@ -114,12 +114,6 @@ const MEMO_SLOTS = 1024;
 const MEMO_PROBE = 4096;
 
 /**
- * normalizeField for one column of one import, as the hot loop wants it: null for
- * an empty cell, and the answers for texts that repeat (amounts, dates, years,
- * codes) remembered instead of parsed again. Text and ID cells are mostly distinct,
- * so they are not remembered.
- */
-/**
  * A key as it stands: letters, digits, - and _ (what /^[0-9A-Za-z_-]+$/ accepts), read
  * without a regex (the regex was some 2 % of parsing a ledger with three key columns).
  */
@@ -132,6 +126,12 @@ export function plainKey(s: string): boolean {
   return true;
 }
 
+/**
+ * normalizeField for one column of one import, as the hot loop wants it: null for
+ * an empty cell, and the answers for texts that repeat (amounts, dates, years,
+ * codes) remembered instead of parsed again. Text and ID cells are mostly distinct,
+ * so they are not remembered.
+ */
 export function memoizedNormalizer(type: FieldType, kind: ImportKind): FieldNormalizer {
   if (type === 'text' || type === 'key') {
     // One result object, refilled: the caller reads it before the next call. A

@@ -66,11 +66,10 @@ export class KeyTable {
     // keyHash is (32 bits) · 2^21 + (21 bits): exact in a double, split without rounding.
     const hi = (h / 2097152) | 0;
     const lo = h % 2097152;
-    const meta = this.meta;
-    if (near >= 0 && near < this.count && meta[META * near] === lo && meta[META * near + 4] === hi && meta[META * near + 1] === len && this.same(near, buf, start, len)) return near;
+    if (this.isKey(near, lo, hi, buf, start, len)) return near;
     // Or the last one found again: a split payment's or a refund's rows follow each other.
-    const last = near - 1;
-    if (last >= 0 && last < this.count && meta[META * last] === lo && meta[META * last + 4] === hi && meta[META * last + 1] === len && this.same(last, buf, start, len)) return last;
+    if (this.isKey(near - 1, lo, hi, buf, start, len)) return near - 1;
+    const meta = this.meta;
     const slots = this.slots;
     let i = spread(hi) & this.mask;
     for (;;) {
@@ -161,6 +160,12 @@ export class KeyTable {
 
   lengthOf(id: number): number {
     return this.meta[META * id + 1]!;
+  }
+
+  /** Whether id (any number: -1 and ids not given are not) is the key of these hash halves and bytes. */
+  private isKey(id: number, lo: number, hi: number, buf: Uint8Array, start: number, len: number): boolean {
+    const meta = this.meta;
+    return id >= 0 && id < this.count && meta[META * id] === lo && meta[META * id + 4] === hi && meta[META * id + 1] === len && this.same(id, buf, start, len);
   }
 
   private same(id: number, buf: Uint8Array, start: number, len: number): boolean {
