@@ -31,15 +31,9 @@ export function subsetColumns(c: DecodedColumns, rows: Int32Array): DecodedColum
 export function textOfRows(blocks: DecodedColumns[], block: Int32Array, index: Int32Array, col: string): ColumnData {
   const n = block.length;
   const v = byteValues(n);
-  // Each block's references once (rows of different blocks may alternate).
-  const refsOf = new Map<number, ReturnType<DecodedColumns['byteRefs']> | null>();
   for (let r = 0; r < n; r++) {
-    const bn = block[r]!;
-    let refs = refsOf.get(bn);
-    if (refs === undefined) {
-      const c = blocks[bn]!;
-      refsOf.set(bn, (refs = c.has(col) ? c.byteRefs(col) : null));
-    }
+    // Each block makes its references once and keeps them (rows of different blocks may alternate).
+    const refs = blocks[block[r]!]!.byteRefsIfAny(col);
     const j = index[r]!;
     if (!refs || refs.start[j]! < 0) continue;
     v.from[r] = refs.bytes;
