@@ -14,10 +14,10 @@ export function isTextFile(file: string): boolean {
   return !isXlsx(file) && !isJson(file);
 }
 
-export function openSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; sheet?: string; range?: ByteRange }): TableSource {
+export function openSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; sheet?: string; range?: ByteRange; pieceBytes?: number }): TableSource {
   if (isXlsx(file)) return openXlsxSource(file, { sheet: opts.sheet });
   if (isJson(file)) return openJsonSource(file);
-  return openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter, range: opts.range });
+  return openTextSource(file, { encoding: opts.encoding, delimiter: opts.delimiter, range: opts.range, pieceBytes: opts.pieceBytes });
 }
 
 /**

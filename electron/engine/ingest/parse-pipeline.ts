@@ -14,7 +14,7 @@ import type { SourceRow } from './table-source';
 import type { EncodedBlock } from '../rowstore/block-builder';
 import { RowProcessor, type ProcessorStats } from './row-processor';
 import { SourceCopy, type BlobCodec } from './source-copy';
-import type { ByteRange } from './text-reader';
+import type { ByteRange, RowSink } from './text-reader';
 
 export interface ParseJob {
   file: string;
@@ -36,6 +36,13 @@ export interface ParseJob {
   headerLine?: number;
   /** false: the file's copy and SHA-256 are taken elsewhere (split parsing); no 'piece' or 'copied' events. */
   copy?: boolean;
+  /**
+   * false: every record is read as cells (the string path), never from its bytes.
+   * Tests hold the byte path to it; GONGJI_BYTE_RECORDS=off does the same for a whole host.
+   */
+  byteRecords?: boolean;
+  /** Bytes read at once (text-reader's PIECE): tests cut a file finer, to put a piece boundary everywhere. */
+  pieceBytes?: number;
 }
 
 export type ParseEvent =
@@ -64,17 +71,18 @@ export async function findHeader(job: ParseJob): Promise<{ match: HeaderMatch; h
 }
 
 export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
-  const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet, range: job.range });
+  const source = openSource(job.file, { encoding: job.encoding, delimiter: job.delimiter, sheet: job.sheet, range: job.range, pieceBytes: job.pieceBytes });
   const copying = job.copy !== false;
   const copy = new SourceCopy(source.format === 'text' ? 'br' : null);
   // The first rows wait here until the header among them is known.
   const head: SourceRow[] = [];
-  let processor: RowProcessor | null = job.header
-    ? new RowProcessor({ kind: job.header.profile.kind, match: job.header, fileName: job.fileName, acceptPartial: job.acceptPartial })
-    : null;
+  // A text file's records may come as bytes (row-bytes), unless turned off.
+  const delimiter = source.format === 'text' && job.byteRecords !== false && process.env.GONGJI_BYTE_RECORDS !== 'off' ? (source.delimiter ?? undefined) : undefined;
+  const newProcessor = (match: HeaderMatch) => new RowProcessor({ kind: match.profile.kind, match, fileName: job.fileName, acceptPartial: job.acceptPartial, delimiter });
+  let processor: RowProcessor | null = job.header ? newProcessor(job.header) : null;
   const start = (): HeaderMatch => {
     const match = resolveHeader(head, job.profiles, job.kind, job.fileName);
-    processor = new RowProcessor({ kind: match.profile.kind, match, fileName: job.fileName, acceptPartial: job.acceptPartial });
+    processor = newProcessor(match);
     // Rows up to the header's line (title and header) are not data.
     const headerLine = match.headerIndex >= 0 ? head[match.headerIndex]!.line : 0;
     for (const r of head) if (r.line > headerLine) processor.push(r);
@@ -82,7 +90,27 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   };
   // A header found beforehand (split parsing): the title and header lines are skipped here.
   const skipThrough = job.header ? (job.headerLine ?? 0) : 0;
-  for await (const rows of source.batches(copying ? copy.tap : undefined)) {
+  // Once the header is known, the reader hands a text file's records to the processor
+  // itself (as bytes where it can, as cells where not), in file order; full blocks wait here.
+  const full: EncodedBlock[] = [];
+  let sink: RowSink | null = null;
+  const sinkNow = (): RowSink | null => {
+    const p = processor;
+    if (!p?.takesBytes) return null;
+    return (sink ??= {
+      bytes(u8, s, e, line, offset) {
+        if (line <= skipThrough || !p.pushBytes(u8, s, e, line, offset)) return false;
+        if (p.out.full) full.push(p.out.take());
+        return true;
+      },
+      row(row) {
+        if (row.line <= skipThrough) return;
+        p.push(row);
+        if (p.out.full) full.push(p.out.take());
+      },
+    });
+  };
+  for await (const rows of source.batches(copying ? copy.tap : undefined, sinkNow)) {
     for (const row of rows) {
       if (job.header && row.line <= skipThrough) continue;
       if (!processor) {
@@ -94,6 +122,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
       p.push(row);
       if (p.out.full) yield { t: 'rows', block: p.out.take(), position: source.position() };
     }
+    while (full.length) yield { t: 'rows', block: full.shift()!, position: source.position() };
     if (copying) for (const piece of copy.take()) yield { t: 'piece', ...piece };
   }
   if (!processor) {

@@ -40,7 +40,12 @@ export function extraFields(kind: ImportKind, match: HeaderMatch): ExtraField[] 
   return [...match.columns.keys()].filter((f) => !inColumns.has(f)).map((name) => ({ name, type: spec.fields[name]!.type }));
 }
 
-export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName: string) {
+/**
+ * What reading a row of this file takes, worked out once from its kind and header:
+ * the fields in header order with their normalisers and the columns each fills.
+ * The string path (makeRowNormalizer) and the byte path (row-bytes) both read rows by it.
+ */
+export function rowPlan(kind: ImportKind, match: HeaderMatch, fileName: string) {
   const spec = KINDS[kind];
   if (spec.servesOnlyWith && !match.columns.has(spec.servesOnlyWith.field)) {
     throw new EngineError(
@@ -82,7 +87,14 @@ export function makeRowNormalizer(kind: ImportKind, match: HeaderMatch, fileName
   const keyCol = STORED_COLUMNS.indexOf('key');
   const refCol = STORED_COLUMNS.indexOf('ref_key');
   const subCol = STORED_COLUMNS.indexOf('sub_key');
+  return { kind, match, fileName, spec, fields, extras, width, derived, flagField, missingStatus, amountCol, statusCol, keyCol, refCol, subCol };
+}
 
+export type RowPlan = ReturnType<typeof rowPlan>;
+
+/** The string path: a row's cells → its values, or its problems. */
+export function makeRowNormalizer(plan: RowPlan) {
+  const { match, fileName, spec, fields, extras, width, derived, flagField, missingStatus, amountCol, statusCol, keyCol, refCol, subCol } = plan;
   // A value is echoed in messages, never more than a few hundred characters of it.
   const at = (problems: ImportProblem[], row: SourceRow, column: string, value: string, message: string) =>
     problems.push({ file: fileName, line: row.line, column, value: value.length > 200 ? `${value.slice(0, 200)}…（共 ${value.length} 个字符）` : value, message });

@@ -8,8 +8,10 @@ import { parseAmountToFen } from '../../../shared/money';
 import type { HeaderMatch } from './header-detect';
 import { isBlank, isTotalLine } from './open-source';
 import { BlockBuilder } from '../rowstore/block-builder';
-import { extraFields, makeRowNormalizer, STORED_COLUMNS } from './row-normalizer';
+import { makeRowNormalizer, rowPlan, STORED_COLUMNS } from './row-normalizer';
 import type { SourceRow } from './table-source';
+import { makeByteRowReader } from './row-bytes';
+import { NONE, slotText, TIME, VALUE, type ByteRow } from '../rowstore/value-slot';
 
 const MAX_PROBLEMS_KEPT = 1000;
 const EVENT_AT = STORED_COLUMNS.indexOf('event_at');
@@ -20,6 +22,8 @@ export interface ProcessorOptions {
   match: HeaderMatch;
   fileName: string;
   acceptPartial: boolean;
+  /** A text file's delimiter: records may then come as bytes (pushBytes). */
+  delimiter?: string;
 }
 
 export interface ProcessorStats {
@@ -40,14 +44,17 @@ export class RowProcessor {
   private maxX = NaN;
   readonly stats: ProcessorStats = { accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [] };
   private readonly normalize: ReturnType<typeof makeRowNormalizer>;
+  private readonly readBytes: ((u8: Buffer, s: number, e: number) => ByteRow | null) | null;
   private readonly rowProblems: ImportProblem[] = [];
   private readonly totalIndex: number | undefined;
   /** The 合计 is of the amount column: an accepted row's is already read. */
   private readonly totalIsAmount: boolean;
 
   constructor(private readonly o: ProcessorOptions) {
-    this.normalize = makeRowNormalizer(o.kind, o.match, o.fileName);
-    this.out = new BlockBuilder(STORED_COLUMNS, extraFields(o.kind, o.match));
+    const plan = rowPlan(o.kind, o.match, o.fileName);
+    this.normalize = makeRowNormalizer(plan);
+    this.readBytes = o.delimiter === undefined ? null : makeByteRowReader(plan, o.delimiter);
+    this.out = new BlockBuilder(STORED_COLUMNS, plan.extras);
     const tf = KINDS[o.kind].totalField;
     this.totalIndex = tf ? o.match.columns.get(tf) : undefined;
     this.totalIsAmount = tf !== null && KINDS[o.kind].columns.amount_fen === tf;
@@ -57,6 +64,44 @@ export class RowProcessor {
     const s = this.stats;
     s.problemCount += list.length;
     for (const p of list) if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push(p);
+  }
+
+  /** Whether records may come as bytes: a text file with a delimiter the byte path reads. */
+  get takesBytes(): boolean {
+    return this.readBytes !== null;
+  }
+
+  /**
+   * A data record as its UTF-8 bytes u8[s, e) (no line feed, no carriage return),
+   * taken as `push` would take its cells; false for a record only `push` reads
+   * (nothing was counted: the caller pushes its cells instead).
+   */
+  pushBytes(u8: Buffer, s: number, e: number, line: number, offset: number): boolean {
+    const st = this.stats;
+    if (st.totalStated || !this.readBytes) return false;
+    const r = this.readBytes(u8, s, e);
+    if (!r) return false;
+    if (this.totalIndex !== undefined) {
+      // The 合计 check: an accepted row's amount, where the total is of the amount column.
+      const a = r.cols[AMOUNT]!;
+      if (!this.totalIsAmount || a.k !== VALUE || typeof a.v !== 'number') return false;
+      st.computedFen += a.v;
+    }
+    const x = this.out.addBytes(line, offset, u8, r);
+    st.accepted++;
+    const a = r.cols[EVENT_AT]!;
+    if (a.k !== NONE && (a.k === TIME || a.v)) {
+      // As push compares them; the text is made only where a number does not decide (no closure: this runs a million times).
+      if (!st.minAt || (x === x && this.minX === this.minX ? x < this.minX : slotText(a, u8)! < st.minAt)) {
+        st.minAt = slotText(a, u8);
+        this.minX = x;
+      }
+      if (!st.maxAt || (x === x && this.maxX === this.maxX ? x > this.maxX : slotText(a, u8)! > st.maxAt)) {
+        st.maxAt = slotText(a, u8);
+        this.maxX = x;
+      }
+    }
+    return true;
   }
 
   push(row: SourceRow): void {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 export const BLOB_PIECE = 1 << 20;
 const MAX_PENDING = 3;
@@ -131,7 +131,12 @@ export async function copySourceFile(file: string, piece: (seq: number, data: Bu
 
 /** Stores one piece of a file with its batch (inside the import's transaction). */
 export function storePiece(db: Database, batchId: number, seq: number, data: Uint8Array): void {
-  db.prepare('INSERT INTO source_blob (id, batch_id, seq, data) VALUES (?, ?, ?, ?)').run(blobId(batchId, seq), batchId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  let insert = inserts.get(db);
+  if (!insert) inserts.set(db, (insert = db.prepare('INSERT INTO source_blob (id, batch_id, seq, data) VALUES (?, ?, ?, ?)')));
+  insert.run(blobId(batchId, seq), batchId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
+
+/** The statement, prepared once per connection: prepared for each piece, it measured some 0.1 s of a 150 MB file's import in the profile. */
+const inserts = new WeakMap<Database, Statement>();
 
 export const blobId = (batchId: number, seq: number): number => batchId * 1048576 + seq;

@@ -1,3 +1,5 @@
+import type { RowSink } from './text-reader';
+
 /** One row of a file as read: the 1-based line (as an editor counts it, or the sheet's row number) and its cells. */
 export interface SourceRow {
   line: number;
@@ -15,9 +17,10 @@ export interface TableSource {
   totalBytes: number;
   /**
    * The rows in file order, a batch at a time. `tap` sees every byte of a text
-   * file in order as it is read (the import keeps a compressed copy).
+   * file in order as it is read (the import keeps a compressed copy). A text
+   * file's records go to the sink `sinkNow` gives, once it gives one (text-reader).
    */
-  batches(tap?: (bytes: Buffer) => void): AsyncIterable<SourceRow[]>;
+  batches(tap?: (bytes: Buffer) => void, sinkNow?: () => RowSink | null): AsyncIterable<SourceRow[]>;
   /** How far through the file reading has come, in the unit of `totalBytes`. */
   position(): number;
 }

@@ -9,12 +9,15 @@
 // (text after a closing quote, a quote never closed) goes to csv-parse, which
 // decides it as before. Line numbers are counted as an editor does.
 import fs from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { SourceRow, TableSource } from './table-source';
 import { decodeSample, detectDelimiter, detectEncoding, readSample, type TextEncoding } from './detect-text';
 import { decoderFor } from './text-decoding';
 
 const PIECE = 1 << 20;
+/** The batch handed out for a piece whose records all went to the sink. */
+const NONE_OUT: SourceRow[] = [];
 /**
  * Bytes decoded at once: a decoded piece stays below V8's large-object size, so
  * it and the lines sliced from it die young instead of piling up until a full
@@ -109,6 +112,47 @@ export interface ByteRange {
   firstLine: number;
 }
 
+/**
+ * Where a text file's records go once its header is known (parse-pipeline): each
+ * record first as its UTF-8 bytes (the byte path), and as cells where that declines.
+ */
+export interface RowSink {
+  /** The record u8[s, e) on `line`, starting at byte `offset` of the file; false: it is handed to `row` as cells. */
+  bytes(u8: Buffer, s: number, e: number, line: number, offset: number): boolean;
+  row(row: SourceRow): void;
+}
+
+/**
+ * The encodings whose pieces the byte path reads: UTF-8 as it is, GB18030 once
+ * turned into UTF-8 by the platform's WHATWG decoder. A piece turned into UTF-8 is
+ * written into one buffer used again for every piece (its records are taken before
+ * the next piece is read): a fresh one each time cost its pages anew.
+ */
+function byteView(encoding: TextEncoding): ((bytes: Buffer) => Buffer) | null {
+  let scratch = Buffer.allocUnsafe(0);
+  const utf8 = (text: string): Buffer => {
+    if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(text.length * 3 + 1024);
+    return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+  };
+  if (encoding === 'utf-8') {
+    const decode = decoderFor('utf-8');
+    // A piece with an invalid sequence is decoded (U+FFFD where the string path has it too) and encoded again.
+    return (bytes) => (isUtf8(bytes) ? bytes : utf8(decode(bytes)));
+  }
+  if (encoding === 'gb18030') {
+    // Only the WHATWG decoder is known to keep every line feed as one (an invalid
+    // lead byte before it decodes to U+FFFD and the line feed stays): iconv-lite's is not used here.
+    let td: TextDecoder;
+    try {
+      td = new TextDecoder('gb18030', { ignoreBOM: true });
+    } catch {
+      return null;
+    }
+    return (bytes) => utf8(td.decode(bytes));
+  }
+  return null;
+}
+
 /** `pieceBytes`: bytes read at once (PIECE; tests cut a file finer to put a piece boundary everywhere). */
 export function openTextSource(file: string, opts: { encoding?: TextEncoding; delimiter?: string; range?: ByteRange; pieceBytes?: number } = {}): TableSource {
   const sample = readSample(file);
@@ -122,8 +166,9 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
     delimiter,
     totalBytes,
     position: () => read,
-    async *batches(tap?: (bytes: Buffer) => void): AsyncGenerator<SourceRow[]> {
+    async *batches(tap?: (bytes: Buffer) => void, sinkNow?: () => RowSink | null): AsyncGenerator<SourceRow[]> {
       const decode = decoderFor(encoding);
+      const view = sinkNow ? byteView(encoding) : null;
       const range = opts.range;
       let lineNo = range?.firstLine ?? 0;
       // A quoted record that spans lines, waiting for its closing quote.
@@ -170,6 +215,57 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
         return out;
       };
 
+      // The records of `bytes` (whole lines, as for `piece`) into the sink: as bytes of
+      // the piece's UTF-8 form where the sink takes them, else as cells read exactly
+      // as `piece` reads them. Lines of the UTF-8 form and of the file match one to
+      // one (a line feed is never part of a character in either encoding).
+      const pieceTo = (sink: RowSink, raw: Buffer, rawBase: number): void => {
+        let skip = 0;
+        if (rawBase === 0 && encoding === 'utf-8' && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) skip = 3;
+        const bytes = raw.subarray(skip);
+        const base = rawBase + skip;
+        const u8 = view!(bytes);
+        let at = 0;
+        let u = 0;
+        while (at < bytes.length) {
+          const byteNl = bytes.indexOf(10, at);
+          const end = byteNl < 0 ? bytes.length : byteNl;
+          const nl = u8 === bytes ? byteNl : u8.indexOf(10, u);
+          if ((nl < 0) !== (byteNl < 0)) throw new Error(`解码后第 ${lineNo + 1} 行的行尾与文件不一致`);
+          const uEnd = nl < 0 ? u8.length : nl;
+          const offset = base + at;
+          const first = lineNo === 0;
+          lineNo++;
+          let e = uEnd;
+          if (e > u && u8[e - 1] === 13) e--;
+          if (pending || first || !sink.bytes(u8, u, e, lineNo, offset)) {
+            let line = u8.toString('utf8', u, e);
+            if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+            if (pending) {
+              pending.text += '\n' + line;
+              if (quotesBalanced(pending.text)) {
+                sink.row({ line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset });
+                pending = null;
+              }
+            } else if (quotesBalanced(line)) sink.row({ line: lineNo, cells: cellsOf(line, delimiter), offset });
+            else pending = { text: line, offset };
+          }
+          at = end + 1;
+          u = uEnd + 1;
+        }
+      };
+      // Records of `bytes` at `base`: to the sink once there is one (nothing handed
+      // out then, but the batch still marks a piece done), else as rows.
+      const emit = (bytes: Buffer, base: number): SourceRow[] | null => {
+        const sink = view ? sinkNow!() : null;
+        if (!sink) {
+          const out = piece(bytes, base);
+          return out.length ? out : null;
+        }
+        pieceTo(sink, bytes, base);
+        return NONE_OUT;
+      };
+
       const input = fs.createReadStream(file, { highWaterMark: opts.pieceBytes ?? PIECE, ...(range ? { start: range.from, end: range.to - 1 } : {}) });
       let carry: Buffer | null = null;
       let carryAt = range?.from ?? 0;
@@ -188,10 +284,10 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
               continue;
             }
             const head = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
-            const out = piece(head, carryAt);
+            const out = emit(head, carryAt);
             carryAt += head.length;
             carry = null;
-            if (out.length) yield out;
+            if (out) yield out;
             buf = chunk.subarray(nl + 1);
           }
           const last = buf.lastIndexOf(10);
@@ -207,14 +303,14 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           for (let from = 0; from <= last; ) {
             const cut = from + DECODE > last ? last : buf.indexOf(10, from + DECODE);
             const to = cut < 0 || cut > last ? last : cut;
-            const out = piece(buf.subarray(from, to + 1), base + from);
+            const out = emit(buf.subarray(from, to + 1), base + from);
             from = to + 1;
-            if (out.length) yield out;
+            if (out) yield out;
           }
         }
         if (carry) {
-          const out = piece(carry, carryAt);
-          if (out.length) yield out;
+          const out = emit(carry, carryAt);
+          if (out) yield out;
         }
         if (pending) {
           const p = pending as { text: string; offset: number };

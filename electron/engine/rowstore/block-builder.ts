@@ -14,6 +14,7 @@ import { encodeColumns, type ColumnData } from './column-encode';
 import { dateTimeNumber, formatDateTime } from './column-format';
 import { CodeColumn, TextRun } from './column-writers';
 import { extraColumn } from './other-fields';
+import { BYTES, NONE as EMPTY, slotText, TIME, VALUE, type ByteRow, type Slot } from './value-slot';
 
 export { BLOCK_ROWS };
 
@@ -128,6 +129,42 @@ export class BlockBuilder {
     return x;
   }
 
+  /**
+   * A row from the byte path (row-bytes), its texts as bytes of `u8`: laid out as
+   * `add` lays out the same row read as strings, byte for byte. Returns the row's
+   * date-time as a number, as `add` does.
+   */
+  addBytes(line: number, offset: number, u8: Buffer, r: ByteRow): number {
+    const i = this.count++;
+    this.line[i] = line;
+    this.rawOff[i] = offset;
+    for (let c = 0; c < this.numAt.length; c++) {
+      const v = r.cols[this.numAt[c]!]!;
+      this.nums[c]![i] = v.k === VALUE && typeof v.v === 'number' ? v.v : NaN;
+    }
+    for (let c = 0; c < this.textAt.length; c++) putSlot(this.texts[c]!, i, r.cols[this.textAt[c]!]!, u8);
+    for (let c = 0; c < this.codeAt.length; c++) this.codes[c]!.put(i, slotText(r.cols[this.codeAt[c]!]!, u8));
+    if (r.gkSame) this.gk.same(i);
+    else putSlot(this.gk, i, r.gk, u8);
+    putSlot(this.name, i, r.name, u8);
+    for (let c = 0; c < this.extraCols.length; c++) {
+      const e = this.extraCols[c]!;
+      const v = r.extra[c]!;
+      if (e.kind === 'num') e.values[i] = v.k === VALUE && typeof v.v === 'number' ? v.v : NaN;
+      else if (e.kind === 'text') putSlot(e.col, i, v, u8);
+      else e.col.put(i, slotText(v, u8));
+    }
+    this.raw.put(i, null);
+    const a = r.cols[this.eventAt]!;
+    const x = a.k === TIME ? (a.v as number) : a.k === EMPTY ? NaN : dateTimeNumber(slotText(a, u8)!);
+    this.at[i] = x;
+    if (a.k !== EMPTY && Number.isNaN(x)) (this.atTexts ??= Array.from(this.at.subarray(0, i), (v) => (Number.isNaN(v) ? null : formatDateTime(v))));
+    if (this.atTexts) this.atTexts[i] = slotText(a, u8);
+    if (x < this.minAt) this.minAt = x;
+    if (x > this.maxAt) this.maxAt = x;
+    return x;
+  }
+
   private takeExtra(n: number): Record<string, ColumnData> {
     const out: Record<string, ColumnData> = { raw: this.raw.take(n) };
     this.extras.forEach((f, c) => {
@@ -167,6 +204,12 @@ export class BlockBuilder {
     this.count = 0;
     return block;
   }
+}
+
+/** A slot into a text column: its bytes as they are, any other value as `add` writes it. */
+function putSlot(run: TextRun, i: number, v: Slot, u8: Buffer): void {
+  if (v.k === BYTES) run.putBytes(i, u8, v.s, v.e, v.n);
+  else run.put(i, slotText(v, u8));
 }
 
 const text = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));

@@ -32,6 +32,22 @@ export class TextRun {
     }
   }
 
+  /**
+   * A text given as the UTF-8 bytes src[s, e), `n` UTF-16 units long (the byte path
+   * of an import): copied as they are, after the texts joined so far.
+   */
+  putBytes(i: number, src: Uint8Array, s: number, e: number, n: number): void {
+    this.lens[i] = n;
+    if (this.parts.length) this.flush();
+    const len = e - s;
+    if (this.used + len > this.bytes.length) this.grow(len);
+    const out = this.bytes;
+    // Most texts are a few dozen bytes: a loop is cheaper than a call into the runtime.
+    if (len <= 48) for (let k = 0, at = this.used; k < len; k++) out[at + k] = src[s + k]!;
+    else out.set(src.subarray(s, e), this.used);
+    this.used += len;
+  }
+
   same(i: number): void {
     this.lens[i] = SAME;
   }
@@ -41,12 +57,14 @@ export class TextRun {
     const run = this.parts.join('');
     this.parts = [];
     // At most three UTF-8 bytes per UTF-16 unit.
-    if (this.used + run.length * 3 > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + run.length * 3));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes = grown;
-    }
+    if (this.used + run.length * 3 > this.bytes.length) this.grow(run.length * 3);
     this.used += this.bytes.write(run, this.used, 'utf8');
+  }
+
+  private grow(more: number): void {
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + more));
+    this.bytes.copy(grown, 0, 0, this.used);
+    this.bytes = grown;
   }
 
   /** The column so far; its bytes are valid until the next put (encodeColumns copies them at once). */
