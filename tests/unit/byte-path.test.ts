@@ -15,7 +15,7 @@ import { RowProcessor } from '../../electron/engine/ingest/row-processor';
 import { checkChar, validAsIs } from '../../shared/gb11643';
 import { parseAmountToFen } from '../../shared/money';
 import { parseDateTime } from '../../electron/engine/ingest/dates';
-import { canonicalDateTime, plainAmountFen, plainKeyBytes, plainStartBytes, plainTextLength, splitBytes, validIdBytes } from '../../electron/engine/ingest/byte-cells';
+import { canonicalDateTime, plainAmountFen, plainKeyBytes, plainStartBytes, plainTextLength, splitBytes, splitPlainBytes, validIdBytes } from '../../electron/engine/ingest/byte-cells';
 import { plainKey } from '../../electron/engine/ingest/normalize-field';
 import { cellsOf, quotesBalanced } from '../../electron/engine/ingest/text-reader';
 import { isBlank, isTotalLine, openSource } from '../../electron/engine/ingest/open-source';
@@ -284,6 +284,12 @@ describe('the byte readers of single cells', () => {
       fc.property(records, fc.constantFrom(',', '|'), (s, d) => {
         const b = utf8(s);
         const n = splitBytes(b, 0, b.length, d.charCodeAt(0), starts, ends);
+        if (!s.includes('"')) {
+          // Without quotes, the delimiter alone cuts it: the plain splitter agrees, to the cell.
+          const a = [...starts.subarray(0, n)].join() + '/' + [...ends.subarray(0, n)].join();
+          expect(splitPlainBytes(b, 0, b.length, d.charCodeAt(0), starts, ends)).toBe(n);
+          expect([...starts.subarray(0, n)].join() + '/' + [...ends.subarray(0, n)].join()).toBe(a);
+        }
         if (n < 0) return;
         decided++;
         expect(quotesBalanced(s)).toBe(true);

@@ -39,6 +39,23 @@ export function splitBytes(u8: Uint8Array, s: number, e: number, d: number, star
   }
 }
 
+/** splitBytes for a record known to hold no quote character: the delimiter alone is looked for. */
+export function splitPlainBytes(u8: Uint8Array, s: number, e: number, d: number, starts: Int32Array, ends: Int32Array): number {
+  const max = starts.length;
+  let n = 0;
+  let i = s;
+  for (let j = s; j < e; j++) {
+    if (u8[j] !== d) continue;
+    if (n === max - 1) return -1;
+    starts[n] = i;
+    ends[n++] = j;
+    i = j + 1;
+  }
+  starts[n] = i;
+  ends[n++] = e;
+  return n;
+}
+
 /**
  * Whether a record whose first cell is u8[s, e) is surely neither blank nor a
  * 合计/总计 line: open-source's plainStart on bytes (a printable ASCII character,

@@ -98,8 +98,8 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     const p = processor;
     if (!p?.takesBytes) return null;
     return (sink ??= {
-      bytes(u8, s, e, line, offset) {
-        if (line <= skipThrough || !p.pushBytes(u8, s, e, line, offset)) return false;
+      bytes(u8, s, e, line, offset, plain) {
+        if (line <= skipThrough || !p.pushBytes(u8, s, e, line, offset, plain)) return false;
         if (p.out.full) full.push(p.out.take());
         return true;
       },

@@ -7,7 +7,7 @@
 // record, so its messages, lines and columns are the string path's own.
 // tests/unit/byte-path.test.ts holds the two paths to the same blocks on random files.
 import { NAME_FIELDS, STORED_COLUMNS, type RowPlan } from './row-normalizer';
-import { plainStartBytes, splitBytes } from './byte-cells';
+import { plainStartBytes, splitBytes, splitPlainBytes } from './byte-cells';
 import { byteField } from './byte-fields';
 import { copySlot, newSlot, NONE, sameText, slotText, VALUE, type ByteRow } from '../rowstore/value-slot';
 
@@ -15,7 +15,10 @@ import { copySlot, newSlot, NONE, sameText, slotText, VALUE, type ByteRow } from
  * The byte reader of rows for this plan and delimiter, or null where there is none
  * (a delimiter of more than one byte, or the quote itself).
  */
-export function makeByteRowReader(plan: RowPlan, delimiter: string): ((u8: Buffer, s: number, e: number) => ByteRow | null) | null {
+/** Reads one record u8[s, e); `plain`: the caller knows it holds no quote character. */
+export type ByteRowReader = (u8: Buffer, s: number, e: number, plain: boolean) => ByteRow | null;
+
+export function makeByteRowReader(plan: RowPlan, delimiter: string): ByteRowReader | null {
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') return null;
   const d = delimiter.charCodeAt(0);
   const { match, spec, fields, extras, width, derived, flagField, missingStatus, amountCol, statusCol, keyCol, refCol } = plan;
@@ -25,22 +28,24 @@ export function makeByteRowReader(plan: RowPlan, delimiter: string): ((u8: Buffe
   const room = Math.max(width, ...fields.map((f) => f.index + 1)) + 16;
   const starts = new Int32Array(room);
   const ends = new Int32Array(room);
-  const cell = newSlot();
   const out: ByteRow = { cols: STORED_COLUMNS.map(newSlot), extra: extras.map(newSlot), name: newSlot(), gk: newSlot(), gkSame: false };
   const { cols, extra, name, gk } = out;
   const byAmount = derived ?? missingStatus;
+  // Each field's reader writes straight into the slot of its first column (or its
+  // other field's slot): copies only for a second column and for the name.
+  const targets = fields.map((f) => (f.columns.length ? cols[f.columns[0]!]! : f.extraAt >= 0 ? extra[f.extraAt]! : newSlot()));
+  const more = fields.map((f) => f.columns.slice(1).map((c) => cols[c]!));
 
-  return (u8, s, e) => {
-    const n = splitBytes(u8, s, e, d, starts, ends);
+  return (u8, s, e, plain) => {
+    const n = plain ? splitPlainBytes(u8, s, e, d, starts, ends) : splitBytes(u8, s, e, d, starts, ends);
     if (n < 0 || (n < width && !positional)) return null;
     if (!plainStartBytes(u8, starts[0]!, ends[0]!)) return null;
-    for (let c = 0; c < cols.length; c++) cols[c]!.k = NONE;
-    for (let c = 0; c < extra.length; c++) extra[c]!.k = NONE;
     name.k = NONE;
     let flag: string | number | null = null;
     let nameRank = NAME_FIELDS.length;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
+      const cell = targets[i]!;
       const inRow = f.index < n;
       if (!readers[i]!(u8, inRow ? starts[f.index]! : 0, inRow ? ends[f.index]! : 0, cell)) return null;
       if (cell.k === NONE) {
@@ -52,9 +57,8 @@ export function makeByteRowReader(plan: RowPlan, delimiter: string): ((u8: Buffe
         copySlot(name, cell);
         nameRank = f.nameRank;
       }
-      const fc = f.columns;
-      if (fc.length) for (let c = 0; c < fc.length; c++) copySlot(cols[fc[c]!]!, cell);
-      else if (f.extraAt >= 0) copySlot(extra[f.extraAt]!, cell);
+      const m = more[i]!;
+      for (let c = 0; c < m.length; c++) copySlot(m[c]!, cell);
     }
     if (byAmount) {
       const a = cols[amountCol]!;
@@ -69,8 +73,9 @@ export function makeByteRowReader(plan: RowPlan, delimiter: string): ((u8: Buffe
       copySlot(gk, ref);
       out.gkSame = key.k !== NONE && sameText(ref, key, u8);
     } else {
-      copySlot(gk, key);
+      // Grouped under its key: the block marks it so (gk's own slot is read only for a row without a key).
       out.gkSame = key.k !== NONE;
+      gk.k = NONE;
     }
     return out;
   };

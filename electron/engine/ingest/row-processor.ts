@@ -10,8 +10,8 @@ import { isBlank, isTotalLine } from './open-source';
 import { BlockBuilder } from '../rowstore/block-builder';
 import { makeRowNormalizer, rowPlan, STORED_COLUMNS } from './row-normalizer';
 import type { SourceRow } from './table-source';
-import { makeByteRowReader } from './row-bytes';
-import { NONE, slotText, TIME, VALUE, type ByteRow } from '../rowstore/value-slot';
+import { makeByteRowReader, type ByteRowReader } from './row-bytes';
+import { NONE, slotText, TIME, VALUE } from '../rowstore/value-slot';
 
 const MAX_PROBLEMS_KEPT = 1000;
 const EVENT_AT = STORED_COLUMNS.indexOf('event_at');
@@ -44,7 +44,7 @@ export class RowProcessor {
   private maxX = NaN;
   readonly stats: ProcessorStats = { accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [] };
   private readonly normalize: ReturnType<typeof makeRowNormalizer>;
-  private readonly readBytes: ((u8: Buffer, s: number, e: number) => ByteRow | null) | null;
+  private readonly readBytes: ByteRowReader | null;
   private readonly rowProblems: ImportProblem[] = [];
   private readonly totalIndex: number | undefined;
   /** The 合计 is of the amount column: an accepted row's is already read. */
@@ -72,14 +72,14 @@ export class RowProcessor {
   }
 
   /**
-   * A data record as its UTF-8 bytes u8[s, e) (no line feed, no carriage return),
-   * taken as `push` would take its cells; false for a record only `push` reads
-   * (nothing was counted: the caller pushes its cells instead).
+   * A data record as its UTF-8 bytes u8[s, e) (no line feed, no carriage return;
+   * `plain`: no quote character), taken as `push` would take its cells; false for a
+   * record only `push` reads (nothing was counted: the caller pushes its cells instead).
    */
-  pushBytes(u8: Buffer, s: number, e: number, line: number, offset: number): boolean {
+  pushBytes(u8: Buffer, s: number, e: number, line: number, offset: number, plain = false): boolean {
     const st = this.stats;
     if (st.totalStated || !this.readBytes) return false;
-    const r = this.readBytes(u8, s, e);
+    const r = this.readBytes(u8, s, e, plain);
     if (!r) return false;
     if (this.totalIndex !== undefined) {
       // The 合计 check: an accepted row's amount, where the total is of the amount column.

@@ -117,8 +117,8 @@ export interface ByteRange {
  * record first as its UTF-8 bytes (the byte path), and as cells where that declines.
  */
 export interface RowSink {
-  /** The record u8[s, e) on `line`, starting at byte `offset` of the file; false: it is handed to `row` as cells. */
-  bytes(u8: Buffer, s: number, e: number, line: number, offset: number): boolean;
+  /** The record u8[s, e) on `line`, starting at byte `offset` of the file (`plain`: no quote in it); false: it is handed to `row` as cells. */
+  bytes(u8: Buffer, s: number, e: number, line: number, offset: number, plain: boolean): boolean;
   row(row: SourceRow): void;
 }
 
@@ -227,6 +227,8 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
         const u8 = view!(bytes);
         let at = 0;
         let u = 0;
+        // The next quote character at or after u (Infinity: none left in the piece), looked for again only once passed.
+        let quote = -1;
         while (at < bytes.length) {
           const byteNl = bytes.indexOf(10, at);
           const end = byteNl < 0 ? bytes.length : byteNl;
@@ -238,7 +240,11 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           lineNo++;
           let e = uEnd;
           if (e > u && u8[e - 1] === 13) e--;
-          if (pending || first || !sink.bytes(u8, u, e, lineNo, offset)) {
+          if (quote < u) {
+            quote = u8.indexOf(0x22, u);
+            if (quote < 0) quote = Infinity;
+          }
+          if (pending || first || !sink.bytes(u8, u, e, lineNo, offset, quote >= e)) {
             let line = u8.toString('utf8', u, e);
             if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
             if (pending) {
