@@ -7,7 +7,9 @@
 // lines) goes through a quote-aware splitter of its own (fields in quotes, doubled
 // quotes, delimiters and line feeds inside them), and only a record it finds odd
 // (text after a closing quote, a quote never closed) goes to csv-parse, which
-// decides it as before. Line numbers are counted as an editor does.
+// decides it as before. Line numbers are counted as an editor does. Once the
+// header is known, a UTF-8 or GB18030 file's records go to a sink instead, as
+// bytes first (the byte path, row-bytes.ts) and as cells where it declines.
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
