@@ -75,6 +75,9 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 9000 } });
     g.tax[5]![10] = '共济\n代缴'; // a quoted cell over two lines
     g.tax[6]![3] = '李|四'; // a quoted cell holding the delimiter
+    // A quoted cell of 300,000 lines (some 900 KB, over a stored piece's end): read and
+    // read back in time linear in its lines (each line counted once, the record decoded once).
+    g.tax[8]![10] = '行\n'.repeat(300_000) + '末';
     const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, g.tax, { encoding: 'gb18030', delimiter: '|', eol: '\r\n', title: '对账明细' });
     expect(fs.statSync(file).size).toBeGreaterThan(1 << 20); // more than one stored piece
     const s = await importFile(e, { path: file });
@@ -83,6 +86,7 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     const lines = (e.db.prepare('SELECT line FROM source_row WHERE batch_id = ? ORDER BY line').all(s.batchId) as { line: number }[]).map((r) => r.line);
     expect(lines.map((l) => read(s.batchId!, l)!.raw)).toEqual(g.tax);
     expect(lines[6]).toBe(10); // title, header, five rows, the record that ends on line 9
+    expect(lines[8]).toBe(lines[7]! + 300_001); // the long record ends on its last line: its 300,000 line feeds counted
     await e.close();
   });
 
@@ -206,6 +210,29 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     expect(err.code).toBe('IMPORT_REFUSED');
     expect(err.message).toContain(`第 ${g.tax.length + 2} 行`);
     expect(err.message).toContain('合计行金额 99999.00');
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+    await e.close();
+  });
+
+  it.each(['never', 'always'] as const)('refuses a record of more than 8 MB — a line without end, a quote never closed — naming its line, before it holds the file (parsing: %s)', async (worker) => {
+    process.env.GONGJI_PARSE_WORKER = worker;
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    const e = await tempEngine();
+    const g = week();
+    const head = [LEDGER_HEADER.join(','), ...g.ledger.slice(0, 3).map((r) => r.join(','))].join('\n') + '\n';
+    // A hostile file: after three good rows, 9 MB without a line feed (line 5) …
+    const noEnd = path.join(e.dir, 'no-end.csv');
+    fs.writeFileSync(noEnd, head + 'x'.repeat(9 << 20));
+    let err = await refusal(() => importFile(e, { path: noEnd }));
+    expect(err.code).toBe('IMPORT_REFUSED');
+    expect(err.message).toContain('第 5 行');
+    expect(err.message).toContain('超过 8 MB');
+    // … or a quote opened on line 5 and never closed, over 9 MB of short lines.
+    const open = path.join(e.dir, 'open-quote.csv');
+    fs.writeFileSync(open, head + 'JF9,"never closed\n' + 'abcdefghij\n'.repeat(900_000));
+    err = await refusal(() => importFile(e, { path: open }));
+    expect(err.message).toContain('第 5 行');
+    expect(err.message).toContain('超过 8 MB');
     expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
     await e.close();
   });

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import type { TextEncoding } from './detect-text';
 import { blobId, unpackPiece } from './source-copy';
 import { decoderFor, type Decode } from './text-decoding';
-import { cellsOf, quotesBalanced } from './text-reader';
+import { cellsOf } from './text-reader';
 
 /** (batch_id << 32) | line: one number that orders stored rows as their files do. */
 export const rowId = (batchId: number, line: number): number => batchId * 4294967296 + line;
@@ -62,7 +62,12 @@ export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
     let bytes = piece(row.batch_id, seq)?.subarray(row.raw_off % info.piece);
     if (!bytes) return [];
     // Whole lines until the record's quotes balance (nearly always the first line).
+    // Quotes are counted line by line as each line completes (the quote byte is never
+    // part of a character in these encodings), and the record decoded once: counting
+    // and decoding the whole record again for each line took time quadratic in its lines.
     let from = 0;
+    let lineStart = 0;
+    let quotes = 0;
     for (;;) {
       const nl = bytes.indexOf(10, from);
       if (nl < 0) {
@@ -74,10 +79,13 @@ export function makeRawReader(db: Database): (row: StoredRaw) => string[] {
         }
       }
       const end = nl < 0 ? bytes.length : nl;
-      let text = info.decode(bytes.subarray(0, end)).replace(/\r(?=\n|$)/g, '');
-      if (row.raw_off === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (nl < 0 || quotesBalanced(text)) return cellsOf(text, info.delimiter);
-      from = nl + 1;
+      for (let q = bytes.indexOf(0x22, lineStart); q >= 0 && q < end; q = bytes.indexOf(0x22, q + 1)) quotes++;
+      if (nl < 0 || quotes % 2 === 0) {
+        let text = info.decode(bytes.subarray(0, end)).replace(/\r(?=\n|$)/g, '');
+        if (row.raw_off === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        return cellsOf(text, info.delimiter);
+      }
+      from = lineStart = nl + 1;
     }
   };
 }

@@ -18,6 +18,14 @@ import { decodeSample, detectDelimiter, detectEncoding, readSample, type TextEnc
 import { decoderFor } from './text-decoding';
 
 const PIECE = 1 << 20;
+/**
+ * A record longer than this is no real record (the longest real ones hold a few
+ * kilobytes): the file is refused, naming the line, before such a line — or a
+ * quote never closed — can take the memory of the whole file.
+ */
+export const MAX_RECORD = 8 << 20;
+const tooLong = (line: number): Error =>
+  Object.assign(new Error(`第 ${line} 行起的记录超过 ${MAX_RECORD >> 20} MB 仍未结束（没有换行，或引号没有闭合），不是正常的记录：文件可能损坏，或不是文本文件`), { lines: line });
 /** The batch handed out for a piece whose records all went to the sink. */
 const NONE_OUT: SourceRow[] = [];
 /**
@@ -27,11 +35,12 @@ const NONE_OUT: SourceRow[] = [];
  */
 const DECODE = 32 << 10;
 
-export const quotesBalanced = (s: string): boolean => {
+export const quoteCount = (s: string): number => {
   let n = 0;
   for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
-  return n % 2 === 0;
+  return n;
 };
+export const quotesBalanced = (s: string): boolean => quoteCount(s) % 2 === 0;
 
 /**
  * A record with quotes, split as RFC 4180 reads it (with csv-parse's relax_quotes:
@@ -173,8 +182,10 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
       const view = sinkNow ? byteView(encoding) : null;
       const range = opts.range;
       let lineNo = range?.firstLine ?? 0;
-      // A quoted record that spans lines, waiting for its closing quote.
-      let pending: { text: string; offset: number } | null = null;
+      // A quoted record that spans lines, waiting for its closing quote (from line
+      // `line`; `quotes` counted line by line as they come: counting the whole text
+      // again for every line made a quote never closed take time quadratic in its length).
+      let pending: { text: string; offset: number; line: number; quotes: number } | null = null;
 
       // The rows of `bytes`, which holds whole lines (the last may lack its line feed
       // at the end of the file); `base` is the file offset of bytes[0].
@@ -201,17 +212,19 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           at = byteNl < 0 ? bytes.length : byteNl + 1;
           if (pending) {
             pending.text += '\n' + line;
-            if (quotesBalanced(pending.text)) {
+            pending.quotes += quoteCount(line);
+            if (pending.text.length > MAX_RECORD) throw tooLong(pending.line);
+            if (pending.quotes % 2 === 0) {
               // The record ends on this line: that is the line an editor shows it on.
               out.push({ line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset });
               pending = null;
             }
           } else if (plain) {
             out.push({ line: lineNo, cells: splitPlain(line, delimiter), offset });
-          } else if (quotesBalanced(line)) {
-            out.push({ line: lineNo, cells: cellsOf(line, delimiter), offset });
           } else {
-            pending = { text: line, offset };
+            const quotes = quoteCount(line);
+            if (quotes % 2 === 0) out.push({ line: lineNo, cells: cellsOf(line, delimiter), offset });
+            else pending = { text: line, offset, line: lineNo, quotes };
           }
         }
         return out;
@@ -251,12 +264,17 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
             if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
             if (pending) {
               pending.text += '\n' + line;
-              if (quotesBalanced(pending.text)) {
+              pending.quotes += quoteCount(line);
+              if (pending.text.length > MAX_RECORD) throw tooLong(pending.line);
+              if (pending.quotes % 2 === 0) {
                 sink.row({ line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset });
                 pending = null;
               }
-            } else if (quotesBalanced(line)) sink.row({ line: lineNo, cells: cellsOf(line, delimiter), offset });
-            else pending = { text: line, offset };
+            } else {
+              const quotes = quoteCount(line);
+              if (quotes % 2 === 0) sink.row({ line: lineNo, cells: cellsOf(line, delimiter), offset });
+              else pending = { text: line, offset, line: lineNo, quotes };
+            }
           }
           at = end + 1;
           u = uEnd + 1;
@@ -287,6 +305,7 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
             // the carry to the whole chunk would copy a megabyte into fresh memory
             // for every megabyte read (its pages are faulted in anew each time).
             const nl = chunk.indexOf(10);
+            if (carry.length + (nl < 0 ? chunk.length : nl) > MAX_RECORD) throw tooLong(lineNo + 1);
             if (nl < 0) {
               carry = Buffer.concat([carry, chunk]);
               continue;
@@ -321,8 +340,7 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           if (out) yield out;
         }
         if (pending) {
-          const p = pending as { text: string; offset: number };
-          const startLine = lineNo - p.text.split('\n').length + 1;
+          const startLine = (pending as { line: number }).line;
           throw Object.assign(new Error(`引号没有闭合（从第 ${startLine} 行开始），文件可能被截断`), { lines: startLine });
         }
       } finally {
