@@ -27,7 +27,7 @@ export function byteField(type: FieldType, norm: FieldNormalizer): ByteField {
     const r = norm(decodeUtf8(u8, s, e));
     return fromResult(r, slot);
   };
-  // One closure per type (not a test of the type per cell): these run for every cell of a million rows.
+  // A text as it lies in the record (n: its UTF-16 length), or the normaliser's answer where it does not read as plain (n < 0).
   const asBytes = (u8: Buffer, s: number, e: number, slot: Slot, n: number): boolean => {
     if (n < 0) return ask(u8, s, e, slot);
     slot.k = BYTES;
@@ -36,6 +36,7 @@ export function byteField(type: FieldType, norm: FieldNormalizer): ByteField {
     slot.n = n;
     return true;
   };
+  // One closure per type (not a test of the type per cell): these run for every cell of a million rows.
   if (type === 'text') return (u8, s, e, slot) => (s === e ? none(slot) : asBytes(u8, s, e, slot, plainTextLength(u8, s, e)));
   if (type === 'key') return (u8, s, e, slot) => (s === e ? none(slot) : asBytes(u8, s, e, slot, plainKeyBytes(u8, s, e) ? e - s : -1));
   if (type === 'id') return (u8, s, e, slot) => (s === e ? none(slot) : asBytes(u8, s, e, slot, validIdBytes(u8, s, e) ? 18 : -1));
