@@ -11,13 +11,13 @@ import { plainStartBytes, splitBytes, splitPlainBytes } from './byte-cells';
 import { byteField } from './byte-fields';
 import { copySlot, newSlot, NONE, sameText, slotText, VALUE, type ByteRow } from '../rowstore/value-slot';
 
+/** Reads one record u8[s, e); `plain`: the caller knows it holds no quote character. */
+export type ByteRowReader = (u8: Buffer, s: number, e: number, plain: boolean) => ByteRow | null;
+
 /**
  * The byte reader of rows for this plan and delimiter, or null where there is none
  * (a delimiter of more than one byte, or the quote itself).
  */
-/** Reads one record u8[s, e); `plain`: the caller knows it holds no quote character. */
-export type ByteRowReader = (u8: Buffer, s: number, e: number, plain: boolean) => ByteRow | null;
-
 export function makeByteRowReader(plan: RowPlan, delimiter: string): ByteRowReader | null {
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') return null;
   const d = delimiter.charCodeAt(0);
