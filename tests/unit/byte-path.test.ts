@@ -27,6 +27,8 @@ import builtin from '../../resources/profiles/builtin.json';
 import { KINDS } from '../../shared/import-kinds';
 import statusTable from '../../shared/codes/status.json';
 import { rng } from '../support/ids';
+import { writeTextFile } from '../support/files';
+import { generatePremium, TAX_HEADER } from '../support/premium-generator';
 import { tempDir } from '../support/temp-engine';
 
 const PROFILES = builtin.profiles as unknown as ColumnProfile[];
@@ -212,6 +214,18 @@ describe('the byte path of an import', () => {
     expect(byBytes).toBeGreaterThan(taken / 3);
     expect(declined).toBeGreaterThan(500);
   }, 120_000);
+
+  it('does the same where a piece is longer than the buffer kept for pieces (a GB18030 record of a megabyte and more)', async () => {
+    const dir = tempDir();
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40 } });
+    // A name of 400,000 characters, after the header is known (the first 30 rows find it): its piece's UTF-8 form (1.2 MB) gets a buffer of its own.
+    g.tax[35]![3] = '张'.repeat(400_000);
+    const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { encoding: 'gb18030', delimiter: '|', eol: '\r\n', title: '对账明细' });
+    const job = { ...jobFor(file, true), pieceBytes: 4096 };
+    const strings = await outcome({ ...job, byteRecords: false });
+    expect(await outcome({ ...job, byteRecords: true })).toEqual(strings);
+    expect(strings.at(-1)).toMatchObject({ end: { accepted: g.tax.length } });
+  });
 
   it('does the same on the second half of a split file (given its header and first line)', async () => {
     const dir = tempDir();

@@ -26,6 +26,8 @@ const PIECE = 1 << 20;
 export const MAX_RECORD = 8 << 20;
 const tooLong = (line: number): Error =>
   Object.assign(new Error(`第 ${line} 行起的记录超过 ${MAX_RECORD >> 20} MB 仍未结束（没有换行，或引号没有闭合），不是正常的记录：文件可能损坏，或不是文本文件`), { lines: line });
+/** The largest UTF-8 form of a piece kept for the next piece (byteView). */
+const SCRATCH_MAX = 1 << 20;
 /** The batch handed out for a piece whose records all went to the sink. */
 const NONE_OUT: SourceRow[] = [];
 /**
@@ -142,6 +144,8 @@ export interface RowSink {
 function byteView(encoding: TextEncoding): ((bytes: Buffer) => Buffer) | null {
   let scratch = Buffer.allocUnsafe(0);
   const utf8 = (text: string): Buffer => {
+    // A piece is some 32 KB; one holding a long record (up to MAX_RECORD) gets a buffer of its own, not kept.
+    if (text.length * 3 > SCRATCH_MAX) return Buffer.from(text, 'utf8');
     if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(text.length * 3 + 1024);
     return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
   };
