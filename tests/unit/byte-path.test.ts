@@ -215,6 +215,34 @@ describe('the byte path of an import', () => {
     expect(declined).toBeGreaterThan(500);
   }, 120_000);
 
+  it('does the same on the real-shaped example files, and on a headerless 3202 result.txt read by position', async () => {
+    const examples = path.resolve(import.meta.dirname, '../fixtures/examples');
+    const dir = tempDir();
+    // A 3202 result: no header, a tab after every value or not, now and then an odd cell.
+    const r = rng(3202);
+    const pick: Pick = (xs) => xs[Math.floor(r() * xs.length)]!;
+    const lines = Array.from({ length: 400 }, (_, i) => {
+      // The first rows as the platform writes them (they tell the file's shape), odd cells after.
+      const odd = i >= 40;
+      const amount = () => (odd ? cell('amount', r, pick, []) : '300.00');
+      const cells = ['P' + i, 'MD' + i, 'S' + i, 'MSG' + i, odd ? pick(['0', '1', '2', '3', '对平', '中心多', '9', ' 0']) : '0', odd ? pick(['0', '1', '', '2']) : '0', odd ? pick(['', '机构未上传', ' 备注 ', '金额\u0001']) : '', amount(), amount(), amount()];
+      return cells.join('\t') + (r() < 0.5 ? '\t' : '');
+    });
+    fs.writeFileSync(path.join(dir, 'result.txt'), lines.join('\n') + '\n');
+    const files = [...fs.readdirSync(examples).map((f) => path.join(examples, f)), path.join(dir, 'result.txt')];
+    const spy = vi.spyOn(RowProcessor.prototype, 'pushBytes');
+    for (const file of files) {
+      for (const pieceBytes of [128, 1 << 20]) {
+        const job = { ...jobFor(file, true), pieceBytes };
+        const strings = await outcome({ ...job, byteRecords: false });
+        expect(strings.some((x) => (x as { end?: unknown }).end), file + JSON.stringify(strings.at(-1)).slice(0, 300)).toBe(true);
+        expect(await outcome({ ...job, byteRecords: true }), file).toEqual(strings);
+      }
+    }
+    expect(spy.mock.results.filter((x) => x.value === true).length).toBeGreaterThan(150);
+    spy.mockRestore();
+  });
+
   it('does the same where a piece is longer than the buffer kept for pieces (a GB18030 record of a megabyte and more)', async () => {
     const dir = tempDir();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 40 } });
