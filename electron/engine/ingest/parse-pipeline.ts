@@ -90,9 +90,18 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   };
   // A header found beforehand (split parsing): the title and header lines are skipped here.
   const skipThrough = job.header ? (job.headerLine ?? 0) : 0;
-  // Once the header is known, the reader hands a text file's records to the processor
-  // itself (as bytes where it can, as cells where not), in file order; full blocks wait here.
+  // Every row after the header goes to the processor through `take`, and every full
+  // block waits here until the batch is done. Once the header is known, the reader hands
+  // a text file's records to the processor itself (as bytes where it can, as cells where not), in file order.
   const full: EncodedBlock[] = [];
+  const keepFull = (p: RowProcessor): void => {
+    if (p.out.full) full.push(p.out.take());
+  };
+  const take = (p: RowProcessor, row: SourceRow): void => {
+    if (row.line <= skipThrough) return;
+    p.push(row);
+    keepFull(p);
+  };
   let sink: RowSink | null = null;
   const sinkNow = (): RowSink | null => {
     const p = processor;
@@ -100,27 +109,20 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     return (sink ??= {
       bytes(u8, s, e, line, offset, plain) {
         if (line <= skipThrough || !p.pushBytes(u8, s, e, line, offset, plain)) return false;
-        if (p.out.full) full.push(p.out.take());
+        keepFull(p);
         return true;
       },
-      row(row) {
-        if (row.line <= skipThrough) return;
-        p.push(row);
-        if (p.out.full) full.push(p.out.take());
-      },
+      row: (row) => take(p, row),
     });
   };
   for await (const rows of source.batches(copying ? copy.tap : undefined, sinkNow)) {
     for (const row of rows) {
-      if (job.header && row.line <= skipThrough) continue;
       if (!processor) {
         if (!isBlank(row.cells)) head.push(row);
         if (head.length === HEAD_ROWS) yield { t: 'header', match: start() };
         continue;
       }
-      const p: RowProcessor = processor;
-      p.push(row);
-      if (p.out.full) yield { t: 'rows', block: p.out.take(), position: source.position() };
+      take(processor, row);
     }
     while (full.length) yield { t: 'rows', block: full.shift()!, position: source.position() };
     if (copying) for (const piece of copy.take()) yield { t: 'piece', ...piece };

@@ -90,17 +90,7 @@ export class RowProcessor {
     const x = this.out.addBytes(line, offset, u8, r);
     st.accepted++;
     const a = r.cols[EVENT_AT]!;
-    if (a.k !== NONE && (a.k === TIME || a.v)) {
-      // As push compares them; the text is made only where a number does not decide (no closure: this runs a million times).
-      if (!st.minAt || (x === x && this.minX === this.minX ? x < this.minX : slotText(a, u8)! < st.minAt)) {
-        st.minAt = slotText(a, u8);
-        this.minX = x;
-      }
-      if (!st.maxAt || (x === x && this.maxX === this.maxX ? x > this.maxX : slotText(a, u8)! > st.maxAt)) {
-        st.maxAt = slotText(a, u8);
-        this.maxX = x;
-      }
-    }
+    if (a.k !== NONE && (a.k === TIME || a.v)) this.noteAt(x, slotText, a, u8);
     return true;
   }
 
@@ -139,18 +129,28 @@ export class RowProcessor {
     const x = this.out.add({ line: row.line, offset: row.offset ?? null, gk: n.gk, cols: n.cols, name: n.name, extra: n.extra, raw: row.offset === undefined ? JSON.stringify(row.cells) : null });
     s.accepted++;
     const at = n.cols[EVENT_AT] as string | null;
-    if (at) {
-      // Compared as the numbers the block made of them where both are in the canonical
-      // form (whose text sorts as its number does), as texts otherwise: comparing two
-      // fresh 19-character strings twice a row had cost some 2.5 % of parsing.
-      if (!s.minAt || (x === x && this.minX === this.minX ? x < this.minX : at < s.minAt)) {
-        s.minAt = at;
-        this.minX = x;
-      }
-      if (!s.maxAt || (x === x && this.maxX === this.maxX ? x > this.maxX : at > s.maxAt)) {
-        s.maxAt = at;
-        this.maxX = x;
-      }
+    if (at) this.noteAt(x, itself, at, null);
+  }
+
+  /**
+   * A row's date (x: the number the block made of it, NaN where not canonical) against
+   * the file's first and last. Compared as numbers where both are in the canonical form
+   * (whose text sorts as its number does), as texts otherwise: comparing two fresh
+   * 19-character strings twice a row had cost some 2.5 % of parsing. The text is made,
+   * by `text(a, b)`, only where the numbers do not decide (no closure per row: both
+   * paths call this for a million rows).
+   */
+  private noteAt<A, B>(x: number, text: (a: A, b: B) => string | null, a: A, b: B): void {
+    const s = this.stats;
+    if (!s.minAt || (x === x && this.minX === this.minX ? x < this.minX : text(a, b)! < s.minAt)) {
+      s.minAt = text(a, b);
+      this.minX = x;
+    }
+    if (!s.maxAt || (x === x && this.maxX === this.maxX ? x > this.maxX : text(a, b)! > s.maxAt)) {
+      s.maxAt = text(a, b);
+      this.maxX = x;
     }
   }
 }
+
+const itself = (s: string): string => s;

@@ -191,6 +191,25 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
       // again for every line made a quote never closed take time quadratic in its length).
       let pending: { text: string; offset: number; line: number; quotes: number } | null = null;
 
+      // The line `lineNo` (starting at byte `offset`) as cells: the record it is, or the
+      // quoted record it closes; null while a quoted record is still open.
+      const lineRecord = (line: string, offset: number): SourceRow | null => {
+        if (!pending) {
+          const quotes = quoteCount(line);
+          if (quotes % 2 === 0) return { line: lineNo, cells: cellsOf(line, delimiter), offset };
+          pending = { text: line, offset, line: lineNo, quotes };
+          return null;
+        }
+        pending.text += '\n' + line;
+        pending.quotes += quoteCount(line);
+        if (pending.text.length > MAX_RECORD) throw tooLong(pending.line);
+        if (pending.quotes % 2 !== 0) return null;
+        // The record ends on this line: that is the line an editor shows it on.
+        const r = { line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset };
+        pending = null;
+        return r;
+      };
+
       // The rows of `bytes`, which holds whole lines (the last may lack its line feed
       // at the end of the file); `base` is the file offset of bytes[0].
       const piece = (bytes: Buffer, base: number): SourceRow[] => {
@@ -214,21 +233,10 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           lineNo++;
           pos = nl + 1;
           at = byteNl < 0 ? bytes.length : byteNl + 1;
-          if (pending) {
-            pending.text += '\n' + line;
-            pending.quotes += quoteCount(line);
-            if (pending.text.length > MAX_RECORD) throw tooLong(pending.line);
-            if (pending.quotes % 2 === 0) {
-              // The record ends on this line: that is the line an editor shows it on.
-              out.push({ line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset });
-              pending = null;
-            }
-          } else if (plain) {
-            out.push({ line: lineNo, cells: splitPlain(line, delimiter), offset });
-          } else {
-            const quotes = quoteCount(line);
-            if (quotes % 2 === 0) out.push({ line: lineNo, cells: cellsOf(line, delimiter), offset });
-            else pending = { text: line, offset, line: lineNo, quotes };
+          if (plain && !pending) out.push({ line: lineNo, cells: splitPlain(line, delimiter), offset });
+          else {
+            const r = lineRecord(line, offset);
+            if (r) out.push(r);
           }
         }
         return out;
@@ -266,19 +274,8 @@ export function openTextSource(file: string, opts: { encoding?: TextEncoding; de
           if (pending || first || !sink.bytes(u8, u, e, lineNo, offset, quote >= e)) {
             let line = u8.toString('utf8', u, e);
             if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-            if (pending) {
-              pending.text += '\n' + line;
-              pending.quotes += quoteCount(line);
-              if (pending.text.length > MAX_RECORD) throw tooLong(pending.line);
-              if (pending.quotes % 2 === 0) {
-                sink.row({ line: lineNo, cells: cellsOf(pending.text, delimiter), offset: pending.offset });
-                pending = null;
-              }
-            } else {
-              const quotes = quoteCount(line);
-              if (quotes % 2 === 0) sink.row({ line: lineNo, cells: cellsOf(line, delimiter), offset });
-              else pending = { text: line, offset, line: lineNo, quotes };
-            }
+            const r = lineRecord(line, offset);
+            if (r) sink.row(r);
           }
           at = end + 1;
           u = uEnd + 1;

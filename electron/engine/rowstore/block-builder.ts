@@ -121,11 +121,7 @@ export class BlockBuilder {
     this.raw.put(i, r.raw);
     const at = text(r.cols[this.eventAt]);
     const x = at === null ? NaN : dateTimeNumber(at);
-    this.at[i] = x;
-    if (at !== null && Number.isNaN(x)) (this.atTexts ??= Array.from(this.at.subarray(0, i), (v) => (Number.isNaN(v) ? null : formatDateTime(v))));
-    if (this.atTexts) this.atTexts[i] = at;
-    if (x < this.minAt) this.minAt = x;
-    if (x > this.maxAt) this.maxAt = x;
+    this.placeAt(i, x, at !== null, at);
     return x;
   }
 
@@ -157,12 +153,23 @@ export class BlockBuilder {
     this.raw.put(i, null);
     const a = r.cols[this.eventAt]!;
     const x = a.k === TIME ? (a.v as number) : a.k === EMPTY ? NaN : dateTimeNumber(slotText(a, u8)!);
+    const present = a.k !== EMPTY;
+    // The text only where the block keeps texts (a time not in the canonical form): a time to the second is not formatted again.
+    this.placeAt(i, x, present, this.atTexts || (present && Number.isNaN(x)) ? slotText(a, u8) : null);
+    return x;
+  }
+
+  /**
+   * Row i's date-time: its number x (NaN: none, or not in the canonical form), and its
+   * text where it has one (`present`), which the block keeps once any time of it is
+   * not canonical (`text` must then be given).
+   */
+  private placeAt(i: number, x: number, present: boolean, text: string | null): void {
     this.at[i] = x;
-    if (a.k !== EMPTY && Number.isNaN(x)) (this.atTexts ??= Array.from(this.at.subarray(0, i), (v) => (Number.isNaN(v) ? null : formatDateTime(v))));
-    if (this.atTexts) this.atTexts[i] = slotText(a, u8);
+    if (present && Number.isNaN(x)) (this.atTexts ??= Array.from(this.at.subarray(0, i), (v) => (Number.isNaN(v) ? null : formatDateTime(v))));
+    if (this.atTexts) this.atTexts[i] = text;
     if (x < this.minAt) this.minAt = x;
     if (x > this.maxAt) this.maxAt = x;
-    return x;
   }
 
   private takeExtra(n: number): Record<string, ColumnData> {
