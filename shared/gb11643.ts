@@ -1,6 +1,7 @@
 // GB 11643-1999 citizen ID numbers: 17 digits and a check character (0-9 or X).
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = '10X98765432';
+/** The weight of each of the 17 digits, and the check character for the weighted sum mod 11 (the import's byte path reads IDs by the same two). */
+export const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+export const CHECK = '10X98765432';
 
 export function checkChar(first17: string): string {
   let sum = 0;

@@ -3,6 +3,7 @@
 // string path does is taken here; anything else (a doubled quote, text after a
 // closing quote, a quote inside an unquoted cell, a quote never closed) answers -1
 // and the record goes the string way, where cellsOf and csv-parse decide it.
+import { CHECK, WEIGHTS } from '../../../shared/gb11643';
 
 /**
  * The cells of the record u8[s, e) split on the one-byte delimiter `d`, written as
@@ -111,8 +112,8 @@ export function plainKeyBytes(u8: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = [49, 48, 88, 57, 56, 55, 54, 53, 52, 51, 50]; // '10X98765432'
+/** gb11643's check characters as bytes. */
+const CHECK_BYTES = Array.from(CHECK, (c) => c.charCodeAt(0));
 
 /** gb11643's validAsIs on bytes: 18 characters, 17 digits and the right check character. */
 export function validIdBytes(u8: Uint8Array, s: number, e: number): boolean {
@@ -123,7 +124,7 @@ export function validIdBytes(u8: Uint8Array, s: number, e: number): boolean {
     if (d < 0 || d > 9) return false;
     sum += d * WEIGHTS[i]!;
   }
-  return u8[s + 17] === CHECK[sum % 11];
+  return u8[s + 17] === CHECK_BYTES[sum % 11];
 }
 
 /**
