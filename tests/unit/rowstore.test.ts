@@ -71,6 +71,14 @@ describe('column blocks', () => {
         const rows = Int32Array.from(texts.keys()).reverse();
         const copy = decode(encodeColumns(rows.length, { t: textOfRows([c], new Int32Array(rows.length), rows, 't') }));
         expect(copy.str('t')).toEqual([...texts].reverse());
+        // The same places once the column was decoded whole first, and again after forgetting all decoded.
+        const first = new DecodedColumns(stored);
+        expect(first.str('t')).toEqual(texts);
+        const again = first.byteRefs('t');
+        expect([Array.from(again.start), Array.from(again.len)]).toEqual([Array.from(r.start), Array.from(r.len)]);
+        first.forgetDecoded();
+        expect(Array.from(first.byteRefs('t').len)).toEqual(Array.from(r.len));
+        expect(first.str('t')).toEqual(texts);
       }),
       { numRuns: 300 },
     );
