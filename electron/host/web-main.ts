@@ -28,7 +28,7 @@ const dbPath = values.db ?? process.env.GONGJI_DB ?? defaultDbPath();
 const engine = createEngine({
   dbPath,
   host: 'http',
-  runner: (_db, bus) => new WorkerJobRunner({ dbPath }, bus),
+  runner: (_db, bus) => new WorkerJobRunner({ dbPath, spareAtStart: true }, bus),
 });
 const host = await startHttpHost({
   engine,

@@ -39,7 +39,11 @@ bus.on('job/progress', (p) => {
   }
 });
 const built = path.join(import.meta.dirname, '../../out/main/job-worker.js');
-const runner = new WorkerJobRunner({ dbPath: dbPath!, workerFile: fs.existsSync(built) ? built : undefined }, bus);
+// As the hosts start it (spareAtStart): the workstation opens some time before its first
+// import, so that import finds a job thread started and its code loaded, as every later
+// job does (one is started when a job ends); the session is timed from there.
+const runner = new WorkerJobRunner({ dbPath: dbPath!, workerFile: fs.existsSync(built) ? built : undefined, spareAtStart: true }, bus);
+for (const end = Date.now() + 30_000; !runner.spareReady && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
 
 /** The peak since the last reset (Linux: VmHWM, reset through clear_refs); elsewhere the process's peak so far. */
 const peak = {

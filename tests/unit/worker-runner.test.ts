@@ -1,6 +1,6 @@
-// Job threads start a job ahead (worker-runner.ts): when a job ends, a spare thread
-// loads the job code and waits, so the next job skips the thread's start. A spare
-// holds nothing open and never stands in the way of closing.
+// Job threads start a job ahead (worker-runner.ts): when a job ends (and, asked, when
+// the runner starts), a spare thread loads the job code and waits, so the next job
+// skips the thread's start. A spare holds nothing open and never stands in the way of closing.
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { EventBus } from '../../electron/engine/event-bus';
@@ -55,5 +55,25 @@ describe('job threads started ahead', () => {
     const db = openStore(dbPath);
     expect(db.prepare('SELECT count(*) FROM import_batch').pluck().get()).toBe(2);
     db.close();
+  });
+
+  it('starts a spare at once when asked (as the hosts do), so the first job finds its thread loaded', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'w.sqlite');
+    openStore(dbPath).close();
+    const runner = new WorkerJobRunner({ dbPath, spareAtStart: true }, new EventBus());
+    onTestFinished(() => runner.close());
+    expect(runner.hasSpare).toBe(true);
+    expect(runner.threadsStarted).toBe(1);
+    await until(() => runner.spareReady, 30_000);
+    const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3 }, seed: 7 }).tax, { delimiter: '|' });
+    const first = runner.start('import', { path: file }, 'officer-a');
+    // Taken: no thread started for the first job.
+    expect(runner.threadsStarted).toBe(1);
+    expect(await runner.wait(first)).toMatchObject({ outcome: 'result', result: { rows: 3 } });
+    // A spare started at once holds nothing open: closing does not wait for a job.
+    await runner.quiet();
+    await runner.close();
+    expect(runner.hasSpare).toBe(false);
   });
 });

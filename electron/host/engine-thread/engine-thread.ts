@@ -17,7 +17,7 @@ try {
     dbPath: opts.dbPath,
     nativeBinding: opts.nativeBinding,
     host: opts.host,
-    runner: (_db, bus) => new WorkerJobRunner({ dbPath: opts.dbPath, nativeBinding: opts.nativeBinding, workerFile: opts.jobWorkerFile }, bus),
+    runner: (_db, bus) => new WorkerJobRunner({ dbPath: opts.dbPath, nativeBinding: opts.nativeBinding, workerFile: opts.jobWorkerFile, spareAtStart: true }, bus),
   });
   for (const name of EVENT_NAMES) engine.bus.on(name, (payload) => post({ t: 'event', name, payload }));
   parentPort!.on('message', (m: ToEngine) => {

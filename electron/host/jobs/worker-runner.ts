@@ -18,6 +18,11 @@ export interface WorkerRunnerOptions {
   nativeBinding?: string;
   /** The worker entry; found beside this module (built .js, or .ts under tsx) when omitted. */
   workerFile?: string;
+  /**
+   * Start a spare thread at once, not only when a job ends: the hosts start the runner
+   * when the workstation opens, so the first import after it finds its thread loaded too.
+   */
+  spareAtStart?: boolean;
 }
 
 export function defaultWorkerFile(): string {
@@ -48,6 +53,7 @@ export class WorkerJobRunner implements JobRunner {
   private readonly workerFile: string;
   constructor(private readonly opts: WorkerRunnerOptions, private readonly bus: EventBus) {
     this.workerFile = opts.workerFile ?? defaultWorkerFile();
+    if (opts.spareAtStart) this.prepareSpare();
   }
 
   start<T extends JobType>(type: T, args: JobArgs<T>, user: string): string {
