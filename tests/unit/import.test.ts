@@ -90,16 +90,22 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     await e.close();
   });
 
-  it('parses a big quoted file in two threads exactly as in one, a record over two lines at the middle included', async () => {
+  // Two parts, or four (where four cores or more are: GONGJI_PARSE_PARTS sets it on any machine).
+  it.each([2, 4])('parses a big quoted file in %i threads exactly as in one, records over two lines at the cuts included', async (parts) => {
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    process.env.GONGJI_PARSE_PARTS = String(parts);
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_PARTS);
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 12000 } });
     const rows = g.tax.map((r, i) => {
       const x = [...r];
       if (i % 3 === 0) x[3] = `${x[3]}|“${i}”`; // quoted: holds the delimiter
       return x;
     });
-    // Records over two lines around the middle of the file, where a cut by bytes alone would fall.
-    for (let i = Math.floor(rows.length / 2) - 40; i < Math.floor(rows.length / 2) + 40; i += 2) rows[i]![10] = '共济\n代缴';
+    // Records over two lines around each cut of the file, where a cut by bytes alone would fall.
+    for (let k = 1; k < parts; k++) {
+      const at = Math.floor((k * rows.length) / parts);
+      for (let i = at - 40; i < at + 40; i += 2) rows[i]![10] = '共济\n代缴';
+    }
     const imported = async (mode: string) => {
       process.env.GONGJI_PARSE_WORKER = mode;
       const e = await tempEngine();
@@ -108,13 +114,14 @@ describe('encodings, delimiters, title and 合计 lines', () => {
       viewStoredRows(e);
       const lines = (e.db.prepare('SELECT line FROM source_row WHERE batch_id = ? ORDER BY line').all(s.batchId) as { line: number }[]).map((r) => r.line);
       const records = lines.map((l) => read(s.batchId!, l)!);
-      const parts = e.db.prepare('SELECT count(*) FROM row_block WHERE seq >= ?').pluck().get(2 ** 19) as number;
+      // Each part's blocks numbered from its own base (partSeq).
+      const bases = new Set((e.db.prepare('SELECT seq FROM row_block WHERE batch_id = ?').pluck().all(s.batchId) as number[]).map((q) => Math.floor((q * parts) / 2 ** 20)));
       await e.close();
-      return { s, lines, records, parts };
+      return { s, lines, records, bases };
     };
     const one = await imported('never');
     const two = await imported('split');
-    expect(two.parts).toBeGreaterThan(0); // it was cut in two
+    expect(two.bases.size).toBe(parts); // it was cut in as many parts
     expect(two.s.rows).toBe(rows.length);
     expect(two.lines).toEqual(one.lines);
     expect(two.records.map((r) => r.raw)).toEqual(rows);
@@ -166,8 +173,10 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     await e.close();
   });
 
-  it('parses a big file in two threads exactly as in one: rows, lines, records, 合计, and errors in either half', async () => {
+  it.each([2, 4])('parses a big file in %i threads exactly as in one: rows, lines, records, 合计, and errors in any part', async (parts) => {
     onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    process.env.GONGJI_PARSE_PARTS = String(parts);
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_PARTS);
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 12000, MATCHED_REFUNDED: 500 } });
     const write = (dir: string, rows: string[][]) =>
       writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, rows, { encoding: 'gb18030', delimiter: '|', eol: '\r\n', title: '对账明细', total: ['合计', '', '', '', '', '', '', g.taxTotal, '', '', ''] });
@@ -183,14 +192,14 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     };
     const one = await imported('never');
     const two = await imported('split');
-    // Two parts: the second's blocks numbered after the first's, lines running on across the cut.
-    expect(two.blocks.some((b) => b.seq >= 2 ** 19)).toBe(true);
+    // The parts' blocks numbered each after the part before's, lines running on across the cuts.
+    expect(new Set(two.blocks.map((b) => Math.floor((b.seq * parts) / 2 ** 20))).size).toBe(parts);
     two.blocks.slice(1).forEach((b, i) => expect(b.first_line).toBe(two.blocks[i]!.last_line + 1));
     expect(two.s).toMatchObject({ rows: g.tax.length, totalCheck: { ok: true, line: g.tax.length + 3 }, periodFrom: one.s.periodFrom, periodTo: one.s.periodTo, sha256: one.s.sha256 });
     expect(two.records.map((r) => r!.raw)).toEqual(g.tax);
     expect(two.records.map((r) => r!.norm)).toEqual(one.records.map((r) => r!.norm));
-    // An error in either half names its own line.
-    for (const row of [10, g.tax.length - 10]) {
+    // An error in any part names its own line.
+    for (const row of [10, Math.floor(g.tax.length / 2) + 5, g.tax.length - 10]) {
       process.env.GONGJI_PARSE_WORKER = 'split';
       const e = await tempEngine();
       const bad = g.tax.map((r) => [...r]);

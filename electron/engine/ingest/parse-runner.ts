@@ -1,8 +1,8 @@
 // Runs the parse pipeline for an import: in a parsing thread for a big file, so
 // reading and normalising go on while this thread writes to SQLite, or in line for
-// a small one. A big text file without quote characters is cut in two at a line
-// feed and each half parsed in its own thread (split-parse), the file's copy and
-// SHA-256 taken here meanwhile. All ways yield the same events.
+// a small one. A big text file is cut into parts at line feeds that end records
+// (split-point.ts), two to four by the cores at hand, and each part parsed in its own
+// thread, the file's copy and SHA-256 taken here meanwhile. All ways yield the same events.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,13 +16,13 @@ import type { BlockAck, WorkerInput } from './parse-worker';
 import type { EncodedBlock } from '../rowstore/block-builder';
 import type { ProcessorStats } from './row-processor';
 import { copySourceFile } from './source-copy';
-import { findSplit } from './split-point';
+import { findCuts, type Cut } from './split-point';
 
 /** Files from this size on are parsed in their own thread. */
 export const WORKER_MIN_BYTES = 4 << 20;
-/** Text files from this size on are parsed in two threads, where two cores are. */
+/** Text files from this size on are parsed in several threads (splitParts), where two cores are. */
 export const SPLIT_MIN_BYTES = 24 << 20;
-/** The block numbers of a split file's second part start here (so blocks stay in line order by number). */
+/** The block numbers of a file cut in two have their second part's start here (so blocks stay in line order by number); other cuts share the same range out alike (partSeq). */
 export const SECOND_PART_SEQ = 1 << 19;
 
 /** The parsing thread's entry: built beside the bundle, or the TypeScript bootstrap beside this source. */
@@ -134,7 +134,7 @@ function signal() {
 
 // A young generation of 96 MB (32 MB semi-spaces, twice the default) for a thread
 // parsing a whole file: parsing makes a great many short-lived strings, and fewer
-// scavenges measured some 15 % faster, for about 20 MB more memory. Two threads
+// scavenges measured some 15 % faster, for about 20 MB more memory. Threads
 // sharing a file take 48 MB each.
 const YOUNG_ONE = 96;
 const YOUNG_SPLIT = 48;
@@ -159,26 +159,30 @@ export async function* parseInWorker(job: ParseJob, t: ParseThread): AsyncGenera
 }
 
 /**
- * Two threads, one per half of the file, both told the header (found here from
- * the first rows, so neither waits for the other); blocks are numbered so the
- * second half's follow the first's; the totals and problems of the halves are
- * joined in file order.
+ * One thread per part of the file, each told the header (found here from the first
+ * rows, so none waits for another); each part's blocks are numbered from its own
+ * base (partSeq), so they follow the part before's; the totals and problems of the
+ * parts are joined in file order.
  */
-export async function* parseSplit(job: ParseJob, threads: [ParseThread, ParseThread], split: { at: number; line: number }, fileSize: number): AsyncGenerator<ParseEvent> {
-  const [first, second] = threads;
+export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: Cut[], fileSize: number): AsyncGenerator<ParseEvent> {
+  const parts = threads.length;
   const s = signal();
   const pieces: { seq: number; data: Buffer }[] = [];
   // Stopped with the import (a refusal, a cancel) rather than read to the end.
   const stop = new AbortController();
   let copy: Promise<string> | null = null;
-  const stats: (ProcessorStats | null)[] = [null, null];
-  const seq = [0, SECOND_PART_SEQ];
+  const stats: (ProcessorStats | null)[] = threads.map(() => null);
+  const base = threads.map((_, p) => partSeq(p, parts));
+  const seq = [...base];
   try {
+    if (cuts.length !== parts - 1) throw new Error('parseSplit: a cut per part after the first');
     const { match, headerLine } = await findHeader(job);
     yield { t: 'header', match };
     const given = { ...job, header: match, headerLine, copy: false };
-    first.start({ job: { ...given, range: { from: 0, to: split.at, firstLine: 0 } } }, s.poke);
-    second.start({ job: { ...given, range: { from: split.at, to: fileSize, firstLine: split.line } } }, s.poke);
+    threads.forEach((t, p) => {
+      const from = p === 0 ? { at: 0, line: 0 } : cuts[p - 1]!;
+      t.start({ job: { ...given, range: { from: from.at, to: p < parts - 1 ? cuts[p]!.at : fileSize, firstLine: from.line } } }, s.poke);
+    });
     copy = copySourceFile(
       job.file,
       (n, data) => {
@@ -187,7 +191,7 @@ export async function* parseSplit(job: ParseJob, threads: [ParseThread, ParseThr
       },
       stop.signal,
     );
-    while (!first.ended || !second.ended) {
+    while (threads.some((t) => !t.ended)) {
       let got = false;
       for (const [part, t] of threads.entries()) {
         const m = t.next();
@@ -195,7 +199,9 @@ export async function* parseSplit(job: ParseJob, threads: [ParseThread, ParseThr
         got = true;
         if (m.t === 'rows') {
           t.position = m.position;
-          yield { ...m, position: first.position + second.position, seq: seq[part]!++ };
+          // A part of more blocks than its numbers hold (some 4 billion rows at eight parts) would take the next part's.
+          if (part < parts - 1 && seq[part] === base[part + 1]) throw new EngineError('IMPORT_REFUSED', `${job.fileName}：文件过大，超过一次导入能编号的数据块`);
+          yield { ...m, position: threads.reduce((sum, x) => sum + x.position, 0), seq: seq[part]!++ };
           t.stored(m.block);
         } else if (m.t === 'end') stats[part] = m.stats;
       }
@@ -209,35 +215,54 @@ export async function* parseSplit(job: ParseJob, threads: [ParseThread, ParseThr
     const sha256 = await copy;
     for (const piece of pieces.splice(0)) yield { t: 'piece', ...piece };
     yield { t: 'copied', sha256, codec: 'br' };
-    yield { t: 'end', stats: joinStats(stats[0]!, stats[1]!, job.fileName) };
+    yield { t: 'end', stats: joinStats(stats as ProcessorStats[], job.fileName) };
   } finally {
     stop.abort();
     await copy?.catch(() => undefined);
-    await Promise.all([first.stop(), second.stop()]);
+    await Promise.all(threads.map((t) => t.stop()));
   }
 }
 
-/** The two halves' totals as if one thread had read the file. */
-export function joinStats(a: ProcessorStats, b: ProcessorStats, fileName: string): ProcessorStats {
-  const problems = [...a.problems, ...b.problems];
-  let problemCount = a.problemCount + b.problemCount;
-  if (a.totalStated && (b.accepted > 0 || b.problemCount > 0)) {
-    // The 合计 line came before the second half's rows.
+/** The first block number of part p of a file cut into `parts` (two parts: 0 and SECOND_PART_SEQ). */
+export const partSeq = (p: number, parts: number): number => Math.floor((p * 2 * SECOND_PART_SEQ) / parts);
+
+/**
+ * The parts' totals as if one thread had read the file. A 合计 line ends the data:
+ * rows in a later part are one problem (one thread names each such row; the import is
+ * refused either way).
+ */
+export function joinStats(parts: ProcessorStats[], fileName: string): ProcessorStats {
+  const problems = parts.flatMap((x) => x.problems);
+  let problemCount = parts.reduce((sum, x) => sum + x.problemCount, 0);
+  const total = parts.findIndex((x) => x.totalStated !== null);
+  if (total >= 0 && parts.slice(total + 1).some((x) => x.accepted > 0 || x.problemCount > 0)) {
     problemCount++;
-    problems.push({ file: fileName, line: a.totalStated.line, column: '', value: '', message: '合计行之后还有数据行' });
+    problems.push({ file: fileName, line: parts[total]!.totalStated!.line, column: '', value: '', message: '合计行之后还有数据行' });
   }
   const min = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x < y ? x : y);
   const max = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x > y ? x : y);
   return {
-    accepted: a.accepted + b.accepted,
-    computedFen: a.computedFen + b.computedFen,
-    totalStated: b.totalStated ?? a.totalStated,
-    minAt: min(a.minAt, b.minAt),
-    maxAt: max(a.maxAt, b.maxAt),
+    accepted: parts.reduce((sum, x) => sum + x.accepted, 0),
+    computedFen: parts.reduce((sum, x) => sum + x.computedFen, 0),
+    totalStated: parts.reduceRight<ProcessorStats['totalStated']>((found, x) => found ?? x.totalStated, null),
+    minAt: parts.reduce<string | null>((m, x) => min(m, x.minAt), null),
+    maxAt: parts.reduce<string | null>((m, x) => max(m, x.maxAt), null),
     problems: problems.slice(0, 1000),
     problemCount,
-    rejectedRows: [...a.rejectedRows, ...b.rejectedRows],
+    rejectedRows: parts.flatMap((x) => x.rejectedRows),
   };
+}
+
+/**
+ * How many parts a big text file is parsed in: a thread per core but one (the import's
+ * own thread writes the blocks and compresses the file's copy), two at least and four
+ * at most (beyond, the writer is the limit: it stores some 1.2 million rows a second).
+ * GONGJI_PARSE_PARTS=N sets it (the tests use it to run three and four parts on any machine).
+ */
+export function splitParts(): number {
+  const given = Number(process.env.GONGJI_PARSE_PARTS);
+  if (Number.isInteger(given) && given >= 2) return Math.min(given, 8);
+  return Math.max(2, Math.min(4, os.availableParallelism() - 1));
 }
 
 export function parseRows(job: ParseJob, fileSize: number): AsyncGenerator<ParseEvent> {
@@ -246,16 +271,18 @@ export function parseRows(job: ParseJob, fileSize: number): AsyncGenerator<Parse
   const mode = process.env.GONGJI_PARSE_WORKER;
   const splittable = isTextFile(job.file) && (mode === 'split' || (mode !== 'always' && fileSize >= SPLIT_MIN_BYTES && os.availableParallelism() >= 2));
   if (!splittable) return parseInWorker(job, new ParseThread(workerFile, YOUNG_ONE));
-  // The threads start loading while this one looks for the cut (a scan of the whole file).
-  const threads: [ParseThread, ParseThread] = [new ParseThread(workerFile, YOUNG_SPLIT), new ParseThread(workerFile, YOUNG_SPLIT)];
-  let split;
+  // The threads start loading while this one looks for the cuts (a scan of the file up to the last).
+  const parts = splitParts();
+  const threads = Array.from({ length: parts }, () => new ParseThread(workerFile, YOUNG_SPLIT));
+  let cuts: Cut[];
   try {
-    split = findSplit(job.file, fileSize);
+    cuts = findCuts(job.file, fileSize, parts);
   } catch (e) {
     for (const t of threads) void t.stop();
     throw e;
   }
-  if (split) return parseSplit(job, threads, split, fileSize);
-  void threads[1].stop();
-  return parseInWorker(job, threads[0]);
+  // Fewer cuts (a short file, a record over a part's share): the threads not needed stop.
+  for (const t of threads.splice(cuts.length + 1)) void t.stop();
+  if (cuts.length) return parseSplit(job, threads, cuts, fileSize);
+  return parseInWorker(job, threads[0]!);
 }
