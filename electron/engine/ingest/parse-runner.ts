@@ -199,7 +199,7 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
         got = true;
         if (m.t === 'rows') {
           t.position = m.position;
-          // A part of more blocks than its numbers hold (some 4 billion rows at eight parts) would take the next part's.
+          // A part of more blocks than its numbers hold (some two billion rows at eight parts) would take the next part's.
           if (part < parts - 1 && seq[part] === base[part + 1]) throw new EngineError('IMPORT_REFUSED', `${job.fileName}：文件过大，超过一次导入能编号的数据块`);
           yield { ...m, position: threads.reduce((sum, x) => sum + x.position, 0), seq: seq[part]!++ };
           t.stored(m.block);
@@ -257,7 +257,7 @@ export function joinStats(parts: ProcessorStats[], fileName: string): ProcessorS
  * How many parts a big text file is parsed in: a thread per core but one (the import's
  * own thread writes the blocks and compresses the file's copy), two at least and four
  * at most (beyond, the writer is the limit: it stores some 1.2 million rows a second).
- * GONGJI_PARSE_PARTS=N sets it (the tests use it to run three and four parts on any machine).
+ * GONGJI_PARSE_PARTS=N (2–8) sets it (the tests use it to run four parts on any machine).
  */
 export function splitParts(): number {
   const given = Number(process.env.GONGJI_PARSE_PARTS);
