@@ -10,6 +10,8 @@ import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-g
 import { makeCertNo } from '../support/ids';
 import { cli } from '../support/cli';
 import { makeRecordReader, readStoredRecord } from '../../electron/engine/ingest/stored-record';
+import { fenToText, parseAmountToFen } from '../../shared/money';
+import { EngineError } from '../../shared/errors';
 
 /** The reference kit's example files, copied into the repo (a clean clone has no ../shared). */
 const EXAMPLES = path.resolve(import.meta.dirname, '../fixtures/examples');
@@ -209,6 +211,49 @@ describe('encodings, delimiters, title and 合计 lines', () => {
       expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
       await e.close();
     }
+  });
+
+  // Two extracts run together (each ends in its 合计 line): one thread reads every row after the
+  // first 合计 line as a problem of its own. A part parsed beside it cannot know of that line, so
+  // those parts are read again: the same refusal, and with 导入正确行 the same rows kept.
+  it.each([2, 4])('reads rows after a 合计 line in an earlier part as one thread does (%i parts): the same refusal, the same rows kept on request', async (parts) => {
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    process.env.GONGJI_PARSE_PARTS = String(parts);
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_PARTS);
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 9000 } });
+    const cut = Math.floor(g.tax.length / (2 * parts));
+    const fenOf = (t: string) => {
+      const r = parseAmountToFen(t);
+      if (!r.ok) throw new Error(r.reason);
+      return r.fen;
+    };
+    const firstTotal = fenToText(g.tax.slice(0, cut).reduce((sum, r) => sum + fenOf(r[7]!), 0));
+    // The first extract's rows, its 合计 line, a blank line, then the second extract's rows (and its 合计 line).
+    const rows = [...g.tax.slice(0, cut), ['合计', '', '', '', '', '', '', firstTotal, '', '', ''], ['', '', '', '', '', '', '', '', '', '', ''], ...g.tax.slice(cut)];
+    const outcome = async (mode: string, acceptPartial: boolean) => {
+      process.env.GONGJI_PARSE_WORKER = mode;
+      const e = await tempEngine();
+      const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, rows, { encoding: 'gb18030', delimiter: '|', eol: '\r\n', title: '对账明细', total: ['合计', '', '', '', '', '', '', g.taxTotal, '', '', ''] });
+      try {
+        const s = await importFile(e, { path: file, acceptPartial });
+        viewStoredRows(e);
+        const lines = e.db.prepare('SELECT line FROM source_row WHERE batch_id = ? ORDER BY line').pluck().all(s.batchId);
+        return { rows: s.rows, rejected: s.rejected, totalCheck: s.totalCheck, periodFrom: s.periodFrom, periodTo: s.periodTo, lines };
+      } catch (err) {
+        if (!(err instanceof EngineError)) throw err;
+        return { code: err.code, message: err.message, details: err.details };
+      } finally {
+        await e.close();
+      }
+    };
+    const one = await outcome('never', false);
+    expect(one).toMatchObject({ code: 'IMPORT_REFUSED' });
+    expect((one as { message: string }).message).toContain(`第 ${cut + 5} 行`);
+    expect((one as { message: string }).message).toContain('合计行之后还有数据行');
+    expect(await outcome('split', false)).toEqual(one);
+    const kept = await outcome('never', true);
+    expect(kept).toMatchObject({ rows: cut });
+    expect(await outcome('split', true)).toEqual(kept);
   });
 
   it('refuses a file whose 合计 line disagrees with its rows, naming the line', async () => {

@@ -73,18 +73,25 @@ describe('cutting a text file into parts', () => {
 
 describe("joining the parts' totals", () => {
   const part = (over: Partial<ProcessorStats>): ProcessorStats => ({ accepted: 0, computedFen: 0, totalStated: null, minAt: null, maxAt: null, problems: [], problemCount: 0, rejectedRows: [], ...over });
-  it('sums them in file order, and counts rows in any part after a 合计 line as one problem naming it', () => {
+  const problem = (line: number) => ({ file: 'tax.txt', line, column: '实缴金额', value: 'x', message: '金额无法识别' });
+  it('sums them, keeps problems and refused rows in file order, and takes the first 合计 line', () => {
     const parts = [
-      part({ accepted: 3, computedFen: 300, minAt: '2025-11-18 00:00:00', maxAt: '2025-11-19 00:00:00' }),
-      part({ accepted: 2, computedFen: 200, totalStated: { line: 9, fen: 500 }, minAt: '2025-11-17 00:00:00', maxAt: '2025-11-18 00:00:00' }),
-      part({ accepted: 1, computedFen: 100, maxAt: '2025-11-23 00:00:00' }),
-      part({ accepted: 4, computedFen: 400 }),
+      part({ accepted: 3, computedFen: 300, minAt: '2025-11-18 00:00:00', maxAt: '2025-11-19 00:00:00', problems: [problem(4)], problemCount: 1 }),
+      part({ accepted: 2, computedFen: 200, minAt: '2025-11-17 00:00:00', maxAt: '2025-11-18 00:00:00', problems: [problem(9)], problemCount: 2 }),
+      part({ accepted: 1, computedFen: 100, maxAt: '2025-11-23 00:00:00', totalStated: { line: 30, fen: 600 } }),
+      // Read again after the 合计 line (parseSplit): it carries that line, none of its own.
+      part({ totalStated: { line: 30, fen: 600 }, problems: [problem(31)], problemCount: 5 }),
     ];
-    const j = joinStats(parts, 'tax.txt');
-    expect(j).toMatchObject({ accepted: 10, computedFen: 1000, totalStated: { line: 9, fen: 500 }, minAt: '2025-11-17 00:00:00', maxAt: '2025-11-23 00:00:00', problemCount: 1 });
-    expect(j.problems).toEqual([{ file: 'tax.txt', line: 9, column: '', value: '', message: '合计行之后还有数据行' }]);
-    // The 合计 line last: nothing after it.
-    expect(joinStats([parts[0]!, parts[1]!, part({})], 'tax.txt')).toMatchObject({ accepted: 5, problemCount: 0, totalStated: { line: 9 } });
+    expect(joinStats(parts)).toEqual({
+      accepted: 6,
+      computedFen: 600,
+      totalStated: { line: 30, fen: 600 },
+      minAt: '2025-11-17 00:00:00',
+      maxAt: '2025-11-23 00:00:00',
+      problems: [problem(4), problem(9), problem(31)],
+      problemCount: 8,
+      rejectedRows: [],
+    });
     // Parts numbered from their own bases, two parts as before.
     expect([0, 1].map((p) => partSeq(p, 2))).toEqual([0, 1 << 19]);
     expect([0, 1, 2, 3].map((p) => partSeq(p, 4))).toEqual([0, 1 << 18, 1 << 19, 3 << 18]);

@@ -43,6 +43,8 @@ export interface ParseJob {
   byteRecords?: boolean;
   /** Bytes read at once (text-reader's PIECE): tests cut a file finer, to put a piece boundary everywhere. */
   pieceBytes?: number;
+  /** A part of a split file read after the 合计 line an earlier part held: each of its rows is a problem, as in one thread. */
+  afterTotal?: { line: number; fen: number };
 }
 
 export type ParseEvent =
@@ -52,6 +54,8 @@ export type ParseEvent =
   | { t: 'piece'; seq: number; data: Uint8Array }
   /** The whole file has been copied: its SHA-256. */
   | { t: 'copied'; sha256: string; codec: BlobCodec }
+  /** Split parsing: the blocks numbered from `fromSeq` on were read without a 合计 line before them and must go (they are read again). */
+  | { t: 'drop'; fromSeq: number }
   | { t: 'end'; stats: ProcessorStats };
 
 /** The header is looked for among this many non-blank rows (title lines may stand above it). */
@@ -78,7 +82,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
   const head: SourceRow[] = [];
   // A text file's records may come as bytes (row-bytes), unless turned off.
   const delimiter = source.format === 'text' && job.byteRecords !== false && process.env.GONGJI_BYTE_RECORDS !== 'off' ? (source.delimiter ?? undefined) : undefined;
-  const newProcessor = (match: HeaderMatch) => new RowProcessor({ kind: match.profile.kind, match, fileName: job.fileName, acceptPartial: job.acceptPartial, delimiter });
+  const newProcessor = (match: HeaderMatch) => new RowProcessor({ kind: match.profile.kind, match, fileName: job.fileName, acceptPartial: job.acceptPartial, delimiter, afterTotal: job.afterTotal });
   let processor: RowProcessor | null = job.header ? newProcessor(job.header) : null;
   const start = (): HeaderMatch => {
     const match = resolveHeader(head, job.profiles, job.kind, job.fileName);

@@ -212,10 +212,24 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
       }
       if (!got) await s.wait();
     }
+    // A 合计 line ends the data: one thread reads every row after it as a problem. A part
+    // read beside the one that held it could not know, so the parts after it are read
+    // again, in line, as rows after a 合计 line (their blocks go), each row's problem its own.
+    const ended = stats as ProcessorStats[];
+    const f = ended.findIndex((x) => x.totalStated !== null);
+    if (f >= 0 && ended.slice(f + 1).some((x) => x.accepted > 0 || x.problemCount > 0 || x.totalStated !== null)) {
+      yield { t: 'drop', fromSeq: base[f + 1]! };
+      let after: ProcessorStats | null = null;
+      for await (const ev of parseFile({ ...given, range: { from: cuts[f]!.at, to: fileSize, firstLine: cuts[f]!.line }, afterTotal: ended[f]!.totalStated! })) {
+        if (ev.t === 'end') after = ev.stats;
+        else if (ev.t === 'rows') throw new Error('parseSplit: a row read after a 合计 line was taken');
+      }
+      ended.splice(f + 1, ended.length, after!);
+    }
     const sha256 = await copy;
     for (const piece of pieces.splice(0)) yield { t: 'piece', ...piece };
     yield { t: 'copied', sha256, codec: 'br' };
-    yield { t: 'end', stats: joinStats(stats as ProcessorStats[], job.fileName) };
+    yield { t: 'end', stats: joinStats(ended) };
   } finally {
     stop.abort();
     await copy?.catch(() => undefined);
@@ -227,24 +241,19 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
 export const partSeq = (p: number, parts: number): number => Math.floor((p * 2 * SECOND_PART_SEQ) / parts);
 
 /**
- * The parts' totals as if one thread had read the file. A 合计 line ends the data:
- * rows in a later part are one problem (one thread names each such row; the import is
- * refused either way).
+ * The parts' totals as if one thread had read the file, in file order. No part
+ * after one with a 合计 line has a row of its own (parseSplit read them again as
+ * rows after it): the 合计 line is the first part's that has one.
  */
-export function joinStats(parts: ProcessorStats[], fileName: string): ProcessorStats {
+export function joinStats(parts: ProcessorStats[]): ProcessorStats {
   const problems = parts.flatMap((x) => x.problems);
-  let problemCount = parts.reduce((sum, x) => sum + x.problemCount, 0);
-  const total = parts.findIndex((x) => x.totalStated !== null);
-  if (total >= 0 && parts.slice(total + 1).some((x) => x.accepted > 0 || x.problemCount > 0)) {
-    problemCount++;
-    problems.push({ file: fileName, line: parts[total]!.totalStated!.line, column: '', value: '', message: '合计行之后还有数据行' });
-  }
+  const problemCount = parts.reduce((sum, x) => sum + x.problemCount, 0);
   const min = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x < y ? x : y);
   const max = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x > y ? x : y);
   return {
     accepted: parts.reduce((sum, x) => sum + x.accepted, 0),
     computedFen: parts.reduce((sum, x) => sum + x.computedFen, 0),
-    totalStated: parts.reduceRight<ProcessorStats['totalStated']>((found, x) => found ?? x.totalStated, null),
+    totalStated: parts.find((x) => x.totalStated !== null)?.totalStated ?? null,
     minAt: parts.reduce<string | null>((m, x) => min(m, x.minAt), null),
     maxAt: parts.reduce<string | null>((m, x) => max(m, x.maxAt), null),
     problems: problems.slice(0, 1000),

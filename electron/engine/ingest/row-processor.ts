@@ -24,6 +24,8 @@ export interface ProcessorOptions {
   acceptPartial: boolean;
   /** A text file's delimiter: records may then come as bytes (pushBytes). */
   delimiter?: string;
+  /** A part read after a 合计 line an earlier part held (split parsing): every row is then after it, as in one thread. */
+  afterTotal?: { line: number; fen: number };
 }
 
 export interface ProcessorStats {
@@ -58,6 +60,7 @@ export class RowProcessor {
     const tf = KINDS[o.kind].totalField;
     this.totalIndex = tf ? o.match.columns.get(tf) : undefined;
     this.totalIsAmount = tf !== null && KINDS[o.kind].columns.amount_fen === tf;
+    if (o.afterTotal) this.stats.totalStated = { ...o.afterTotal };
   }
 
   private addProblems(list: ImportProblem[]): void {

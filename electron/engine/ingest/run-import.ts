@@ -20,7 +20,7 @@ import { sha256File } from './file-hash';
 import type { HeaderMatch } from './header-detect';
 import { openSource } from './open-source';
 import { findProfile, listProfiles } from './profiles';
-import { writeBlock } from '../rowstore/block-store';
+import { dropBlocksFrom, writeBlock } from '../rowstore/block-store';
 import { BLOB_PIECE, storePiece, type BlobCodec } from './source-copy';
 import type { ParseJob } from './parse-pipeline';
 import { parseRows } from './parse-runner';
@@ -97,7 +97,8 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
           if (sha256 && sha256 !== ev.sha256) throw new EngineError('IMPORT_REFUSED', `文件 ${fileName} 在导入过程中被改动了，请等它写完后重新导入`);
           sha256 = ev.sha256;
           codec = ev.codec;
-        } else stats = ev.stats;
+        } else if (ev.t === 'drop') written -= dropBlocksFrom(db, batch!.id, ev.fromSeq);
+        else stats = ev.stats;
       }
     } catch (e) {
       throw unreadable(fileName, e);

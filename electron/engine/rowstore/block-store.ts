@@ -29,6 +29,14 @@ function insertStatement(db: Database): Statement {
 
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
+/** The batch's blocks numbered from `fromSeq` on leave (split parsing read them too early: parse-runner); returns their rows. */
+export function dropBlocksFrom(db: Database, batchId: number, fromSeq: number): number {
+  const range = [blockId(batchId, fromSeq), blockId(batchId + 1, 0)];
+  const rows = db.prepare('SELECT coalesce(sum(n), 0) FROM row_block WHERE id >= ? AND id < ?').pluck().get(...range) as number;
+  db.prepare('DELETE FROM row_block WHERE id >= ? AND id < ?').run(...range);
+  return rows;
+}
+
 /** A withdrawal: the batch's rows leave the store in one range delete. */
 export function deleteBatchRows(db: Database, batchId: number): void {
   db.prepare('DELETE FROM row_block WHERE id >= ? AND id < ?').run(blockId(batchId, 0), blockId(batchId + 1, 0));
