@@ -212,9 +212,13 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
       }
       if (!got) await s.wait();
     }
+    const sha256 = await copy;
+    for (const piece of pieces.splice(0)) yield { t: 'piece', ...piece };
+    yield { t: 'copied', sha256, codec: 'br' };
     // A 合计 line ends the data: one thread reads every row after it as a problem. A part
     // read beside the one that held it could not know, so the parts after it are read
     // again, in line, as rows after a 合计 line (their blocks go), each row's problem its own.
+    // (After the file's copy has ended: its pieces would otherwise wait in memory meanwhile.)
     const ended = stats as ProcessorStats[];
     const f = ended.findIndex((x) => x.totalStated !== null);
     if (f >= 0 && ended.slice(f + 1).some((x) => x.accepted > 0 || x.problemCount > 0 || x.totalStated !== null)) {
@@ -226,9 +230,6 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
       }
       ended.splice(f + 1, ended.length, after!);
     }
-    const sha256 = await copy;
-    for (const piece of pieces.splice(0)) yield { t: 'piece', ...piece };
-    yield { t: 'copied', sha256, codec: 'br' };
     yield { t: 'end', stats: joinStats(ended) };
   } finally {
     stop.abort();
