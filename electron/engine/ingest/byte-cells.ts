@@ -4,6 +4,7 @@
 // closing quote, a quote inside an unquoted cell, a quote never closed) answers -1
 // and the record goes the string way, where cellsOf and csv-parse decide it.
 import { CHECK, WEIGHTS } from '../../../shared/gb11643';
+import { validDateTime } from './dates';
 
 /**
  * The cells of the record u8[s, e) split on the one-byte delimiter `d`, written as
@@ -169,8 +170,6 @@ export function plainAmountFen(u8: Uint8Array, s: number, e: number): number {
   return neg && fen !== 0 ? -fen : fen;
 }
 
-const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 const num = (u8: Uint8Array, from: number, to: number): number => {
   let n = 0;
   for (let i = from; i < to; i++) {
@@ -182,14 +181,12 @@ const num = (u8: Uint8Array, from: number, to: number): number => {
 };
 
 /**
- * dates' canonical form `YYYY-MM-DD HH:mm:ss` on bytes, checked as parseDateTime
- * checks it, as the number YYYYMMDDHHmmss the block stores; NaN for any other text.
+ * dates' canonical form `YYYY-MM-DD HH:mm:ss` on bytes, checked by the same
+ * validDateTime as parseDateTime, as the number YYYYMMDDHHmmss the block stores; NaN for any other text.
  */
 export function canonicalDateTime(u8: Uint8Array, s: number, e: number): number {
   if (e - s !== 19 || u8[s + 4] !== 45 || u8[s + 7] !== 45 || u8[s + 10] !== 32 || u8[s + 13] !== 58 || u8[s + 16] !== 58) return NaN;
   const y = num(u8, s, s + 4), mo = num(u8, s + 5, s + 7), d = num(u8, s + 8, s + 10), h = num(u8, s + 11, s + 13), mi = num(u8, s + 14, s + 16), se = num(u8, s + 17, s + 19);
-  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return NaN;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && !leap ? 28 : DAYS[mo - 1]!)) return NaN;
+  if (!validDateTime(y, mo, d, h, mi, se)) return NaN;
   return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + se;
 }

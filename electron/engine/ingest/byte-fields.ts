@@ -49,10 +49,7 @@ export function byteField(type: FieldType, norm: FieldNormalizer): ByteField {
   const refused = new Uint8Array(MEMO_SLOTS);
   const direct = type === 'amount' ? plainAmountFen : type === 'datetime' ? canonicalDateTime : null;
   return (u8, s, e, slot) => {
-    if (s === e) {
-      slot.k = NONE;
-      return true;
-    }
+    if (s === e) return none(slot);
     if (direct) {
       const x = direct(u8, s, e);
       if (x === x) {

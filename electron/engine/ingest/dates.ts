@@ -30,13 +30,22 @@ const digits = (s: string, from: number, to: number): number => {
   return n;
 };
 
+/**
+ * Whether the parts of a canonical date-time (digits read, -1 for a non-digit) are a
+ * real time in the years accepted: what both the string path (below) and the byte
+ * path (byte-cells' canonicalDateTime) check.
+ */
+export function validDateTime(y: number, mo: number, d: number, h: number, mi: number, se: number): boolean {
+  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 && !leap ? 28 : DAYS[mo - 1]!);
+}
+
 /** `YYYY-MM-DD HH:mm:ss`, the form most exports use, read without a regex or a Date. */
 function canonical(s: string): DateParse | null {
   if (s.length !== 19 || s[4] !== '-' || s[7] !== '-' || (s[10] !== ' ' && s[10] !== 'T') || s[13] !== ':' || s[16] !== ':') return null;
   const y = digits(s, 0, 4), mo = digits(s, 5, 7), d = digits(s, 8, 10), h = digits(s, 11, 13), mi = digits(s, 14, 16), se = digits(s, 17, 19);
-  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return null;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && !leap ? 28 : DAYS[mo - 1]!)) return null;
+  if (!validDateTime(y, mo, d, h, mi, se)) return null;
   return { ok: true, value: s[10] === ' ' ? s : `${s.slice(0, 10)} ${s.slice(11)}` };
 }
 

@@ -16,14 +16,13 @@ import type { BlockAck, WorkerInput } from './parse-worker';
 import type { EncodedBlock } from '../rowstore/block-builder';
 import type { ProcessorStats } from './row-processor';
 import { copySourceFile } from './source-copy';
+import { BLOCKS_PER_BATCH } from '../rowstore/block-store';
 import { findCuts, type Cut } from './split-point';
 
 /** Files from this size on are parsed in their own thread. */
 export const WORKER_MIN_BYTES = 4 << 20;
 /** Text files from this size on are parsed in several threads (splitParts), where two cores are. */
 export const SPLIT_MIN_BYTES = 24 << 20;
-/** The block numbers of a file cut in two have their second part's start here (so blocks stay in line order by number); other cuts share the same range out alike (partSeq). */
-export const SECOND_PART_SEQ = 1 << 19;
 
 /** The parsing thread's entry: built beside the bundle, or the TypeScript bootstrap beside this source. */
 export function parseWorkerFile(): string | null {
@@ -238,8 +237,8 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
   }
 }
 
-/** The first block number of part p of a file cut into `parts` (two parts: 0 and SECOND_PART_SEQ). */
-export const partSeq = (p: number, parts: number): number => Math.floor((p * 2 * SECOND_PART_SEQ) / parts);
+/** The first block number of part p of a file cut into `parts`: the batch's numbers shared out alike, so blocks stay in line order by number (two parts: 0 and 2^19). */
+export const partSeq = (p: number, parts: number): number => Math.floor((p * BLOCKS_PER_BATCH) / parts);
 
 /**
  * The parts' totals as if one thread had read the file, in file order. No part

@@ -14,7 +14,7 @@ import { encodeColumns, type ColumnData } from './column-encode';
 import { dateTimeNumber, formatDateTime } from './column-format';
 import { CodeColumn, TextRun } from './column-writers';
 import { extraColumn } from './other-fields';
-import { BYTES, NONE as EMPTY, slotText, TIME, VALUE, type ByteRow, type Slot } from './value-slot';
+import { BYTES, NONE as EMPTY, slotNumber, slotText, TIME, type ByteRow, type Slot } from './value-slot';
 
 export { BLOCK_ROWS };
 
@@ -135,8 +135,7 @@ export class BlockBuilder {
     this.line[i] = line;
     this.rawOff[i] = offset;
     for (let c = 0; c < this.numAt.length; c++) {
-      const v = r.cols[this.numAt[c]!]!;
-      this.nums[c]![i] = v.k === VALUE && typeof v.v === 'number' ? v.v : NaN;
+      this.nums[c]![i] = slotNumber(r.cols[this.numAt[c]!]!);
     }
     for (let c = 0; c < this.textAt.length; c++) putSlot(this.texts[c]!, i, r.cols[this.textAt[c]!]!, u8);
     for (let c = 0; c < this.codeAt.length; c++) this.codes[c]!.put(i, slotText(r.cols[this.codeAt[c]!]!, u8));
@@ -146,7 +145,7 @@ export class BlockBuilder {
     for (let c = 0; c < this.extraCols.length; c++) {
       const e = this.extraCols[c]!;
       const v = r.extra[c]!;
-      if (e.kind === 'num') e.values[i] = v.k === VALUE && typeof v.v === 'number' ? v.v : NaN;
+      if (e.kind === 'num') e.values[i] = slotNumber(v);
       else if (e.kind === 'text') putSlot(e.col, i, v, u8);
       else e.col.put(i, slotText(v, u8));
     }

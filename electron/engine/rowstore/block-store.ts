@@ -8,10 +8,12 @@ import type { ImportKind } from '../../../shared/domain';
 import { DecodedColumns } from './column-decode';
 import type { EncodedBlock } from './block-builder';
 
+/** The block numbers (seq) a batch has: its blocks' ids are one range of this many. */
+export const BLOCKS_PER_BATCH = 1 << 20;
 /** batch_id << 20 | seq: a batch's blocks are one range of ids. */
-export const blockId = (batchId: number, seq: number): number => batchId * 1048576 + seq;
+export const blockId = (batchId: number, seq: number): number => batchId * BLOCKS_PER_BATCH + seq;
 /** The batch a block id belongs to. */
-export const batchOfBlock = (id: number): number => Math.floor(id / 1048576);
+export const batchOfBlock = (id: number): number => Math.floor(id / BLOCKS_PER_BATCH);
 
 export function writeBlock(db: Database, batchId: number, kind: ImportKind, seq: number, b: EncodedBlock): void {
   insertStatement(db).run(blockId(batchId, seq), batchId, kind, seq, b.n, b.firstLine, b.lastLine, b.minAt, b.maxAt, bytes(b.cols), bytes(b.extra));
@@ -29,7 +31,7 @@ function insertStatement(db: Database): Statement {
 
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** The batch's blocks numbered from `fromSeq` on leave (split parsing read them too early: parse-runner); returns their rows. */
+/** The batch's blocks numbered from `fromSeq` on leave, in one range delete; returns their rows. */
 export function dropBlocksFrom(db: Database, batchId: number, fromSeq: number): number {
   const range = [blockId(batchId, fromSeq), blockId(batchId + 1, 0)];
   const rows = db.prepare('SELECT coalesce(sum(n), 0) FROM row_block WHERE id >= ? AND id < ?').pluck().get(...range) as number;
@@ -37,9 +39,9 @@ export function dropBlocksFrom(db: Database, batchId: number, fromSeq: number): 
   return rows;
 }
 
-/** A withdrawal: the batch's rows leave the store in one range delete. */
+/** A withdrawal: all the batch's rows leave the store. */
 export function deleteBatchRows(db: Database, batchId: number): void {
-  db.prepare('DELETE FROM row_block WHERE id >= ? AND id < ?').run(blockId(batchId, 0), blockId(batchId + 1, 0));
+  dropBlocksFrom(db, batchId, 0);
 }
 
 export interface StoredBlock {

@@ -39,6 +39,9 @@ export function slotText(slot: Slot, u8: Buffer): string | null {
   return formatDateTime(slot.v as number);
 }
 
+/** A slot as a number column holds it: its number, else NaN. */
+export const slotNumber = (slot: Slot): number => (slot.k === VALUE && typeof slot.v === 'number' ? slot.v : NaN);
+
 /** Whether two slots hold the same text. */
 export function sameText(a: Slot, b: Slot, u8: Buffer): boolean {
   if (a.k === BYTES && b.k === BYTES) {
