@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signInThroughPage } from '../support/browser';
+import { launchBrowser, reportPageOnFailure, screenshot, signInThroughPage, waitGridRows } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
 import { writeTextFile } from '../support/files';
 import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
@@ -32,6 +32,7 @@ beforeAll(async () => {
   await signInThroughPage(page);
   await page.waitForSelector('[data-testid=drop-zone]');
 });
+reportPageOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
@@ -45,7 +46,7 @@ async function importThroughPage(file: string) {
 }
 
 const rows = () => page.locator('[data-testid=breaks-grid] .ag-row').count();
-const waitRows = (n: number) => page.waitForFunction((k) => document.querySelectorAll('[data-testid=breaks-grid] .ag-row').length === k, n);
+const waitRows = (n: number, firstKey?: string) => waitGridRows(page, 'breaks-grid', n, firstKey);
 
 /** An ISO time in UTC, as the page must show it: Beijing wall-clock time (computed here, not with the app's helper). */
 const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -263,8 +264,6 @@ describe('importing and reconciling in the browser', () => {
     await page.click('[data-testid=chip-LEDGER_ONLY]');
     await page.click('[data-testid=chip-AMOUNT_MISMATCH]');
     await waitRows(1);
-    // The row is there before its data (the grid's loading row): wait for its cells, not for the element.
-    await page.waitForFunction(() => !!document.querySelector('[data-testid=breaks-grid] .ag-row[row-index="0"]')?.textContent?.trim());
     expect(await page.textContent('[data-testid=breaks-grid] .ag-row[row-index="0"]')).toContain('400.00 → 380.00');
     await page.click('[data-testid=export-xlsx]');
     await page.waitForSelector('[data-testid=download-link]');
@@ -342,7 +341,7 @@ describe('one payment under two order numbers', () => {
     await page.click('[data-testid=paired-only]');
     await page.waitForFunction(() => document.querySelector('[data-testid=break-count]')?.textContent === '6');
     await page.fill('[data-testid=break-search]', order);
-    await waitRows(1);
+    await waitRows(1, order);
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=detail-counterparts]');
@@ -367,7 +366,7 @@ describe('one payment under two order numbers', () => {
     await page.click('[data-testid=status-select] >> xpath=..');
     await page.click('li[role=option][data-value=all]');
     await page.fill('[data-testid=break-search]', mistyped);
-    await waitRows(1);
+    await waitRows(1, mistyped);
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
     await page.keyboard.press('Enter');
     await page.waitForFunction((k) => document.querySelector('[data-testid=break-detail] h6')?.textContent === k, mistyped);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signInThroughPage } from '../support/browser';
+import { launchBrowser, reportPageOnFailure, screenshot, signInThroughPage, waitGridRows } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
 import { writeTextFile } from '../support/files';
 import { LEDGER_SETTLEMENT_HEADER, SETTLEMENT_HEADER, settlementFiles } from '../support/settlement-generator';
@@ -37,6 +37,7 @@ beforeAll(async () => {
   await signInThroughPage(page);
   await page.waitForSelector('[data-testid=drop-zone]');
 });
+reportPageOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
@@ -75,6 +76,7 @@ describe('a zip delivery in the browser', () => {
     await page.fill('[data-testid=period-input]', '2025-11');
     await page.waitForSelector('[data-testid=chip-PLATFORM_FLAGGED]');
     expect(await page.textContent('[data-testid=chip-PLATFORM_FLAGGED]')).toContain('平台对账不一致 1');
+    await waitGridRows(page, 'breaks-grid', null);
     await page.click('[data-testid=breaks-grid] .ag-row[row-index="0"] [col-id=key]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=diff-platform_verdict]');

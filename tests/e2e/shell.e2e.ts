@@ -2,7 +2,7 @@
 // the empty batch list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { E2E_PASSWORD, launchBrowser, screenshot } from '../support/browser';
+import { E2E_PASSWORD, launchBrowser, reportPageOnFailure, screenshot } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
 
 let host: WebHost;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 });
+reportPageOnFailure(() => page);
 afterAll(async () => {
   if (page && expect.getState().currentTestName) await screenshot(page, 'shell-last');
   await browser?.close();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { createEngine } from '../../electron/engine/engine';
-import { E2E_PASSWORD, launchBrowser, screenshot, signInThroughPage } from '../support/browser';
+import { E2E_PASSWORD, launchBrowser, reportPageOnFailure, screenshot, signInThroughPage } from '../support/browser';
 import { startWebHost, type WebHost } from '../support/web-host';
 import { tempDir } from '../support/temp-engine';
 
@@ -28,6 +28,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 });
+reportPageOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
@@ -126,6 +127,38 @@ describe('statements in the browser', () => {
     await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W47');
     await page.click('[data-testid=nav-clearing]');
     await page.waitForFunction(() => (document.querySelector('[data-testid=clearing-period]') as HTMLInputElement | null)?.value === '2025-11');
+  });
+
+  it('leaves the period to the officer once they are in the field, even when the latest period is found while they type', async () => {
+    // The lookup of the latest period (imports/list) is held back until the officer has
+    // selected the field's text to type over it: the page must not move the period then.
+    // Moved, the selection was lost and the typed period was added to the latest one.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/call/imports/list', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.click('[data-testid=nav-recon]');
+      const opened = await page.inputValue('[data-testid=period-input]');
+      expect(opened).not.toBe('2025-W47');
+      await page.click('[data-testid=period-input]');
+      await page.keyboard.press('Control+A');
+      const answered = page.waitForResponse('**/api/call/imports/list');
+      release();
+      await answered;
+      // Time for the page to act on the answer (it moved the field within a few milliseconds).
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      expect(await page.inputValue('[data-testid=period-input]')).toBe(opened);
+      await page.keyboard.insertText('2025-W46');
+      expect(await page.inputValue('[data-testid=period-input]')).toBe('2025-W46');
+    } finally {
+      await page.unroute('**/api/call/imports/list');
+    }
+    // A page opened afresh, the field untouched, still moves to the latest period.
+    await page.click('[data-testid=nav-breaks]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=period-input]') as HTMLInputElement | null)?.value === '2025-W47');
   });
 
   it('offers the periods that exist with their state, and still accepts typing', async () => {

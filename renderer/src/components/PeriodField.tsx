@@ -8,7 +8,7 @@ import type { PeriodInfo } from '../../../shared/recon-types';
 import { useCall } from '../api/use-call';
 import { useI18n } from '../i18n/i18n';
 
-export function PeriodField(props: { kind: ReconKind; value: string; onChange(p: string): void; testId: string; width?: number }) {
+export function PeriodField(props: { kind: ReconKind; value: string; onChange(p: string): void; onFocus?(): void; testId: string; width?: number }) {
   const { t } = useI18n();
   // Without the list the field still accepts typing: a failure is not worth an error bar.
   const options: PeriodInfo[] = useCall('periods/list', { kind: props.kind }, { onError: () => undefined }).data ?? [];
@@ -22,6 +22,7 @@ export function PeriodField(props: { kind: ReconKind; value: string; onChange(p:
         label={t('period')}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value.trim())}
+        onFocus={props.onFocus}
         sx={{ width: props.width ?? 150 }}
         slotProps={{ htmlInput: { 'data-testid': props.testId, list: listId, autoComplete: 'off' } }}
       />

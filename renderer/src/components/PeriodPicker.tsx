@@ -9,7 +9,7 @@ export function defaultPeriod(kind: ReconKind, now = new Date()): string {
   return lastCompletePeriod(kind === 'settlement' ? 'month' : 'week', now);
 }
 
-export function KindPeriodPicker(props: { kind: ReconKind; period: string; onKind(k: ReconKind): void; onPeriod(p: string): void }) {
+export function KindPeriodPicker(props: { kind: ReconKind; period: string; onKind(k: ReconKind): void; onPeriod(p: string): void; onPeriodFocus?(): void }) {
   const { t } = useI18n();
   return (
     <Stack direction="row" spacing={2}>
@@ -17,7 +17,7 @@ export function KindPeriodPicker(props: { kind: ReconKind; period: string; onKin
         <MenuItem value="premium">{t('kindPremium')}</MenuItem>
         <MenuItem value="settlement">{t('kindSettlement')}</MenuItem>
       </TextField>
-      <PeriodField kind={props.kind} value={props.period} onChange={props.onPeriod} testId="period-input" />
+      <PeriodField kind={props.kind} value={props.period} onChange={props.onPeriod} onFocus={props.onPeriodFocus} testId="period-input" />
     </Stack>
   );
 }

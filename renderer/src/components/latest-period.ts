@@ -1,6 +1,6 @@
 // Pages open on the latest period that has data, not on today's: the newest
 // record date among the active batches of the kind's two sides.
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { ReconKind } from '../../../shared/domain';
 import { periodOf } from '../../../shared/periods';
 import { api } from '../api/client';
@@ -19,14 +19,21 @@ export async function latestDataPeriod(kind: ReconKind): Promise<string | null> 
 
 /**
  * Moves the page to the latest period with data once it is known — unless the
- * user has already chosen another period than the one the page opened on.
+ * period is already the user's: they changed it, or they have put the cursor in
+ * the period field (the returned callback, the field's onFocus). Comparing the
+ * value alone was not enough: a field being typed over still holds the value the
+ * page opened on between selecting it and the typed text arriving, and moving it
+ * in that moment appended the typed period to the latest ("2025-W492025-W49").
+ * Changing the kind starts afresh: the page opens that kind's default again.
  */
-export function useLatestPeriod(kind: ReconKind, opened: string, setPeriod: (update: (current: string) => string) => void): void {
+export function useLatestPeriod(kind: ReconKind, opened: string, setPeriod: (update: (current: string) => string) => void): () => void {
+  const touched = useRef(false);
   useEffect(() => {
+    touched.current = false;
     let live = true;
     latestDataPeriod(kind).then(
       (p) => {
-        if (live && p) setPeriod((current) => (current === opened ? p : current));
+        if (live && p && !touched.current) setPeriod((current) => (current === opened ? p : current));
       },
       () => undefined, // no batches to go by: the page keeps its default
     );
@@ -34,4 +41,7 @@ export function useLatestPeriod(kind: ReconKind, opened: string, setPeriod: (upd
       live = false;
     };
   }, [kind, opened, setPeriod]);
+  return useCallback(() => {
+    touched.current = true;
+  }, []);
 }

@@ -45,7 +45,7 @@ export function BreaksPage() {
   const me = useMe();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
-  useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
+  const periodTouched = useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
   const [status, setStatus] = useState<'open' | 'closed' | 'all'>('open');
   const [types, setTypes] = useState<BreakType[]>([]);
   const [aging, setAging] = useState<AgingBucket[]>([]);
@@ -308,7 +308,7 @@ export function BreaksPage() {
   return (
     <Stack spacing={1.5} sx={{ height: '100%' }}>
       <Stack useFlexGap direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
+        <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} onPeriodFocus={periodTouched} />
         <TextField select size="small" label={t('colStatus')} value={status} onChange={(e) => setStatus(e.target.value as 'open')} sx={{ width: 110 }} slotProps={{ htmlInput: { 'data-testid': 'status-select' } }}>
           <MenuItem value="open">{t('statusOpen')}</MenuItem>
           <MenuItem value="closed">{t('statusClosed')}</MenuItem>

@@ -127,7 +127,7 @@ export function ClearingPage() {
   const me = useMe();
   // Clearing is monthly, as settlement is: the last complete month, by the Beijing calendar.
   const [period, setPeriod] = useState(() => defaultPeriod('settlement'));
-  useLatestPeriod('settlement', defaultPeriod('settlement'), setPeriod);
+  const periodTouched = useLatestPeriod('settlement', defaultPeriod('settlement'), setPeriod);
   const [region, setRegion] = useState('330100');
   const [key, setKey] = useState<KeyStatus | null>(null);
   const [statements, setStatements] = useState<StatementInfo[]>([]);
@@ -179,7 +179,7 @@ export function ClearingPage() {
   return (
     <Stack spacing={2} sx={{ maxWidth: 1200 }}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        <PeriodField kind="settlement" value={period} onChange={setPeriod} testId="clearing-period" />
+        <PeriodField kind="settlement" value={period} onChange={setPeriod} onFocus={periodTouched} testId="clearing-period" />
         <TextField size="small" label={t('region')} value={region} onChange={(e) => setRegion(e.target.value.trim())} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'clearing-region' } }} />
       </Stack>
       {message && (

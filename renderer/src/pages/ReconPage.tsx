@@ -34,7 +34,7 @@ export function ReconPage() {
   const { t, breakLabel, marks, paren } = useI18n();
   const [kind, setKind] = useState<ReconKind>('premium');
   const [period, setPeriod] = useState(() => defaultPeriod('premium'));
-  useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
+  const periodTouched = useLatestPeriod(kind, defaultPeriod(kind), setPeriod);
   const job = useJob('reconcile');
   const mayRun = useCan()({ job: 'reconcile' });
   // A period without a run yet answers with a refusal: that is "no run", not an error to show.
@@ -49,7 +49,7 @@ export function ReconPage() {
   return (
     <Stack spacing={2}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} />
+        <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} onPeriodFocus={periodTouched} />
         <Gated can={mayRun}>
           <Button variant="contained" data-testid="run-recon" disabled={job.running || !mayRun.ok} onClick={() => void job.start({ kind, period })}>{t('runRecon')}</Button>
         </Gated>
