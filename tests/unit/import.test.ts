@@ -12,6 +12,7 @@ import { cli } from '../support/cli';
 import { makeRecordReader, readStoredRecord } from '../../electron/engine/ingest/stored-record';
 import { fenToText, parseAmountToFen } from '../../shared/money';
 import { EngineError } from '../../shared/errors';
+import { runImport } from '../../electron/engine/ingest/run-import';
 
 /** The reference kit's example files, copied into the repo (a clean clone has no ../shared). */
 const EXAMPLES = path.resolve(import.meta.dirname, '../fixtures/examples');
@@ -254,6 +255,54 @@ describe('encodings, delimiters, title and 合计 lines', () => {
     const kept = await outcome('never', true);
     expect(kept).toMatchObject({ rows: cut });
     expect(await outcome('split', true)).toEqual(kept);
+  });
+
+  // That reading again goes over the rest of the file at one thread's speed, with no block to
+  // mark its way: it reports how far it has come, and a cancel stops it there.
+  it('shows how far it has read the parts after a 合计 line again, and stops there when cancelled', async () => {
+    process.env.GONGJI_PARSE_WORKER = 'split';
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_WORKER);
+    process.env.GONGJI_PARSE_PARTS = '2';
+    onTestFinished(() => void delete process.env.GONGJI_PARSE_PARTS);
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 60000 } });
+    const cut = 1000;
+    const rows = [...g.tax.slice(0, cut), ['合计', '', '', '', '', '', '', '1.00', '', '', ''], ...g.tax.slice(cut)];
+    const e = await tempEngine();
+    onTestFinished(() => e.close());
+    const file = writeTextFile(path.join(e.dir, 'tax.txt'), TAX_HEADER, rows, { delimiter: '|' });
+    const run = async (cancelAt: number | null) => {
+      const reread: { done: number; total: number }[] = [];
+      let cancel = false;
+      const ctx = {
+        user: 'officer-a',
+        progress: (done: number, total: number, unit: string, stage: string) => {
+          if (!stage.startsWith('合计行之后')) return;
+          expect(unit).toBe('bytes');
+          reread.push({ done, total });
+          if (reread.length === cancelAt) cancel = true;
+        },
+        cancelled: () => cancel,
+      };
+      const outcome = await runImport(e.db, { path: file, acceptPartial: true }, ctx).catch((x: unknown) => x);
+      return { outcome, reread };
+    };
+    // Cancelled at its first report: it stops there, and nothing of the import stays.
+    const stopped = await run(1);
+    expect(stopped.outcome).toMatchObject({ code: 'CANCELLED' });
+    expect(stopped.reread).toHaveLength(1);
+    expect(storeCounts(e)).toMatchObject({ batches: 0, rows: 0 });
+    // Read to its end: the reports go up to the size of the rest of the file, from the second part's start.
+    const whole = await run(null);
+    expect(whole.outcome).toMatchObject({ rows: cut });
+    const total = whole.reread[0]!.total;
+    expect(total).toBeGreaterThan(fs.statSync(file).size / 3);
+    expect(whole.reread.length).toBeGreaterThanOrEqual(3);
+    for (const [i, r] of whole.reread.entries()) {
+      expect(r.total).toBe(total);
+      if (i > 0) expect(r.done).toBeGreaterThanOrEqual(whole.reread[i - 1]!.done);
+    }
+    expect(whole.reread[0]!.done).toBeLessThan(total);
+    expect(whole.reread.at(-1)!.done).toBe(total);
   });
 
   it('refuses a file whose 合计 line disagrees with its rows, naming the line', async () => {

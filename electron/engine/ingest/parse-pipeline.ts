@@ -56,6 +56,12 @@ export type ParseEvent =
   | { t: 'copied'; sha256: string; codec: BlobCodec }
   /** Split parsing: the blocks numbered from `fromSeq` on were read without a 合计 line before them and must go (they are read again). */
   | { t: 'drop'; fromSeq: number }
+  /**
+   * A part read again after a 合计 line (afterTotal): how far, in bytes of `size`. Its rows
+   * are all problems, so no block marks the way: without this the import showed no
+   * progress, and could not be cancelled, until the rest of the file was read.
+   */
+  | { t: 'reread'; position: number; size: number }
   | { t: 'end'; stats: ProcessorStats };
 
 /** The header is looked for among this many non-blank rows (title lines may stand above it). */
@@ -130,6 +136,7 @@ export async function* parseFile(job: ParseJob): AsyncGenerator<ParseEvent> {
     }
     while (full.length) yield { t: 'rows', block: full.shift()!, position: source.position() };
     if (copying) for (const piece of copy.take()) yield { t: 'piece', ...piece };
+    if (job.afterTotal && job.range) yield { t: 'reread', position: source.position(), size: job.range.to - job.range.from };
   }
   if (!processor) {
     if (head.length === 0) throw new EngineError('IMPORT_REFUSED', `文件 ${job.fileName} 是空的`);

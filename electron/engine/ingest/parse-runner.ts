@@ -225,6 +225,7 @@ export async function* parseSplit(job: ParseJob, threads: ParseThread[], cuts: C
       let after: ProcessorStats | null = null;
       for await (const ev of parseFile({ ...given, range: { from: cuts[f]!.at, to: fileSize, firstLine: cuts[f]!.line }, afterTotal: ended[f]!.totalStated! })) {
         if (ev.t === 'end') after = ev.stats;
+        else if (ev.t === 'reread') yield ev;
         else if (ev.t === 'rows') throw new Error('parseSplit: a row read after a 合计 line was taken');
       }
       ended.splice(f + 1, ended.length, after!);

@@ -98,7 +98,10 @@ export async function runImport(db: Database, args: ImportArgs, ctx: TaskContext
           sha256 = ev.sha256;
           codec = ev.codec;
         } else if (ev.t === 'drop') written -= dropBlocksFrom(db, batch!.id, ev.fromSeq);
-        else stats = ev.stats;
+        else if (ev.t === 'reread') {
+          if (ctx.cancelled()) throw new EngineError('CANCELLED', '导入已取消');
+          ctx.progress(ev.position, ev.size, 'bytes', '合计行之后还有数据：逐行复核文件的其余部分');
+        } else stats = ev.stats;
       }
     } catch (e) {
       throw unreadable(fileName, e);
