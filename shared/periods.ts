@@ -46,6 +46,16 @@ export function periodBounds(period: string): PeriodBounds {
   throw new Error(`期间应为 2025-W47（周）或 2025-11（月），收到“${period}”`);
 }
 
+/** What is wrong with a period as written (a week or month that does not exist, or neither form), or null when it is one. */
+export function periodProblem(period: string): string | null {
+  try {
+    periodBounds(period);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 export function isoWeekOf(d: Date): { period: string } {
   const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
   const dow = t.getUTCDay() || 7;

@@ -133,7 +133,19 @@ describe('importing and reconciling in the browser', () => {
 
   it('reconciles the week with a progress bar and shows the summary and dashboard', async () => {
     await page.click('[data-testid=nav-recon]');
+    // A period written wrong is said at the field, and no run starts from it.
+    await page.fill('[data-testid=period-input]', '2025W47');
+    await page.waitForSelector('[data-testid=period-input][aria-invalid=true]');
+    expect(await page.textContent('.MuiFormHelperText-root')).toBe('写作 2025-W47（周）或 2025-11（月）');
+    expect(await page.isDisabled('[data-testid=run-recon]')).toBe(true);
+    await screenshot(page, 'period-malformed');
+    // Of the right form, but no such month: said in the engine's words.
+    await page.fill('[data-testid=period-input]', '2025-47');
+    await page.waitForFunction(() => document.querySelector('.MuiFormHelperText-root')?.textContent === '月份 2025-47 不存在');
+    expect(await page.isDisabled('[data-testid=run-recon]')).toBe(true);
     await page.fill('[data-testid=period-input]', '2025-W47');
+    await page.waitForSelector('[data-testid=period-input][aria-invalid=false]');
+    expect(await page.locator('.MuiFormHelperText-root').count()).toBe(0);
     const progress = page.waitForSelector('[data-testid=job-progress]', { state: 'attached', timeout: 20_000 });
     // The first height the chart's first bar is drawn at, caught the moment it appears.
     await page.evaluate(() => {

@@ -5,7 +5,7 @@ import { checkCertNo, maskCertNo, maskName } from '../../shared/gb11643';
 import { parseDateTime, parseYear } from '../../electron/engine/ingest/dates';
 import { memoizedNormalizer, normalizeField, plainKey } from '../../electron/engine/ingest/normalize-field';
 import type { FieldType } from '../../shared/import-kinds';
-import { periodBounds, periodOf, hoursBefore, lastCompletePeriod } from '../../shared/periods';
+import { periodBounds, periodOf, periodProblem, hoursBefore, lastCompletePeriod } from '../../shared/periods';
 import { makeCertNo } from '../support/ids';
 
 describe('amounts', () => {
@@ -108,6 +108,15 @@ describe('periods', () => {
     expect(periodBounds('2025-11')).toEqual({ period: '2025-11', start: '2025-11-01 00:00:00', end: '2025-12-01 00:00:00' });
     expect(periodBounds('2025-12').end).toBe('2026-01-01 00:00:00');
     expect(() => periodBounds('2025-W54')).toThrow();
+  });
+  it('says what is wrong with a period as written (what a period field shows while it is typed)', () => {
+    expect(periodProblem('2025-W47')).toBeNull();
+    expect(periodProblem('2026-W53')).toBeNull();
+    expect(periodProblem('2025-11')).toBeNull();
+    expect(periodProblem('2025-W53')).toBe('2025 年没有第 53 周');
+    expect(periodProblem('2025-W00')).toBe('周次 2025-W00 不存在');
+    expect(periodProblem('2025-13')).toBe('月份 2025-13 不存在');
+    expect(periodProblem('2025W47')).toBe('期间应为 2025-W47（周）或 2025-11（月），收到“2025W47”');
   });
   it('finds the period of a time and the window before a bound', () => {
     expect(periodOf('2025-11-23 23:59:59', 'week')).toBe('2025-W47');

@@ -5,6 +5,7 @@
 import { TextField } from '@mui/material';
 import type { ReconKind } from '../../../shared/domain';
 import type { PeriodInfo } from '../../../shared/recon-types';
+import { PERIOD_PATTERN, periodProblem } from '../../../shared/periods';
 import { useCall } from '../api/use-call';
 import { useI18n } from '../i18n/i18n';
 
@@ -15,16 +16,22 @@ export function PeriodField(props: { kind: ReconKind; value: string; onChange(p:
   const listId = `periods-${props.testId}-${props.kind}`;
   const stateLabel = (o: PeriodInfo) =>
     `${o.state === 'locked' ? t('periodLocked') : o.state === 'reconciled' ? t('periodReconciled') : t('periodData')}${o.openBreaks ? ` · ${t('openBreaksLeft')} ${o.openBreaks}` : ''}`;
+  // Said at the field while typing, not only by the engine's refusal after a click: the
+  // form in the interface's language, a week or month that does not exist in the engine's words.
+  const problem = props.value === '' ? null : periodProblem(props.value);
+  const malformed = problem !== null;
   return (
     <>
       <TextField
         size="small"
         label={t('period')}
         value={props.value}
+        error={malformed}
+        helperText={problem === null ? undefined : PERIOD_PATTERN.test(props.value) ? problem : t('periodFormat')}
+        slotProps={{ htmlInput: { 'data-testid': props.testId, list: listId, autoComplete: 'off' }, formHelperText: { sx: { position: 'absolute', top: '100%', m: 0, whiteSpace: 'nowrap' } } }}
         onChange={(e) => props.onChange(e.target.value.trim())}
         onFocus={props.onFocus}
         sx={{ width: props.width ?? 150 }}
-        slotProps={{ htmlInput: { 'data-testid': props.testId, list: listId, autoComplete: 'off' } }}
       />
       <datalist id={listId} data-testid={`${props.testId}-options`}>
         {options.map((o) => (

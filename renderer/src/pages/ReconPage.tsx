@@ -1,6 +1,6 @@
 // 对账: run a period's reconciliation as a job and read its summary — match rate,
 // each side's totals, the breaks by type, and the tie-out.
-import { PERIOD_PATTERN } from '../../../shared/periods';
+import { PERIOD_PATTERN, periodProblem } from '../../../shared/periods';
 import { useEffect, useState } from 'react';
 import { useCall } from '../api/use-call';
 import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
@@ -51,7 +51,7 @@ export function ReconPage() {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <KindPeriodPicker kind={kind} period={period} onKind={(k) => { setKind(k); setPeriod(defaultPeriod(k)); }} onPeriod={setPeriod} onPeriodFocus={periodTouched} />
         <Gated can={mayRun}>
-          <Button variant="contained" data-testid="run-recon" disabled={job.running || !mayRun.ok} onClick={() => void job.start({ kind, period })}>{t('runRecon')}</Button>
+          <Button variant="contained" data-testid="run-recon" disabled={job.running || !mayRun.ok || periodProblem(period) !== null} onClick={() => void job.start({ kind, period })}>{t('runRecon')}</Button>
         </Gated>
       </Stack>
       {job.running && <JobProgressBar label={t('reconciling')} progress={job.progress} onCancel={() => void job.cancel()} />}
