@@ -20,7 +20,7 @@ import { plainKey } from '../../electron/engine/ingest/normalize-field';
 import { cellsOf, quotesBalanced } from '../../electron/engine/ingest/text-reader';
 import { isBlank, isTotalLine, openSource } from '../../electron/engine/ingest/open-source';
 import { parseFile, findHeader, type ParseEvent, type ParseJob } from '../../electron/engine/ingest/parse-pipeline';
-import { findSplit } from '../../electron/engine/ingest/split-point';
+import { findCuts } from '../../electron/engine/ingest/split-point';
 import { dateTimeNumber } from '../../electron/engine/rowstore/column-format';
 import type { ColumnProfile } from '../../electron/engine/ingest/profiles';
 import builtin from '../../resources/profiles/builtin.json';
@@ -262,7 +262,7 @@ describe('the byte path of an import', () => {
       const { file } = makeFile(dir, seed * 7919);
       const job = jobFor(file, true);
       const size = fs.statSync(file).size;
-      const split = findSplit(file, size);
+      const split = findCuts(file, size, 2)[0] ?? null;
       let head;
       try {
         head = await findHeader(job);

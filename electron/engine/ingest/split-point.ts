@@ -63,8 +63,3 @@ export function findCuts(file: string, size: number, parts: number): Cut[] {
     fs.closeSync(fd);
   }
 }
-
-/** The cut that parts a file in two, or null (findCuts with two parts). */
-export function findSplit(file: string, size: number): Cut | null {
-  return findCuts(file, size, 2)[0] ?? null;
-}

@@ -19,14 +19,13 @@ export function PeriodField(props: { kind: ReconKind; value: string; onChange(p:
   // Said at the field while typing, not only by the engine's refusal after a click: the
   // form in the interface's language, a week or month that does not exist in the engine's words.
   const problem = props.value === '' ? null : periodProblem(props.value);
-  const malformed = problem !== null;
   return (
     <>
       <TextField
         size="small"
         label={t('period')}
         value={props.value}
-        error={malformed}
+        error={problem !== null}
         helperText={problem === null ? undefined : PERIOD_PATTERN.test(props.value) ? problem : t('periodFormat')}
         slotProps={{ htmlInput: { 'data-testid': props.testId, list: listId, autoComplete: 'off' }, formHelperText: { sx: { position: 'absolute', top: '100%', m: 0, whiteSpace: 'nowrap' } } }}
         onChange={(e) => props.onChange(e.target.value.trim())}
