@@ -1,5 +1,6 @@
-// The app's build ships its job worker as out/main/job-worker.js and the import's
-// parsing thread as out/main/parse-worker.js: they must run on their own, without tsx.
+// The app's build ships its job worker as out/main/job-worker.js, the import's
+// parsing thread as out/main/parse-worker.js and the match's reading thread as
+// out/main/block-reader.js: they must run on their own, without tsx.
 import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -82,11 +83,30 @@ describe('the built job worker', () => {
     openStore(dbPath).close();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 10 } });
     const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    // Its period's blocks left to the reading thread (period-blocks.ts), which the built
+    // match finds beside it as out/main/block-reader.js (the threads take the variable as they start).
+    process.env.GONGJI_BLOCK_READER = 'only';
+    onTestFinished(() => {
+      delete process.env.GONGJI_BLOCK_READER;
+    });
     const runner = new WorkerJobRunner({ dbPath, workerFile: path.join(out, 'job-worker.js') }, new EventBus());
     onTestFinished(() => runner.close());
     expect(await runner.wait(runner.start('import', { path: file }, 'officer-a'))).toMatchObject({ outcome: 'result' });
     const fin = await runner.wait(runner.start('reconcile', { kind: 'premium', period: '2025-W47' }, 'officer-a'));
     expect(fin).toMatchObject({ outcome: 'result', result: { period: '2025-W47' } });
+    await runner.quiet();
+    const db = openStore(dbPath);
+    const detail = JSON.parse(db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile'").pluck().get() as string) as { blockReads: unknown };
+    db.close();
+    expect(detail.blockReads).toEqual({ reader: 1, own: 0 });
+  });
+
+  it('ships the match’s reading thread as one file that loads only modules built into Node and better-sqlite3', () => {
+    const code = fs.readFileSync(path.resolve(import.meta.dirname, '../../out/main/block-reader.js'), 'utf8');
+    const imported = [...code.matchAll(STATIC_IMPORT), ...code.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!);
+    const required = [...code.matchAll(/\b\w*require\(\s*["'`]([^"'`]+)["'`]\s*\)/gi)].map((m) => m[1]!);
+    expect(imported).toContain('better-sqlite3');
+    for (const spec of [...imported, ...required]) expect(isBuiltin(spec) || spec === 'better-sqlite3', spec).toBe(true);
   });
 
   it('ships the parsing thread as one file that loads nothing but the modules built into Node', () => {

@@ -69,19 +69,34 @@ export class BlockKeys {
   /** Records the prefixes of a block's keys (read for them, or read whole) unless it has them; `common`: its keys' commons, where made already. */
   rememberPrefixes(blockId: number, c: DecodedColumns, common?: KeyCommons): BlockPrefixes {
     const p = blockPrefixes(c.byteRefs('gk'), c.n, common);
-    this.putPrefixQ.run(blockId, p.len, Buffer.from(p.hashes.buffer, p.hashes.byteOffset, p.hashes.byteLength));
+    this.putPrefixes(blockId, p);
     return p;
+  }
+
+  /** Whether the block's prefixes are recorded (a block without is given them as it is read). */
+  hasPrefixes(blockId: number): boolean {
+    return this.hasPrefixQ.get(blockId) !== undefined;
+  }
+
+  private putPrefixes(blockId: number, p: BlockPrefixes): void {
+    this.putPrefixQ.run(blockId, p.len, Buffer.from(p.hashes.buffer, p.hashes.byteOffset, p.hashes.byteLength));
   }
 
   /**
    * Records the summary and prefixes of a block read whole, unless it has them (this
    * period's blocks are read whole either way). `summary`: its rows' hashes, where the
-   * run has made them already (hashesOf's result). Returns its keys' commons where
+   * run has made them already (hashesOf's result); `made`: its keys' commons and
+   * prefixes, where made as it was read (period-block.ts). Returns its keys' commons where
    * they were made for its prefixes (a block new to the run), else null.
    */
-  remember(blockId: number, c: DecodedColumns, summary?: Float64Array): KeyCommons | null {
+  remember(blockId: number, c: DecodedColumns, summary?: Float64Array, made?: { common: KeyCommons; prefixes: BlockPrefixes } | null): KeyCommons | null {
     let common: KeyCommons | null = null;
-    if (this.hasPrefixQ.get(blockId) === undefined) this.rememberPrefixes(blockId, c, (common = keyCommons(c.byteRefs('gk'), c.n)));
+    if (!this.hasPrefixes(blockId)) {
+      if (made) {
+        this.putPrefixes(blockId, made.prefixes);
+        common = made.common;
+      } else this.rememberPrefixes(blockId, c, (common = keyCommons(c.byteRefs('gk'), c.n)));
+    }
     if (this.has(blockId)) return common;
     const h = summary ?? hashesOf(c);
     this.putQ.run(blockId, Buffer.from(h.buffer, h.byteOffset, h.byteLength));

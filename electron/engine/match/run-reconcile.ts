@@ -97,8 +97,9 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       action: 'reconcile',
       target: `${args.kind}:${args.period}`,
       // held: open breaks found as they were without reading their rows again (held-keys.ts);
-      // listed: the open breaks taken as the last run left them, not read (open-list.ts).
-      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: run.held?.n ?? 0, listed: open.listed, tieOut: summary.tieOut.ok },
+      // listed: the open breaks taken as the last run left them, not read (open-list.ts);
+      // blockReads: the period's blocks read by the run's reading thread and by its own (period-blocks.ts).
+      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: run.held?.n ?? 0, listed: open.listed, blockReads: run.blockReads, tieOut: summary.tieOut.ok },
     });
     db.exec('COMMIT');
     ctx.progress(steps, steps, 'keys', '完成');

@@ -13,10 +13,10 @@ import { batchOfBlock, blockSpans, loadBlock, type StoredBlock } from '../rowsto
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
+import { PeriodBlocks } from './period-blocks';
 import { subsetColumns } from '../rowstore/row-subset';
 import { BlockKeys } from './block-keys';
 import { KeyHashes } from './key-hashes';
-import { keyHash } from './key-hash';
 import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
@@ -86,6 +86,8 @@ export interface RunRows {
   held: HeldKeys | null;
   /** Where parts are merged in a run that holds keys: the part kept (the one whose keys may be held), else -1. */
   largest: number;
+  /** How many of this period's blocks the reading thread read, and how many the run's own thread (period-blocks.ts). */
+  blockReads: { reader: number; own: number };
 }
 
 /**
@@ -168,33 +170,39 @@ export function loadRunRows(
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
   // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet),
-  // and its key's hash for the block's summary (block-keys; NaN: no key).
-  for (const [side, kind] of [kinds.l, kinds.x].entries()) {
-    // The id after the last key found: where the next row's key likely is (KeyTable.lookupHashed).
-    let near = -1;
-    for (const id of periodBlocks[side]!) {
-      const b = loadBlock(db, id);
-      const refs = b.cols.byteRefs('gk');
-      const buf = keys.addBuffer(refs.bytes);
-      const at = b.cols.num('event_at');
-      const kid = new Int32Array(b.cols.n).fill(-1);
-      const hashes = new Float64Array(b.cols.n);
-      for (let i = 0; i < b.cols.n; i++) {
-        const s = refs.start[i]!;
-        const h = (hashes[i] = s >= 0 ? keyHash(refs.bytes, s, refs.len[i]!) : NaN);
-        const t = at[i]!;
-        if (!(t >= start && t < end)) continue;
-        if (s >= 0) near = (kid[i] = keys.lookupHashed(buf, s, refs.len[i]!, h, true, near)) + 1;
-        else {
-          const g = borrowed(kind, b.cols, i);
-          if (g !== null) kid[i] = keys.lookupText(g, true);
+  // and its key's hash for the block's summary (block-keys; NaN: no key). The blocks
+  // are read, hashed and (where new) given prefixes ahead of this loop, partly in a
+  // thread of their own (period-blocks.ts).
+  const passOne = periodBlocks.flat();
+  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)));
+  try {
+    let taken = 0;
+    for (const [side, kind] of [kinds.l, kinds.x].entries()) {
+      // The id after the last key found: where the next row's key likely is (KeyTable.lookupHashed).
+      let near = -1;
+      for (const id of periodBlocks[side]!) {
+        const { block: b, hashes, made } = source.take(taken++);
+        const refs = b.cols.byteRefs('gk');
+        const buf = keys.addBuffer(refs.bytes);
+        const at = b.cols.num('event_at');
+        const kid = new Int32Array(b.cols.n).fill(-1);
+        for (let i = 0; i < b.cols.n; i++) {
+          const t = at[i]!;
+          if (!(t >= start && t < end)) continue;
+          const s = refs.start[i]!;
+          if (s >= 0) near = (kid[i] = keys.lookupHashed(buf, s, refs.len[i]!, hashes[i]!, true, near)) + 1;
+          else {
+            const g = borrowed(kind, b.cols, i);
+            if (g !== null) kid[i] = keys.lookupText(g, true);
+          }
         }
+        const common = summaries.remember(id, b.cols, hashes, made);
+        kept.set(id, { block: b, kid });
+        periodKeyRows.push({ kid, common, refs: () => b.cols.byteRefs('gk') });
       }
-      // Its summary now, while the hashes are at hand (pass 2 would otherwise keep them for it).
-      const common = summaries.remember(id, b.cols, hashes);
-      kept.set(id, { block: b, kid });
-      periodKeyRows.push({ kid, common, refs: () => b.cols.byteRefs('gk') });
     }
+  } finally {
+    source.close();
   }
   // The carry's keys where the key table reads them: an open break the carry names
   // has its key there (its text was not read), and the carried keys are found by them.
@@ -410,5 +418,5 @@ export function loadRunRows(
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
   const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
-  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1 };
+  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1, blockReads: source.counts };
 }

@@ -30,6 +30,21 @@ export class DecodedColumns {
     return name in this.header;
   }
 
+  /** The stored bytes the columns are read from. */
+  get bytes(): Buffer {
+    return this.buf;
+  }
+
+  /**
+   * Takes the places of a text column's values as another thread made them from
+   * these same bytes (a run's reading thread: period-block.ts), instead of making them again.
+   */
+  adoptByteRefs(name: string, refs: ByteRefs): void {
+    if (refs.bytes !== this.buf || refs.start.length !== this.n || refs.len.length !== this.n) throw new Error(`adoptByteRefs: places of ${name} made for other bytes`);
+    this.col(name);
+    this.refs.set(name, refs);
+  }
+
   names(): string[] {
     return Object.keys(this.header);
   }

@@ -21,6 +21,14 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** The native binding each connection was opened with (a thread that opens the file again needs the same). */
+const bindings = new WeakMap<Database, string>();
+
+/** The nativeBinding `db` was opened with (the Electron app's build of better-sqlite3), if any. */
+export function nativeBindingOf(db: Database): string | undefined {
+  return bindings.get(db);
+}
+
 export function openStore(file: string, opts: OpenOptions = {}): Database {
   // Only stat, never open: closing any descriptor of the file would drop the POSIX
   // locks of every connection this process holds on it (a worker thread opening the
@@ -56,6 +64,7 @@ export function openStore(file: string, opts: OpenOptions = {}): Database {
     db.pragma('temp_store = MEMORY');
     if (exists && !opts.skipIntegrityCheck) checkIntegrity(db, file);
     if (!opts.readonly) migrate(db, MIGRATIONS, opts.targetVersion);
+    if (opts.nativeBinding) bindings.set(db, opts.nativeBinding);
     return db;
   } catch (e) {
     db.close();

@@ -1,0 +1,185 @@
+// This period's blocks for a run's first pass, read by two threads: the run's own
+// thread takes them in order and puts their keys into its key table, while a
+// reading thread (block-reader.ts) reads the blocks ahead of it and does their
+// first-pass work (period-block.ts: the bytes from SQLite, the keys' places and
+// hashes, new blocks' prefixes). That work was some 60–70 % of the pass, and the
+// memory it touches for the first time is touched in the other thread. Whenever the
+// block the run needs next is still being read, the run reads a block from the back
+// of the list itself, so neither thread waits long for the other and both cores
+// work. Each block is claimed once (block-claims.ts); a block the reading thread
+// could not read, and every block when the thread is missing or late, is read in
+// the run's thread, by the same function, so what the run sees never depends on
+// which thread read it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import type { Database, Statement } from 'better-sqlite3';
+import { startThread } from '../start-thread';
+import { nativeBindingOf } from '../store/open-store';
+import { blockQuery, readPeriodBlock, unpackBlock, type PackedBlock, type ReadBlock } from './period-block';
+import { CLAIMED, DONE, FAILED, FREE, MINE, STOP, type ReaderInput } from './block-claims';
+
+/** Fewer blocks than this (some 130,000 rows) are read in the run's thread alone: a thread costs more to start. */
+export const READER_MIN_BLOCKS = 8;
+/** How long the run waits for one block from the reading thread before it reads the rest itself. */
+const GIVE_UP_MS = 15_000;
+
+/** The reading thread's entry: built beside the bundle, or the TypeScript bootstrap beside this source. */
+export function blockReaderFile(): string | null {
+  const given = process.env.GONGJI_BLOCK_READER_FILE;
+  if (given && fs.existsSync(given)) return given;
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  for (const f of [path.join(dir, 'block-reader.js'), path.join(dir, '..', 'block-reader.js'), path.join(dir, 'block-reader-tsx.mjs')]) {
+    if (fs.existsSync(f)) return f;
+  }
+  return null;
+}
+
+/**
+ * When the reading thread is started: `auto` for READER_MIN_BLOCKS blocks and more,
+ * `always`, `never`, or `only` — started, and every block left to it unless it fails
+ * (tests use it to hold the thread's blocks to the run's own). GONGJI_BLOCK_READER
+ * sets it for a process.
+ */
+export type ReaderMode = 'auto' | 'always' | 'only' | 'never';
+
+export interface PeriodBlocksOptions {
+  mode?: ReaderMode;
+  /** The thread's entry (default: blockReaderFile()). */
+  file?: string;
+  /** How long the run waits for one block from the thread before it reads the rest itself. */
+  giveUpMs?: number;
+}
+
+function envMode(): ReaderMode {
+  const m = process.env.GONGJI_BLOCK_READER;
+  return m === 'never' || m === 'always' || m === 'only' ? m : 'auto';
+}
+
+export class PeriodBlocks {
+  /** How many blocks each thread read. */
+  readonly counts = { reader: 0, own: 0 };
+  private readonly q: Statement;
+  private readonly state: Int32Array;
+  private readonly n: number;
+  private worker: Worker | null = null;
+  private port: MessagePort | null = null;
+  /** Blocks this thread read from the back while it waited, by index. */
+  private readonly ahead = new Map<number, ReadBlock>();
+  /** The next index from the back to read ahead. */
+  private back: number;
+  private abandoned = false;
+  private readonly mode: ReaderMode;
+  private readonly giveUpMs: number;
+
+  /** `prefixes[i]`: 1 where block ids[i] has no prefixes yet (they are made as it is read). */
+  constructor(
+    db: Database,
+    private readonly ids: readonly number[],
+    private readonly prefixes: Uint8Array,
+    opts: PeriodBlocksOptions = {},
+  ) {
+    this.q = blockQuery(db);
+    this.n = ids.length;
+    this.back = this.n - 1;
+    this.state = new Int32Array(new SharedArrayBuffer(4 * (this.n + 1)));
+    this.mode = opts.mode ?? envMode();
+    this.giveUpMs = opts.giveUpMs ?? GIVE_UP_MS;
+    const wanted = this.mode === 'never' ? false : this.mode === 'auto' ? this.n >= READER_MIN_BLOCKS : this.n > 0;
+    const file = wanted ? (opts.file ?? blockReaderFile()) : null;
+    if (file) this.startReader(file, db);
+  }
+
+  private startReader(file: string, db: Database): void {
+    const { port1, port2 } = new MessageChannel();
+    const input: ReaderInput = { dbPath: db.name, nativeBinding: nativeBindingOf(db), ids: [...this.ids], prefixes: this.prefixes, state: this.state.buffer as SharedArrayBuffer, port: port2 };
+    try {
+      this.worker = startThread(file, { workerData: input, transferList: [port2] });
+    } catch {
+      // No thread: this one reads every block.
+      port1.close();
+      return;
+    }
+    // A thread that fails leaves its blocks unclaimed or marked: nothing to report here.
+    this.worker.on('error', () => undefined);
+    this.worker.unref();
+    this.port = port1;
+  }
+
+  /** Block i of the list, the blocks taken in order 0, 1, 2 … */
+  take(i: number): ReadBlock {
+    const early = this.ahead.get(i);
+    if (early) {
+      this.ahead.delete(i);
+      return early;
+    }
+    // Left to the thread only while there is one ('only'): else a block nobody claimed is read here.
+    const leave = this.mode === 'only' && this.port !== null && !this.abandoned;
+    if (!leave && this.claim(i)) return this.readOwn(i);
+    const since = Date.now();
+    for (;;) {
+      const s = Atomics.load(this.state, i);
+      if (s === FAILED || this.abandoned) return this.readOwn(i);
+      if (s === DONE) {
+        const got = this.receive(i);
+        if (got) return got;
+      } else if (!leave && this.readAhead(i)) continue;
+      if (Date.now() - since > this.giveUpMs) {
+        // The thread is gone or stuck: its block, and all it has not posted, are read here.
+        this.abandoned = true;
+        Atomics.store(this.state, this.n, STOP);
+        continue;
+      }
+      Atomics.wait(this.state, i, s, s === CLAIMED ? 50 : 1);
+    }
+  }
+
+  /** Whether the reading thread has claimed block i (read it, or is reading it). */
+  claimedByReader(i: number): boolean {
+    const s = Atomics.load(this.state, i);
+    return s === CLAIMED || s === DONE || s === FAILED;
+  }
+
+  /** Stops the reading thread (it ends after the block in hand); the run's pass is over, or failed. */
+  close(): void {
+    Atomics.store(this.state, this.n, STOP);
+    this.port?.close();
+    this.port = null;
+    if (this.abandoned) void this.worker?.terminate();
+    this.worker = null;
+    this.ahead.clear();
+  }
+
+  private claim(i: number): boolean {
+    return Atomics.compareExchange(this.state, i, FREE, MINE) === FREE;
+  }
+
+  private readOwn(i: number): ReadBlock {
+    this.counts.own++;
+    return readPeriodBlock(this.q, this.ids[i]!, this.prefixes[i] === 1);
+  }
+
+  /** Reads one block from the back while block `i` is being read; false when none is left to read. */
+  private readAhead(i: number): boolean {
+    while (this.back > i) {
+      const j = this.back--;
+      if (this.claim(j)) {
+        this.ahead.set(j, this.readOwn(j));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Block i's message: the reading thread posts before it marks the block done, and in order. */
+  private receive(i: number): ReadBlock | null {
+    if (!this.port) return null;
+    const got = receiveMessageOnPort(this.port);
+    if (!got) return null;
+    const m = got.message as PackedBlock;
+    if (m.index !== i) throw new Error(`PeriodBlocks: block ${m.index} arrived where ${i} was due`);
+    this.counts.reader++;
+    return unpackBlock(m);
+  }
+}
