@@ -1,6 +1,7 @@
 // A run's first pass reads this period's blocks in two threads (period-blocks.ts,
-// block-reader.ts). Whichever thread read a block, the run must see it exactly as
-// its own thread reads it; a block the reading thread cannot read must be refused
+// block-reader.ts), and the reading thread first makes ready the buffers the run
+// fills later (its rows' arrays and per-key sums). Whichever thread read a block,
+// or made a buffer, the run must see and compute exactly what its own thread would; a block the reading thread cannot read must be refused
 // in the run's thread with its own message; and a reading thread that fails, or
 // claims a block and never hands it over, must not hold the run or change what it sees.
 import fs from 'node:fs';
@@ -162,6 +163,37 @@ describe('a run reading its period blocks in two threads', () => {
       // It waited for the claimed block (the claim happened), gave up, and read it itself.
       expect(took).toBeGreaterThanOrEqual(400);
       expect(took).toBeLessThan(10_000);
+    }
+  }, 30_000);
+
+  it('has buffers made ready by the reading thread, zeroed, each once, and makes none itself where the thread did not', () => {
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const sizes = [3 * 4096 + 8, 24];
+    const src = new PeriodBlocks(e.db, ids, prefixes(), { mode: 'only', warm: sizes });
+    try {
+      // The thread makes its buffers before it reads a block.
+      src.take(0);
+      const a = src.warmBuffer(0);
+      const b = src.warmBuffer(1);
+      expect([a?.byteLength, b?.byteLength]).toEqual(sizes);
+      expect(new Uint8Array(a!).every((x) => x === 0)).toBe(true);
+      // Asked again, or for one never asked for: none (a buffer is handed over once).
+      expect(src.warmBuffer(0)).toBeNull();
+      expect(src.warmBuffer(2)).toBeNull();
+    } finally {
+      src.close();
+    }
+    // No thread, or one that never got to it: the run makes its own (null), at once.
+    for (const opts of [{ mode: 'never' as const }, { mode: 'always' as const, file: fixture('stuck-reader.mjs'), giveUpMs: 5000 }]) {
+      const other = new PeriodBlocks(e.db, ids, prefixes(), { ...opts, warm: sizes });
+      try {
+        Atomics.wait(nap, 0, 0, 300);
+        const t0 = Date.now();
+        expect([other.warmBuffer(0), other.warmBuffer(1)]).toEqual([null, null]);
+        expect(Date.now() - t0).toBeLessThan(1000);
+      } finally {
+        other.close();
+      }
     }
   }, 30_000);
 

@@ -18,16 +18,27 @@ export interface SideAggregates {
   dups: number[];
 }
 
-export function aggregateSide(s: SideRows, keyCount: number, spec: SideSpec, texts: RunTexts): SideAggregates {
-  const rows = new Int32Array(keyCount);
+/** Bytes per key of the arrays below (net, paid, rows, latest, and a key's first two rows while duplicates are found), in the order they lie in a room given. */
+export const AGGREGATE_KEY_BYTES = 8 + 8 + 4 + 4 + 4 + 4;
+
+/**
+ * `room`: a zeroed buffer of AGGREGATE_KEY_BYTES per key or more, its memory touched
+ * already (the run's reading thread made it ready: period-blocks.ts), for the
+ * per-key arrays; without it, or too small, they are made here.
+ */
+export function aggregateSide(s: SideRows, keyCount: number, spec: SideSpec, texts: RunTexts, room: ArrayBuffer | null = null): SideAggregates {
+  const fits = room !== null && room.byteLength >= keyCount * AGGREGATE_KEY_BYTES;
+  const f64 = (at: number) => (fits ? new Float64Array(room, at * keyCount, keyCount) : new Float64Array(keyCount));
+  const i32 = (at: number) => (fits ? new Int32Array(room, at * keyCount, keyCount) : new Int32Array(keyCount));
+  const rows = i32(16);
   for (let i = 0; i < s.n; i++) rows[s.kid[i]!]!++;
-  const { dup, dups } = findDuplicates(s, rows);
+  const { dup, dups } = findDuplicates(s, rows, i32(24), i32(28));
 
   rows.fill(0);
-  const net = new Float64Array(keyCount);
-  const paid = new Float64Array(keyCount);
+  const net = f64(0);
+  const paid = f64(8);
   const counts = spec.counted.map(() => new Int32Array(keyCount));
-  const latest = new Int32Array(keyCount).fill(-1);
+  const latest = i32(20).fill(-1);
   // A status no row has gets an id no row has.
   const counted = spec.counted.map((t) => texts.ids.get(t) ?? -2);
   for (let i = 0; i < s.n; i++) {
@@ -58,11 +69,11 @@ export function aggregateSide(s: SideRows, keyCount: number, spec: SideSpec, tex
  * in a list per key; a key with many rows (a hostile file repeating one key) switches
  * to a set of its texts, so time stays linear.
  */
-function findDuplicates(s: SideRows, rows: Int32Array): { dup: Uint8Array; dups: number[] } {
+function findDuplicates(s: SideRows, rows: Int32Array, first: Int32Array, second: Int32Array): { dup: Uint8Array; dups: number[] } {
   const dup = new Uint8Array(s.n);
   const dups: number[] = [];
-  const first = new Int32Array(rows.length).fill(-1);
-  const second = new Int32Array(rows.length).fill(-1);
+  first.fill(-1);
+  second.fill(-1);
   const more = new Map<number, number[] | Set<string>>();
   const identity = (i: number) => `${sideText(s, 'key', i) ?? '\u0001'}\u0000${sideText(s, 'sub_key', i) ?? '\u0001'}`;
   const same = (i: number, j: number) => sameSideText(s, i, s, j, 'key', true) === true && sameSideText(s, i, s, j, 'sub_key', true) === true;

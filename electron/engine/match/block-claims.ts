@@ -1,6 +1,7 @@
 // Who reads which of a run's period blocks: one Int32 per block in memory shared by
-// the run's thread and its reading thread (period-blocks.ts, block-reader.ts), and
-// one more after them that tells the reading thread to stop.
+// the run's thread and its reading thread (period-blocks.ts, block-reader.ts), one
+// more after them that tells the reading thread to stop, then one per buffer the
+// run asked to have made ready (warmSlot): claimed the same way, so each is made once.
 import type { MessagePort } from 'node:worker_threads';
 
 /** Nobody has it yet. */
@@ -13,8 +14,11 @@ export const DONE = 2;
 export const FAILED = 3;
 /** The run's thread reads it (or has). */
 export const MINE = 4;
-/** In the last slot: the reading thread claims nothing more. */
+/** In the slot after the blocks': the reading thread claims no more blocks. */
 export const STOP = 1;
+
+/** The slot of the run's k-th ready buffer, in a list of n blocks. */
+export const warmSlot = (n: number, k: number): number => n + 1 + k;
 
 export interface ReaderInput {
   dbPath: string;
@@ -22,7 +26,9 @@ export interface ReaderInput {
   ids: number[];
   /** Per block, 1 where its keys' prefixes are to be made too. */
   prefixes: Uint8Array;
-  /** ids.length + 1 Int32s: each block's claim, then the stop flag. */
+  /** The sizes in bytes of buffers the run will need, to be made and touched here first (period-blocks.ts). */
+  warm: number[];
+  /** ids.length + 1 + warm.length Int32s: each block's claim, the stop flag, each buffer's claim. */
   state: SharedArrayBuffer;
   port: MessagePort;
 }

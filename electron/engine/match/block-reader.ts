@@ -1,6 +1,7 @@
-// A run's reading thread: reads this period's blocks and does their first-pass work
-// (period-block.ts) while the run's own thread puts the keys of the blocks before
-// them into its key table (period-blocks.ts). Each block is claimed in a shared
+// A run's reading thread: first makes the big buffers the run will fill later (its
+// rows' arrays) and touches their memory, then reads this period's blocks and does
+// their first-pass work (period-block.ts), while the run's own thread puts the keys
+// of the blocks before them into its key table (period-blocks.ts). Each block is claimed in a shared
 // array before it is read, by this thread or the run's, so each is read once; this
 // thread claims from the front, in the order the run takes them, and hands each
 // over by message with its memory. It opens the file read-only: the run holds the
@@ -8,16 +9,40 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { blockQuery, packBlock, readPeriodBlock } from './period-block';
-import { CLAIMED, DONE, FAILED, FREE, STOP, type ReaderInput } from './block-claims';
+import { CLAIMED, DONE, FAILED, FREE, STOP, warmSlot, type ReaderInput } from './block-claims';
 
 const input = workerData as ReaderInput;
 const state = new Int32Array(input.state);
 const port: MessagePort = input.port;
 const n = input.ids.length;
 
+/** Memory the system gives a process is mapped at its first touch: one write a page does it here, not in the run's thread. */
+const PAGE = 4096;
+
+/** The buffers the run asked for, each claimed, made, touched and posted ({ warm: k }). */
+function makeWarm(): void {
+  input.warm.forEach((bytes, k) => {
+    const slot = warmSlot(n, k);
+    if (Atomics.compareExchange(state, slot, FREE, CLAIMED) !== FREE) return;
+    let outcome = FAILED;
+    try {
+      const buf = new ArrayBuffer(bytes);
+      const u8 = new Uint8Array(buf);
+      for (let i = 0; i < bytes; i += PAGE) u8[i] = 0;
+      port.postMessage({ warm: k, buf }, [buf]);
+      outcome = DONE;
+    } catch {
+      // No memory to spare: the run makes its own.
+    }
+    Atomics.store(state, slot, outcome);
+    Atomics.notify(state, slot);
+  });
+}
+
 function main(): void {
   let db: BetterSqlite3.Database | null = null;
   try {
+    makeWarm();
     db = new BetterSqlite3(input.dbPath, { readonly: true, fileMustExist: true, ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}) });
     const q = blockQuery(db);
     for (let j = 0; j < n; j++) {

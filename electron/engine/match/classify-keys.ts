@@ -62,8 +62,8 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
   const K = run.keys.size;
   const L = run.l;
   const X = run.x;
-  const la = aggregateSide(L, K, spec.ledger, run.texts);
-  const xa = aggregateSide(X, K, spec.external, run.texts);
+  const la = aggregateSide(L, K, spec.ledger, run.texts, run.aggregateRoom[0]);
+  const xa = aggregateSide(X, K, spec.external, run.texts, run.aggregateRoom[1]);
   const vouchers = spec.voucher ? ledgerVouchers(L) : new Map<number, string>();
   // One aggregate object, refilled per key and side: no allocation per key.
   const agg: KeyAggregate = { net: 0, paid: 0, counts: new Array<number>(Math.max(la.counts.length, xa.counts.length)).fill(0), latest: null };

@@ -4,22 +4,51 @@
 import type { DecodedColumns } from '../rowstore/column-decode';
 import type { SideRows } from './side-rows';
 
-/** Empty arrays with room for `capacity` rows. */
-export function sideArrays(capacity: number): SideRows {
-  return {
-    n: 0,
-    kid: new Int32Array(capacity),
-    batch: new Int32Array(capacity),
-    line: new Int32Array(capacity),
-    amount: new Float64Array(capacity),
-    payYear: new Float64Array(capacity),
-    at: new Float64Array(capacity),
-    status: new Int32Array(capacity),
-    insutype: new Int32Array(capacity),
-    block: new Int32Array(capacity),
-    index: new Int32Array(capacity),
-    blocks: [],
+/** Bytes a side's arrays take per row: three of numbers (8 bytes), seven of integers (4). */
+const ROW_BYTES = 3 * 8 + 7 * 4;
+
+/** The bytes of one buffer that holds a side's arrays for `capacity` rows (sideArrays' `room`). */
+export function sideBytes(capacity: number): number {
+  return capacity * ROW_BYTES;
+}
+
+/**
+ * Empty arrays with room for `capacity` rows: in `room` where it is given, all zero
+ * and big enough (a buffer the run's reading thread made ready: period-blocks.ts), else new.
+ */
+export function sideArrays(capacity: number, room: ArrayBuffer | null = null): SideRows {
+  if (!room || room.byteLength < sideBytes(capacity)) {
+    return {
+      n: 0,
+      kid: new Int32Array(capacity),
+      batch: new Int32Array(capacity),
+      line: new Int32Array(capacity),
+      amount: new Float64Array(capacity),
+      payYear: new Float64Array(capacity),
+      at: new Float64Array(capacity),
+      status: new Int32Array(capacity),
+      insutype: new Int32Array(capacity),
+      block: new Int32Array(capacity),
+      index: new Int32Array(capacity),
+      blocks: [],
+    };
+  }
+  // The numbers first: every array starts at a multiple of its element's size.
+  let at = 0;
+  const f64 = () => {
+    const a = new Float64Array(room, at, capacity);
+    at += capacity * 8;
+    return a;
   };
+  const i32 = () => {
+    const a = new Int32Array(room, at, capacity);
+    at += capacity * 4;
+    return a;
+  };
+  const amount = f64();
+  const payYear = f64();
+  const time = f64();
+  return { n: 0, amount, payYear, at: time, kid: i32(), batch: i32(), line: i32(), status: i32(), insutype: i32(), block: i32(), index: i32(), blocks: [] };
 }
 
 /** The compared codes and numbers of rows [from, to) of the side, all of block `c`. */

@@ -14,6 +14,7 @@ import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
 import { PeriodBlocks } from './period-blocks';
+import { AGGREGATE_KEY_BYTES } from './aggregate-side';
 import { subsetColumns } from '../rowstore/row-subset';
 import { BlockKeys } from './block-keys';
 import { KeyHashes } from './key-hashes';
@@ -21,7 +22,7 @@ import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
 import { CarriedRows } from './carried-rows';
-import { fillCodes, sideArrays } from './side-arrays';
+import { fillCodes, sideArrays, sideBytes } from './side-arrays';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -88,6 +89,8 @@ export interface RunRows {
   largest: number;
   /** How many of this period's blocks the reading thread read, and how many the run's own thread (period-blocks.ts). */
   blockReads: { reader: number; own: number };
+  /** Per side, a buffer made ready for the per-key sums (aggregateSide's room), or null. */
+  aggregateRoom: [ArrayBuffer | null, ArrayBuffer | null];
 }
 
 /**
@@ -152,7 +155,8 @@ export function loadRunRows(
   const periodSpans = [kinds.l, kinds.x].map((kind) => blockSpans(db, [kind], { from: w.start, to: w.end }));
   const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
   const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
-  const keys = new KeyTable(Math.max(1 << 16, (periodRows >>> 1) + openKeys.text.length));
+  const expectedKeys = Math.max(1 << 16, (periodRows >>> 1) + openKeys.text.length);
+  const keys = new KeyTable(expectedKeys);
   const ids = new Map<string, number>();
   let names: string[] = [];
   const texts: RunTexts = {
@@ -174,7 +178,19 @@ export function loadRunRows(
   // are read, hashed and (where new) given prefixes ahead of this loop, partly in a
   // thread of their own (period-blocks.ts).
   const passOne = periodBlocks.flat();
-  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)));
+  // Each side's arrays (pass 2) made ready by the reading thread: room for the period's
+  // rows, the carry's and a few from older blocks (a refund's payment); a side that needs more makes its own.
+  const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
+  const roomFor = (side: 0 | 1): number => {
+    const rows = periodSpans[side]!.reduce((sum, b) => sum + b.n, 0);
+    const carried = (carry?.parts ?? []).reduce((sum, p) => sum + (side === 0 ? (covers.l ? p.l.n : 0) : covers.x ? (p.x?.n ?? 0) : 0), 0);
+    return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
+  };
+  // And the per-key sums' (classify-keys, aggregateSide), for the keys expected and a few more.
+  const room = [roomFor(0), roomFor(1)];
+  const keyRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
+  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm: [...room.map(sideBytes), keyRoom, keyRoom] });
+  let ready: (ArrayBuffer | null)[];
   try {
     let taken = 0;
     for (const [side, kind] of [kinds.l, kinds.x].entries()) {
@@ -201,6 +217,7 @@ export function loadRunRows(
         periodKeyRows.push({ kid, common, refs: () => b.cols.byteRefs('gk') });
       }
     }
+    ready = [0, 1, 2, 3].map((k) => source.warmBuffer(k));
   } finally {
     source.close();
   }
@@ -235,8 +252,7 @@ export function loadRunRows(
   }
   keys.release(open.b);
 
-  // The carried keys of the universe, and what each side must still look for in old blocks.
-  const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
+  // The carried keys of the universe, and what each side must still look for in old blocks (covers, above).
   const carried = new Uint8Array(keys.size);
   // Per part, its live keys' ids: a key's rows are taken from the part it is live in
   // only (a key written again into a later part is dead in the earlier one).
@@ -317,7 +333,7 @@ export function loadRunRows(
       capacity += c ? c.count : info.n;
     }
     // Room for the carried rows too: they are merged in place (carried-rows.ts).
-    const s = sideArrays(capacity + carriedRoom);
+    const s = sideArrays(capacity + carriedRoom, ready[side === 'l' ? 0 : 1] ?? null);
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
@@ -418,5 +434,5 @@ export function loadRunRows(
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
   const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
-  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1, blockReads: source.counts };
+  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1, blockReads: source.counts, aggregateRoom: [ready[2] ?? null, ready[3] ?? null] };
 }
