@@ -29,12 +29,24 @@ export class KeyTable {
   private readonly holding = new Set<number>();
   private lastHeld = -1;
 
-  constructor(expected = 1024) {
+  /**
+   * `room`: zeroed buffers for the slots and the ids' entries (sizes: KeyTable.bytes),
+   * their memory touched already (a run's reading thread made them ready:
+   * period-blocks.ts); where one is missing or too small it is made here.
+   */
+  constructor(expected = 1024, room: { slots: ArrayBuffer | null; meta: ArrayBuffer | null } = { slots: null, meta: null }) {
+    const want = KeyTable.bytes(expected);
+    const cap = want.slots / 8;
+    this.slots = room.slots && room.slots.byteLength >= want.slots ? new Int32Array(room.slots, 0, cap * 2) : new Int32Array(cap * 2);
+    this.mask = cap - 1;
+    this.meta = room.meta && room.meta.byteLength >= want.meta ? new Int32Array(room.meta, 0, want.meta / 4) : new Int32Array(want.meta / 4);
+  }
+
+  /** The bytes of a table for `expected` keys: its slots (two ints each, a power of two of them, at least twice the keys) and its ids' entries. */
+  static bytes(expected: number): { slots: number; meta: number } {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(cap * 2);
-    this.mask = cap - 1;
-    this.meta = new Int32Array(Math.max(16, expected) * META);
+    return { slots: cap * 2 * 4, meta: Math.max(16, expected) * META * 4 };
   }
 
   get size(): number {

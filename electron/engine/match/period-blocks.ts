@@ -79,6 +79,8 @@ export class PeriodBlocks {
   private readonly mode: ReaderMode;
   private readonly giveUpMs: number;
   private readonly warm: number[];
+  /** The buffers handed over (each once). */
+  private readonly handed = new Set<number>();
   /** Messages received before they were due (a buffer's come before every block's). */
   private readonly early = new Map<string, unknown>();
 
@@ -124,9 +126,7 @@ export class PeriodBlocks {
       this.ahead.delete(i);
       return early;
     }
-    // Left to the thread only while there is one ('only'): else a block nobody claimed is read here.
-    const leave = this.mode === 'only' && this.port !== null && !this.abandoned;
-    if (!leave && this.claim(i)) return this.readOwn(i);
+    if (!this.leaveAll() && this.claim(i)) return this.readOwn(i);
     const since = Date.now();
     for (;;) {
       const s = Atomics.load(this.state, i);
@@ -138,7 +138,7 @@ export class PeriodBlocks {
           this.counts.reader++;
           return unpackBlock(got);
         }
-      } else if (!leave && this.readAhead(i)) continue;
+      } else if (this.readAhead(i)) continue;
       if (Date.now() - since > this.giveUpMs) {
         // The thread is gone or stuck: its block, and all it has not posted, are read here.
         this.abandoned = true;
@@ -166,6 +166,11 @@ export class PeriodBlocks {
     this.early.clear();
   }
 
+  /** Every block left to the thread ('only'), while there is one: else a block nobody claimed is read here. */
+  private leaveAll(): boolean {
+    return this.mode === 'only' && this.port !== null && !this.abandoned;
+  }
+
   private claim(i: number): boolean {
     return Atomics.compareExchange(this.state, i, FREE, MINE) === FREE;
   }
@@ -175,8 +180,9 @@ export class PeriodBlocks {
     return readPeriodBlock(this.q, this.ids[i]!, this.prefixes[i] === 1);
   }
 
-  /** Reads one block from the back while block `i` is being read; false when none is left to read. */
+  /** Reads one block from the back while block `i` is being read; false when none is left to read (or all are left to the thread: 'only'). */
   private readAhead(i: number): boolean {
+    if (this.leaveAll()) return false;
     while (this.back > i) {
       const j = this.back--;
       if (this.claim(j)) {
@@ -190,19 +196,31 @@ export class PeriodBlocks {
   /**
    * The k-th buffer asked for (opts.warm), its memory touched by the reading thread;
    * null where the thread did not make it (none, failed, or not yet begun: then it
-   * never will, and the run makes its own). Waits for one being made.
+   * never will, and the run makes its own). Waits for one being made, reading blocks
+   * from the back meanwhile. `patient`: the thread may not have begun yet (the run's
+   * first need): the run reads blocks from the back until it has, and makes its own
+   * only when no block is left to read.
    */
-  warmBuffer(k: number): ArrayBuffer | null {
+  warmBuffer(k: number, patient = false): ArrayBuffer | null {
     const slot = warmSlot(this.n, k);
-    if (k >= this.warm.length || Atomics.compareExchange(this.state, slot, FREE, MINE) === FREE) return null;
+    if (k >= this.warm.length || this.handed.has(k)) return null;
     const since = Date.now();
     for (;;) {
       const s = Atomics.load(this.state, slot);
       if (s === FAILED || this.abandoned) return null;
+      if (s === FREE) {
+        if (patient && this.port !== null && this.readAhead(-1)) continue;
+        if (Atomics.compareExchange(this.state, slot, FREE, MINE) === FREE) return null;
+        continue;
+      }
+      if (s === MINE) return null;
       if (s === DONE) {
         const got = this.receive(`w${k}`) as { buf: ArrayBuffer } | null;
-        if (got) return got.buf;
-      }
+        if (got) {
+          this.handed.add(k);
+          return got.buf;
+        }
+      } else if (this.readAhead(-1)) continue;
       if (Date.now() - since > this.giveUpMs) {
         this.abandoned = true;
         Atomics.store(this.state, this.n, STOP);

@@ -156,7 +156,6 @@ export function loadRunRows(
   const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
   const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
   const expectedKeys = Math.max(1 << 16, (periodRows >>> 1) + openKeys.text.length);
-  const keys = new KeyTable(expectedKeys);
   const ids = new Map<string, number>();
   let names: string[] = [];
   const texts: RunTexts = {
@@ -186,12 +185,16 @@ export function loadRunRows(
     const carried = (carry?.parts ?? []).reduce((sum, p) => sum + (side === 0 ? (covers.l ? p.l.n : 0) : covers.x ? (p.x?.n ?? 0) : 0), 0);
     return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
   };
-  // And the per-key sums' (classify-keys, aggregateSide), for the keys expected and a few more.
+  // And the per-key sums' (classify-keys, aggregateSide), for the keys expected and a
+  // few more; first of all, the key table's own (needed at once: the run reads blocks while it waits).
   const room = [roomFor(0), roomFor(1)];
   const keyRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
-  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm: [...room.map(sideBytes), keyRoom, keyRoom] });
+  const table = KeyTable.bytes(expectedKeys);
+  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm: [table.slots, table.meta, ...room.map(sideBytes), keyRoom, keyRoom] });
   let ready: (ArrayBuffer | null)[];
+  let keys: KeyTable;
   try {
+    keys = new KeyTable(expectedKeys, { slots: source.warmBuffer(0, true), meta: source.warmBuffer(1, true) });
     let taken = 0;
     for (const [side, kind] of [kinds.l, kinds.x].entries()) {
       // The id after the last key found: where the next row's key likely is (KeyTable.lookupHashed).
@@ -217,7 +220,7 @@ export function loadRunRows(
         periodKeyRows.push({ kid, common, refs: () => b.cols.byteRefs('gk') });
       }
     }
-    ready = [0, 1, 2, 3].map((k) => source.warmBuffer(k));
+    ready = [2, 3, 4, 5].map((k) => source.warmBuffer(k));
   } finally {
     source.close();
   }
