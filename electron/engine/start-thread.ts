@@ -1,5 +1,7 @@
 // Every worker thread the workstation starts (the engine's thread, a job's thread,
 // an import's parsing threads) starts here, so each gets the same Node options.
+import fs from 'node:fs';
+import path from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** The flags that load code into a thread before its entry, with a value (`--import x` or `--import=x`). */
@@ -37,4 +39,19 @@ export function threadExecArgv(argv: readonly string[] = process.execArgv): stri
 /** A worker thread on `file`, with the options above. */
 export function startThread(file: string, options: WorkerOptions = {}): Worker {
   return new Worker(file, { ...options, execArgv: options.execArgv ?? threadExecArgv() });
+}
+
+/**
+ * A thread's entry file named `name`: the one `envVar` names (a host running from
+ * sources that has the built file at hand), else `<name>.js` built beside the
+ * module in `dir` or in the folder above it (a bundle's chunk), else the TypeScript
+ * bootstrap `<name>-tsx.mjs` beside the source; null where there is none.
+ */
+export function threadEntry(dir: string, name: string, envVar: string): string | null {
+  const given = process.env[envVar];
+  if (given && fs.existsSync(given)) return given;
+  for (const f of [path.join(dir, `${name}.js`), path.join(dir, '..', `${name}.js`), path.join(dir, `${name}-tsx.mjs`)]) {
+    if (fs.existsSync(f)) return f;
+  }
+  return null;
 }

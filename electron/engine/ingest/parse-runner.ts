@@ -3,12 +3,11 @@
 // a small one. A big text file is cut into parts at line feeds that end records
 // (split-point.ts), two to four by the cores at hand, and each part parsed in its own
 // thread, the file's copy and SHA-256 taken here meanwhile. All ways yield the same events.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../start-thread';
+import { startThread, threadEntry } from '../start-thread';
 import { EngineError, type ErrorData } from '../../../shared/errors';
 import { isTextFile } from './open-source';
 import { findHeader, parseFile, type ParseEvent, type ParseJob } from './parse-pipeline';
@@ -27,13 +26,7 @@ export const SPLIT_MIN_BYTES = 24 << 20;
 /** The parsing thread's entry: built beside the bundle, or the TypeScript bootstrap beside this source. */
 export function parseWorkerFile(): string | null {
   // A host running from sources that has the built worker at hand names it (the benchmark, `npm run web`).
-  const given = process.env.GONGJI_PARSE_WORKER_FILE;
-  if (given && fs.existsSync(given)) return given;
-  const dir = path.dirname(fileURLToPath(import.meta.url));
-  for (const f of [path.join(dir, 'parse-worker.js'), path.join(dir, '..', 'parse-worker.js'), path.join(dir, 'parse-worker-tsx.mjs')]) {
-    if (fs.existsSync(f)) return f;
-  }
-  return null;
+  return threadEntry(path.dirname(fileURLToPath(import.meta.url)), 'parse-worker', 'GONGJI_PARSE_WORKER_FILE');
 }
 
 /** GONGJI_PARSE_WORKER=always|never|split overrides the choice by size (tests use it). */

@@ -14,12 +14,11 @@
 // benchmark's virtual machine, memory touched for the first time costs some 3 ms a
 // megabyte, and the arrays of a million rows a side (~115 MB) had cost the run
 // 0.35–0.55 s of its second pass. Meanwhile the run reads the first blocks itself.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Database, Statement } from 'better-sqlite3';
-import { startThread } from '../start-thread';
+import { startThread, threadEntry } from '../start-thread';
 import { nativeBindingOf } from '../store/open-store';
 import { blockQuery, readPeriodBlock, unpackBlock, type PackedBlock, type ReadBlock } from './period-block';
 import { CLAIMED, DONE, FAILED, FREE, MINE, STOP, warmSlot, type ReaderInput } from './block-claims';
@@ -31,13 +30,7 @@ const GIVE_UP_MS = 15_000;
 
 /** The reading thread's entry: built beside the bundle, or the TypeScript bootstrap beside this source. */
 export function blockReaderFile(): string | null {
-  const given = process.env.GONGJI_BLOCK_READER_FILE;
-  if (given && fs.existsSync(given)) return given;
-  const dir = path.dirname(fileURLToPath(import.meta.url));
-  for (const f of [path.join(dir, 'block-reader.js'), path.join(dir, '..', 'block-reader.js'), path.join(dir, 'block-reader-tsx.mjs')]) {
-    if (fs.existsSync(f)) return f;
-  }
-  return null;
+  return threadEntry(path.dirname(fileURLToPath(import.meta.url)), 'block-reader', 'GONGJI_BLOCK_READER_FILE');
 }
 
 /**
