@@ -19,10 +19,16 @@ const { values } = parseArgs({
   },
 });
 
-// `npm run web` builds first: the parsing threads of imports run the built worker,
-// as in the app, instead of compiling the TypeScript sources in each thread.
-const builtParseWorker = path.resolve(here, '../../out/main/parse-worker.js');
-if (!process.env.GONGJI_PARSE_WORKER_FILE && fs.existsSync(builtParseWorker)) process.env.GONGJI_PARSE_WORKER_FILE = builtParseWorker;
+// `npm run web` builds first: the parsing threads of imports and the reading thread
+// of a match run the built files, as in the app, instead of compiling the
+// TypeScript sources in each thread.
+for (const [variable, file] of [
+  ['GONGJI_PARSE_WORKER_FILE', 'parse-worker.js'],
+  ['GONGJI_BLOCK_READER_FILE', 'block-reader.js'],
+] as const) {
+  const built = path.resolve(here, '../../out/main', file);
+  if (!process.env[variable] && fs.existsSync(built)) process.env[variable] = built;
+}
 
 const dbPath = values.db ?? process.env.GONGJI_DB ?? defaultDbPath();
 const engine = createEngine({

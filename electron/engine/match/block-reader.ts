@@ -1,5 +1,5 @@
-// A run's reading thread: first makes the big buffers the run will fill later (its
-// rows' arrays) and touches their memory, then reads this period's blocks and does
+// A run's reading thread: first makes the big buffers the run will fill (its key
+// table's, its rows' arrays, its per-key sums) and touches their memory, then reads this period's blocks and does
 // their first-pass work (period-block.ts), while the run's own thread puts the keys
 // of the blocks before them into its key table (period-blocks.ts). Each block is claimed in a shared
 // array before it is read, by this thread or the run's, so each is read once; this

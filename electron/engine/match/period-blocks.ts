@@ -10,10 +10,10 @@
 // could not read, and every block when the thread is missing or late, is read in
 // the run's thread, by the same function, so what the run sees never depends on
 // which thread read it. Before its blocks the thread makes the buffers the run will
-// fill later (the rows' arrays, warmBuffer) and touches their memory: on the
-// benchmark's virtual machine, memory touched for the first time costs some 3 ms a
-// megabyte, and the arrays of a million rows a side (~115 MB) had cost the run
-// 0.35–0.55 s of its second pass. Meanwhile the run reads the first blocks itself.
+// fill (its key table's, its rows' arrays, its per-key sums: warmBuffer) and touches
+// their memory: on the benchmark's virtual machine, memory touched for the first
+// time costs some 3 ms a megabyte, and the arrays of a million rows a side (~115 MB)
+// had cost the run 0.35–0.55 s of its second pass. Meanwhile the run reads blocks itself.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
@@ -114,10 +114,10 @@ export class PeriodBlocks {
 
   /** Block i of the list, the blocks taken in order 0, 1, 2 … */
   take(i: number): ReadBlock {
-    const early = this.ahead.get(i);
-    if (early) {
+    const readAlready = this.ahead.get(i);
+    if (readAlready) {
       this.ahead.delete(i);
-      return early;
+      return readAlready;
     }
     if (!this.leaveAll() && this.claim(i)) return this.readOwn(i);
     const since = Date.now();
