@@ -177,21 +177,24 @@ export function loadRunRows(
   // are read, hashed and (where new) given prefixes ahead of this loop, partly in a
   // thread of their own (period-blocks.ts).
   const passOne = periodBlocks.flat();
-  // Each side's arrays (pass 2) made ready by the reading thread: room for the period's
-  // rows, the carry's and a few from older blocks (a refund's payment); a side that needs more makes its own.
+  // The buffers the reading thread makes ready before its blocks, in the order the run
+  // needs them: the key table's slots and ids (at once: the run reads blocks while it
+  // waits), each side's row arrays (pass 2: room for the period's rows, the carry's and
+  // a few from older blocks — a refund's payment), each side's per-key sums
+  // (classify-keys' aggregateSide: the keys expected and a few more). A buffer too
+  // small for what comes is not used: the run makes its own.
   const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
-  const roomFor = (side: 0 | 1): number => {
+  const sideRoom = (side: 0 | 1): number => {
     const rows = periodSpans[side]!.reduce((sum, b) => sum + b.n, 0);
     const carried = (carry?.parts ?? []).reduce((sum, p) => sum + (side === 0 ? (covers.l ? p.l.n : 0) : covers.x ? (p.x?.n ?? 0) : 0), 0);
     return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
   };
-  // And the per-key sums' (classify-keys, aggregateSide), for the keys expected and a
-  // few more; first of all, the key table's own (needed at once: the run reads blocks while it waits).
-  const room = [roomFor(0), roomFor(1)];
-  const keyRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
+  const sumsRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
   const table = KeyTable.bytes(expectedKeys);
-  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm: [table.slots, table.meta, ...room.map(sideBytes), keyRoom, keyRoom] });
-  let ready: (ArrayBuffer | null)[];
+  const warm = [table.slots, table.meta, sideBytes(sideRoom(0)), sideBytes(sideRoom(1)), sumsRoom, sumsRoom];
+  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm });
+  let rowsReady: (ArrayBuffer | null)[];
+  let sumsReady: (ArrayBuffer | null)[];
   let keys: KeyTable;
   try {
     keys = new KeyTable(expectedKeys, { slots: source.warmBuffer(0, true), meta: source.warmBuffer(1, true) });
@@ -220,7 +223,8 @@ export function loadRunRows(
         periodKeyRows.push({ kid, common, refs: () => b.cols.byteRefs('gk') });
       }
     }
-    ready = [2, 3, 4, 5].map((k) => source.warmBuffer(k));
+    rowsReady = [source.warmBuffer(2), source.warmBuffer(3)];
+    sumsReady = [source.warmBuffer(4), source.warmBuffer(5)];
   } finally {
     source.close();
   }
@@ -336,7 +340,7 @@ export function loadRunRows(
       capacity += c ? c.count : info.n;
     }
     // Room for the carried rows too: they are merged in place (carried-rows.ts).
-    const s = sideArrays(capacity + carriedRoom, ready[side === 'l' ? 0 : 1] ?? null);
+    const s = sideArrays(capacity + carriedRoom, rowsReady[side === 'l' ? 0 : 1] ?? null);
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
@@ -437,5 +441,5 @@ export function loadRunRows(
   keyless.l.sort(byTime);
   keyless.x.sort(byTime);
   const history = carry && covers.l && covers.x ? { carried, fresh, windowStart: carry.windowStart } : null;
-  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1, blockReads: source.counts, aggregateRoom: [ready[2] ?? null, ready[3] ?? null] };
+  return { keys, openKids, texts, l, x, keyless, perBatch, history, partKids, held, largest: plan?.largest ?? -1, blockReads: source.counts, aggregateRoom: [sumsReady[0] ?? null, sumsReady[1] ?? null] };
 }
