@@ -8,7 +8,8 @@
 // write lock, so no one can commit between the run's reading and this thread's.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { blockQuery, packBlock, readPeriodBlock } from './period-block';
+import { blockQuery } from '../rowstore/block-store';
+import { packBlock, readPeriodBlock } from './period-block';
 import { CLAIMED, DONE, FAILED, FREE, STOP, warmSlot, type ReaderInput } from './block-claims';
 
 const input = workerData as ReaderInput;

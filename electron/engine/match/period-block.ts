@@ -4,12 +4,12 @@
 // reads a block in the run's own thread and in its reading thread (block-reader.ts),
 // so a block means the same whichever thread read it; pack and unpack carry its
 // result across without copying its bytes (each array's memory is handed over).
-import type { Database, Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
-import type { StoredBlock } from '../rowstore/block-store';
+import { readBlock, type StoredBlock } from '../rowstore/block-store';
 import { blockPrefixes, keyCommons, type BlockPrefixes, type KeyCommons } from './key-prefixes';
-import { keyHash } from './key-hash';
+import { hashesOf } from './block-keys';
 
 export interface ReadBlock {
   block: StoredBlock;
@@ -19,29 +19,17 @@ export interface ReadBlock {
   made: { common: KeyCommons; prefixes: BlockPrefixes } | null;
 }
 
-/** The statement a thread reads blocks with (one per connection). */
-export function blockQuery(db: Database): Statement {
-  return db.prepare('SELECT batch_id, seq, kind, cols FROM row_block WHERE id = ?');
-}
-
-/** Reads block `id` and does its first-pass work; `prefixes`: make its keys' prefixes too. */
+/** Reads block `id` with blockQuery's statement and does its first-pass work; `prefixes`: make its keys' prefixes too. */
 export function readPeriodBlock(q: Statement, id: number, prefixes: boolean): ReadBlock {
-  const r = q.get(id) as { batch_id: number; seq: number; kind: ImportKind; cols: Buffer } | undefined;
-  if (!r) throw new Error(`数据块 ${id} 不在工作站文件中`);
-  const cols = new DecodedColumns(r.cols);
-  const refs = cols.byteRefs('gk');
-  const n = cols.n;
-  const hashes = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = refs.start[i]!;
-    hashes[i] = s >= 0 ? keyHash(refs.bytes, s, refs.len[i]!) : NaN;
-  }
+  const block = readBlock(q, id);
+  const hashes = hashesOf(block.cols);
   let made: ReadBlock['made'] = null;
   if (prefixes) {
-    const common = keyCommons(refs, n);
-    made = { common, prefixes: blockPrefixes(refs, n, common) };
+    const refs = block.cols.byteRefs('gk');
+    const common = keyCommons(refs, block.cols.n);
+    made = { common, prefixes: blockPrefixes(refs, block.cols.n, common) };
   }
-  return { block: { id, batchId: r.batch_id, seq: r.seq, kind: r.kind, cols }, hashes, made };
+  return { block, hashes, made };
 }
 
 /** A ReadBlock as a message: its arrays' memory is handed over (transfer), not copied. */

@@ -20,7 +20,8 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import type { Database, Statement } from 'better-sqlite3';
 import { startThread, threadEntry } from '../start-thread';
 import { nativeBindingOf } from '../store/open-store';
-import { blockQuery, readPeriodBlock, unpackBlock, type PackedBlock, type ReadBlock } from './period-block';
+import { blockQuery } from '../rowstore/block-store';
+import { readPeriodBlock, unpackBlock, type PackedBlock, type ReadBlock } from './period-block';
 import { CLAIMED, DONE, FAILED, FREE, MINE, STOP, warmSlot, type ReaderInput } from './block-claims';
 
 /** Fewer blocks than this (some 130,000 rows) are read in the run's thread alone: a thread costs more to start. */

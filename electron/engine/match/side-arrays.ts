@@ -13,35 +13,21 @@ export function sideBytes(capacity: number): number {
 }
 
 /**
- * Empty arrays with room for `capacity` rows: in `room` where it is given, all zero
- * and big enough (a buffer the run's reading thread made ready: period-blocks.ts), else new.
+ * Empty arrays with room for `capacity` rows, laid one after another in one buffer:
+ * `room` where it is given and big enough (zeroed, made ready by the run's reading
+ * thread: period-blocks.ts), else a new one.
  */
 export function sideArrays(capacity: number, room: ArrayBuffer | null = null): SideRows {
-  if (!room || room.byteLength < sideBytes(capacity)) {
-    return {
-      n: 0,
-      kid: new Int32Array(capacity),
-      batch: new Int32Array(capacity),
-      line: new Int32Array(capacity),
-      amount: new Float64Array(capacity),
-      payYear: new Float64Array(capacity),
-      at: new Float64Array(capacity),
-      status: new Int32Array(capacity),
-      insutype: new Int32Array(capacity),
-      block: new Int32Array(capacity),
-      index: new Int32Array(capacity),
-      blocks: [],
-    };
-  }
+  const buf = room && room.byteLength >= sideBytes(capacity) ? room : new ArrayBuffer(sideBytes(capacity));
   // The numbers first: every array starts at a multiple of its element's size.
   let at = 0;
   const f64 = () => {
-    const a = new Float64Array(room, at, capacity);
+    const a = new Float64Array(buf, at, capacity);
     at += capacity * 8;
     return a;
   };
   const i32 = () => {
-    const a = new Int32Array(room, at, capacity);
+    const a = new Int32Array(buf, at, capacity);
     at += capacity * 4;
     return a;
   };

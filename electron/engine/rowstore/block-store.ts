@@ -99,9 +99,20 @@ export function blockIds(db: Database, kinds: readonly ImportKind[], range: Bloc
   return blockSpans(db, kinds, range).map((b) => b.id);
 }
 
-export function loadBlock(db: Database, id: number): StoredBlock {
-  const r = db.prepare('SELECT batch_id, seq, kind, cols FROM row_block WHERE id = ?').get(id) as { batch_id: number; seq: number; kind: ImportKind; cols: Buffer };
+/** The statement that reads one block by id (prepared once where many are read: a run's first pass, in either of its threads). */
+export function blockQuery(db: Database): Statement {
+  return db.prepare('SELECT batch_id, seq, kind, cols FROM row_block WHERE id = ?');
+}
+
+/** Block `id`, read with blockQuery's statement. */
+export function readBlock(q: Statement, id: number): StoredBlock {
+  const r = q.get(id) as { batch_id: number; seq: number; kind: ImportKind; cols: Buffer } | undefined;
+  if (!r) throw new Error(`数据块 ${id} 不在工作站文件中`);
   return { id, batchId: r.batch_id, seq: r.seq, kind: r.kind, cols: new DecodedColumns(r.cols) };
+}
+
+export function loadBlock(db: Database, id: number): StoredBlock {
+  return readBlock(blockQuery(db), id);
 }
 
 export interface RowRef {
