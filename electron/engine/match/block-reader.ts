@@ -17,6 +17,9 @@ const state = new Int32Array(input.state);
 const port: MessagePort = input.port;
 const n = input.ids.length;
 
+/** The run is over (or gave up on this thread): nothing more is made, opened or read. */
+const stopped = (): boolean => Atomics.load(state, n) === STOP;
+
 /** Memory the system gives a process is mapped at its first touch: one write a page does it here, not in the run's thread. */
 const PAGE = 4096;
 
@@ -24,7 +27,7 @@ const PAGE = 4096;
 function makeWarm(): void {
   input.warm.forEach((bytes, k) => {
     const slot = warmSlot(n, k);
-    if (Atomics.compareExchange(state, slot, FREE, CLAIMED) !== FREE) return;
+    if (stopped() || Atomics.compareExchange(state, slot, FREE, CLAIMED) !== FREE) return;
     let outcome = FAILED;
     try {
       const buf = new ArrayBuffer(bytes);
@@ -44,10 +47,12 @@ function main(): void {
   let db: BetterSqlite3.Database | null = null;
   try {
     makeWarm();
+    // A thread that started late, after the run's pass (a short period, a slow start), opens nothing.
+    if (stopped()) return;
     db = new BetterSqlite3(input.dbPath, { readonly: true, fileMustExist: true, ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}) });
     const q = blockQuery(db);
     for (let j = 0; j < n; j++) {
-      if (Atomics.load(state, n) === STOP) break;
+      if (stopped()) break;
       if (Atomics.compareExchange(state, j, FREE, CLAIMED) !== FREE) continue;
       let outcome = FAILED;
       try {

@@ -149,12 +149,17 @@ export class PeriodBlocks {
     return s === CLAIMED || s === DONE || s === FAILED;
   }
 
-  /** Stops the reading thread (it ends after the block in hand); the run's pass is over, or failed. */
+  /**
+   * Ends the reading thread: the run's pass is over, or failed. It claims nothing
+   * more (STOP, for a thread between two steps), and is stopped where it is: nothing it
+   * does from here on is wanted, and one still starting would otherwise make its
+   * buffers and open the file for nothing.
+   */
   close(): void {
     Atomics.store(this.state, this.n, STOP);
     this.port?.close();
     this.port = null;
-    if (this.abandoned) void this.worker?.terminate();
+    void this.worker?.terminate();
     this.worker = null;
     this.ahead.clear();
     this.early.clear();
