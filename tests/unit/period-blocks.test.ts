@@ -207,6 +207,36 @@ describe('a run reading its period blocks in two threads', () => {
     }
   }, 30_000);
 
+  it('makes a buffer whose size is given after it started, between two blocks or once its blocks are read, and none whose size never came', () => {
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    // Given while its blocks are read ('always', the run slow), and once they are all read ('only', given at the end).
+    for (const [mode, at] of [['always', 1], ['only', ids.length]] as const) {
+      const src = new PeriodBlocks(e.db, ids, prefixes(), { mode, warm: [24, Number.NaN, Number.NaN] });
+      try {
+        expect(src.warmBuffer(1)).toBeNull();
+        const got = ids.map((_, i) => {
+          if (i === at) src.setWarmSize(1, 2 * 4096 + 8);
+          Atomics.wait(nap, 0, 0, mode === 'always' ? 30 : 0);
+          return shape(src.take(i));
+        });
+        if (at === ids.length) src.setWarmSize(1, 2 * 4096 + 8);
+        expect(got).toEqual(inline(e.db));
+        expect(() => src.setWarmSize(1, 8)).toThrow();
+        // The thread makes it as soon as it sees the size: asked for after that, it is handed over.
+        for (const t0 = Date.now(); !src.claimedBuffer(1) && Date.now() - t0 < 10_000; ) Atomics.wait(nap, 0, 0, 10);
+        const b = src.warmBuffer(1);
+        expect(b?.byteLength).toBe(2 * 4096 + 8);
+        expect(new Uint8Array(b!).every((x) => x === 0)).toBe(true);
+        // A size never given: no buffer, at once (the run makes its own).
+        const t0 = Date.now();
+        expect(src.warmBuffer(2)).toBeNull();
+        expect(Date.now() - t0).toBeLessThan(1000);
+      } finally {
+        src.close();
+      }
+    }
+  }, 30_000);
+
   it('reconciles to the same breaks, carry and summaries whichever thread read the blocks', async () => {
     const results: string[] = [];
     for (const mode of ['never', 'only', 'always']) {

@@ -14,6 +14,10 @@
 // their memory: on the benchmark's virtual machine, memory touched for the first
 // time costs some 3 ms a megabyte, and the arrays of a million rows a side (~115 MB)
 // had cost the run 0.35–0.55 s of its second pass. Meanwhile the run reads blocks itself.
+// A run starts this before it reads its carry and open breaks (side-rows.ts
+// startPeriodRead), so the thread works while they are read; the sizes that depend on
+// them (its rows' arrays, its sums) are given then (setWarmSize), and the thread
+// makes those buffers before the next block it reads.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
@@ -22,7 +26,7 @@ import { startThread, threadEntry } from '../start-thread';
 import { nativeBindingOf } from '../store/open-store';
 import { blockQuery } from '../rowstore/block-store';
 import { readPeriodBlock, unpackBlock, type PackedBlock, type ReadBlock } from './period-block';
-import { CLAIMED, DONE, FAILED, FREE, MINE, STOP, warmSlot, type ReaderInput } from './block-claims';
+import { CLAIMED, DONE, FAILED, FREE, MINE, STOP, sizesSlot, stateInts, warmSlot, type ReaderInput } from './block-claims';
 
 /** Fewer blocks than this (some 130,000 rows) are read in the run's thread alone: a thread costs more to start. */
 export const READER_MIN_BLOCKS = 8;
@@ -48,7 +52,11 @@ export interface PeriodBlocksOptions {
   file?: string;
   /** How long the run waits for one block from the thread before it reads the rest itself. */
   giveUpMs?: number;
-  /** Sizes in bytes of buffers the run will take later (warmBuffer), made ready by the thread before its blocks. */
+  /**
+   * Sizes in bytes of buffers the run will take later (warmBuffer), made ready by the
+   * thread before its blocks; NaN for one whose size the run gives later (setWarmSize),
+   * made by the thread before the next block it reads after that.
+   */
   warm?: number[];
 }
 
@@ -72,7 +80,8 @@ export class PeriodBlocks {
   private abandoned = false;
   private readonly mode: ReaderMode;
   private readonly giveUpMs: number;
-  private readonly warm: number[];
+  /** Each buffer's size (NaN: not given yet), shared with the thread. */
+  private readonly sizes: Float64Array;
   /** The buffers handed over (each once). */
   private readonly handed = new Set<number>();
   /** Messages received before they were due (a buffer's come before every block's). */
@@ -88,8 +97,10 @@ export class PeriodBlocks {
     this.q = blockQuery(db);
     this.n = ids.length;
     this.back = this.n - 1;
-    this.warm = opts.warm ?? [];
-    this.state = new Int32Array(new SharedArrayBuffer(4 * (this.n + 1 + this.warm.length)));
+    const warm = opts.warm ?? [];
+    this.sizes = new Float64Array(new SharedArrayBuffer(8 * warm.length));
+    this.sizes.set(warm);
+    this.state = new Int32Array(new SharedArrayBuffer(4 * stateInts(this.n, warm.length)));
     this.mode = opts.mode ?? envMode();
     this.giveUpMs = opts.giveUpMs ?? GIVE_UP_MS;
     const wanted = this.mode === 'never' ? false : this.mode === 'auto' ? this.n >= READER_MIN_BLOCKS : this.n > 0;
@@ -99,7 +110,7 @@ export class PeriodBlocks {
 
   private startReader(file: string, db: Database): void {
     const { port1, port2 } = new MessageChannel();
-    const input: ReaderInput = { dbPath: db.name, nativeBinding: nativeBindingOf(db), ids: [...this.ids], prefixes: this.prefixes, warm: this.warm, state: this.state.buffer as SharedArrayBuffer, port: port2 };
+    const input: ReaderInput = { dbPath: db.name, nativeBinding: nativeBindingOf(db), ids: [...this.ids], prefixes: this.prefixes, sizes: this.sizes.buffer as SharedArrayBuffer, state: this.state.buffer as SharedArrayBuffer, port: port2 };
     try {
       this.worker = startThread(file, { workerData: input, transferList: [port2] });
     } catch {
@@ -165,6 +176,12 @@ export class PeriodBlocks {
     this.early.clear();
   }
 
+  /** Whether the reading thread has begun (or finished) making buffer k. */
+  claimedBuffer(k: number): boolean {
+    const s = Atomics.load(this.state, warmSlot(this.n, k));
+    return s === CLAIMED || s === DONE || s === FAILED;
+  }
+
   /** Every block left to the thread ('only'), while there is one: else a block nobody claimed is read here. */
   private leaveAll(): boolean {
     return this.mode === 'only' && this.port !== null && !this.abandoned;
@@ -193,6 +210,20 @@ export class PeriodBlocks {
   }
 
   /**
+   * Gives the size of buffer k, where it was not known when the thread started
+   * (NaN in opts.warm): the thread makes it before the next block it reads. Given
+   * once; before the run asks for the buffer.
+   */
+  setWarmSize(k: number, bytes: number): void {
+    if (k >= this.sizes.length || !Number.isNaN(this.sizes[k]!)) throw new Error(`PeriodBlocks: buffer ${k} has its size already`);
+    this.sizes[k] = bytes;
+    // The count is what the thread reads first (Atomics: the size written before it is then seen).
+    const slot = sizesSlot(this.n, this.sizes.length);
+    Atomics.add(this.state, slot, 1);
+    Atomics.notify(this.state, slot);
+  }
+
+  /**
    * The k-th buffer asked for (opts.warm), its memory touched by the reading thread;
    * null where the thread did not make it (none, failed, or not yet begun: then it
    * never will, and the run makes its own). Waits for one being made, reading blocks
@@ -202,7 +233,7 @@ export class PeriodBlocks {
    */
   warmBuffer(k: number, patient = false): ArrayBuffer | null {
     const slot = warmSlot(this.n, k);
-    if (k >= this.warm.length || this.handed.has(k)) return null;
+    if (k >= this.sizes.length || Number.isNaN(this.sizes[k]!) || this.handed.has(k)) return null;
     const since = Date.now();
     for (;;) {
       const s = Atomics.load(this.state, slot);

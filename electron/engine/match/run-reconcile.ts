@@ -9,7 +9,7 @@ import type { ReconSummary } from '../../../shared/recon-types';
 import { appendAudit } from '../audit/audit-log';
 import type { TaskContext } from '../jobs/job-types';
 import type { Window } from './window';
-import { loadRunRows } from './side-rows';
+import { loadRunRows, startPeriodRead, type PeriodRead } from './side-rows';
 import { carriedBreakIds, loadCarry, saveCarry } from './carry';
 import { classifyKeys } from './classify-keys';
 import { ledgerVouchers, voucherKeyMap } from './ledger-vouchers';
@@ -19,7 +19,7 @@ import { platformVerdicts } from './platform-verdicts';
 import { collectBreaks } from './collect-breaks';
 import { applyBreaks, openKeyIds, openUniverse, readOpenBreaks, universeKeys } from './apply-breaks';
 import { summarize } from './summarize';
-import { loadOpenList, saveOpenList } from './open-list';
+import { loadOpenList, openBreakEstimate, saveOpenList } from './open-list';
 import { assertPeriodOpen } from '../periods/period-lock';
 
 export const DEFAULT_WINDOW_HOURS = 24;
@@ -46,8 +46,12 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
   };
 
   db.exec('BEGIN IMMEDIATE');
+  let read: PeriodRead | null = null;
   try {
     step(0, '确定对账范围');
+    const kinds = { l: spec.ledger.importKind, x: spec.external.importKind };
+    // This period's blocks first: their reading thread starts on them while the carry and the open breaks are read.
+    read = startPeriodRead(db, kinds, w, openBreakEstimate(db, args.kind));
     // Breaks still open keep their keys in the run, so they close when their counterpart arrives.
     const carry = loadCarry(db, args.kind);
     // The open breaks the carry names have their keys taken from it, not read.
@@ -60,7 +64,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     // A run with the platform's verdicts (read afresh each run) holds no key (held-keys.ts); one without may, for a keyed break's key.
     const hold = spec.platformVerdicts ? null : { keyed: new Uint8Array(universe.length) };
     if (hold) for (let j = 0; j < universe.length; j++) hold.keyed[j] = open.matchKey[universe[j]!] === null ? 1 : 0;
-    const run = loadRunRows(db, { l: spec.ledger.importKind, x: spec.external.importKind }, openKeys, w, borrow, carry, hold);
+    const run = loadRunRows(db, kinds, openKeys, w, borrow, carry, hold, read);
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
     const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };
     const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec), verdicts.byKey);
@@ -105,6 +109,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     ctx.progress(steps, steps, 'keys', '完成');
     return summary;
   } finally {
+    read?.source.close();
     if (db.inTransaction) db.exec('ROLLBACK');
   }
 }

@@ -9,7 +9,7 @@
 // earlier rows come from the carry instead (carried-rows.ts), merged in.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { batchOfBlock, blockSpans, loadBlock, type StoredBlock } from '../rowstore/block-store';
+import { batchOfBlock, blockSpans, loadBlock, type BlockSpan, type StoredBlock } from '../rowstore/block-store';
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
@@ -127,6 +127,44 @@ export function sameSideText(a: SideRows, i: number, b: SideRows, j: number, col
 }
 export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.at[i]!);
 
+/** The first two buffers the reading thread makes (the key table's), whose sizes are known when it starts; the others' come later. */
+const WARM_LATER = 2;
+
+/** A run's reading of this period's blocks, under way (startPeriodRead). */
+export interface PeriodRead {
+  /** Per side, the period's blocks. */
+  periodSpans: BlockSpan[][];
+  periodBlocks: number[][];
+  /** The keys the key table is sized for: about two rows a key, and the kind's open breaks. */
+  expectedKeys: number;
+  summaries: BlockKeys;
+  /** Close it whatever happens (loadRunRows does once its first pass is over; closing twice does nothing). */
+  source: PeriodBlocks;
+}
+
+/**
+ * Starts reading this period's blocks (their reading thread, period-blocks.ts) before
+ * the run reads its carry and its open breaks: the thread makes the key table's
+ * buffers meanwhile (sized for the period's rows and `openBreaks`, the kind's open
+ * breaks as far as cheaply known) and starts on the blocks, instead of waiting for
+ * that reading (at week ten some 55–120 ms of the run's own thread before its first pass).
+ */
+export function startPeriodRead(db: Database, kinds: { l: ImportKind; x: ImportKind }, w: Window, openBreaks: number): PeriodRead {
+  const periodSpans = [kinds.l, kinds.x].map((kind) => blockSpans(db, [kind], { from: w.start, to: w.end }));
+  const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
+  const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
+  // A key table sized for the period's rows (about two a key) and the open breaks' keys, so it need not grow.
+  const expectedKeys = Math.max(1 << 16, (periodRows >>> 1) + openBreaks);
+  const summaries = new BlockKeys(db);
+  const passOne = periodBlocks.flat();
+  const table = KeyTable.bytes(expectedKeys);
+  // The key table's slots and ids first (at once: the run reads blocks while it waits);
+  // each side's row arrays and per-key sums are sized once the carry is read (loadRunRows).
+  const warm = [table.slots, table.meta, NaN, NaN, NaN, NaN];
+  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm });
+  return { periodSpans, periodBlocks, expectedKeys, summaries, source };
+}
+
 /**
  * `borrow`: 电子税票号码 → the ledger's key, for external rows without a key of
  * their own (they are matched under the ledger's key of the same voucher).
@@ -142,6 +180,8 @@ export function loadRunRows(
   carry: Carry | null = null,
   /** Whether the run may hold carried keys (held-keys.ts), and per open key whether it is a keyed break's (not a duplicate copy's). */
   hold: { keyed: Uint8Array } | null = null,
+  /** The period's reading, started by the caller before it read the carry and the open breaks (startPeriodRead); else started here. */
+  started: PeriodRead | null = null,
 ): RunRows {
   /** The ledger key an external keyless row borrows by its voucher (sub_key), or null. */
   const borrowed = (kind: ImportKind, c: DecodedColumns, i: number): string | null => {
@@ -151,11 +191,7 @@ export function loadRunRows(
   };
   const start = dateTimeNumber(w.start);
   const end = dateTimeNumber(w.end);
-  // This period's blocks, and a key table sized for their rows (about two a key), grown no more.
-  const periodSpans = [kinds.l, kinds.x].map((kind) => blockSpans(db, [kind], { from: w.start, to: w.end }));
-  const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
-  const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
-  const expectedKeys = Math.max(1 << 16, (periodRows >>> 1) + openKeys.text.length);
+  const { periodSpans, periodBlocks, expectedKeys, summaries, source } = started ?? startPeriodRead(db, kinds, w, openKeys.text.length);
   const ids = new Map<string, number>();
   let names: string[] = [];
   const texts: RunTexts = {
@@ -169,20 +205,18 @@ export function loadRunRows(
   const kept = new Map<number, { block: StoredBlock; kid: Int32Array }>();
   // The period's blocks' rows, for the prefixes of the keys first met there (key-prefixes).
   const periodKeyRows: PeriodRows[] = [];
-  const summaries = new BlockKeys(db);
   const perBatch = new Map<number, { inPeriod: number; unplaced: number }>();
   // Pass 1: the universe, from the blocks with a row dated in the period. Each
   // row's key id is kept for pass 2 (-1: no key, or a key not in the universe yet),
   // and its key's hash for the block's summary (block-keys; NaN: no key). The blocks
   // are read, hashed and (where new) given prefixes ahead of this loop, partly in a
-  // thread of their own (period-blocks.ts).
-  const passOne = periodBlocks.flat();
-  // The buffers the reading thread makes ready before its blocks, in the order the run
-  // needs them: the key table's slots and ids (at once: the run reads blocks while it
-  // waits), each side's row arrays (pass 2: room for the period's rows, the carry's and
-  // a few from older blocks — a refund's payment), each side's per-key sums
-  // (classify-keys' aggregateSide: the keys expected and a few more). A buffer too
-  // small for what comes is not used: the run makes its own.
+  // thread of their own (period-blocks.ts), started before the carry and the open
+  // breaks were read (startPeriodRead). The sizes of the buffers that thread makes
+  // ready for the second pass and the sums depend on them, so are given here: each
+  // side's row arrays (room for the period's rows, the carry's and a few from older
+  // blocks — a refund's payment) and each side's per-key sums (classify-keys'
+  // aggregateSide: the keys expected and a few more). A buffer too small for what
+  // comes is not used: the run makes its own.
   const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
   const sideRoom = (side: 0 | 1): number => {
     const rows = periodSpans[side]!.reduce((sum, b) => sum + b.n, 0);
@@ -190,13 +224,11 @@ export function loadRunRows(
     return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
   };
   const sumsRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
-  const table = KeyTable.bytes(expectedKeys);
-  const warm = [table.slots, table.meta, sideBytes(sideRoom(0)), sideBytes(sideRoom(1)), sumsRoom, sumsRoom];
-  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm });
   let rowsReady: (ArrayBuffer | null)[];
   let sumsReady: (ArrayBuffer | null)[];
   let keys: KeyTable;
   try {
+    [sideBytes(sideRoom(0)), sideBytes(sideRoom(1)), sumsRoom, sumsRoom].forEach((bytes, i) => source.setWarmSize(WARM_LATER + i, bytes));
     keys = new KeyTable(expectedKeys, { slots: source.warmBuffer(0, true), meta: source.warmBuffer(1, true) });
     let taken = 0;
     for (const [side, kind] of [kinds.l, kinds.x].entries()) {
