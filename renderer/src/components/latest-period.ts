@@ -1,6 +1,7 @@
 // Pages open on the latest period that has data, not on today's: the newest
 // record date among the active batches of the kind's two sides.
 import { useCallback, useEffect, useRef } from 'react';
+import { flushSync } from 'react-dom';
 import type { ReconKind } from '../../../shared/domain';
 import { periodOf } from '../../../shared/periods';
 import { api } from '../api/client';
@@ -23,7 +24,9 @@ export async function latestDataPeriod(kind: ReconKind): Promise<string | null> 
  * the period field (the returned callback, the field's onFocus). Comparing the
  * value alone was not enough: a field being typed over still holds the value the
  * page opened on between selecting it and the typed text arriving, and moving it
- * in that moment appended the typed period to the latest ("2025-W492025-W49").
+ * in that moment appended the typed period to the latest ("2025-W492025-W49"). And the
+ * move is rendered in the same moment it is decided (below): decided before the
+ * cursor came and rendered after, it did the same.
  * Changing the kind starts afresh: the page opens that kind's default again.
  */
 export function useLatestPeriod(kind: ReconKind, opened: string, setPeriod: (update: (current: string) => string) => void): () => void {
@@ -33,7 +36,11 @@ export function useLatestPeriod(kind: ReconKind, opened: string, setPeriod: (upd
     let live = true;
     latestDataPeriod(kind).then(
       (p) => {
-        if (live && p && !touched.current) setPeriod((current) => (current === opened ? p : current));
+        // Applied to the page at once (flushSync), not at React's next render: a render
+        // that came after the cursor was put in the field would still move it (the
+        // update was decided before), and the field's new value would undo the
+        // selection typing replaces — seen again as "2025-W492025-W49" after the check above.
+        if (live && p && !touched.current) flushSync(() => setPeriod((current) => (current === opened ? p : current)));
       },
       () => undefined, // no batches to go by: the page keeps its default
     );
