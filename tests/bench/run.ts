@@ -73,13 +73,15 @@ log(`  生成用时 ${((performance.now() - t0) / 1000).toFixed(1)} s；医保 $
 // Each figure is the median of REPEAT runs (this machine's timings vary by 15–20 %
 // from run to run), each run into a fresh store; DuckDB is run as many times.
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+/** Week 1's session: both imports, then its match. */
+const week1Steps: Step[] = [['import', files.tax], ['import', files.ledger], ['reconcile', 'premium', '2025-W47']];
 const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
 const runs: { tax: ChildResult; led: ChildResult; rec: ChildResult; duckTax: number; duckLed: number; duckJob: number }[] = [];
 let db = '';
 for (let r = 1; r <= REPEAT; r++) {
   db = path.join(dir, `bench-${r}.sqlite`);
   log(`第 ${r}/${REPEAT} 轮：导入税务中间库文件（GB18030，|，标题行和合计行）、医保划扣明细（UTF-8，逗号），再对账（匹配并分类）……`);
-  const [tax, led, rec] = session(db, ['import', files.tax], ['import', files.ledger], ['reconcile', 'premium', '2025-W47']) as [ChildResult, ChildResult, ChildResult];
+  const [tax, led, rec] = session(db, ...week1Steps) as [ChildResult, ChildResult, ChildResult];
   const duckTax = (await duckReadCsv(files.taxUtf8, '|')).seconds;
   const duckLed = (await duckReadCsv(files.ledger, ',')).seconds;
   const duckJob = (await duckReconcile(files.ledger, files.taxUtf8)).seconds;
@@ -137,7 +139,7 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
   const week1Again = () => {
     log('第 1 周再次对账（新的工作站文件，与最后几周相邻）……');
     const again = path.join(dir, 'bench-week1-again.sqlite');
-    const [, , r] = session(again, ['import', files.tax], ['import', files.ledger], ['reconcile', 'premium', '2025-W47']);
+    const [, , r] = session(again, ...week1Steps);
     for (const f of [again, `${again}-wal`, `${again}-shm`]) fs.rmSync(f, { force: true });
     beside.push(r!);
   };

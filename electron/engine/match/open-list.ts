@@ -30,7 +30,6 @@ const stateQuery = (db: Database, kind: ReconKind) =>
     max_break: number;
   };
 
-/** The kind's open breaks as its last run left them, where that is certainly what they are now for a run of `period`; else null (read them). */
 /**
  * About how many breaks of the kind are open, for sizing only: as many as the kind's
  * last run left (its list's length, read without the list), else counted.
@@ -40,6 +39,7 @@ export function openBreakEstimate(db: Database, kind: ReconKind): number {
   return listed ?? (db.prepare("SELECT count(*) FROM recon_break WHERE kind = ? AND status = 'open'").pluck().get(kind) as number);
 }
 
+/** The kind's open breaks as its last run left them, where that is certainly what they are now for a run of `period`; else null (read them). */
 export function loadOpenList(db: Database, kind: ReconKind, period: string): OpenList | null {
   const r = db.prepare('SELECT changes, max_break, max_opened, ids, others FROM recon_open_list WHERE kind = ?').get(kind) as
     | { changes: number; max_break: number; max_opened: string; ids: Buffer; others: string }

@@ -14,7 +14,7 @@
 // their memory: on the benchmark's virtual machine, memory touched for the first
 // time costs some 3 ms a megabyte, and the arrays of a million rows a side (~115 MB)
 // had cost the run 0.35–0.55 s of its second pass. Meanwhile the run reads blocks itself.
-// A run starts this before it reads its carry and open breaks (side-rows.ts
+// A run starts this before it reads its carry and open breaks (period-read.ts
 // startPeriodRead), so the thread works while they are read; the sizes that depend on
 // them (its rows' arrays, its sums) are given then (setWarmSize), and the thread
 // makes those buffers before the next block it reads.
@@ -156,8 +156,7 @@ export class PeriodBlocks {
 
   /** Whether the reading thread has claimed block i (read it, or is reading it). */
   claimedByReader(i: number): boolean {
-    const s = Atomics.load(this.state, i);
-    return s === CLAIMED || s === DONE || s === FAILED;
+    return this.readerHas(i);
   }
 
   /**
@@ -178,7 +177,12 @@ export class PeriodBlocks {
 
   /** Whether the reading thread has begun (or finished) making buffer k. */
   claimedBuffer(k: number): boolean {
-    const s = Atomics.load(this.state, warmSlot(this.n, k));
+    return this.readerHas(warmSlot(this.n, k));
+  }
+
+  /** Whether the reading thread has claimed the state's slot (is at it, has done it, or failed). */
+  private readerHas(slot: number): boolean {
+    const s = Atomics.load(this.state, slot);
     return s === CLAIMED || s === DONE || s === FAILED;
   }
 

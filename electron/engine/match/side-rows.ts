@@ -9,14 +9,13 @@
 // earlier rows come from the carry instead (carried-rows.ts), merged in.
 import type { Database } from 'better-sqlite3';
 import type { ImportKind } from '../../../shared/domain';
-import { batchOfBlock, blockSpans, loadBlock, type BlockSpan, type StoredBlock } from '../rowstore/block-store';
+import { batchOfBlock, blockSpans, loadBlock, type StoredBlock } from '../rowstore/block-store';
 import { dateTimeNumber, formatDateTime } from '../rowstore/column-format';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { KeyTable } from './key-table';
-import { PeriodBlocks } from './period-blocks';
+import { WARM_LATER, type PeriodRead } from './period-read';
 import { AGGREGATE_KEY_BYTES } from './aggregate-side';
 import { subsetColumns } from '../rowstore/row-subset';
-import { BlockKeys } from './block-keys';
 import { KeyHashes } from './key-hashes';
 import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
@@ -127,44 +126,6 @@ export function sameSideText(a: SideRows, i: number, b: SideRows, j: number, col
 }
 export const eventAtText = (s: SideRows, i: number): string => formatDateTime(s.at[i]!);
 
-/** The first two buffers the reading thread makes (the key table's), whose sizes are known when it starts; the others' come later. */
-const WARM_LATER = 2;
-
-/** A run's reading of this period's blocks, under way (startPeriodRead). */
-export interface PeriodRead {
-  /** Per side, the period's blocks. */
-  periodSpans: BlockSpan[][];
-  periodBlocks: number[][];
-  /** The keys the key table is sized for: about two rows a key, and the kind's open breaks. */
-  expectedKeys: number;
-  summaries: BlockKeys;
-  /** Close it whatever happens (loadRunRows does once its first pass is over; closing twice does nothing). */
-  source: PeriodBlocks;
-}
-
-/**
- * Starts reading this period's blocks (their reading thread, period-blocks.ts) before
- * the run reads its carry and its open breaks: the thread makes the key table's
- * buffers meanwhile (sized for the period's rows and `openBreaks`, the kind's open
- * breaks as far as cheaply known) and starts on the blocks, instead of waiting for
- * that reading (at week ten some 55–120 ms of the run's own thread before its first pass).
- */
-export function startPeriodRead(db: Database, kinds: { l: ImportKind; x: ImportKind }, w: Window, openBreaks: number): PeriodRead {
-  const periodSpans = [kinds.l, kinds.x].map((kind) => blockSpans(db, [kind], { from: w.start, to: w.end }));
-  const periodBlocks = periodSpans.map((spans) => spans.map((b) => b.id));
-  const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
-  // A key table sized for the period's rows (about two a key) and the open breaks' keys, so it need not grow.
-  const expectedKeys = Math.max(1 << 16, (periodRows >>> 1) + openBreaks);
-  const summaries = new BlockKeys(db);
-  const passOne = periodBlocks.flat();
-  const table = KeyTable.bytes(expectedKeys);
-  // The key table's slots and ids first (at once: the run reads blocks while it waits);
-  // each side's row arrays and per-key sums are sized once the carry is read (loadRunRows).
-  const warm = [table.slots, table.meta, NaN, NaN, NaN, NaN];
-  const source = new PeriodBlocks(db, passOne, Uint8Array.from(passOne, (id) => (summaries.hasPrefixes(id) ? 0 : 1)), { warm });
-  return { periodSpans, periodBlocks, expectedKeys, summaries, source };
-}
-
 /**
  * `borrow`: 电子税票号码 → the ledger's key, for external rows without a key of
  * their own (they are matched under the ledger's key of the same voucher).
@@ -176,12 +137,12 @@ export function loadRunRows(
   kinds: { l: ImportKind; x: ImportKind },
   openKeys: OpenKeys,
   w: Window,
-  borrow: Map<string, string> = new Map(),
-  carry: Carry | null = null,
+  borrow: Map<string, string>,
+  carry: Carry | null,
   /** Whether the run may hold carried keys (held-keys.ts), and per open key whether it is a keyed break's (not a duplicate copy's). */
-  hold: { keyed: Uint8Array } | null = null,
-  /** The period's reading, started by the caller before it read the carry and the open breaks (startPeriodRead); else started here. */
-  started: PeriodRead | null = null,
+  hold: { keyed: Uint8Array } | null,
+  /** The period's reading, started by the caller before it read the carry and the open breaks (period-read.ts). */
+  started: PeriodRead,
 ): RunRows {
   /** The ledger key an external keyless row borrows by its voucher (sub_key), or null. */
   const borrowed = (kind: ImportKind, c: DecodedColumns, i: number): string | null => {
@@ -191,7 +152,7 @@ export function loadRunRows(
   };
   const start = dateTimeNumber(w.start);
   const end = dateTimeNumber(w.end);
-  const { periodSpans, periodBlocks, expectedKeys, summaries, source } = started ?? startPeriodRead(db, kinds, w, openKeys.text.length);
+  const { periodSpans, periodBlocks, expectedKeys, summaries, source } = started;
   const ids = new Map<string, number>();
   let names: string[] = [];
   const texts: RunTexts = {
@@ -211,7 +172,7 @@ export function loadRunRows(
   // and its key's hash for the block's summary (block-keys; NaN: no key). The blocks
   // are read, hashed and (where new) given prefixes ahead of this loop, partly in a
   // thread of their own (period-blocks.ts), started before the carry and the open
-  // breaks were read (startPeriodRead). The sizes of the buffers that thread makes
+  // breaks were read (period-read.ts). The sizes of the buffers that thread makes
   // ready for the second pass and the sums depend on them, so are given here: each
   // side's row arrays (room for the period's rows, the carry's and a few from older
   // blocks — a refund's payment) and each side's per-key sums (classify-keys'
