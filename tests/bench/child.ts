@@ -5,7 +5,12 @@
 // a step finds the memory the steps before it let go of (glibc keeps it, see
 // scripts/tuned.mjs); each session is a process of its own.
 //
-//   child.ts DB '[["import", FILE], ["import", FILE], ["reconcile", KIND, PERIOD], ["open", KIND, PERIOD]]'
+//   child.ts DB '[["import", FILE], ["import", FILE], ["reconcile", KIND, PERIOD], ["open", KIND, PERIOD]]' [--pipeline]
+//
+// --pipeline starts each step at the one before's result, as the app lets an officer
+// do: the step before's thread copies its log into the file meanwhile, beside the
+// step's own work. Then no step has a `checkpointSeconds` of its own, and the last
+// line's `total` runs from the first step's start until every job's thread has ended.
 //
 // Prints one JSON line: per step, its time to the result (`seconds`), the copy of its
 // write-ahead log into the file the job's thread makes after it (`checkpointSeconds`,
@@ -25,7 +30,8 @@ import { listBreaks } from '../../electron/engine/breaks/break-query';
 import { breakFacets } from '../../electron/engine/breaks/break-query';
 
 type Step = ['import', string, string?] | ['reconcile', string, string] | ['open', string, string];
-const [dbPath, stepsJson] = process.argv.slice(2);
+const [dbPath, stepsJson, mode] = process.argv.slice(2);
+const pipeline = mode === '--pipeline';
 const steps = JSON.parse(stepsJson!) as Step[];
 const db = openStore(dbPath!, { skipIntegrityCheck: true });
 const bus = new EventBus();
@@ -64,6 +70,7 @@ const peak = {
 };
 
 const results: unknown[] = [];
+const sessionStart = performance.now();
 for (const step of steps) {
   peak.reset();
   started = performance.now();
@@ -85,8 +92,10 @@ for (const step of steps) {
     const fin = await runner.wait(id);
     seconds = (performance.now() - started) / 1000;
     cpu1 = process.resourceUsage();
-    await runner.quiet();
-    checkpointSeconds = (performance.now() - started) / 1000 - seconds;
+    if (!pipeline) {
+      await runner.quiet();
+      checkpointSeconds = (performance.now() - started) / 1000 - seconds;
+    }
     if (fin.outcome !== 'result') throw new Error(`${step[0]} ended ${fin.outcome}: ${JSON.stringify(fin)}`);
     detail = fin.result;
   }
@@ -94,6 +103,9 @@ for (const step of steps) {
   const cpu = { user: (cpu1.userCPUTime - cpu0.userCPUTime) / 1e6, kernel: (cpu1.systemCPUTime - cpu0.systemCPUTime) / 1e6, faults: cpu1.minorPageFault - cpu0.minorPageFault };
   results.push({ seconds, checkpointSeconds, maxRssMB: peak.mb(), cpu, rows, detail: step[0] === 'import' ? undefined : detail });
 }
+// Until every job's thread has ended (in a pipeline, the last log copies with it).
+await runner.quiet();
+const total = (performance.now() - sessionStart) / 1000;
 await runner.close();
 db.close();
 // The store on disk before the next session is timed (untimed here): left to the
@@ -104,4 +116,4 @@ for (const f of [dbPath!, `${dbPath}-wal`]) {
   fs.fsyncSync(fd);
   fs.closeSync(fd);
 }
-process.stdout.write(JSON.stringify(results) + '\n');
+process.stdout.write(JSON.stringify(pipeline ? { steps: results, total } : results) + '\n');

@@ -10,7 +10,7 @@ import { openStore } from '../../electron/engine/store/open-store';
 import { checkpointNow, deferCheckpoints } from '../../electron/engine/store/checkpoint';
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 import { writeTextFile } from '../support/files';
-import { generatePremium, TAX_HEADER } from '../support/premium-generator';
+import { generatePremium, LEDGER_HEADER, TAX_HEADER } from '../support/premium-generator';
 import { tempDir } from '../support/temp-engine';
 
 /** The database file read on its own, as a program that copied it without its log would: what it holds. */
@@ -87,6 +87,31 @@ describe('a job thread', () => {
     await runner.quiet();
     expect(fileAlone(dbPath, 'SELECT count(*) FROM import_batch')).toBe(1);
     expect(fileAlone(dbPath, 'SELECT coalesce(sum(n), 0) FROM row_block')).toBe(3000);
+    await runner.close();
+  });
+
+  it('lets the next job start at its result, while it still copies its log: both commit and both reach the file', async () => {
+    // The app lets an officer start the ledger's import the moment the tax extract's is
+    // reported (the bench's whole job runs so): the first thread's checkpoint (PASSIVE)
+    // and the second's writes then share the log, and neither may fail or lose pages.
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'w.sqlite');
+    const held = openStore(dbPath);
+    onTestFinished(() => void held.close());
+    const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 20_000 } });
+    const tax = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
+    const ledger = writeTextFile(path.join(dir, 'ledger.csv'), LEDGER_HEADER, g.ledger);
+    const runner = new WorkerJobRunner({ dbPath }, new EventBus());
+    const first = await runner.wait(runner.start('import', { path: tax }, 'officer-a'));
+    const second = runner.wait(runner.start('import', { path: ledger }, 'officer-a'));
+    const match = await second.then(() => runner.wait(runner.start('reconcile', { kind: 'premium', period: '2025-W47' }, 'officer-a')));
+    expect(first).toMatchObject({ outcome: 'result', result: { rows: 20_000 } });
+    expect(await second).toMatchObject({ outcome: 'result', result: { rows: g.ledger.length } });
+    expect(match).toMatchObject({ outcome: 'result', result: { matched: { count: 20_000 } } });
+    await runner.quiet();
+    expect(fileAlone(dbPath, 'SELECT coalesce(sum(n), 0) FROM row_block')).toBe(20_000 + g.ledger.length);
+    expect(fileAlone(dbPath, 'SELECT count(*) FROM recon_run')).toBe(1);
+    expect(held.pragma('integrity_check', { simple: true })).toBe('ok');
     await runner.close();
   });
 });
