@@ -116,16 +116,17 @@ const rec = median(runs, (x) => x.rec.seconds).rec;
 const summary = rec.detail as { matched: { count: number }; breaks: { type: string; count: number }[]; tieOut: { ok: boolean } };
 rows.push([`match & classify ${N.toLocaleString('en')} × ${N.toLocaleString('en')}`, `${fmt(rec.seconds)}${after(rec)} · peak ${Math.max(...runs.map((x) => x.rec.maxRssMB))} MB · matched ${summary.matched.count}, breaks ${summary.breaks.reduce((s, b) => s + b.count, 0)}, tie-out ${summary.tieOut.ok ? 'ok' : 'FAIL'}${spread(runs.map((x) => x.rec.seconds))}${cpuOf(rec)}`, '—', '—', '≤ 3 s, ≤ 1 GB']);
 // The whole job counts the logs' copies too: all the work, not only what is waited for.
-// As the app runs it, each step starts at the one before's result and the log copies
-// overlap the next step (the last one counted to its end); the same steps one after
-// another, each waiting for its log copy, are printed below it.
+// Two ways, both against the target: as an officer working without a pause runs it in
+// the app, each step started at the one before's result, the log copies overlapping the
+// next step (the last one counted to its end); and as the command line runs it, each
+// step waiting for its log copy (a command ends when its job's thread has).
 const duckJob = median(runs.map((x) => x.duckJob), (x) => x);
 const piped = runs.map((x) => x.piped);
 const whole = median(piped, (x) => x);
-rows.push(['whole job: both imports + match, each at the result before (log copies overlap)', `${fmt(whole)}${spread(piped)}`, `${fmt(duckJob)} (read both, FULL OUTER JOIN, classify)`, `${(whole / duckJob).toFixed(1)}×`, '≤ 3× DuckDB']);
+rows.push(['whole job: both imports + match, each step at the result before (log copies overlap)', `${fmt(whole)}${spread(piped)}`, `${fmt(duckJob)} (read both, FULL OUTER JOIN, classify)`, `${(whole / duckJob).toFixed(1)}×`, '≤ 3× DuckDB']);
 const wholes = runs.map((x) => [x.tax, x.led, x.rec].reduce((sum, r) => sum + r.seconds + r.checkpointSeconds, 0));
 const serial = median(wholes, (x) => x);
-rows.push(['  whole job, each step waiting for its log copy', `${fmt(serial)}${spread(wholes)}`, '—', `${(serial / duckJob).toFixed(1)}×`, '—']);
+rows.push(['whole job: both imports + match, each step after its log copy', `${fmt(serial)}${spread(wholes)}`, `${fmt(duckJob)}`, `${(serial / duckJob).toFixed(1)}×`, '≤ 3× DuckDB']);
 
 if (REALISTIC && HISTORY_WEEKS > 0) {
   // Flat in history: the next week on top of this one, then week HISTORY_WEEKS on top of all before it.

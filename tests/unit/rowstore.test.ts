@@ -4,6 +4,8 @@ import { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
 import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
 import { BLOCK_FORMAT_VERSION, dateTimeNumber } from '../../electron/engine/rowstore/column-format';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
+import { TextRun } from '../../electron/engine/rowstore/column-writers';
+import { otherFields } from '../../electron/engine/rowstore/other-fields';
 import { KeyTable } from '../../electron/engine/match/key-table';
 import { keyHash } from '../../electron/engine/match/key-hash';
 import { textOfRows } from '../../electron/engine/rowstore/row-subset';
@@ -144,6 +146,43 @@ describe('column blocks', () => {
     const refs = c.byteRefs('gk');
     const back = keys.map((_k, i) => (refs.start[i]! < 0 ? null : Buffer.from(refs.bytes).toString('utf8', refs.start[i]!, refs.start[i]! + refs.len[i]!)));
     expect(back).toEqual(keys);
+  });
+
+  it('writes a field of one text on every row as a dictionary of that text, given as strings or as bytes, and any other as texts', () => {
+    const utf8 = (t: string) => Buffer.from(t, 'utf8');
+    /** One block's column from values given as strings ('s') or as the byte path gives them ('b'). */
+    const column = (run: TextRun, values: (string | null)[], how: string) => {
+      values.forEach((v, i) => {
+        if (v !== null && how[i % how.length] === 'b') {
+          const u = utf8(`xx${v}y`);
+          run.putBytes(i, u, 2, u.length - 1, v.length);
+        } else run.put(i, v);
+      });
+      const data = run.take(values.length);
+      const c = decode(encodeColumns(values.length, { f: data }));
+      expect(Array.from({ length: values.length }, (_, i) => c.strAt('f', i))).toEqual(values);
+      expect(c.str('f')).toEqual(values);
+      return data.t;
+    };
+    const run = new TextRun(true);
+    const one = ['共济账户代缴', null, '共济账户代缴', '共济账户代缴', null];
+    for (const how of ['s', 'b', 'bs', 'sb']) expect(column(run, one, how)).toBe('dict');
+    // A text differing in one byte, in its length, or only as bytes: texts (and the next block judged afresh).
+    for (const other of ['共济账户代缵', '共济账户代缴 ', '共济'])
+      for (const how of ['s', 'b', 'bs', 'sb']) {
+        expect(column(run, [...one, other], how)).toBe('text');
+        expect(column(run, one, how)).toBe('dict');
+      }
+    // None at all, or a column of `cols` (matching reads its texts): texts.
+    expect(column(run, [null, null], 's')).toBe('text');
+    expect(column(new TextRun(), one, 's')).toBe('text');
+    // Through the block builder: a field in `extra`, read back as stored rows read it; 19 bytes a row become one.
+    const b = new BlockBuilder(STORED_COLUMNS, [{ name: 'channel', type: 'text' }, { name: 'payer_name', type: 'text' }]);
+    const cols = STORED_COLUMNS.map((c) => (c === 'amount_fen' ? 100 : c === 'event_at' ? '2025-11-17 09:30:00' : null));
+    for (let i = 0; i < 1000; i++) b.add({ line: i + 2, offset: i * 10, gk: null, cols, name: null, extra: [i === 7 ? null : '共济账户代缴', `张${i}`], raw: null });
+    const extra = decode(b.take().extra);
+    expect([otherFields(extra, 0), otherFields(extra, 7), otherFields(extra, 999)]).toEqual([{ channel: '共济账户代缴', payer_name: '张0' }, { payer_name: '张7' }, { channel: '共济账户代缴', payer_name: '张999' }]);
+    expect(extra.byteRefs('.channel').bytes.length).toBeLessThan(20);
   });
 
   it('fills a block to BLOCK_ROWS and starts the next empty', () => {

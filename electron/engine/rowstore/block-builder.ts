@@ -82,7 +82,7 @@ export class BlockBuilder {
 
   constructor(order: readonly string[], private readonly extras: readonly ExtraFieldSpec[] = []) {
     this.extraCols = extras.map((f) =>
-      NUMBER_TYPES.has(f.type) ? { kind: 'num', values: new Float64Array(BLOCK_ROWS) } : CODE_TYPES.has(f.type) ? { kind: 'code', col: new CodeColumn() } : { kind: 'text', col: new TextRun() },
+      NUMBER_TYPES.has(f.type) ? { kind: 'num', values: new Float64Array(BLOCK_ROWS) } : CODE_TYPES.has(f.type) ? { kind: 'code', col: new CodeColumn() } : { kind: 'text', col: new TextRun(true) },
     );
     this.textAt = TEXT_COLUMNS.map((c) => order.indexOf(c));
     this.codeAt = CODE_COLUMNS.map((c) => order.indexOf(c));

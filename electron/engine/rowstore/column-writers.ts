@@ -22,14 +22,50 @@ export class TextRun {
   private parts: string[] = [];
   private bytes = Buffer.allocUnsafe(1 << 16);
   private used = 0;
+  /** Every text of the block so far is the same one (rows without one aside): see `uniformAsDict`. */
+  private uniform = true;
+  /** That text, as given (a string, or bytes from the byte path), the other form made when first needed. */
+  private firstText: string | null = null;
+  private firstBytes: Buffer | null = null;
+
+  /**
+   * `uniformAsDict`: a block whose texts are all one and the same (a tax extract's
+   * 缴费方式, "共济账户代缴" on every row: 19 bytes a row) is written as a dictionary
+   * of that one text, a byte a row, which every reader reads as it reads texts
+   * (column-decode). For the fields in a block's `extra` only: matching reads the
+   * key columns of `cols` as texts.
+   */
+  constructor(private readonly uniformAsDict = false) {}
 
   put(i: number, v: string | null): void {
     if (v === null) this.lens[i] = NONE;
     else {
+      if (this.uniform && this.uniformAsDict) this.sameText(v);
       this.lens[i] = v.length;
       this.parts.push(v);
       if (this.parts.length === RUN) this.flush();
     }
+  }
+
+  private sameText(v: string): void {
+    if (this.firstText === null) {
+      if (this.firstBytes === null) this.firstText = v;
+      else this.firstText = this.firstBytes.toString('utf8');
+    }
+    if (v !== this.firstText) this.uniform = false;
+  }
+
+  private sameBytes(src: Uint8Array, s: number, e: number): void {
+    if (this.firstBytes === null) {
+      if (this.firstText === null) {
+        this.firstBytes = Buffer.from(src.subarray(s, e));
+        return;
+      }
+      this.firstBytes = Buffer.from(this.firstText, 'utf8');
+    }
+    const f = this.firstBytes;
+    if (f.length !== e - s) this.uniform = false;
+    else for (let k = 0; k < f.length; k++) if (f[k] !== src[s + k]) return void (this.uniform = false);
   }
 
   /**
@@ -38,6 +74,7 @@ export class TextRun {
    */
   putBytes(i: number, src: Uint8Array, s: number, e: number, n: number): void {
     this.lens[i] = n;
+    if (this.uniform && this.uniformAsDict) this.sameBytes(src, s, e);
     if (this.parts.length) this.flush();
     const len = e - s;
     if (this.used + len > this.bytes.length) this.grow(len);
@@ -69,6 +106,18 @@ export class TextRun {
 
   /** The column so far; its bytes are valid until the next put (encodeColumns copies them at once). */
   take(n: number, same?: string): ColumnData {
+    const one = this.uniformAsDict && this.uniform && (this.firstText !== null || this.firstBytes !== null) ? (this.firstText ?? this.firstBytes!.toString('utf8')) : null;
+    this.uniform = true;
+    this.firstText = null;
+    this.firstBytes = null;
+    if (one !== null) {
+      this.parts = [];
+      this.used = 0;
+      // Code 0 for the text, none as none; the lengths are not needed.
+      const codes = this.lens.subarray(0, n);
+      for (let i = 0; i < n; i++) codes[i] = codes[i] === NONE ? NONE : 0;
+      return { t: 'dict', codes, dict: [one] };
+    }
     this.flush();
     const text = this.bytes.subarray(0, this.used);
     this.used = 0;
