@@ -54,8 +54,12 @@ function pipelined(db: string, ...steps: Step[]): { steps: ChildResult[]; total:
   try {
     return JSON.parse(runChild(db, steps, '--pipeline'));
   } finally {
-    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    removeStore(db);
   }
+}
+/** A session's store file and its log and index files beside it. */
+function removeStore(db: string): void {
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
 }
 function runChild(db: string, steps: Step[], ...flags: string[]): string {
   const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/child.ts'), db, JSON.stringify(steps), ...flags], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
@@ -103,7 +107,7 @@ for (let r = 1; r <= REPEAT; r++) {
   const duckLed = (await duckReadCsv(files.ledger, ',')).seconds;
   const duckJob = (await duckReconcile(files.ledger, files.taxUtf8)).seconds;
   runs.push({ tax, led, rec, piped, duckTax, duckLed, duckJob });
-  if (r < REPEAT) fs.rmSync(db, { force: true });
+  if (r < REPEAT) removeStore(db);
 }
 const spread = (xs: number[]) => (REPEAT > 1 ? ` (runs ${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})` : '');
 const taxImp = median(runs, (x) => x.tax.seconds).tax;
@@ -164,7 +168,7 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
     log('第 1 周再次对账（新的工作站文件，与最后几周相邻）……');
     const again = path.join(dir, 'bench-week1-again.sqlite');
     const [, , r] = session(again, ...week1Steps);
-    for (const f of [again, `${again}-wal`, `${again}-shm`]) fs.rmSync(f, { force: true });
+    removeStore(again);
     beside.push(r!);
   };
   for (let k = 2; k < HISTORY_WEEKS; k++) {

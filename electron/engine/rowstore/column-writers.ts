@@ -22,8 +22,8 @@ export class TextRun {
   private parts: string[] = [];
   private bytes = Buffer.allocUnsafe(1 << 16);
   private used = 0;
-  /** Every text of the block so far is the same one (rows without one aside): see `uniformAsDict`. */
-  private uniform = true;
+  /** Every text of the block so far is the same one (rows without one aside); always false without `uniformAsDict`. */
+  private uniform: boolean;
   /** That text, as given (a string, or bytes from the byte path), the other form made when first needed. */
   private firstText: string | null = null;
   private firstBytes: Buffer | null = null;
@@ -35,12 +35,14 @@ export class TextRun {
    * (column-decode). For the fields in a block's `extra` only: matching reads the
    * key columns of `cols` as texts.
    */
-  constructor(private readonly uniformAsDict = false) {}
+  constructor(private readonly uniformAsDict = false) {
+    this.uniform = uniformAsDict;
+  }
 
   put(i: number, v: string | null): void {
     if (v === null) this.lens[i] = NONE;
     else {
-      if (this.uniform && this.uniformAsDict) this.sameText(v);
+      if (this.uniform) this.sameText(v);
       this.lens[i] = v.length;
       this.parts.push(v);
       if (this.parts.length === RUN) this.flush();
@@ -74,7 +76,7 @@ export class TextRun {
    */
   putBytes(i: number, src: Uint8Array, s: number, e: number, n: number): void {
     this.lens[i] = n;
-    if (this.uniform && this.uniformAsDict) this.sameBytes(src, s, e);
+    if (this.uniform) this.sameBytes(src, s, e);
     if (this.parts.length) this.flush();
     const len = e - s;
     if (this.used + len > this.bytes.length) this.grow(len);
@@ -106,8 +108,8 @@ export class TextRun {
 
   /** The column so far; its bytes are valid until the next put (encodeColumns copies them at once). */
   take(n: number, same?: string): ColumnData {
-    const one = this.uniformAsDict && this.uniform && (this.firstText !== null || this.firstBytes !== null) ? (this.firstText ?? this.firstBytes!.toString('utf8')) : null;
-    this.uniform = true;
+    const one = this.uniform && (this.firstText !== null || this.firstBytes !== null) ? (this.firstText ?? this.firstBytes!.toString('utf8')) : null;
+    this.uniform = this.uniformAsDict;
     this.firstText = null;
     this.firstBytes = null;
     if (one !== null) {
