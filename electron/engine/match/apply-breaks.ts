@@ -212,6 +212,10 @@ export function applyBreaks(
   const update = db.prepare(`UPDATE recon_break SET type = ?, fields = ?, amount_ledger = ?, amount_external = ?, certno = ?, name = ?, event_at = ?,
     ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
   const event = db.prepare('INSERT INTO break_event (break_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
+  // A break from the same rows whose closing window alone moved it (在途 became 单边:
+  // some 1,200 a week of the bench) has only its type rewritten: its fields, record,
+  // amounts and origins are what its rows gave before (collect-breaks' rowsSame).
+  const retype = db.prepare('UPDATE recon_break SET type = ?, last_run = ? WHERE id = ?');
   /** Per open break, 1 where the run found it as the carrying run wrote it (carry.ts): not written again, only named (recon_run_unchanged). */
   const unchanged = new Uint8Array(open.n);
   // New breaks have ids above every break's before this run (the 'open' events below take them by that).
@@ -261,8 +265,11 @@ export function applyBreaks(
       const amountLedger = produced.amountLedger(p);
       const amountExternal = produced.amountExternal(p);
       const was = before.get(openId) as { type: string; amount_ledger: number | null; amount_external: number | null };
-      const d = produced.detail(p);
-      update.run(type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), runId, openId);
+      if (produced.rowsSame(p)) retype.run(type, runId, openId);
+      else {
+        const d = produced.detail(p);
+        update.run(type, JSON.stringify(d.fields), amountLedger, amountExternal, d.certno, d.name, d.eventAt, JSON.stringify(d.ledgerOrigin), JSON.stringify(d.externalOrigin), runId, openId);
+      }
       if (was.type !== type || was.amount_ledger !== amountLedger || was.amount_external !== amountExternal) {
         event.run(openId, now, user, 'reclassify', JSON.stringify({ period, from: was.type, to: type }));
       }

@@ -118,7 +118,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
         out.totals.x.rows += held!.rowsExternal[hi]!;
         out.totals.x.totalFen += ax;
       }
-      breakOf[k] = out.breaks.push({ kid: k, same: true, type: heldType(held!, hi), fields: null, shown: 0, amountLedger: Number.isNaN(al) ? null : al, amountExternal: Number.isNaN(ax) ? null : ax, latestRow: -1 });
+      breakOf[k] = out.breaks.pushHeld(k, heldType(held!, hi), al, ax);
       continue;
     }
     const hasL = la.rows[k]! > 0;
@@ -198,6 +198,8 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     breakOf[k] = out.breaks.push({
       kid: k,
       same: sameRows(k) && (thenInTransit === null || thenInTransit === (type === 'IN_TRANSIT')),
+      // Else, from the same rows, only the closing window moved it (thenInTransit is set for a one-sided break only).
+      rowsSame: sameRows(k) && thenInTransit !== null,
       type,
       fields: hasL && hasX ? (fields ?? []) : fields,
       shown,

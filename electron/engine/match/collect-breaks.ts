@@ -114,6 +114,10 @@ export class ProducedBreaks {
   same(p: number): boolean {
     return p < this.k ? this.outcome.breaks.same(p) : this.others[p - this.k]!.same;
   }
+  /** A keyed break from the carrying run's rows whose type alone changed (KeyedBreaks.rowsSame): only its type is written. */
+  rowsSame(p: number): boolean {
+    return p < this.k && this.outcome.breaks.rowsSame(p);
+  }
   type(p: number): BreakType {
     return p < this.k ? this.outcome.breaks.type(p) : this.others[p - this.k]!.type;
   }

@@ -17,6 +17,12 @@ export interface KeyedBreakInput {
   kid: number;
   /** As the carrying run wrote it: the same rows (none added, none gone) and the same type. */
   same: boolean;
+  /**
+   * The same rows as the carrying run's, though not `same`: a one-sided break whose
+   * latest record left the closing window (在途 became 单边, or back). Everything but
+   * its type is as written; apply-breaks writes only that.
+   */
+  rowsSame?: boolean;
   type: BreakType;
   /** The fields that differ; null for a one-sided break's (only its compared amount, `shown`). */
   fields: FieldDiff[] | null;
@@ -32,6 +38,7 @@ export class KeyedBreaks {
   private count = 0;
   private kids = new Int32Array(1024);
   private types = new Uint8Array(1024);
+  /** 1: same; 2: rowsSame (only the type differs); 0: neither. */
   private sames = new Uint8Array(1024);
   private shown = new Float64Array(1024);
   /** NaN: the key has no rows on that side. */
@@ -51,7 +58,7 @@ export class KeyedBreaks {
     if (i === this.kids.length) this.grow();
     this.kids[i] = b.kid;
     this.types[i] = TYPE_CODE.get(b.type)!;
-    this.sames[i] = b.same ? 1 : 0;
+    this.sames[i] = b.same ? 1 : b.rowsSame ? 2 : 0;
     this.shown[i] = b.shown;
     this.ledger[i] = b.amountLedger ?? NaN;
     this.external[i] = b.amountExternal ?? NaN;
@@ -60,11 +67,32 @@ export class KeyedBreaks {
     return i;
   }
 
+  /**
+   * A held key's break (held-keys.ts), as push with same, no fields and no latest row:
+   * some 130,000 a run at week ten, so without an object apiece. NaN: no rows on that side.
+   */
+  pushHeld(kid: number, type: BreakType, amountLedger: number, amountExternal: number): number {
+    const i = this.count++;
+    if (i === this.kids.length) this.grow();
+    this.kids[i] = kid;
+    this.types[i] = TYPE_CODE.get(type)!;
+    this.sames[i] = 1;
+    this.shown[i] = 0;
+    this.ledger[i] = amountLedger;
+    this.external[i] = amountExternal;
+    this.latest[i] = -1;
+    return i;
+  }
+
   kid(i: number): number {
     return this.kids[i]!;
   }
   same(i: number): boolean {
     return this.sames[i] === 1;
+  }
+  /** Not same, but made from the same rows (only its type differs: KeyedBreakInput.rowsSame). */
+  rowsSame(i: number): boolean {
+    return this.sames[i] === 2;
   }
   type(i: number): BreakType {
     return BREAK_TYPES[this.types[i]!]!;
