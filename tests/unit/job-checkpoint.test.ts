@@ -65,14 +65,21 @@ describe('deferred checkpoints', () => {
   });
 });
 
+/**
+ * A store in a folder of its own, held open for the test as the engine's own connection
+ * is: a job's thread is then not the last to close, and its close does not copy the log by itself.
+ */
+function heldStore() {
+  const dir = tempDir();
+  const dbPath = path.join(dir, 'w.sqlite');
+  const held = openStore(dbPath);
+  onTestFinished(() => void held.close());
+  return { dir, dbPath, held };
+}
+
 describe('a job thread', () => {
   it('reports the import, then copies its log into the file before it ends', async () => {
-    const dir = tempDir();
-    const dbPath = path.join(dir, 'w.sqlite');
-    // Held open throughout, as the engine's own connection is: the job's thread is
-    // then not the last to close, and its close does not copy the log by itself.
-    const held = openStore(dbPath);
-    onTestFinished(() => void held.close());
+    const { dir, dbPath, held } = heldStore();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 3000 } });
     const file = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
     const bus = new EventBus();
@@ -94,10 +101,7 @@ describe('a job thread', () => {
     // The app lets an officer start the ledger's import the moment the tax extract's is
     // reported (the bench's whole job runs so): the first thread's checkpoint (PASSIVE)
     // and the second's writes then share the log, and neither may fail or lose pages.
-    const dir = tempDir();
-    const dbPath = path.join(dir, 'w.sqlite');
-    const held = openStore(dbPath);
-    onTestFinished(() => void held.close());
+    const { dir, dbPath, held } = heldStore();
     const g = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 20_000 } });
     const tax = writeTextFile(path.join(dir, 'tax.txt'), TAX_HEADER, g.tax, { delimiter: '|' });
     const ledger = writeTextFile(path.join(dir, 'ledger.csv'), LEDGER_HEADER, g.ledger);

@@ -9,6 +9,9 @@ import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 
 const TYPE_CODE = new Map<BreakType, number>(BREAK_TYPES.map((t, i) => [t, i]));
+/** A break's `sames` value: as the carrying run wrote it, or from its rows with only its type changed. */
+const SAME = 1;
+const ROWS_SAME = 2;
 
 /** A one-sided break's field: its compared amount, on the side it is on. */
 export const amountField = (ledgerSide: boolean, shown: number): FieldDiff => ({ field: 'amount', ledger: ledgerSide ? fenToText(shown) : null, external: ledgerSide ? null : fenToText(shown) });
@@ -38,7 +41,7 @@ export class KeyedBreaks {
   private count = 0;
   private kids = new Int32Array(1024);
   private types = new Uint8Array(1024);
-  /** 1: same; 2: rowsSame (only the type differs); 0: neither. */
+  /** SAME, ROWS_SAME (only the type differs) or 0: neither. */
   private sames = new Uint8Array(1024);
   private shown = new Float64Array(1024);
   /** NaN: the key has no rows on that side. */
@@ -54,15 +57,7 @@ export class KeyedBreaks {
 
   /** Adds a break; its index (its place among the breaks, by which its rows are found). */
   push(b: KeyedBreakInput): number {
-    const i = this.count++;
-    if (i === this.kids.length) this.grow();
-    this.kids[i] = b.kid;
-    this.types[i] = TYPE_CODE.get(b.type)!;
-    this.sames[i] = b.same ? 1 : b.rowsSame ? 2 : 0;
-    this.shown[i] = b.shown;
-    this.ledger[i] = b.amountLedger ?? NaN;
-    this.external[i] = b.amountExternal ?? NaN;
-    this.latest[i] = b.latestRow;
+    const i = this.place(b.kid, b.type, b.same ? SAME : b.rowsSame ? ROWS_SAME : 0, b.shown, b.amountLedger ?? NaN, b.amountExternal ?? NaN, b.latestRow);
     if (b.fields) this.fields.set(i, b.fields);
     return i;
   }
@@ -72,15 +67,20 @@ export class KeyedBreaks {
    * some 130,000 a run at week ten, so without an object apiece. NaN: no rows on that side.
    */
   pushHeld(kid: number, type: BreakType, amountLedger: number, amountExternal: number): number {
+    return this.place(kid, type, SAME, 0, amountLedger, amountExternal, -1);
+  }
+
+  /** A break's columns at the next index (the arrays grown where full). */
+  private place(kid: number, type: BreakType, same: number, shown: number, ledger: number, external: number, latest: number): number {
     const i = this.count++;
     if (i === this.kids.length) this.grow();
     this.kids[i] = kid;
     this.types[i] = TYPE_CODE.get(type)!;
-    this.sames[i] = 1;
-    this.shown[i] = 0;
-    this.ledger[i] = amountLedger;
-    this.external[i] = amountExternal;
-    this.latest[i] = -1;
+    this.sames[i] = same;
+    this.shown[i] = shown;
+    this.ledger[i] = ledger;
+    this.external[i] = external;
+    this.latest[i] = latest;
     return i;
   }
 
@@ -88,11 +88,11 @@ export class KeyedBreaks {
     return this.kids[i]!;
   }
   same(i: number): boolean {
-    return this.sames[i] === 1;
+    return this.sames[i] === SAME;
   }
   /** Not same, but made from the same rows (only its type differs: KeyedBreakInput.rowsSame). */
   rowsSame(i: number): boolean {
-    return this.sames[i] === 2;
+    return this.sames[i] === ROWS_SAME;
   }
   type(i: number): BreakType {
     return BREAK_TYPES[this.types[i]!]!;
