@@ -151,6 +151,45 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 
+  it('records each reclassification with the type the break had: 在途 become 单边 by the window alone, a new record that changes the type or only the amount, none for a break found as it was', async () => {
+    const { e, g } = await loadWeek({ IN_TRANSIT: 1, LEDGER_ONLY: 2, MATCHED: 1 });
+    await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const [transit, grows, paired] = ['IN_TRANSIT', 'LEDGER_ONLY', 'LEDGER_ONLY'].map((c, i) => [...g.expected].filter(([, x]) => x === c)[c === 'LEDGER_ONLY' ? i - 1 : 0]![0]);
+    const row = (order: string) => g.ledger.find((r) => r[0] === order)!;
+    // Week 48: a second deduction of one 单边 order (its amount grows, still 单边), and the tax record of the other at another amount (金额不符).
+    const second = [...row(grows!)];
+    second[1] = `${second[1]}b`;
+    second[13] = '2025-11-25 10:00:00';
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'ledger-w48.csv'), LEDGER_HEADER, [second], { bom: true }) });
+    const p = row(paired!);
+    const taxRow = [paired!, '39998', p[5]!, '李四', p[7]!, '城乡居民基本医疗保险', '2026', '1.00', '已缴费', '20251125', '共济账户代缴'];
+    await importFile(e, { path: writeTextFile(path.join(e.dir, 'tax-w48.txt'), TAX_HEADER, [taxRow], { delimiter: '|' }) });
+    const before = e.db.prepare('SELECT max(id) FROM break_event').pluck().get() as number;
+    const w48 = await reconcile(e, { kind: 'premium', period: '2025-W48' });
+    const events = e.db
+      .prepare("SELECT b.key, ev.detail, ev.actor FROM break_event ev JOIN recon_break b ON b.id = ev.break_id WHERE ev.id > ? AND ev.action = 'reclassify' ORDER BY b.key")
+      .all(before) as { key: string; detail: string; actor: string }[];
+    expect(events.map((x) => [x.key, JSON.parse(x.detail)])).toEqual(
+      [
+        [transit, { period: '2025-W48', from: 'IN_TRANSIT', to: 'LEDGER_ONLY' }],
+        [grows, { period: '2025-W48', from: 'LEDGER_ONLY', to: 'LEDGER_ONLY' }],
+        [paired, { period: '2025-W48', from: 'LEDGER_ONLY', to: 'AMOUNT_MISMATCH' }],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    // Each break now says what its events say, its amounts included.
+    const now = byKey(allBreaks(e.db, { kind: 'premium' }));
+    expect(now.get(transit!)!.type).toBe('LEDGER_ONLY');
+    const lastRun = e.db.prepare("SELECT key, last_run FROM recon_break WHERE status = 'open'").all() as { key: string; last_run: number }[];
+    expect(lastRun.filter((b) => [transit, grows, paired].includes(b.key)).map((b) => b.last_run)).toEqual([w48.runId, w48.runId, w48.runId]);
+    expect(now.get(grows!)!.amount_ledger).toBe((2 * Number(row(grows!)[11])).toFixed(2));
+    expect(now.get(paired!)).toMatchObject({ type: 'AMOUNT_MISMATCH', amount_external: '1.00' });
+    // Run again: every break is found as it was, and no event is written.
+    const again = e.db.prepare('SELECT max(id) FROM break_event').pluck().get() as number;
+    await reconcile(e, { kind: 'premium', period: '2025-W48' });
+    expect(e.db.prepare("SELECT count(*) FROM break_event WHERE id > ? AND action = 'reclassify'").pluck().get(again)).toBe(0);
+    await e.close();
+  });
+
   it('carries an unmatched record forward: a 单边 from week 47 stays one open break in week 48', async () => {
     const { e } = await loadWeek({ LEDGER_ONLY: 1, EXTERNAL_ONLY: 1 });
     await reconcile(e, { kind: 'premium', period: '2025-W47' });

@@ -38,7 +38,7 @@ export function startPeriodRead(db: Database, kinds: { l: ImportKind; x: ImportK
   const periodRows = periodSpans.flat().reduce((sum, b) => sum + b.n, 0);
   // A key table sized for the period's rows (about two a key) and the open breaks' keys, so it need not grow.
   const expectedKeys = Math.max(1 << 16, (periodRows >>> 1) + openBreaks);
-  const summaries = new BlockKeys(db);
+  const summaries = new BlockKeys(db, { kinds: [kinds.l, kinds.x], to: w.end });
   const passOne = periodBlocks.flat();
   const table = KeyTable.bytes(expectedKeys);
   // The key table's slots and ids first (at once: the run reads blocks while it waits);
