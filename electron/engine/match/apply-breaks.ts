@@ -212,8 +212,8 @@ export function applyBreaks(
     ledger_origin = ?, external_origin = ?, last_run = ? WHERE id = ?`);
   // The open breaks the run writes again, in the order met: [id, type, amount on each side].
   // Their reclassification events are written from this list in one statement, which
-  // reads what each break was where it lies (a query and an event statement per break
-  // had cost ~40–60 µs apiece: some 1,500 a week of the bench).
+  // reads what each break was where it lies (a query, an update and an event statement
+  // per break had cost ~40–60 µs apiece: some 1,200 a week of the bench at week ten).
   const rewritten: [number, string, number | null, number | null][] = [];
   // A break from the same rows whose closing window alone moved it (在途 became 单边:
   // some 1,200 a week of the bench) has only its type rewritten — its fields, record,
