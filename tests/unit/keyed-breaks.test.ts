@@ -1,5 +1,5 @@
 // The run's keyed breaks kept as columns (keyed-breaks.ts): what goes in comes back
-// out, through growth past the first arrays, with "none" kept apart from zero and a
+// out, through growth past the first arrays (whatever room they were made with), held keys' among them, with "none" kept apart from zero and a
 // one-sided break's field made from its compared amount.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -21,12 +21,18 @@ const input: fc.Arbitrary<KeyedBreakInput> = fc.record({
 describe('keyed breaks as columns', () => {
   it('give back every break as it was put in, past the first arrays', () => {
     fc.assert(
-      fc.property(fc.array(input, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3000 }), (some, n) => {
+      // Any room it is made with (none, less than the breaks, more), and held keys' breaks among the others.
+      fc.property(fc.array(input, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 7 }), (some, n, room, heldEvery) => {
         const all = Array.from({ length: n }, (_, i) => some[i % some.length]!);
-        const b = new KeyedBreaks();
-        all.forEach((x, i) => expect(b.push(x)).toBe(i));
+        const held = (i: number) => heldEvery > 0 && i % (heldEvery + 1) === heldEvery;
+        const b = new KeyedBreaks(room);
+        all.forEach((x, i) => expect(held(i) ? b.pushHeld(x.kid, BREAK_TYPES.indexOf(x.type), x.amountLedger ?? NaN, x.amountExternal ?? NaN) : b.push(x)).toBe(i));
         expect(b.length).toBe(n);
         all.forEach((x, i) => {
+          if (held(i)) {
+            expect([b.kid(i), b.same(i), b.rowsSame(i), b.type(i), b.amountLedger(i), b.amountExternal(i), b.latestRow(i)]).toEqual([x.kid, true, false, x.type, x.amountLedger, x.amountExternal, -1]);
+            return;
+          }
           expect([b.kid(i), b.same(i), b.type(i), b.amountLedger(i), b.amountExternal(i), b.latestRow(i)]).toEqual([x.kid, x.same, x.type, x.amountLedger, x.amountExternal, x.latestRow]);
           if (x.fields) expect(b.fieldsOf(i)).toBe(x.fields);
         });

@@ -13,7 +13,6 @@ import { sameSideText, sideText, type RunRows, type SideRows } from './side-rows
 import { dateTimeNumber } from '../rowstore/column-format';
 import type { Window } from './window';
 import type { Verdict } from './platform-verdicts';
-import { heldType } from './held-keys';
 
 /**
  * The rows behind each break on one side (duplicates apart), in file order: break
@@ -86,7 +85,8 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
 
   // Everything but the rows behind the breaks, which are placed once all breaks are known.
   const out: Omit<KeyedOutcome, 'behind'> = {
-    breaks: new KeyedBreaks(),
+    // Room for the held keys' breaks and a few in a hundred of the others (room never touched costs nothing).
+    breaks: new KeyedBreaks((run.held?.n ?? 0) * 1.25 + K / 32),
     duplicates: [],
     totals: { l: { rows: 0, keys: 0, totalFen: 0 }, x: { rows: 0, keys: 0, totalFen: 0 } },
     matched: { count: 0, ledgerFen: 0, externalFen: 0 },
@@ -118,7 +118,7 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
         out.totals.x.rows += held!.rowsExternal[hi]!;
         out.totals.x.totalFen += ax;
       }
-      breakOf[k] = out.breaks.pushHeld(k, heldType(held!, hi), al, ax);
+      breakOf[k] = out.breaks.pushHeld(k, held!.type[hi]!, al, ax);
       continue;
     }
     const hasL = la.rows[k]! > 0;

@@ -19,7 +19,7 @@
 //     one open now, is the same.
 // The classes themselves need no window and no other key: the same rows give the
 // same type and amounts. Runs with platform verdicts (read afresh each run) hold nothing.
-import { BREAK_TYPES, type BreakType } from '../../../shared/domain';
+import { BREAK_TYPES } from '../../../shared/domain';
 import type { ColumnData } from '../rowstore/column-encode';
 import type { Carry } from './carry';
 import type { KeyedBreaks } from './keyed-breaks';
@@ -52,8 +52,6 @@ export interface HeldKeys {
   rowsExternal: Int32Array;
 }
 
-/** A held key's break type. */
-export const heldType = (h: HeldKeys, i: number): BreakType => BREAK_TYPES[h.type[i]!]!;
 
 /**
  * Which parts may hold keys this run, or null for none. A run that will write the
