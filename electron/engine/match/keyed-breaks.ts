@@ -119,6 +119,10 @@ export class KeyedBreaks {
   type(i: number): BreakType {
     return BREAK_TYPES[this.types[i]!]!;
   }
+  /** Its type as its place in BREAK_TYPES. */
+  typeCode(i: number): number {
+    return this.types[i]!;
+  }
   amountLedger(i: number): number | null {
     const v = this.ledger[i]!;
     return Number.isNaN(v) ? null : v;
