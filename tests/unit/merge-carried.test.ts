@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeCarried } from '../../electron/engine/match/carried-rows';
+import { sideView } from '../../electron/engine/match/side-arrays';
 import type { SideRows } from '../../electron/engine/match/side-rows';
 import type { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
 
@@ -70,6 +71,41 @@ describe('mergeCarried', () => {
           expect(blk.tag).toBe(t >= 1000 ? 20 + (t % 3) : 10 + (t % 3));
         }
         expect(sa.blocks.length).toBe(b.length ? blocksBefore + sb.blocks.length : blocksBefore);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives the same into a side with room before its rows (the run’s arrays): carried rows of earlier batches go there, no row moves; any others as before', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 60 }), fc.array(row, { maxLength: 60 }), fc.nat({ max: 70 }), fc.nat({ max: 5 }), fc.boolean(), (ra, rb, before, spare, earlier) => {
+        // Carried rows of earlier batches than every row read (as a run's usually are), or anywhere.
+        const a: Row[] = ra.map((r, i) => ({ ...r, batch: earlier ? r.batch + 6 : r.batch, tag: i })).sort(byOrigin);
+        const b: Row[] = rb.map((r, i) => ({ ...r, tag: 1000 + i })).sort(byOrigin);
+        const room = before;
+        // The full arrays: `room` rows before the view, and after it room for what does not fit before.
+        const full = side([], room + a.length + Math.max(0, b.length - room) + spare, 1);
+        const sa = sideView(full, room);
+        const fromA = side(a, 0, 1);
+        for (const c of ['kid', 'batch', 'line', 'amount', 'payYear', 'at', 'status', 'insutype', 'block', 'index'] as const) sa[c].set(fromA[c].subarray(0, a.length));
+        sa.n = a.length;
+        const sb = side(b, 0, 2);
+        const blocksBefore = sa.blocks.length;
+        mergeCarried(sa, sb);
+        const want = [...b, ...a].sort(byOrigin);
+        expect(sa.n).toBe(want.length);
+        expect(Array.from({ length: sa.n }, (_, k) => ({ batch: sa.batch[k]!, line: sa.line[k]!, tag: sa.kid[k]! }))).toEqual(want);
+        for (let k = 0; k < sa.n; k++) {
+          const t = sa.kid[k]!;
+          expect([sa.amount[k], sa.payYear[k], sa.at[k], sa.status[k], sa.insutype[k], sa.index[k]]).toEqual([t * 100 + 0.5, 2000 + t, 20250000000000 + t, t % 7, t % 5, t * 2]);
+          expect((sa.blocks[sa.block[k]!] as unknown as { tag: number }).tag).toBe(t >= 1000 ? 20 + (t % 3) : 10 + (t % 3));
+        }
+        expect(sa.blocks.length).toBe(b.length ? blocksBefore + sb.blocks.length : blocksBefore);
+        // Every array of the side still views the same full arrays, and the rows lie where the room says.
+        expect(sa.kid.buffer).toBe(full.kid.buffer);
+        expect(sa.kid.byteOffset).toBe(full.kid.byteOffset + sa.room!.offset * 4);
+        // Carried rows all before the rows read went into the room before them, the rows read did not move.
+        if (earlier && b.length <= room && b.length > 0) expect(sa.room!.offset).toBe(room - b.length);
       }),
       { numRuns: 400 },
     );

@@ -37,6 +37,27 @@ export function sideArrays(capacity: number, room: ArrayBuffer | null = null): S
   return { n: 0, amount, payYear, at: time, kid: i32(), batch: i32(), line: i32(), status: i32(), insutype: i32(), block: i32(), index: i32(), blocks: [] };
 }
 
+/** The columns of a side's rows (every array of SideRows but `blocks`), each with its name. */
+export const SIDE_COLUMNS = ['kid', 'batch', 'line', 'amount', 'payYear', 'at', 'status', 'insutype', 'block', 'index'] as const;
+
+/**
+ * The arrays of `full` from `offset` on, with the room before them kept (SideRows.room):
+ * rows go in from the view's start, and carried rows that come before them all are put
+ * in that room, where no row has to move for them (carried-rows.ts mergeCarried).
+ */
+export function sideView(full: SideRows, offset: number): SideRows {
+  const v: SideRows = { ...full, n: 0, blocks: full.blocks, room: { full, offset } };
+  for (const c of SIDE_COLUMNS) (v[c] as Int32Array | Float64Array) = full[c].subarray(offset);
+  return v;
+}
+
+/** The view's arrays from `offset` of its full arrays on (a view's room after it is its full arrays' end). */
+export function moveView(v: SideRows, offset: number): void {
+  const full = v.room!.full;
+  for (const c of SIDE_COLUMNS) (v[c] as Int32Array | Float64Array) = full[c].subarray(offset);
+  v.room!.offset = offset;
+}
+
 /** The compared codes and numbers of rows [from, to) of the side, all of block `c`. */
 export function fillCodes(s: SideRows, from: number, to: number, c: DecodedColumns, ids: Map<string, number>): void {
   if (from === to) return;

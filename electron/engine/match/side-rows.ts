@@ -21,7 +21,7 @@ import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
 import { CarriedRows } from './carried-rows';
-import { fillCodes, sideArrays, sideBytes } from './side-arrays';
+import { fillCodes, sideArrays, sideBytes, sideView } from './side-arrays';
 import type { Window } from './window';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
@@ -43,6 +43,12 @@ export interface SideRows {
   block: Int32Array;
   index: Int32Array;
   blocks: DecodedColumns[];
+  /**
+   * Where these arrays are a view into larger ones (`full`) from `offset` on, the
+   * room before them: carried rows of earlier batches go there (mergeCarried)
+   * instead of every row read moving up to make room (side-arrays.ts sideView).
+   */
+  room?: { full: SideRows; offset: number };
 }
 
 /** The run's numbering of status and 险种 texts (both sides share it). */
@@ -332,8 +338,10 @@ export function loadRunRows(
       plan.push({ id, mask: c ? c.mask : null });
       capacity += c ? c.count : info.n;
     }
-    // Room for the carried rows too: they are merged in place (carried-rows.ts).
-    const s = sideArrays(capacity + carriedRoom, rowsReady[side === 'l' ? 0 : 1] ?? null);
+    // Room for the carried rows too, before the rows read: they are merged in place
+    // (carried-rows.ts), and those of earlier batches (as nearly all are) go before.
+    const full = sideArrays(capacity + carriedRoom, rowsReady[side === 'l' ? 0 : 1] ?? null);
+    const s = carriedRoom > 0 ? sideView(full, carriedRoom) : full;
     let n = 0;
     for (const { id, mask } of plan) {
       const k1 = kept.get(id);
