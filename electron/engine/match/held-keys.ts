@@ -52,7 +52,6 @@ export interface HeldKeys {
   rowsExternal: Int32Array;
 }
 
-
 /**
  * Which parts may hold keys this run, or null for none. A run that will write the
  * carry whole (its parts mostly dead) holds nothing; one that will merge parts
