@@ -184,7 +184,7 @@ export function mergeCarried(a: SideRows, b: SideRows): void {
   if (a.kid.length < a.n + b.n) throw new Error('mergeCarried: no room for the carried rows');
   // a's rows from b's last on (all of them when, as usual, the carried rows are of earlier
   // batches) move up in one copy per column; only the rows before interleave.
-  if (lo < a.n) for (const col of [a.kid, a.batch, a.line, a.amount, a.payYear, a.at, a.status, a.insutype, a.block, a.index]) col.copyWithin(lo + b.n, lo, a.n);
+  if (lo < a.n) for (const c of SIDE_COLUMNS) a[c].copyWithin(lo + b.n, lo, a.n);
   let i = lo - 1;
   let j = b.n - 1;
   for (let k = lo + b.n - 1; j >= 0; k--) {

@@ -2,7 +2,7 @@
 // into break records: type, key, both sides' amounts, the fields that differ,
 // the records behind them (batch:line) and the beneficiary's name.
 import type { Database } from 'better-sqlite3';
-import type { BreakType } from '../../../shared/domain';
+import { BREAK_TYPES, type BreakType } from '../../../shared/domain';
 import type { FieldDiff } from '../../../shared/recon-types';
 import { fenToText } from '../../../shared/money';
 import { RowLookup } from '../rowstore/block-store';
@@ -120,6 +120,10 @@ export class ProducedBreaks {
   }
   type(p: number): BreakType {
     return p < this.k ? this.outcome.breaks.type(p) : this.others[p - this.k]!.type;
+  }
+  /** Its type as its place in BREAK_TYPES (a keyed break's as its columns keep it). */
+  typeCode(p: number): number {
+    return p < this.k ? this.outcome.breaks.typeCode(p) : BREAK_TYPES.indexOf(this.others[p - this.k]!.type);
   }
   amountLedger(p: number): number | null {
     return p < this.k ? this.outcome.breaks.amountLedger(p) : this.others[p - this.k]!.amountLedger;

@@ -74,7 +74,7 @@ export class KeyedBreaks {
 
   /** Adds a break; its index (its place among the breaks, by which its rows are found). */
   push(b: KeyedBreakInput): number {
-    const i = this.place(b.kid, b.type, b.same ? SAME : b.rowsSame ? ROWS_SAME : 0, b.shown, b.amountLedger ?? NaN, b.amountExternal ?? NaN, b.latestRow);
+    const i = this.place(b.kid, TYPE_CODE.get(b.type)!, b.same ? SAME : b.rowsSame ? ROWS_SAME : 0, b.shown, b.amountLedger ?? NaN, b.amountExternal ?? NaN, b.latestRow);
     if (b.fields) this.fields.set(i, b.fields);
     return i;
   }
@@ -85,15 +85,11 @@ export class KeyedBreaks {
    * place in BREAK_TYPES (as the carry keeps it), not looked up by name. NaN: no rows on that side.
    */
   pushHeld(kid: number, typeCode: number, amountLedger: number, amountExternal: number): number {
-    return this.placeCode(kid, typeCode, SAME, 0, amountLedger, amountExternal, -1);
+    return this.place(kid, typeCode, SAME, 0, amountLedger, amountExternal, -1);
   }
 
   /** A break's columns at the next index (the arrays grown where full). */
-  private place(kid: number, type: BreakType, same: number, shown: number, ledger: number, external: number, latest: number): number {
-    return this.placeCode(kid, TYPE_CODE.get(type)!, same, shown, ledger, external, latest);
-  }
-
-  private placeCode(kid: number, typeCode: number, same: number, shown: number, ledger: number, external: number, latest: number): number {
+  private place(kid: number, typeCode: number, same: number, shown: number, ledger: number, external: number, latest: number): number {
     const i = this.count++;
     if (i === this.kids.length) this.grow();
     this.kids[i] = kid;

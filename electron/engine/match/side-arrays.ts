@@ -46,7 +46,7 @@ export const SIDE_COLUMNS = ['kid', 'batch', 'line', 'amount', 'payYear', 'at', 
  * in that room, where no row has to move for them (carried-rows.ts mergeCarried).
  */
 export function sideView(full: SideRows, offset: number): SideRows {
-  const v: SideRows = { ...full, n: 0, blocks: full.blocks, room: { full, offset } };
+  const v: SideRows = { ...full, n: 0, room: { full, offset } };
   for (const c of SIDE_COLUMNS) (v[c] as Int32Array | Float64Array) = full[c].subarray(offset);
   return v;
 }
