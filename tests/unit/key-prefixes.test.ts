@@ -136,6 +136,27 @@ describe('RunPrefixes.mayHold', () => {
     );
   });
 
+  it('finds a prefix whose first row in the period is of a key not looked for (a carried key) from the rows after it', () => {
+    // Keys in sequence: the rows of one prefix after its first are passed by while every
+    // length has its prefix in; a row beginning a prefix whose key is skipped must not
+    // leave the others of that prefix passed by too.
+    const keys = ['AAAA0001', 'AAAA0002', 'AAAA0003', 'BBBB0001', 'BBBB0002', 'BBBB0003', 'CCCC0001'];
+    // An old block of keys that begin with BBBB, too many at five bytes: its prefix is the four.
+    const old = Array.from({ length: PREFIX_LIMIT + 1 }, (_, i) => `BBBB${String.fromCharCode(48 + i)}x`);
+    const p = blockPrefixes(refsOf(old), old.length);
+    expect(p.len).toBe(4);
+    for (const skipped of [[3], [3, 4, 5]]) {
+      const table = new KeyTable(16);
+      const refs = refsOf(keys);
+      const b = table.addBuffer(refs.bytes);
+      const kid = Int32Array.from(keys, (_, i) => table.lookup(b, refs.start[i]!, refs.len[i]!, true));
+      const skip = Uint8Array.from(keys, (_, i) => (skipped.includes(i) ? 1 : 0));
+      const run = new RunPrefixes(table, new Int32Array(0), { rows: [{ kid, common: keyCommons(refs, keys.length), refs: () => refs }], skip, lengths: [4] });
+      // BBBB0002 and BBBB0003 are looked for unless skipped too.
+      expect(run.mayHold(p)).toBe(skipped.length === 1);
+    }
+  });
+
   it('finds from the period blocks’ rows exactly the prefixes of the keys looked for, whatever rows lie outside the period, borrow a key or are of keys not looked for', () => {
     fc.assert(
       fc.property(fc.array(anyKeys, { maxLength: 3 }), anyKeys, fc.array(fc.string({ minLength: 1, maxLength: 24 }), { maxLength: 20 }), fc.array(fc.string({ minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 8 }), fc.integer(), (period, oldKeys, laterKeys, vouchers, shared, seed) => {

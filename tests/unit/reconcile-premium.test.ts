@@ -228,7 +228,7 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     // What a run of week 47 reads of the open breaks: each one's id, key and whether it opened after week 47.
     const read = readOpenBreaks(e.db, 'premium', '2025-W47');
     const plain = e.db.prepare("SELECT id, key, opened_period > '2025-W47' AS later FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").all() as { id: number; key: string; later: number }[];
-    expect(Array.from(read.id, (id, i) => ({ id, key: read.key[i], later: read.later[i] }))).toEqual(plain);
+    expect(Array.from(read.id, (id, i) => ({ id, key: read.key.at(i), later: read.later[i] }))).toEqual(plain);
     // Week 47 again: its two 单边 are found as they were; week 48's three are outside it, not closed.
     const again = await reconcile(e, { kind: 'premium', period: '2025-W47' });
     expect(again.autoClosed).toBe(0);
@@ -249,7 +249,7 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await reconcile(e, { kind: 'premium', period: '2025-W47' });
     const read = readOpenBreaks(e.db, 'premium', '2025-W47');
     const plain = e.db.prepare("SELECT id, key, CASE WHEN match_key = key THEN NULL ELSE match_key END AS matchKey FROM recon_break WHERE kind = 'premium' AND status = 'open' ORDER BY id").all() as { id: number; key: string; matchKey: string | null }[];
-    expect(Array.from(read.id, (id, i) => ({ id, key: read.key[i], matchKey: read.matchKey[i] }))).toEqual(plain);
+    expect(Array.from(read.id, (id, i) => ({ id, key: read.key.at(i), matchKey: read.matchKey.at(i) }))).toEqual(plain);
     // Both kinds of break whose match key is not its key are there, between keyed ones.
     expect(plain.filter((b) => b.key.startsWith('DUP:') && b.matchKey !== null)).toHaveLength(2);
     expect(plain.filter((b) => b.key.startsWith('ROW:') && b.matchKey !== null)).toHaveLength(2);
@@ -260,9 +260,9 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     const named = carriedBreakIds(carry);
     const fromCarry = readOpenBreaks(e.db, 'premium', '2025-W47', named);
     const keyAt = (c: number) => carry.parts[named.part[c]!]!.keys.strAt('gk', named.place[c]!);
-    expect(Array.from(fromCarry.id, (id, i) => ({ id, key: fromCarry.carried[i]! >= 0 ? keyAt(fromCarry.carried[i]!) : fromCarry.key[i], matchKey: fromCarry.matchKey[i] }))).toEqual(plain);
+    expect(Array.from(fromCarry.id, (id, i) => ({ id, key: fromCarry.carried[i]! >= 0 ? keyAt(fromCarry.carried[i]!) : fromCarry.key.at(i), matchKey: fromCarry.matchKey.at(i) }))).toEqual(plain);
     expect(plain.map((_, i) => (fromCarry.carried[i]! >= 0 ? 'carry' : 'read'))).toEqual(plain.map((b) => (b.matchKey === null ? 'carry' : 'read')));
-    expect(fromCarry.key.filter((k) => k === null)).toHaveLength(plain.filter((b) => b.matchKey === null).length);
+    expect(fromCarry.key.length - fromCarry.key.count).toBe(plain.filter((b) => b.matchKey === null).length);
     // And from the open breaks as the run left them (open-list.ts): exactly what reading them gives, the others' keys included.
     const list = loadOpenList(e.db, 'premium', '2025-W47');
     expect(list).not.toBeNull();

@@ -11,6 +11,7 @@ import type { KeyTable } from './key-table';
 import { idRanges, lowerBound } from './id-ranges';
 import type { OpenKeys } from './side-rows';
 import type { OpenList } from './open-list';
+import { SparseTexts } from './sparse-texts';
 
 /**
  * The kind's open breaks as a run needs them, a column per field (no object per
@@ -21,10 +22,10 @@ export interface OpenBreaks {
   n: number;
   /** Ascending. */
   id: Float64Array;
-  /** Null: not read, the carry has it (`carried`). */
-  key: (string | null)[];
-  /** Null: the match key is the key (a keyed break). */
-  matchKey: (string | null)[];
+  /** None: not read, the carry has it (`carried`). */
+  key: SparseTexts;
+  /** None: the match key is the key (a keyed break). */
+  matchKey: SparseTexts;
   /** 1: opened in a period after the run's (outside its universe, never closed by it). */
   later: Uint8Array;
   /** Per break: where the carry has its key (an index into the `carried` given), or -1 (its key is read). */
@@ -74,14 +75,14 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
     others = (db.prepare(`SELECT id, match_key FROM recon_break WHERE kind = ? AND status = 'open' AND match_key <> key ORDER BY id`).raw().all(kind) as [number, string][]).map(([oid, mk]) => [oid, null, mk]);
   }
   const n = id.length;
-  const matchKey = new Array<string | null>(n).fill(null);
+  const matchKey = new SparseTexts(n);
   /** A listed other's key, by its place. */
   const otherKey = new Map<number, string>();
   let o = 0;
   for (const [oid, k, mk] of others) {
     while (o < n && id[o]! < oid) o++;
     if (id[o] !== oid) throw new Error('readOpenBreaks: the open breaks changed while read');
-    matchKey[o] = mk;
+    matchKey.set(o, mk);
     if (k !== null) otherKey.set(o, k);
   }
   // The carry's breaks among them (ids ascending: found by halves, or next to the last
@@ -93,27 +94,28 @@ export function readOpenBreaks(db: Database, kind: ReconKind, period: string, ca
     const b = carried!.bid[c]!;
     const lo = next < n && id[next] === b ? next : lowerBound(id, b);
     next = lo + 1;
-    if (lo < n && id[lo] === b && matchKey[lo] === null && !later[lo] && from[lo]! < 0) {
+    if (lo < n && id[lo] === b && matchKey.at(lo) === null && !later[lo] && from[lo]! < 0) {
       from[lo] = c;
       fromCarry++;
     }
   }
-  let key: (string | null)[];
+  let key: SparseTexts;
   const rest = n - fromCarry - otherKey.size;
   if (rest * 4 > n) {
     // Most keys to read: read them all, as one column (in the order of the ids read, not of a list).
     if (list) return readOpenBreaks(db, kind, period, carried, null);
-    key = col('key') as string[];
-    if (key.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
+    const all = col('key') as string[];
+    if (all.length !== n) throw new Error('readOpenBreaks: the open breaks changed while read');
+    key = SparseTexts.of(all);
     from.fill(-1);
   } else {
-    key = new Array<string | null>(n).fill(null);
+    key = new SparseTexts(n);
     const one = db.prepare('SELECT key FROM recon_break WHERE id = ?').pluck();
     for (let i = 0; i < n; i++) {
       if (from[i]! >= 0) continue;
       const k = otherKey.get(i) ?? (one.get(id[i]) as string | undefined);
       if (k === undefined) throw new Error('readOpenBreaks: the open breaks changed while read');
-      key[i] = k;
+      key.set(i, k);
     }
   }
   return { n, id, key, matchKey, later, carried: from, listed: list !== null };
@@ -124,8 +126,8 @@ export function openUniverse(open: OpenBreaks): Int32Array {
   const out = new Int32Array(open.n);
   let m = 0;
   for (let o = 0; o < open.n; o++) {
-    const key = open.key[o];
-    if (!open.later[o] && !(key !== null && isRowBreak(key!))) out[m++] = o;
+    const key = open.key.at(o);
+    if (!open.later[o] && !(key !== null && isRowBreak(key))) out[m++] = o;
   }
   return out.subarray(0, m);
 }
@@ -136,11 +138,11 @@ export function openUniverse(open: OpenBreaks): Int32Array {
  */
 export function universeKeys(open: OpenBreaks, universe: Int32Array, named: { part: Int32Array; place: Int32Array } | null): OpenKeys {
   const n = universe.length;
-  const out = { text: new Array<string | null>(n).fill(null), part: new Int32Array(n), place: new Int32Array(n) };
+  const out = { text: new SparseTexts(n), part: new Int32Array(n), place: new Int32Array(n) };
   for (let j = 0; j < n; j++) {
     const o = universe[j]!;
     const c = open.carried[o]!;
-    if (c < 0 || !named) out.text[j] = open.matchKey[o] ?? open.key[o]!;
+    if (c < 0 || !named) out.text.set(j, open.matchKey.at(o) ?? open.key.at(o)!);
     else {
       out.part[j] = named.part[c]!;
       out.place[j] = named.place[c]!;
@@ -161,9 +163,9 @@ export function openKeyIds(open: OpenBreaks, universe: Int32Array, kids: Int32Ar
   const out = new Int32Array(open.n).fill(-2);
   for (let j = 0; j < universe.length; j++) {
     const o = universe[j]!;
-    out[o] = open.matchKey[o] === null ? kids[j]! : -1;
+    out[o] = open.matchKey.at(o) === null ? kids[j]! : -1;
   }
-  for (let o = 0; o < open.n; o++) if (out[o] === -2) out[o] = open.matchKey[o] === null ? keys.lookupText(open.key[o]!, false) : -1;
+  for (let o = 0; o < open.n; o++) if (out[o] === -2) out[o] = open.matchKey.at(o) === null ? keys.lookupText(open.key.at(o)!, false) : -1;
   return out;
 }
 
@@ -192,7 +194,7 @@ export function applyBreaks(
   const openByKey = new Map<string, number>();
   for (let i = 0; i < open.n; i++) {
     if (openKid[i]! >= 0) openOfKid[openKid[i]!] = i;
-    else if (open.key[i] !== null) openByKey.set(open.key[i]!, i);
+    else if (open.key.at(i) !== null) openByKey.set(open.key.at(i)!, i);
     else throw new Error('applyBreaks: an open break the carry named has no key id');
   }
   const reproduced = new Uint8Array(open.n);
@@ -333,7 +335,7 @@ export function applyBreaks(
   const closing: number[] = [];
   for (let o = 0; o < open.n; o++) {
     if (open.later[o] || reproduced[o]) continue;
-    const key = open.key[o] ?? null;
+    const key = open.key.at(o);
     if (key !== null && isRowBreak(key) && !pairedRows.has(key)) continue;
     closing.push(open.id[o]!);
     closed[o] = 1;
@@ -373,7 +375,7 @@ function openAfter(open: OpenBreaks, closed: Uint8Array, newIds: number[], inser
     if (closed[o]) continue;
     ids[at++] = open.id[o]!;
     // Not keyed: its key was read (readOpenBreaks takes only keyed breaks' from the carry).
-    if (open.matchKey[o] !== null) others.push([open.id[o]!, open.key[o]!, open.matchKey[o]!]);
+    if (open.matchKey.at(o) !== null) others.push([open.id[o]!, open.key.at(o)!, open.matchKey.at(o)!]);
   }
   inserted.forEach((p, i) => {
     ids[at++] = newIds[i]!;

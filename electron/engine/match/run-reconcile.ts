@@ -64,7 +64,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const borrow = voucherKeyMap(db, spec, w.end);
     // A run with the platform's verdicts (read afresh each run) holds no key (held-keys.ts); one without may, for a keyed break's key.
     const hold = spec.platformVerdicts ? null : { keyed: new Uint8Array(universe.length) };
-    if (hold) for (let j = 0; j < universe.length; j++) hold.keyed[j] = open.matchKey[universe[j]!] === null ? 1 : 0;
+    if (hold) for (let j = 0; j < universe.length; j++) hold.keyed[j] = open.matchKey.at(universe[j]!) === null ? 1 : 0;
     const run = loadRunRows(db, kinds, openKeys, w, borrow, carry, hold, read);
     step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
     const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };

@@ -23,6 +23,7 @@ import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
 import { CarriedRows } from './carried-rows';
 import { fillCodes, sideArrays, sideBytes, sideView } from './side-arrays';
 import type { Window } from './window';
+import type { SparseTexts } from './sparse-texts';
 
 /** One side's rows of the universe, row i across the arrays, in batch and line order. */
 export interface SideRows {
@@ -103,7 +104,7 @@ export interface RunRows {
  * text, or (null) where the carry has it: part `part[i]`, its key `place[i]` there.
  */
 export interface OpenKeys {
-  text: (string | null)[];
+  text: SparseTexts;
   part?: Int32Array;
   place?: Int32Array;
 }
@@ -236,7 +237,7 @@ export function loadRunRows(
   // Keys from here on (open breaks' keys) were not met in the period's rows.
   const periodKeys = keys.size;
   const openTexts: string[] = [];
-  for (const t of openKeys.text) if (t !== null) openTexts.push(t);
+  for (const [, t] of openKeys.text.entries()) openTexts.push(t);
   const open = keys.addTexts(openTexts);
   const openKids = new Int32Array(openKeys.text.length);
   // Per part, per key of the part: its key id where found (-1: not yet). A key the
@@ -245,7 +246,7 @@ export function loadRunRows(
   // Open breaks are read in the order they opened, so their keys that are new to the table come in sequence too.
   for (let i = 0, t = 0, near = -1; i < openKids.length; i++) {
     let kid: number;
-    if (openKeys.text[i] !== null) {
+    if (openKeys.text.at(i) !== null) {
       kid = keys.lookup(open.b, open.start[t]!, open.len[t]!, true, near);
       t++;
     } else {
@@ -284,21 +285,27 @@ export function loadRunRows(
   // covered, and the ~30 MB of all keys' hashes and ids were made for nothing), and
   // the hashes only when a block's prefixes let it through: at week ten none does, and
   // hashing the million keys not carried had cost 40–55 ms.
+  // The ids of every key sought are listed only for their hashes, where a block's
+  // prefixes let it through (at week ten none does: listing a million ids had cost
+  // 8–17 ms); the prefixes need only the keys met after the period's rows.
   const soughtOf = (skip: Uint8Array | null) => {
-    let m = 0;
-    for (let k = 0; k < keys.size; k++) if (!skip || !skip[k]) m++;
-    const kids = new Int32Array(m);
-    for (let k = 0, j = 0; k < keys.size; k++) if (!skip || !skip[k]) kids[j++] = k;
+    const sought = (from: number) => {
+      let m = 0;
+      for (let k = from; k < keys.size; k++) if (!skip || !skip[k]) m++;
+      const kids = new Int32Array(m);
+      for (let k = from, j = 0; k < keys.size; k++) if (!skip || !skip[k]) kids[j++] = k;
+      return kids;
+    };
+    let size = 0;
+    for (let k = 0; k < keys.size; k++) if (!skip || !skip[k]) size++;
     let hashes: KeyHashes | null = null;
     const hashed = () => {
-      const h = new Float64Array(m);
-      for (let j = 0; j < m; j++) h[j] = keys.hashOf(kids[j]!);
+      const kids = sought(0);
+      const h = new Float64Array(kids.length);
+      for (let j = 0; j < kids.length; j++) h[j] = keys.hashOf(kids[j]!);
       return new KeyHashes(h);
     };
-    // The keys met after the period's rows are the last of `kids` (ids ascending).
-    let later = m;
-    while (later > 0 && kids[later - 1]! >= periodKeys) later--;
-    return { size: m, hashes: () => (hashes ??= hashed()), prefixes: new RunPrefixes(keys, kids.subarray(later), { rows: periodKeyRows, skip, lengths: summaries.prefixLengths() }) };
+    return { size, hashes: () => (hashes ??= hashed()), prefixes: new RunPrefixes(keys, sought(periodKeys), { rows: periodKeyRows, skip, lengths: summaries.prefixLengths() }) };
   };
   let allSought: ReturnType<typeof soughtOf> | null = null;
   let notCarriedSought: ReturnType<typeof soughtOf> | null = null;
