@@ -109,7 +109,7 @@ const DETAIL_KEYS: Record<string, string> = {
   added: '新增', revoked: '吊销', unchanged: '未变', source: '来源', purpose: '用途', why: '原因', known: '账户存在', first: '首个账户',
   fields: '字段', signers: '签章人', sm3: 'SM3', from: '来自文件', keptAside: '原文件留存于', auditEntries: '审计条目', head: '审计链头',
   foreign: '来自其他工作站', workstation: '工作站', key: '单号', text: '内容', undid: '撤销的操作', resolution: '处理结果', path: '路径',
-  matches: '相同文件', by: '操作人', auditHead: '审计链头', totals: '合计', care: '就医共济', premium: '缴费共济', held: '保持不变',
+  matches: '相同文件', by: '操作人', auditHead: '审计链头', totals: '合计', care: '就医共济', premium: '缴费共济', held: '保持不变', heldApart: '其中直接沿用',
   listed: '沿用未结清单', blockReads: '本期数据块读取', reader: '读取线程', own: '对账线程', findings: '发现', skipped: '未检查', fromVersion: '原结构版本', toVersion: '新结构版本', steps: '升级内容',
   // A break query's filters (an export's 条件), as the workbench names them.
   types: '差异类型', aging: '账龄（天）', search: '搜索', pending: '只看待审批核销', assignee: '分配给', paired: '只看可能成对', sort: '排序', offset: '起始行', limit: '行数上限',
@@ -126,7 +126,7 @@ const DETAIL_KEYS_EN: Record<string, string> = {
   added: 'added', revoked: 'revoked', unchanged: 'unchanged', source: 'source', purpose: 'purpose', why: 'why', known: 'account exists', first: 'first account',
   fields: 'fields', signers: 'signers', sm3: 'SM3', from: 'from file', keptAside: 'former file kept at', auditEntries: 'audit entries', head: 'audit chain head',
   foreign: 'from another workstation', workstation: 'workstation', key: 'key', text: 'text', undid: 'undid', resolution: 'resolution', path: 'path',
-  matches: 'same file', by: 'by', auditHead: 'audit chain head', totals: 'totals', care: 'care mutual aid', premium: 'premium mutual aid', held: 'held as they were',
+  matches: 'same file', by: 'by', auditHead: 'audit chain head', totals: 'totals', care: 'care mutual aid', premium: 'premium mutual aid', held: 'held as they were', heldApart: 'of which held apart',
   listed: 'open list reused', blockReads: 'period blocks read', reader: 'by the reading thread', own: "by the run's thread", findings: 'findings', skipped: 'not checked', fromVersion: 'from schema version', toVersion: 'to schema version', steps: 'changes',
   types: 'break types', aging: 'aging (days)', search: 'search', pending: 'write-offs pending only', assignee: 'assigned to', paired: 'likely pairs only', sort: 'sort', offset: 'from row', limit: 'row limit',
 };

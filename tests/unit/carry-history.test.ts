@@ -136,8 +136,9 @@ function partsInOrder(e: TestEngine): boolean {
  * how many a carry in more than one part, how many one in so many parts that some are merged, how many keys runs held (held-keys.ts: their rows not read),
  * and how many runs took the open breaks as the run before left them (open-list.ts).
  */
-async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number; held: number; listed: number }> {
+async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number; parted: number; merged: number; held: number; apart: number; listed: number }> {
   let held = 0;
+  let apart = 0;
   let listed = 0;
   let carried = 0;
   let parted = 0;
@@ -164,10 +165,11 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
       expect(b.db.prepare('SELECT count(*) FROM recon_carry_part').pluck().get()).toBe(0);
       const { ra, rb } = await both((e) => reconcile(e, { kind: 'premium', period }));
       // What a held (keys whose rows it did not read again); b, without a carry, holds nothing.
-      const detailOf = (e: TestEngine) => JSON.parse(e.db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile' ORDER BY seq DESC LIMIT 1").pluck().get() as string) as { held: number; listed: boolean };
-      if (ra.ok) held += detailOf(a).held;
+      const detailOf = (e: TestEngine) => JSON.parse(e.db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile' ORDER BY seq DESC LIMIT 1").pluck().get() as string) as { held: number; heldApart: number; listed: boolean };
+      if (ra.ok) held += detailOf(a).held - detailOf(a).heldApart;
+      if (ra.ok) apart += detailOf(a).heldApart;
       if (ra.ok && detailOf(a).listed) listed++;
-      if (rb.ok) expect(detailOf(b)).toMatchObject({ held: 0, listed: false });
+      if (rb.ok) expect(detailOf(b)).toMatchObject({ held: 0, heldApart: 0, listed: false });
       const strip = (r: typeof ra) => (r.ok ? { ...r, v: { ...(r.v as object), ranAt: '' } } : r);
       expect(strip(ra)).toEqual(strip(rb));
       expect(state(a)).toEqual(state(b));
@@ -201,7 +203,7 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
     await a.close();
     await b.close();
   }
-  return { carried, parted, merged, held, listed };
+  return { carried, parted, merged, held, apart, listed };
 }
 
 describe('runs that take open keys from the carry', () => {
@@ -214,6 +216,7 @@ describe('runs that take open keys from the carry', () => {
     let parted = 0;
     let merged = 0;
     let held = 0;
+    let apart = 0;
     let listed = 0;
     const before = process.env.GONGJI_CARRY_PARTS;
     if (parts) process.env.GONGJI_CARRY_PARTS = parts;
@@ -225,6 +228,7 @@ describe('runs that take open keys from the carry', () => {
           parted += r.parted;
           merged += r.merged;
           held += r.held;
+          apart += r.apart;
           listed += r.listed;
         }),
         { numRuns: 10, seed: 20261201 },
@@ -237,7 +241,9 @@ describe('runs that take open keys from the carry', () => {
     expect(carried).toBeGreaterThan(20);
     expect(parted).toBeGreaterThan(5);
     if (parts) expect(merged).toBeGreaterThan(5);
+    // Keys held in the run (held-keys.ts) and keys held apart, never in it (held-apart.ts).
     expect(held).toBeGreaterThan(20);
+    expect(apart).toBeGreaterThan(20);
     // And runs took the open breaks as the run before left them (open-list.ts), where nothing had changed them since.
     expect(listed).toBeGreaterThan(10);
   }, 240_000);

@@ -204,6 +204,29 @@ describe('premium reconciliation (ledger-premium ↔ tax-premium)', () => {
     await e.close();
   });
 
+  it('holds apart, week after week, the open breaks none of whose records changed: out of the run, counted as they were, still open and carried', async () => {
+    const { e } = await loadWeek({ LEDGER_ONLY: 2, EXTERNAL_ONLY: 1, AMOUNT_MISMATCH: 1, MATCHED: 3 });
+    const s1 = await reconcile(e, { kind: 'premium', period: '2025-W47' });
+    const runDetail = () => JSON.parse(e.db.prepare("SELECT detail FROM audit_log WHERE action = 'reconcile' ORDER BY seq DESC LIMIT 1").pluck().get() as string) as { held: number; heldApart: number };
+    const open1 = allBreaks(e.db, { kind: 'premium' });
+    expect(open1).toHaveLength(4);
+    const counts = (s: typeof s1) => Object.fromEntries(s.breaks.map((b) => [b.type, [b.count, b.amountLedger, b.amountExternal]]));
+    for (const [week, monday] of [['2025-W48', '2025-11-24'], ['2025-W49', '2025-12-01'], ['2025-W50', '2025-12-08']] as const) {
+      await loadWeek({ MATCHED: 2 }, e, monday, week.slice(-3));
+      const s = await reconcile(e, { kind: 'premium', period: week });
+      // All four kept apart, each week (a key dropped from the carry would be read again, not held apart, the week after).
+      expect(runDetail()).toMatchObject({ held: 4, heldApart: 4 });
+      expect(counts(s)).toEqual(counts(s1));
+      expect(s.tieOut.ok).toBe(true);
+      // The ledger's keys: the three still open (two 单边, one 金额不符) and the week's two matched.
+      expect(s.ledger.keys).toBe(3 + 2);
+      expect(allBreaks(e.db, { kind: 'premium' }).map((b) => [b.id, b.type, b.status])).toEqual(open1.map((b) => [b.id, b.type, b.status]));
+      // Each found by this run, as it was: its latest run is this one.
+      expect(e.db.prepare('SELECT DISTINCT last_run FROM recon_break_latest').pluck().all()).toEqual([s.runId]);
+    }
+    await e.close();
+  });
+
   it('gives the same result when a period is run again', async () => {
     const { e } = await loadWeek({ MATCHED: 5, LEDGER_ONLY: 2, AMOUNT_MISMATCH: 1, DUPLICATE: 1, IN_TRANSIT: 1 });
     const a = await reconcile(e, { kind: 'premium', period: '2025-W47' });

@@ -185,6 +185,8 @@ export function applyBreaks(
   keyCount: number,
   user: string,
   now: string,
+  /** Per open break, 1 where its key was held apart (held-apart.ts): not produced, open as it was, named unchanged. */
+  heldApart: Uint8Array | null = null,
 ): { opened: number; updated: number; autoClosed: number; ids: Float64Array; openAfter: OpenList | null } {
   // Most produced breaks are found open as they were: only their ids are needed.
   // An open break's key is unique in its kind (recon_break_one_open), so a flag per
@@ -192,12 +194,19 @@ export function applyBreaks(
   // keyed one is found by key id; the others (duplicates, keyless rows) by key.
   const openOfKid = new Int32Array(keyCount).fill(-1);
   const openByKey = new Map<string, number>();
+  const reproduced = new Uint8Array(open.n);
+  /** Per open break, 1 where the run found it as the carrying run wrote it (carry.ts): not written again, only named (recon_run_unchanged). */
+  const unchanged = new Uint8Array(open.n);
+  let updated = 0;
   for (let i = 0; i < open.n; i++) {
-    if (openKid[i]! >= 0) openOfKid[openKid[i]!] = i;
+    if (heldApart?.[i]) {
+      reproduced[i] = 1;
+      unchanged[i] = 1;
+      updated++;
+    } else if (openKid[i]! >= 0) openOfKid[openKid[i]!] = i;
     else if (open.key.at(i) !== null) openByKey.set(open.key.at(i)!, i);
     else throw new Error('applyBreaks: an open break the carry named has no key id');
   }
-  const reproduced = new Uint8Array(open.n);
   // Closed once as it is now (disposed by an officer, say)? Asked per break not open
   // (closed breaks pile up over the months), on recon_break_closed_key, which holds
   // closed breaks only (migration 24): the run's new breaks never enter it.
@@ -223,8 +232,6 @@ export function applyBreaks(
   // in one statement per type; the others each have all their columns rewritten.
   const retyped = new Map<string, number[]>();
   const full: unknown[][] = [];
-  /** Per open break, 1 where the run found it as the carrying run wrote it (carry.ts): not written again, only named (recon_run_unchanged). */
-  const unchanged = new Uint8Array(open.n);
   // New breaks have ids above every break's before this run (the 'open' events below take them by that).
   const firstNew = (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM recon_break').pluck().get() as number);
   /** Per produced break open after this run (what the next run is carried): its id (NaN: not open), which the carry keeps beside its key (readOpenBreaks). */
@@ -239,7 +246,6 @@ export function applyBreaks(
   const kb = produced.keyedBreaks;
   const rest = new Int32Array(produced.length);
   let nRest = 0;
-  let updated = 0;
   for (let p = 0; p < kb.length; p++) {
     const o = openOfKid[kb.kid(p)]!;
     if (o >= 0 && kb.same(p)) {

@@ -152,7 +152,14 @@ export function saveCarry(
   run: { runId: number; end: string; windowStart: string; keys: KeyTable; texts: RunTexts; l: SideRows; x: SideRows; history: RunRows['history']; breaks: KeyedBreaks; breakIds: Float64Array; duplicateKids: number[] },
   openKids: Uint8Array,
   carryExternal: boolean,
-  from: { carry: Carry; partKids: Int32Array[]; held: HeldKeys | null; largest: number } | null,
+  from: {
+    carry: Carry;
+    partKids: Int32Array[];
+    held: HeldKeys | null;
+    /** Per part, per key: 1 where held apart (held-apart.ts: no key id in the run, kept where it is); null: none. */
+    apart?: Uint8Array[] | null;
+    largest: number;
+  } | null,
 ): void {
   const maxBatch = db.prepare('SELECT coalesce(max(id), 0) FROM import_batch').pluck().get() as number;
   const h = run.history;
@@ -167,24 +174,35 @@ export function saveCarry(
       }
     }
   }
+  // Keys held apart stay where they are, live (they have no key id here).
+  const apart = from?.apart ?? null;
+  const apartIn = apart ? apart.map((places) => places.reduce((n, v) => n + v, 0)) : [];
+  if (apart) {
+    if (!(h && carryExternal && from!.carry.external)) throw new Error('saveCarry: keys held apart without a carry of both sides');
+    kept += apartIn.reduce((a, b) => a + b, 0);
+  }
   // Per older part, how many of its keys stay there; and how many places the parts have.
-  const liveIn = kept ? from!.partKids.map((kids) => kids.reduce((n, kid) => n + (kid >= 0 && keep[kid] ? 1 : 0), 0)) : [];
+  const liveIn = kept ? from!.partKids.map((kids, pi) => kids.reduce((n, kid) => n + (kid >= 0 && keep[kid] ? 1 : 0), apartIn[pi] ?? 0)) : [];
   const livePlaces = liveIn.reduce((a, b) => a + b, 0);
   const places = kept ? from!.partKids.reduce((n, kids) => n + kids.length, 0) : 0;
   // A run that held keys has not their rows: they stay where they are (its plan,
   // holdPlan, held none where the carry was to be written whole, and only the
   // largest part's where parts were to be merged).
   const held = from?.held && from.held.n > 0 ? from.held : null;
+  const holding = held !== null || apart !== null;
   // Written whole: no carry to keep from, or more dead places than live ones.
-  const whole = !held && (kept === 0 || livePlaces * 2 < places);
+  const whole = !holding && (kept === 0 || livePlaces * 2 < places);
   if (whole) keep.fill(0);
   else if (from!.carry.parts.length >= maxCarryParts()) {
     // Too many parts: the keys of all but the largest go into the part written now
     // (the large one, usually weeks of open breaks, is not written again for the few
     // weeks' worth of keys piled up beside it).
-    const largest = held ? from!.largest : liveIn.indexOf(Math.max(...liveIn));
+    const largest = holding ? from!.largest : liveIn.indexOf(Math.max(...liveIn));
     from!.partKids.forEach((kids, pi) => {
-      if (pi !== largest) for (const kid of kids) if (kid >= 0) keep[kid] = 0;
+      if (pi === largest) return;
+      for (const kid of kids) if (kid >= 0) keep[kid] = 0;
+      // Its rows were never read: it cannot be written into the new part.
+      if (apartIn[pi]) throw new Error('saveCarry: a key held apart is in a part not kept');
     });
   }
   const write = new Uint8Array(openKids.length);
@@ -208,8 +226,9 @@ export function saveCarry(
       const kids = from!.partKids[pi]!;
       const live = new Uint8Array(kids.length);
       let any = false;
+      const apartHere = apart?.[pi];
       for (let i = 0; i < kids.length; i++) {
-        if (kids[i]! >= 0 && keep[kids[i]!]) {
+        if ((kids[i]! >= 0 && keep[kids[i]!]) || apartHere?.[i]) {
           live[i] = 1;
           any = true;
         }

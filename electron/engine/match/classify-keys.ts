@@ -94,6 +94,15 @@ export function classifyKeys(spec: ReconSpec, run: RunRows, w: Window, ledgerVou
     notMutualAid: { rows: 0, keys: 0 },
     platform: { flagged: 0, annotated: 0 },
   };
+  // Keys held apart (held-apart.ts) are not in the run: their totals are as the carry kept them.
+  const apart = run.heldApart;
+  if (apart) {
+    for (const side of ['l', 'x'] as const) {
+      out.totals[side].keys += apart.totals[side].keys;
+      out.totals[side].rows += apart.totals[side].rows;
+      out.totals[side].totalFen += apart.totals[side].totalFen;
+    }
+  }
   const breakOf = new Int32Array(K).fill(-1);
   const windowStart = dateTimeNumber(w.windowStart);
   // A key whose rows all came from the carry, as they were, gives the break the carrying

@@ -6,6 +6,7 @@
 // hashed twice. A key is compared byte for byte with the first row that had it;
 // only the keys a run reports (its breaks) are ever decoded. Everything after
 // (aggregates, the join) works on typed arrays indexed by key id.
+import type { KeyFilter } from './key-filter';
 import { keyHash } from './key-hash';
 
 const EMPTY = new Uint8Array(0);
@@ -112,6 +113,12 @@ export class KeyTable {
     slots[2 * i + 1] = id + 1;
     if (this.count * 2 > this.mask + 1) this.rehash();
     return id;
+  }
+
+  /** Puts the hashes of ids [0, n) in a filter (their halves as kept here: no number made per key). */
+  fill(filter: KeyFilter, n: number): void {
+    const m = this.meta;
+    for (let id = 0; id < n; id++) filter.add(m[META * id + 4]!, m[META * id]!);
   }
 
   /** The keyHash of an id's key (what block summaries hold). */

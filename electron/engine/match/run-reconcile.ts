@@ -66,7 +66,7 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const hold = spec.platformVerdicts ? null : { keyed: new Uint8Array(universe.length) };
     if (hold) for (let j = 0; j < universe.length; j++) hold.keyed[j] = open.matchKey.at(universe[j]!) === null ? 1 : 0;
     const run = loadRunRows(db, kinds, openKeys, w, borrow, carry, hold, read);
-    step(1, `汇总两侧记录（${run.keys.size} 个单号）`);
+    step(1, `汇总两侧记录（${run.keys.size + (run.heldApart?.n ?? 0)} 个单号）`);
     const verdicts = spec.platformVerdicts ? platformVerdicts(db, run.keys) : { byKey: new Map(), rows: 0 };
     const keyed = classifyKeys(spec, run, w, ledgerVouchers(db, spec), verdicts.byKey);
     step(2, '无单号记录按证件号、险种、年度、金额匹配');
@@ -79,7 +79,13 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
     const produced = collectBreaks(db, run, keyed, fallback);
     step(4, '结转与自动核销');
     const openKid = openKeyIds(open, universe, run.openKids, run.keys);
-    const applied = applyBreaks(db, args.kind, args.period, runId, open, openKid, produced, fallback, run.keys.size, ctx.user, now);
+    // The open breaks of the keys held apart (held-apart.ts): open as they were.
+    let apartOpen: Uint8Array | null = null;
+    if (run.heldApart?.n) {
+      apartOpen = new Uint8Array(open.n);
+      for (let j = 0; j < universe.length; j++) if (run.heldApart.open[j]) apartOpen[universe[j]!] = 1;
+    }
+    const applied = applyBreaks(db, args.kind, args.period, runId, open, openKid, produced, fallback, run.keys.size, ctx.user, now, apartOpen);
     saveOpenList(db, args.kind, runId, args.period, applied.openAfter);
     // What the next run takes instead of reopening history: the rows of the keys left open.
     const openKids = new Uint8Array(run.keys.size);
@@ -91,9 +97,9 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       { runId, end: w.end, windowStart: w.windowStart, keys: run.keys, texts: run.texts, l: run.l, x: run.x, history: run.history, breaks: keyed.breaks, breakIds: applied.ids, duplicateKids },
       openKids,
       borrow.size === 0,
-      carry && { carry, partKids: run.partKids, held: run.held, largest: run.largest },
+      carry && { carry, partKids: run.partKids, held: run.held, apart: run.heldApart?.n ? run.heldApart.places : null, largest: run.largest },
     );
-    const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot);
+    const summary = summarize({ runId, kind: args.kind, period: args.period, ranAt: now, ranBy: ctx.user, windowHours }, keyed, produced, fallback, applied.autoClosed, spec.zeroExternalIsNot, run.heldApart?.byType);
     summary.sources = batchSources(db, run.perBatch, spec.ledger.importKind);
     if (spec.platformVerdicts) summary.platform = { rows: verdicts.rows, keys: verdicts.byKey.size, flagged: keyed.platform.flagged, annotated: keyed.platform.annotated };
     db.prepare('UPDATE recon_run SET summary = ? WHERE id = ?').run(JSON.stringify(summary), runId);
@@ -101,10 +107,11 @@ export function runReconcile(db: Database, args: ReconcileArgs, ctx: TaskContext
       actor: ctx.user,
       action: 'reconcile',
       target: `${args.kind}:${args.period}`,
-      // held: open breaks found as they were without reading their rows again (held-keys.ts);
+      // held: open breaks found as they were without reading their rows again (held-keys.ts),
+      // of which heldApart never entered the run (held-apart.ts);
       // listed: the open breaks taken as the last run left them, not read (open-list.ts);
       // blockReads: the period's blocks read by the run's reading thread and by its own (period-blocks.ts).
-      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: run.held?.n ?? 0, listed: open.listed, blockReads: run.blockReads, tieOut: summary.tieOut.ok },
+      detail: { runId, matched: summary.matched.count, breaks: summary.breaks.map((b) => [b.type, b.count]), opened: applied.opened, autoClosed: applied.autoClosed, held: (run.held?.n ?? 0) + (run.heldApart?.n ?? 0), heldApart: run.heldApart?.n ?? 0, listed: open.listed, blockReads: run.blockReads, tieOut: summary.tieOut.ok },
     });
     db.exec('COMMIT');
     ctx.progress(steps, steps, 'keys', '完成');

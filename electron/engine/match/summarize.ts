@@ -7,12 +7,22 @@ import type { ReconSummary } from '../../../shared/recon-types';
 import type { KeyedOutcome } from './classify-keys';
 import type { ProducedBreaks } from './collect-breaks';
 import type { FallbackResult } from './fallback';
+import type { HeldApart } from './held-apart';
 
 type RunHead = Pick<ReconSummary, 'runId' | 'kind' | 'period' | 'ranAt' | 'ranBy' | 'windowHours'>;
 
 const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
-export function summarize(head: RunHead, keyed: KeyedOutcome, produced: ProducedBreaks, fb: FallbackResult, autoClosed: number, notMutualAidReason?: string): ReconSummary {
+export function summarize(
+  head: RunHead,
+  keyed: KeyedOutcome,
+  produced: ProducedBreaks,
+  fb: FallbackResult,
+  autoClosed: number,
+  notMutualAidReason?: string,
+  /** The breaks of the keys held apart (held-apart.ts), which are not among `produced`. */
+  apart?: HeldApart['byType'] | null,
+): ReconSummary {
   const side = (t: KeyedOutcome['totals']['l'], keyless: number[]) => ({ rows: t.rows + keyless.length, keys: t.keys + keyless.length, totalFen: t.totalFen + sum(keyless) });
   const ledgerKeyless = [...fb.ledgerOnly, ...fb.pairs.map(([l]) => l)].map((r) => r.amount_fen);
   const externalKeyless = [...fb.externalOnly, ...fb.pairs.map(([, x]) => x)].map((r) => r.amount_fen);
@@ -32,6 +42,13 @@ export function summarize(head: RunHead, keyed: KeyedOutcome, produced: Produced
     count[t]!++;
     sumL[t]! += produced.amountLedger(p) ?? 0;
     sumX[t]! += produced.amountExternal(p) ?? 0;
+  }
+  if (apart) {
+    for (let c = 0; c < BREAK_TYPES.length; c++) {
+      count[c]! += apart.count[c]!;
+      sumL[c]! += apart.l[c]!;
+      sumX[c]! += apart.x[c]!;
+    }
   }
   let breaksL = 0;
   let breaksX = 0;

@@ -63,6 +63,8 @@ export interface BlockRange {
 export interface BlockSpan {
   id: number;
   n: number;
+  /** Its rows' earliest and latest dates (null: none dated). */
+  minAt: string | null;
   maxAt: string | null;
 }
 
@@ -91,7 +93,7 @@ export function blockSpans(db: Database, kinds: readonly ImportKind[], range: Bl
     where.push('(max_at IS NULL OR max_at >= ?)');
     args.push(range.from);
   }
-  return db.prepare(`SELECT id, n, max_at AS maxAt FROM row_block WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as BlockSpan[];
+  return db.prepare(`SELECT id, n, min_at AS minAt, max_at AS maxAt FROM row_block WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as BlockSpan[];
 }
 
 /** Block ids of some kinds in batch and line order (as blockSpans). */
