@@ -162,7 +162,7 @@ describe('listing blocks', () => {
         .filter((b) => !('batches' in range) || (range.batches as number[]).includes(b.batch))
         .filter((b) => !('to' in range) || b.min === null || b.min < range.to!)
         .filter((b) => !('from' in range) || b.max === null || b.max >= range.from!)
-        .map((b) => ({ id: b.id, n: b.n, maxAt: b.max }));
+        .map((b) => ({ id: b.id, n: b.n, minAt: b.min, maxAt: b.max }));
       expect(blockSpans(db, kinds, range)).toEqual(want);
       expect(blockIds(db, kinds, range)).toEqual(want.map((b) => b.id));
     }
