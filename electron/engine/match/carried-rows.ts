@@ -10,7 +10,34 @@ import type { HeldKeys } from './held-keys';
 import { fillCodes, moveView, sideArrays, SIDE_COLUMNS } from './side-arrays';
 import type { SideRows } from './side-rows';
 
+/**
+ * Whether a carried row is taken: dated before the period's end (`end`), in a batch
+ * still active. A part's rows come in batch order, so the set of batches is asked once
+ * per run of rows of one batch, not per row (some 600,000 rows at week ten). The rule
+ * CarriedRows takes rows by and holdApart (held-apart.ts) holds keys by.
+ */
+export class TakenRows {
+  /** The batch last asked about, and whether it is active. */
+  private lastBatch = NaN;
+  private lastActive = false;
+
+  constructor(
+    private readonly end: number,
+    private readonly activeBatches: Set<number>,
+  ) {}
+
+  taken(at: number, batch: number): boolean {
+    if (batch !== this.lastBatch) {
+      this.lastBatch = batch;
+      this.lastActive = this.activeBatches.has(batch);
+    }
+    return at < this.end && this.lastActive;
+  }
+}
+
 export class CarriedRows {
+  private readonly rule: TakenRows;
+
   /**
    * `covers`: the sides the carry covers (the external side is not carried when keys
    * were lent by voucher); `partKids`: per part, per key of the part, its key id where
@@ -23,10 +50,12 @@ export class CarriedRows {
     private readonly covers: { l: boolean; x: boolean },
     private readonly partKids: Int32Array[],
     private readonly fresh: Uint8Array,
-    private readonly end: number,
-    private readonly activeBatches: Set<number>,
+    end: number,
+    activeBatches: Set<number>,
     private readonly ids: Map<string, number>,
-  ) {}
+  ) {
+    this.rule = new TakenRows(end, activeBatches);
+  }
 
   /** The carry's parts of a side, where the carry covers it. */
   private parts(side: 'l' | 'x'): DecodedColumns[] | null {
@@ -38,21 +67,9 @@ export class CarriedRows {
     return (this.parts(side) ?? []).reduce((sum, c) => sum + c.n, 0);
   }
 
-  /** The batch last asked about, and whether it is active. */
-  private lastBatch = NaN;
-  private lastActive = false;
-
-  /**
-   * Whether a carried row is taken: dated before the period's end, in a batch still
-   * active. A part's rows come in batch order, so the set of batches is asked once per
-   * run of rows of one batch, not per row (some 600,000 rows at week ten).
-   */
+  /** Whether a carried row is taken (TakenRows). */
   private taken(at: number, batch: number): boolean {
-    if (batch !== this.lastBatch) {
-      this.lastBatch = batch;
-      this.lastActive = this.activeBatches.has(batch);
-    }
-    return at < this.end && this.lastActive;
+    return this.rule.taken(at, batch);
   }
 
   /** A key with a carried row not taken has changed: it is fresh. */

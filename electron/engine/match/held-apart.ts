@@ -20,10 +20,12 @@
 import { BREAK_TYPES } from '../../../shared/domain';
 import { batchOfBlock, type BlockSpan } from '../rowstore/block-store';
 import type { Carry } from './carry';
-import { HOLD_COLUMNS } from './held-keys';
+import { HOLD_COLUMNS, mayHoldBreak } from './held-keys';
+import { TakenRows } from './carried-rows';
+import { KeyFilter } from './key-filter';
+import { keyHash } from './key-hash';
+import type { KeyTable } from './key-table';
 import type { OpenKeys } from './side-rows';
-
-const IN_TRANSIT = BREAK_TYPES.indexOf('IN_TRANSIT');
 
 export interface SideTotalsApart {
   keys: number;
@@ -103,29 +105,17 @@ export function holdApart(
     const [bt, al, ax, rl, rx, lat] = HOLD_COLUMNS.map((c) => p.keys.num(c)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     for (let i = 0; i < p.keys.n; i++) {
       if (at[i]! < 0 || !p.live[i]) continue;
-      const t = bt[i]!;
-      if (!Number.isInteger(t) || t < 0 || t >= BREAK_TYPES.length || t === IN_TRANSIT) continue;
-      // One-sided: its latest record before both windows (NaN for a two-sided break).
-      if (!Number.isNaN(lat[i]!) && !(lat[i]! < before)) continue;
-      held[i] = 1;
+      if (mayHoldBreak(bt[i]!, lat[i]!, before)) held[i] = 1;
     }
     // A key with a carried row not taken (its batch withdrawn, dated at or after the end) has changed.
     for (const side of carry.external ? [p.l, p.x!] : [p.l]) {
       const ki = side.num('ki');
       const batch = side.num('batch');
       const when = side.num('event_at');
-      // Rows come in batch order: a batch is asked about once per run of its rows.
-      let lastBatch = NaN;
-      let active = false;
+      const rows = new TakenRows(rules.end, rules.activeBatches);
       for (let r = 0; r < side.n; r++) {
         const k = ki[r]!;
-        if (held[k] !== 1) continue;
-        const b = batch[r]!;
-        if (b !== lastBatch) {
-          lastBatch = b;
-          active = rules.activeBatches.has(b);
-        }
-        if (!(active && when[r]! < rules.end)) held[k] = 0;
+        if (held[k] === 1 && !rows.taken(when[r]!, batch[r]!)) held[k] = 0;
       }
     }
     for (let i = 0; i < held.length; i++) {
@@ -154,4 +144,24 @@ export function holdApart(
     }
   });
   return out;
+}
+
+/**
+ * The question holdApart asks of each candidate (`part`, `place`): whether the period
+ * has a row of its key — whether the key table, as the first pass left it (its first
+ * `periodKeys` ids), has the key. Asked of a bitmap of those keys' hashes first
+ * (key-filter.ts), and of the table only where the key's bit is set. `partRefs`: per
+ * part, its keys' bytes and their buffer's number in the table.
+ */
+export function periodHas(keys: KeyTable, periodKeys: number, partRefs: { r: { bytes: Uint8Array; start: Int32Array; len: Int32Array }; b: number }[]): (part: number, place: number) => boolean {
+  const filter = new KeyFilter(periodKeys);
+  keys.fill(filter, periodKeys);
+  return (pi, at) => {
+    const { r, b } = partRefs[pi]!;
+    const s = r.start[at]!;
+    // A place without a key is never held apart.
+    if (!(s >= 0)) return true;
+    const h = keyHash(r.bytes, s, r.len[at]!);
+    return filter.mayHaveHash(h) && keys.lookupHashed(b, s, r.len[at]!, h, false) >= 0;
+  };
 }

@@ -76,9 +76,20 @@ export function holdPlan(carry: Carry, maxParts: number): { parts: Uint8Array; l
 }
 
 /**
+ * Whether a key's kept break may be held, by its type code (`bt`) and for a one-sided
+ * break its latest record (`lat`, NaN for a two-sided break): a type kept (not NaN, as
+ * for a duplicate copy's key; not 在途, kept as the 单边 it becomes) and the latest record
+ * before `before`, both closing windows' start. The rule holdKeys and holdApart share.
+ */
+export function mayHoldBreak(bt: number, lat: number, before: number): boolean {
+  if (!Number.isInteger(bt) || bt < 0 || bt >= BREAK_TYPES.length || bt === IN_TRANSIT) return false;
+  return Number.isNaN(lat) || lat < before;
+}
+
+/**
  * The keys held (see above). `partKids`: per part, per key, its key id where it is
  * live there and in the run; `fresh`, `carried` per key id; `keyedOpen` per key id:
- * 1 where the key's own break is open; `windowStart` this run's closing window. Null where no key may be held.
+ * 1 where the key's own break is open; `windowStart` this run's closing window.
  */
 export function holdKeys(
   carry: Carry,
@@ -86,22 +97,11 @@ export function holdKeys(
   partKids: Int32Array[],
   state: { carried: Uint8Array; fresh: Uint8Array; keyedOpen: Uint8Array },
   windowStart: number,
-): HeldKeys | null {
+): HeldKeys {
   const K = state.carried.length;
   const before = Math.min(windowStart, carry.windowStart);
-  // The keys that may be held, counted first: where the run held its carried keys apart
-  // (held-apart.ts) few are left, and arrays for all the parts' keys were made for nothing.
-  const may = (k: number) => k >= 0 && state.carried[k] === 1 && !state.fresh[k] && state.keyedOpen[k] === 1;
-  let room = 0;
-  const candidates = carry.parts.map((p, pi) => {
-    if (!plan.parts[pi]) return 0;
-    let m = 0;
-    for (const k of partKids[pi]!) if (may(k)) m++;
-    room += m;
-    return m;
-  });
-  if (room === 0) return null;
-  // Filled in one pass (no object per held key: some 130,000 where none was held apart).
+  // Filled in one pass, room for every key of the parts (no object per held key: some 130,000).
+  const room = carry.parts.reduce((n, p, pi) => n + (plan.parts[pi] ? p.keys.n : 0), 0);
   const h: HeldKeys = {
     n: 0,
     at: new Int32Array(K).fill(-1),
@@ -112,16 +112,14 @@ export function holdKeys(
     rowsExternal: new Int32Array(room),
   };
   carry.parts.forEach((p, pi) => {
-    if (!candidates[pi]) return;
+    if (!plan.parts[pi]) return;
     const kids = partKids[pi]!;
     const [bt, al, ax, rl, rx, lat] = HOLD_COLUMNS.map((c) => p.keys.num(c)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     for (let i = 0; i < kids.length; i++) {
       const k = kids[i]!;
-      if (!may(k)) continue;
+      if (k < 0 || !state.carried[k] || state.fresh[k] || !state.keyedOpen[k]) continue;
       const t = bt[i]!;
-      if (!Number.isInteger(t) || t < 0 || t >= BREAK_TYPES.length || t === IN_TRANSIT) continue;
-      // One-sided: its latest record before both windows (NaN for a two-sided break).
-      if (!Number.isNaN(lat[i]!) && !(lat[i]! < before)) continue;
+      if (!mayHoldBreak(t, lat[i]!, before)) continue;
       const j = h.n++;
       h.at[k] = j;
       h.type[j] = t;

@@ -20,9 +20,7 @@ import { KeyHashes } from './key-hashes';
 import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
-import { holdApart, mayHoldApart, type HeldApart } from './held-apart';
-import { KeyFilter } from './key-filter';
-import { keyHash } from './key-hash';
+import { holdApart, mayHoldApart, periodHas, type HeldApart } from './held-apart';
 import { CarriedRows } from './carried-rows';
 import { fillCodes, sideArrays, sideBytes, sideView } from './side-arrays';
 import type { Window } from './window';
@@ -248,16 +246,7 @@ export function loadRunRows(
   // Carried keys held apart, decided before any open key goes into the table (held-apart.ts).
   let heldApart: HeldApart | null = null;
   if (plan && mayHoldApart(carry!, [...spans.l, ...spans.x], (id) => kept.has(id), w.start)) {
-    // The period's keys as a bitmap: most carried keys are not among them, and their bit says so.
-    const filter = new KeyFilter(periodKeys);
-    keys.fill(filter, periodKeys);
-    heldApart = holdApart(carry!, plan.parts, openKeys, hold!.keyed, { windowStart: dateTimeNumber(w.windowStart), end, activeBatches }, (pi, at) => {
-      const { r, b } = partRefs[pi]!;
-      const s = r.start[at]!;
-      if (!(s >= 0)) return true;
-      const h = keyHash(r.bytes, s, r.len[at]!);
-      return filter.mayHaveHash(h) && keys.lookupHashed(b, s, r.len[at]!, h, false) >= 0;
-    });
+    heldApart = holdApart(carry!, plan.parts, openKeys, hold!.keyed, { windowStart: dateTimeNumber(w.windowStart), end, activeBatches }, periodHas(keys, periodKeys, partRefs));
   }
   const openTexts: string[] = [];
   for (const [, t] of openKeys.text.entries()) openTexts.push(t);
