@@ -207,11 +207,13 @@ async function replay(orders: Order[], weeks: Week[]): Promise<{ carried: number
 }
 
 describe('runs that take open keys from the carry', () => {
-  // Twice: with the parts a workstation keeps, and with so few allowed that runs merge them.
+  // Twice: with the parts a workstation keeps, and with so few allowed that runs merge
+  // them. The files here are small, so every old block is one a run asks by its summary
+  // (old-block-probe.ts) as a workstation does; the second time by its prefixes, as full blocks are.
   it.each([
-    ['as many parts as a workstation keeps', undefined],
-    ['parts merged as soon as there are two', '2'],
-  ])('give exactly what reading all history gives, whatever the order of weeks, late files, withdrawals and disposals (%s)', async (_, parts) => {
+    ['as many parts as a workstation keeps', undefined, undefined],
+    ['parts merged as soon as there are two, old blocks asked by their prefixes', '2', '0'],
+  ])('give exactly what reading all history gives, whatever the order of weeks, late files, withdrawals and disposals (%s)', async (_, parts, probeRows) => {
     let carried = 0;
     let parted = 0;
     let merged = 0;
@@ -219,7 +221,9 @@ describe('runs that take open keys from the carry', () => {
     let apart = 0;
     let listed = 0;
     const before = process.env.GONGJI_CARRY_PARTS;
+    const probeBefore = process.env.GONGJI_PROBE_BLOCK_ROWS;
     if (parts) process.env.GONGJI_CARRY_PARTS = parts;
+    if (probeRows) process.env.GONGJI_PROBE_BLOCK_ROWS = probeRows;
     try {
       await fc.assert(
         fc.asyncProperty(fc.array(order, { minLength: 8, maxLength: 30 }), fc.array(week, { minLength: 4, maxLength: 4 }), async (orders, weeks) => {
@@ -236,6 +240,8 @@ describe('runs that take open keys from the carry', () => {
     } finally {
       if (before === undefined) delete process.env.GONGJI_CARRY_PARTS;
       else process.env.GONGJI_CARRY_PARTS = before;
+      if (probeBefore === undefined) delete process.env.GONGJI_PROBE_BLOCK_ROWS;
+      else process.env.GONGJI_PROBE_BLOCK_ROWS = probeBefore;
     }
     // The carry was there to be used, in parts too, and merged where allowed so few (the property is not met vacuously).
     expect(carried).toBeGreaterThan(20);

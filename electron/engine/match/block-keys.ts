@@ -9,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 import type { DecodedColumns } from '../rowstore/column-decode';
 import { blockPrefixes, keyCommons, type BlockPrefixes, type KeyCommons } from './key-prefixes';
 import { keyHash } from './key-hash';
-import type { KeyHashes } from './key-hashes';
+import type { SummaryTest } from './key-hashes';
 
 /** The hash of each row's match key, in row order (NaN for a row without one). */
 export function hashesOf(c: DecodedColumns): Float64Array {
@@ -33,7 +33,6 @@ export class BlockKeys {
   private readonly prefixQ;
   private readonly hasPrefixQ;
   private readonly putPrefixQ;
-  private readonly lengthsQ;
   private readonly allPrefixQ;
   /**
    * The prefixes of every block the run may ask about (of its kinds, dated before its
@@ -52,7 +51,6 @@ export class BlockKeys {
          WHERE b.kind IN (${scope.kinds.map(() => '?').join(', ')}) AND (b.min_at IS NULL OR b.min_at < ?)`,
       )
       .raw();
-    this.lengthsQ = db.prepare('SELECT DISTINCT len FROM block_prefixes').pluck();
     this.getQ = db.prepare('SELECT hashes FROM block_keys WHERE block_id = ?').pluck();
     this.hasQ = db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').pluck();
     this.putQ = db.prepare('INSERT INTO block_keys (block_id, hashes) VALUES (?, ?)');
@@ -65,7 +63,7 @@ export class BlockKeys {
    * The block's rows that may hold one of the run's keys (1 in the mask) and how
    * many (none: mask null); undefined when the block has no summary yet (read it whole).
    */
-  candidates(blockId: number, keys: KeyHashes): { mask: Uint8Array | null; count: number } | undefined {
+  candidates(blockId: number, keys: SummaryTest): { mask: Uint8Array | null; count: number } | undefined {
     const b = this.getQ.get(blockId) as Buffer | undefined;
     if (!b) return undefined;
     return keys.matches(b);
@@ -88,11 +86,6 @@ export class BlockKeys {
     // Outside the scope, or without prefixes yet: asked alone.
     const r = this.prefixQ.get(blockId) as { len: number; hashes: Buffer } | undefined;
     return r && { len: r.len, hashes: hashesFrom(r.hashes) };
-  }
-
-  /** The lengths blocks' prefixes have (few: one or two per kind of key), for a run to make its own at all of them at once. */
-  prefixLengths(): number[] {
-    return this.lengthsQ.all() as number[];
   }
 
   /** Records the prefixes of a block's keys (read for them, or read whole) unless it has them; `common`: its keys' commons, where made already. */

@@ -1,6 +1,20 @@
 // A run's key hashes as a set: asked of a block's summary row by row (the history
 // scan, block-keys.ts) or of one hash at a time (the run's prefixes, key-prefixes.ts).
 
+/** What a block's summary is asked (BlockKeys.candidates): which of its rows' hashes are a key the run looks for. */
+export interface SummaryTest {
+  /** The rows of a summary (hashes in row order) that hold one of the keys (mask null when none does, as for most blocks). */
+  matches(summary: Buffer): { mask: Uint8Array | null; count: number };
+}
+
+/** A summary's hashes (8 bytes each) as numbers, in `scratch` where it has room (else a new array): a buffer from SQLite need not be aligned. */
+export function summaryHashes(summary: Buffer, scratch: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const n = summary.length >>> 3;
+  const f = scratch.length >= n ? scratch : new Float64Array(n);
+  new Uint8Array(f.buffer, 0, n * 8).set(summary.subarray(0, n * 8));
+  return f;
+}
+
 /**
  * A run's key hashes, with a bitmap of them in front: checking an old block's
  * summary against the run's keys is one bit test per row, and only the rare row
@@ -10,7 +24,7 @@
  * scan covers every row of history, so it must cost next to nothing per row; the
  * bitmap and the table are built only when a block is first checked.
  */
-export class KeyHashes {
+export class KeyHashes implements SummaryTest {
   private table: Float64Array | null = null;
   private scratch = new Float64Array(0);
   private bits: Uint32Array = new Uint32Array(0);
@@ -37,13 +51,10 @@ export class KeyHashes {
   /** The rows of a summary (hashes in row order) that hold one of these keys (mask null when none does, as for most blocks). */
   matches(summary: Buffer): { mask: Uint8Array | null; count: number } {
     const n = summary.length >>> 3;
-    // Copied out (a buffer from SQLite need not be aligned for a Float64Array) into
-    // one array kept for every block: a scan of history would otherwise make and drop
-    // as many bytes again as the summaries hold, and each drop of that much memory
-    // outside the heap asks for a full garbage collection.
-    if (this.scratch.length < n) this.scratch = new Float64Array(n);
-    const f = this.scratch;
-    new Uint8Array(f.buffer, 0, n * 8).set(summary.subarray(0, n * 8));
+    // Copied out into one array kept for every block: a scan of history would otherwise
+    // make and drop as many bytes again as the summaries hold, and each drop of that
+    // much memory outside the heap asks for a full garbage collection.
+    const f = (this.scratch = summaryHashes(summary, this.scratch));
     const words = new Uint32Array(f.buffer);
     const table = this.prepare();
     const bits = this.bits;

@@ -115,6 +115,25 @@ export class KeyTable {
     return id;
   }
 
+  /**
+   * Whether an id not `skip`ped (1 per id) has this keyHash: a block summary's row
+   * (a hash without its key's bytes) asked of the run's keys as they are, with no set
+   * of their hashes made (old-block-probe.ts). Equal hashes of two keys count as the
+   * key's: a summary's test may pass a row for nothing, never miss one.
+   */
+  hasHash(h: number, skip: Uint8Array | null): boolean {
+    // As lookupHashed splits it; a hash that is no keyHash (NaN: a row without a key) has no equal halves.
+    const hi = (h / 2097152) | 0;
+    const lo = h % 2097152;
+    const meta = this.meta;
+    const slots = this.slots;
+    for (let i = spread(hi) & this.mask; ; i = (i + 1) & this.mask) {
+      const id = slots[2 * i + 1]! - 1;
+      if (id < 0) return false;
+      if (slots[2 * i] === hi && meta[META * id] === lo && (skip === null || skip[id] !== 1)) return true;
+    }
+  }
+
   /** Puts the hashes of ids [0, n) in a filter (their halves as kept here: no number made per key). */
   fill(filter: KeyFilter, n: number): void {
     const m = this.meta;

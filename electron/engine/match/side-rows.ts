@@ -17,6 +17,7 @@ import { WARM_LATER, type PeriodRead } from './period-read';
 import { AGGREGATE_KEY_BYTES } from './aggregate-side';
 import { subsetColumns } from '../rowstore/row-subset';
 import { KeyHashes } from './key-hashes';
+import { probedBlocks, TableHashes } from './old-block-probe';
 import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
@@ -297,6 +298,23 @@ export function loadRunRows(
     keys.release(b);
     p.keys.forgetDecoded();
   });
+  // Small old blocks are asked by their summaries of the key table (old-block-probe.ts);
+  // the others by their prefixes, whose lengths are the ones the run makes (all at once).
+  let oldChecks: { probed: Set<number>; lengths: number[] } | null = null;
+  const checks = () => {
+    if (oldChecks) return oldChecks;
+    // (Of the period's blocks, pass 2 lets go of each as it reads it: asked by id, not by `kept`.)
+    const inPeriod = new Set(periodBlocks.flat());
+    const asked = [...spans.l, ...(borrow.size > 0 ? [] : spans.x)];
+    const probed = probedBlocks(asked, (id) => inPeriod.has(id));
+    const lengths = new Set<number>();
+    for (const b of asked) {
+      if (inPeriod.has(b.id) || probed.has(b.id)) continue;
+      const p = summaries.prefixes(b.id);
+      if (p) lengths.add(p.len);
+    }
+    return (oldChecks = { probed, lengths: [...lengths] });
+  };
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
   // covers) those not carried; by prefix for the block, by hash for a block's summary.
   // Each is made when a block first asks for it (at week ten every old block is
@@ -323,7 +341,7 @@ export function loadRunRows(
       for (let j = 0; j < kids.length; j++) h[j] = keys.hashOf(kids[j]!);
       return new KeyHashes(h);
     };
-    return { size, hashes: () => (hashes ??= hashed()), prefixes: new RunPrefixes(keys, sought(periodKeys), { rows: periodKeyRows, skip, lengths: summaries.prefixLengths() }) };
+    return { size, hashes: () => (hashes ??= hashed()), table: new TableHashes(keys, skip), prefixes: new RunPrefixes(keys, sought(periodKeys), { rows: periodKeyRows, skip, lengths: checks().lengths }) };
   };
   let allSought: ReturnType<typeof soughtOf> | null = null;
   let notCarriedSought: ReturnType<typeof soughtOf> | null = null;
@@ -354,9 +372,13 @@ export function loadRunRows(
         if (want.size === 0) continue;
         // Passed by, unread, when no key looked for begins with one of its keys' prefixes. A
         // block summarised before prefixes were kept is read for its keys' prefixes once.
-        const p = summaries.prefixes(id) ?? (summaries.has(id) ? summaries.rememberPrefixes(id, loadBlock(db, id).cols) : undefined);
-        if (p && !want.prefixes.mayHold(p)) continue;
-        c = summaries.candidates(id, want.hashes());
+        // A small block is asked by its summary (old-block-probe.ts); without one, as the others.
+        if (checks().probed.has(id)) c = summaries.candidates(id, want.table);
+        if (c === undefined) {
+          const p = summaries.prefixes(id) ?? (summaries.has(id) ? summaries.rememberPrefixes(id, loadBlock(db, id).cols) : undefined);
+          if (p && !want.prefixes.mayHold(p)) continue;
+          c = summaries.candidates(id, want.hashes());
+        }
         if (c && c.count === 0) continue;
       }
       plan.push({ id, mask: c ? c.mask : null });
