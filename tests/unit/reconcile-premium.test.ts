@@ -455,94 +455,45 @@ describe('runs that read only the history they need', () => {
     // Every block here is small: asked by their prefixes as full blocks are, not by their summaries (old-block-probe.ts, next test).
     await withEnv('GONGJI_PROBE_BLOCK_ROWS', '0', async () => {
       const e = await tempEngine();
-      // Week 45 (JFA…) and week 46 (JFB…) matched and closed; week 47 (JFC…) refunds a week-45 order.
-      const w45 = generatePremium({ monday: '2025-11-03', counts: { MATCHED: 30 }, prefix: 'JFA' });
-      const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 30 }, prefix: 'JFB' });
-      const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 30 }, prefix: 'JFC' });
-      const refunded = w45.ledger[3]!;
-      const refund = ledgerRefund(refunded);
-      for (const [w, g] of [['45', w45], ['46', w46]] as const) {
-        await importFile(e, { path: writeTextFile(path.join(e.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
-        await importFile(e, { path: writeTextFile(path.join(e.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
-        await reconcile(e, { kind: 'premium', period: `2025-W${w}` });
-      }
-      await importFile(e, { path: writeTextFile(path.join(e.dir, 'l47.csv'), LEDGER_HEADER, [...w47.ledger, refund]) });
-      await importFile(e, { path: writeTextFile(path.join(e.dir, 't47.txt'), TAX_HEADER, w47.tax, { delimiter: '|' }) });
-      const blocksOf = (file: string) => e.db.prepare('SELECT r.id FROM row_block r JOIN import_batch b ON b.id = r.batch_id WHERE b.file_name = ?').pluck().all(file) as number[];
+      const { w45, w47, refunded } = await refundAfterTwoWeeks(e);
       // Every block a run read has its prefixes.
-      for (const f of ['l45.csv', 't45.txt', 'l46.csv', 't46.txt']) for (const id of blocksOf(f)) expect(e.db.prepare('SELECT len FROM block_prefixes WHERE block_id = ?').pluck().get(id), f).toBeTypeOf('number');
+      for (const f of ['l45.csv', 't45.txt', 'l46.csv', 't46.txt']) for (const id of blocksOf(e, f)) expect(e.db.prepare('SELECT len FROM block_prefixes WHERE block_id = ?').pluck().get(id), f).toBeTypeOf('number');
       // Week 46's blocks are made unreadable and lose their key summaries (so only their
       // prefixes can pass them by): a run that opened one would fail.
-      const saved = new Map<number, Buffer>();
-      for (const f of ['l46.csv', 't46.txt']) {
-        for (const id of blocksOf(f)) {
-          e.db.prepare('DELETE FROM block_keys WHERE block_id = ?').run(id);
-          saved.set(id, e.db.prepare('SELECT cols FROM row_block WHERE id = ?').pluck().get(id) as Buffer);
-          e.db.prepare("UPDATE row_block SET cols = x'00' WHERE id = ?").run(id);
-        }
-      }
+      const restore = hideWeek46(e, 'block_keys');
       const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
-      // The week-45 payment was read from its old block: the ledger nets to zero for that order.
-      const order = allBreaks(e.db, { kind: 'premium', status: 'all' }).filter((b) => b.key === refunded[0]);
-      // Both of its old blocks were read: the ledger's payment and refund net to zero, the tax side's payment stands.
-      const paidTax = Number(w45.tax.find((t) => t[0] === refunded[0])![7]!.replace(/,/g, '')).toFixed(2);
-      expect(order.map((b) => [b.type, b.amount_ledger, b.amount_external])).toEqual([['STATUS_MISMATCH', '0.00', paidTax]]);
+      // Both of the refunded order's old blocks were read: the ledger's payment and refund net to zero, the tax side's payment stands.
+      expectRefundedOrder(e, w45, refunded);
       expect(s.ledger.rows).toBe(w47.ledger.length + 2);
-      for (const [id, cols] of saved) e.db.prepare('UPDATE row_block SET cols = ? WHERE id = ?').run(cols, id);
+      restore();
       // A store from before prefixes were kept (summaries only): its blocks are read for their
       // keys' prefixes once, and the run gives the same result.
       e.db.exec('DELETE FROM block_prefixes');
       const again = await reconcile(e, { kind: 'premium', period: '2025-W47' });
       expect({ matched: again.matched, breaks: again.breaks, ledger: again.ledger, tieOut: again.tieOut }).toEqual({ matched: s.matched, breaks: s.breaks, ledger: s.ledger, tieOut: s.tieOut });
-      for (const f of ['l45.csv', 'l46.csv']) expect(blocksOf(f).every((id) => e.db.prepare('SELECT 1 FROM block_prefixes WHERE block_id = ?').get(id)), f).toBe(true);
+      for (const f of ['l45.csv', 'l46.csv']) expect(blocksOf(e, f).every((id) => e.db.prepare('SELECT 1 FROM block_prefixes WHERE block_id = ?').get(id)), f).toBe(true);
       await e.close();
     });
   });
 
   it('asks a small old block by its key summary of the run’s keys: passes it by unread when no row of it is a key the run looks for, reads just the rows of an old key', async () => {
     const e = await tempEngine();
-    const w45 = generatePremium({ monday: '2025-11-03', counts: { MATCHED: 30 }, prefix: 'JFA' });
-    const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 30 }, prefix: 'JFB' });
-    const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 30 }, prefix: 'JFC' });
-    const refunded = w45.ledger[3]!;
-    for (const [w, g] of [['45', w45], ['46', w46]] as const) {
-      await importFile(e, { path: writeTextFile(path.join(e.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
-      await importFile(e, { path: writeTextFile(path.join(e.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
-      await reconcile(e, { kind: 'premium', period: `2025-W${w}` });
-    }
-    await importFile(e, { path: writeTextFile(path.join(e.dir, 'l47.csv'), LEDGER_HEADER, [...w47.ledger, ledgerRefund(refunded)]) });
-    await importFile(e, { path: writeTextFile(path.join(e.dir, 't47.txt'), TAX_HEADER, w47.tax, { delimiter: '|' }) });
-    const blocksOf = (file: string) => e.db.prepare('SELECT r.id FROM row_block r JOIN import_batch b ON b.id = r.batch_id WHERE b.file_name = ?').pluck().all(file) as number[];
+    const { w45, w47, refunded } = await refundAfterTwoWeeks(e);
+    for (const f of ['l46.csv', 't46.txt']) for (const id of blocksOf(e, f)) expect(e.db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').get(id), f).toBeDefined();
     // Week 46's blocks are made unreadable and lose their prefixes: only their summaries can pass them by.
-    const saved = new Map<number, Buffer>();
-    for (const f of ['l46.csv', 't46.txt']) {
-      for (const id of blocksOf(f)) {
-        expect(e.db.prepare('SELECT 1 FROM block_keys WHERE block_id = ?').get(id), f).toBeDefined();
-        e.db.prepare('DELETE FROM block_prefixes WHERE block_id = ?').run(id);
-        saved.set(id, e.db.prepare('SELECT cols FROM row_block WHERE id = ?').pluck().get(id) as Buffer);
-        e.db.prepare("UPDATE row_block SET cols = x'00' WHERE id = ?").run(id);
-      }
-    }
+    const restore = hideWeek46(e, 'block_prefixes');
     const s = await reconcile(e, { kind: 'premium', period: '2025-W47' });
     // The week-45 payment was read from its old block, and only its row: the ledger nets to zero for that order.
-    const order = allBreaks(e.db, { kind: 'premium', status: 'all' }).filter((b) => b.key === refunded[0]);
-    const paidTax = Number(w45.tax.find((t) => t[0] === refunded[0])![7]!.replace(/,/g, '')).toFixed(2);
-    expect(order.map((b) => [b.type, b.amount_ledger, b.amount_external])).toEqual([['STATUS_MISMATCH', '0.00', paidTax]]);
+    expectRefundedOrder(e, w45, refunded);
     expect(s.ledger.rows).toBe(w47.ledger.length + 2);
     // Week 46's blocks were not read, not even for their prefixes.
-    for (const id of saved.keys()) expect(e.db.prepare('SELECT 1 FROM block_prefixes WHERE block_id = ?').get(id)).toBeUndefined();
-    for (const [id, cols] of saved) e.db.prepare('UPDATE row_block SET cols = ? WHERE id = ?').run(cols, id);
-    // Asked by their prefixes instead (a workstation set so), the same result.
+    for (const f of ['l46.csv', 't46.txt']) for (const id of blocksOf(e, f)) expect(e.db.prepare('SELECT 1 FROM block_prefixes WHERE block_id = ?').get(id)).toBeUndefined();
+    restore();
     await e.close();
+    // Asked by their prefixes instead (a workstation set so), the same result.
     const again = await withEnv('GONGJI_PROBE_BLOCK_ROWS', '0', async () => {
       const f = await tempEngine();
-      for (const [w, g] of [['45', w45], ['46', w46]] as const) {
-        await importFile(f, { path: writeTextFile(path.join(f.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
-        await importFile(f, { path: writeTextFile(path.join(f.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
-        await reconcile(f, { kind: 'premium', period: `2025-W${w}` });
-      }
-      await importFile(f, { path: writeTextFile(path.join(f.dir, 'l47.csv'), LEDGER_HEADER, [...w47.ledger, ledgerRefund(refunded)]) });
-      await importFile(f, { path: writeTextFile(path.join(f.dir, 't47.txt'), TAX_HEADER, w47.tax, { delimiter: '|' }) });
+      await refundAfterTwoWeeks(f);
       const r = await reconcile(f, { kind: 'premium', period: '2025-W47' });
       await f.close();
       return r;
@@ -550,6 +501,52 @@ describe('runs that read only the history they need', () => {
     expect({ matched: again.matched, breaks: again.breaks, ledger: again.ledger, tieOut: again.tieOut }).toEqual({ matched: s.matched, breaks: s.breaks, ledger: s.ledger, tieOut: s.tieOut });
   });
 });
+
+/**
+ * Week 45 (JFA…) and week 46 (JFB…) imported, matched and closed; week 47's files
+ * (JFC…) imported, with a ledger refund of a week-45 order (`refunded`), not yet run.
+ */
+async function refundAfterTwoWeeks(e: TestEngine) {
+  const w45 = generatePremium({ monday: '2025-11-03', counts: { MATCHED: 30 }, prefix: 'JFA' });
+  const w46 = generatePremium({ monday: '2025-11-10', counts: { MATCHED: 30 }, prefix: 'JFB' });
+  const w47 = generatePremium({ monday: '2025-11-17', counts: { MATCHED: 30 }, prefix: 'JFC' });
+  const refunded = w45.ledger[3]!;
+  for (const [w, g] of [['45', w45], ['46', w46]] as const) {
+    await importFile(e, { path: writeTextFile(path.join(e.dir, `l${w}.csv`), LEDGER_HEADER, g.ledger) });
+    await importFile(e, { path: writeTextFile(path.join(e.dir, `t${w}.txt`), TAX_HEADER, g.tax, { delimiter: '|' }) });
+    await reconcile(e, { kind: 'premium', period: `2025-W${w}` });
+  }
+  await importFile(e, { path: writeTextFile(path.join(e.dir, 'l47.csv'), LEDGER_HEADER, [...w47.ledger, ledgerRefund(refunded)]) });
+  await importFile(e, { path: writeTextFile(path.join(e.dir, 't47.txt'), TAX_HEADER, w47.tax, { delimiter: '|' }) });
+  return { w45, w47, refunded };
+}
+
+/** The stored blocks of an imported file. */
+function blocksOf(e: TestEngine, file: string): number[] {
+  return e.db.prepare('SELECT r.id FROM row_block r JOIN import_batch b ON b.id = r.batch_id WHERE b.file_name = ?').pluck().all(file) as number[];
+}
+
+/** Makes week 46's blocks unreadable and takes away their summaries or their prefixes; returns what puts their bytes back. */
+function hideWeek46(e: TestEngine, drop: 'block_keys' | 'block_prefixes'): () => void {
+  const saved = new Map<number, Buffer>();
+  for (const f of ['l46.csv', 't46.txt']) {
+    for (const id of blocksOf(e, f)) {
+      e.db.prepare(`DELETE FROM ${drop} WHERE block_id = ?`).run(id);
+      saved.set(id, e.db.prepare('SELECT cols FROM row_block WHERE id = ?').pluck().get(id) as Buffer);
+      e.db.prepare("UPDATE row_block SET cols = x'00' WHERE id = ?").run(id);
+    }
+  }
+  return () => {
+    for (const [id, cols] of saved) e.db.prepare('UPDATE row_block SET cols = ? WHERE id = ?').run(cols, id);
+  };
+}
+
+/** The refunded week-45 order's break: its ledger payment (read from its old block) and refund net to zero, the tax side's payment stands. */
+function expectRefundedOrder(e: TestEngine, w45: ReturnType<typeof generatePremium>, refunded: string[]): void {
+  const order = allBreaks(e.db, { kind: 'premium', status: 'all' }).filter((b) => b.key === refunded[0]);
+  const paidTax = Number(w45.tax.find((t) => t[0] === refunded[0])![7]!.replace(/,/g, '')).toFixed(2);
+  expect(order.map((b) => [b.type, b.amount_ledger, b.amount_external])).toEqual([['STATUS_MISMATCH', '0.00', paidTax]]);
+}
 
 /** Runs `f` with an environment variable set (the engine's threads started meanwhile see it), then sets it back. */
 async function withEnv<T>(name: string, value: string, f: () => Promise<T>): Promise<T> {
