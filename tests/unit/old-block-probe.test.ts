@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyHashes } from '../../electron/engine/match/key-hashes';
 import { keyHash } from '../../electron/engine/match/key-hash';
 import { KeyTable } from '../../electron/engine/match/key-table';
-import { PROBE_ROWS, probedBlocks, TableHashes } from '../../electron/engine/match/old-block-probe';
+import { oldBlockChecks, PROBE_ROWS, probedBlocks, TableHashes } from '../../electron/engine/match/old-block-probe';
 
 const bytes = (k: string) => Buffer.from(k, 'utf8');
 const hashOf = (k: string) => keyHash(bytes(k), 0, bytes(k).length);
@@ -59,5 +59,14 @@ describe('probedBlocks', () => {
     expect([...probedBlocks(spans, () => false, 0)]).toEqual([]);
     const many = Array.from({ length: 100 }, (_, i) => span(i, 4_096));
     expect(probedBlocks(many, () => false, 4_096).size).toBe(PROBE_ROWS / 4_096);
+  });
+
+  it('makes prefixes only at the lengths of the old blocks asked by their prefixes', () => {
+    // 1, 4: full old blocks (lengths 15, 13); 2: small (17, probed); 3: a period block (16); 5: full, without prefixes.
+    const spans = [span(1, 16_384), span(2, 600), span(3, 16_384), span(4, 16_384), span(5, 16_384)];
+    const len: Record<number, number> = { 1: 15, 2: 17, 3: 16, 4: 13 };
+    const c = oldBlockChecks(spans, (id) => id === 3, (id) => len[id]);
+    expect([...c.probed]).toEqual([2]);
+    expect(c.lengths.sort()).toEqual([13, 15]);
   });
 });

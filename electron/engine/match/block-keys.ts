@@ -76,16 +76,30 @@ export class BlockKeys {
 
   /** The prefixes of the block's keys (key-prefixes), or undefined when not yet known. */
   prefixes(blockId: number): BlockPrefixes | undefined {
+    const known = this.scoped().get(blockId);
+    if (known) return known;
+    // Outside the scope, or without prefixes yet: asked alone.
+    const r = this.prefixQ.get(blockId) as { len: number; hashes: Buffer } | undefined;
+    return r && { len: r.len, hashes: hashesFrom(r.hashes) };
+  }
+
+  /**
+   * The prefix length of a block in the run's scope (its kinds, dated before its end), or
+   * undefined for one without prefixes: from the scope's prefixes read at once, no
+   * query of its own (a block of the scope without prefixes has none to find).
+   */
+  prefixLength(blockId: number): number | undefined {
+    return this.scoped().get(blockId)?.len;
+  }
+
+  /** The prefixes of the scope's blocks, read in one query the first time they are asked for. */
+  private scoped(): Map<number, BlockPrefixes> {
     if (!this.all) {
       this.all = new Map();
       const rows = this.allPrefixQ.iterate(...this.scope.kinds, this.scope.to) as IterableIterator<[number, number, Buffer]>;
       for (const [id, len, hashes] of rows) this.all.set(id, { len, hashes: hashesFrom(hashes) });
     }
-    const known = this.all.get(blockId);
-    if (known) return known;
-    // Outside the scope, or without prefixes yet: asked alone.
-    const r = this.prefixQ.get(blockId) as { len: number; hashes: Buffer } | undefined;
-    return r && { len: r.len, hashes: hashesFrom(r.hashes) };
+    return this.all;
   }
 
   /** Records the prefixes of a block's keys (read for them, or read whole) unless it has them; `common`: its keys' commons, where made already. */

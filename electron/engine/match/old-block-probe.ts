@@ -40,6 +40,23 @@ export function probedBlocks(spans: readonly BlockSpan[], isPeriod: (id: number)
   return out;
 }
 
+/**
+ * How a run asks its old blocks (`asked`: the blocks it may read, period's included):
+ * the small ones by their summaries (probedBlocks), the others by their prefixes, at the
+ * lengths given here (`lengthOf`: a block's prefix length, undefined without prefixes),
+ * which the run makes all at once when the first is asked (key-prefixes.ts).
+ */
+export function oldBlockChecks(asked: readonly BlockSpan[], isPeriod: (id: number) => boolean, lengthOf: (id: number) => number | undefined): { probed: Set<number>; lengths: number[] } {
+  const probed = probedBlocks(asked, isPeriod);
+  const lengths = new Set<number>();
+  for (const b of asked) {
+    if (isPeriod(b.id) || probed.has(b.id)) continue;
+    const len = lengthOf(b.id);
+    if (len !== undefined) lengths.add(len);
+  }
+  return { probed, lengths: [...lengths] };
+}
+
 /** The run's keys not `skip`ped (1 per key id), as a summary's test: each row's hash looked up in the key table. */
 export class TableHashes implements SummaryTest {
   private scratch = new Float64Array(0);

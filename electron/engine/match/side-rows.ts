@@ -17,7 +17,7 @@ import { WARM_LATER, type PeriodRead } from './period-read';
 import { AGGREGATE_KEY_BYTES } from './aggregate-side';
 import { subsetColumns } from '../rowstore/row-subset';
 import { KeyHashes } from './key-hashes';
-import { probedBlocks, TableHashes } from './old-block-probe';
+import { oldBlockChecks, TableHashes } from './old-block-probe';
 import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
@@ -240,13 +240,15 @@ export function loadRunRows(
   });
   // Keys from here on (open breaks' keys) were not met in the period's rows.
   const periodKeys = keys.size;
+  // The period's blocks (pass 2 lets go of each in `kept` as it reads it).
+  const periodIds = new Set(periodBlocks.flat());
   const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
   // Every block a side may read (the period's, and older ones dated before its end).
   const spans = { l: blockSpans(db, [kinds.l], { to: w.end }), x: blockSpans(db, [kinds.x], { to: w.end }) };
   const plan = carry && hold && covers.l && covers.x ? holdPlan(carry, maxCarryParts()) : null;
   // Carried keys held apart, decided before any open key goes into the table (held-apart.ts).
   let heldApart: HeldApart | null = null;
-  if (plan && mayHoldApart(carry!, [...spans.l, ...spans.x], (id) => kept.has(id), w.start)) {
+  if (plan && mayHoldApart(carry!, [...spans.l, ...spans.x], (id) => periodIds.has(id), w.start)) {
     heldApart = holdApart(carry!, plan.parts, openKeys, hold!.keyed, { windowStart: dateTimeNumber(w.windowStart), end, activeBatches }, periodHas(keys, periodKeys, partRefs));
   }
   const openTexts: string[] = [];
@@ -298,23 +300,10 @@ export function loadRunRows(
     keys.release(b);
     p.keys.forgetDecoded();
   });
-  // Small old blocks are asked by their summaries of the key table (old-block-probe.ts);
-  // the others by their prefixes, whose lengths are the ones the run makes (all at once).
-  let oldChecks: { probed: Set<number>; lengths: number[] } | null = null;
-  const checks = () => {
-    if (oldChecks) return oldChecks;
-    // (Of the period's blocks, pass 2 lets go of each as it reads it: asked by id, not by `kept`.)
-    const inPeriod = new Set(periodBlocks.flat());
-    const asked = [...spans.l, ...(borrow.size > 0 ? [] : spans.x)];
-    const probed = probedBlocks(asked, (id) => inPeriod.has(id));
-    const lengths = new Set<number>();
-    for (const b of asked) {
-      if (inPeriod.has(b.id) || probed.has(b.id)) continue;
-      const p = summaries.prefixes(b.id);
-      if (p) lengths.add(p.len);
-    }
-    return (oldChecks = { probed, lengths: [...lengths] });
-  };
+  // Small old blocks are asked by their summaries of the key table, the others by their
+  // prefixes (old-block-probe.ts); worked out when a block is first asked.
+  let oldChecks: ReturnType<typeof oldBlockChecks> | null = null;
+  const checks = () => (oldChecks ??= oldBlockChecks([...spans.l, ...(borrow.size > 0 ? [] : spans.x)], (id) => periodIds.has(id), (id) => summaries.prefixLength(id)));
   // The keys looked for in old blocks: all of the universe's, or (in a block the carry
   // covers) those not carried; by prefix for the block, by hash for a block's summary.
   // Each is made when a block first asks for it (at week ten every old block is
