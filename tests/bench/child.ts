@@ -7,6 +7,12 @@
 //
 //   child.ts DB '[["import", FILE], ["import", FILE], ["reconcile", KIND, PERIOD], ["open", KIND, PERIOD]]' [--pipeline]
 //
+// A step ["reconcile-rolled-back", KIND, PERIOD] runs the match in this process's own
+// thread and rolls it back at its end (its COMMIT becomes a ROLLBACK), so the store is
+// left as it was and the same match can be run again by the next process: run.ts
+// alternates week 1's match and a late week's this way, each in a fresh process, to
+// compare the two side by side (a week's own session cannot be run twice).
+//
 // --pipeline starts each step at the one before's result, as the app lets an officer
 // do: the step before's thread copies its log into the file meanwhile, beside the
 // step's own work. Then no step has a `checkpointSeconds` of its own, and the last
@@ -28,8 +34,9 @@ import { openStore } from '../../electron/engine/store/open-store';
 import { WorkerJobRunner } from '../../electron/host/jobs/worker-runner';
 import { listBreaks } from '../../electron/engine/breaks/break-query';
 import { breakFacets } from '../../electron/engine/breaks/break-query';
+import { runReconcile } from '../../electron/engine/match/run-reconcile';
 
-type Step = ['import', string, string?] | ['reconcile', string, string] | ['open', string, string];
+type Step = ['import', string, string?] | ['reconcile', string, string] | ['reconcile-rolled-back', string, string] | ['open', string, string];
 const [dbPath, stepsJson, mode] = process.argv.slice(2);
 const pipeline = mode === '--pipeline';
 const steps = JSON.parse(stepsJson!) as Step[];
@@ -87,6 +94,19 @@ for (const step of steps) {
     detail = { total: page.total, first: page.rows.length, facets: facets.filter((f) => f.count).length };
     seconds = (performance.now() - started) / 1000;
     cpu1 = process.resourceUsage();
+  } else if (step[0] === 'reconcile-rolled-back') {
+    const runs = () => db.prepare('SELECT count(*) FROM recon_run').pluck().get() as number;
+    const before = runs();
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => exec(sql === 'COMMIT' ? 'ROLLBACK' : sql);
+    try {
+      detail = runReconcile(db, { kind: step[1] as 'premium', period: step[2] }, { user: 'bench', progress: () => {}, cancelled: () => false });
+    } finally {
+      db.exec = exec;
+    }
+    seconds = (performance.now() - started) / 1000;
+    cpu1 = process.resourceUsage();
+    if (runs() !== before) throw new Error('reconcile-rolled-back: the run was not rolled back');
   } else {
     const id = step[0] === 'import' ? runner.start('import', { path: step[1], ...(step[2] ? { kind: step[2] as 'tax-premium' } : {}) }, 'bench') : runner.start('reconcile', { kind: step[1] as 'premium', period: step[2] }, 'bench');
     const fin = await runner.wait(id);

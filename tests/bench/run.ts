@@ -37,10 +37,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongji-bench-'));
  */
 interface ChildResult { seconds: number; checkpointSeconds: number; maxRssMB: number; cpu: { user: number; kernel: number; faults: number }; rows?: number; detail?: unknown }
 // `npm run bench` builds first: imports parse in the built worker, as the app does
-// (from sources, each parsing thread would first compile the TypeScript).
+// (from sources, each parsing thread would first compile the TypeScript), and a match
+// run in a session's own thread (the paired runs) reads its blocks with the built
+// reading thread, as a job's does.
 const parseWorker = path.join(root, 'out/main/parse-worker.js');
-const childEnv = fs.existsSync(parseWorker) ? { ...process.env, GONGJI_PARSE_WORKER_FILE: parseWorker } : process.env;
-type Step = ['import', string] | ['reconcile', string, string] | ['open', string, string];
+const blockReader = path.join(root, 'out/main/block-reader.js');
+const childEnv = fs.existsSync(parseWorker) ? { ...process.env, GONGJI_PARSE_WORKER_FILE: parseWorker, GONGJI_BLOCK_READER_FILE: blockReader } : process.env;
+type Step = ['import', string] | ['reconcile', string, string] | ['reconcile-rolled-back', string, string] | ['open', string, string];
 /** One session's steps in one process, as the app runs them (child.ts): their results, in order. */
 function session(db: string, ...steps: Step[]): ChildResult[] {
   return JSON.parse(runChild(db, steps));
@@ -78,6 +81,8 @@ const log = (m: string) => process.stderr.write(m + '\n');
 
 const REALISTIC = process.env.BENCH_DATA !== 'friendly';
 const HISTORY_WEEKS = Number(process.env.BENCH_HISTORY_WEEKS ?? 10);
+/** How many alternating pairs of week 1's match and a match with HISTORY_WEEKS weeks before it (BENCH_PAIRS=0 skips them). */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
 /** Week k after 2025-W47: its Monday and its ISO week. */
 const weekOf = (k: number) => {
   const monday = new Date(Date.UTC(2025, 10, 17 + 7 * k));
@@ -132,11 +137,13 @@ const wholes = runs.map((x) => [x.tax, x.led, x.rec].reduce((sum, r) => sum + r.
 const serial = median(wholes, (x) => x);
 rows.push(['whole job: both imports + match, each step after its log copy', `${fmt(serial)}${spread(wholes)}`, `${fmt(duckJob)}`, `${(serial / duckJob).toFixed(1)}×`, '≤ 3× DuckDB']);
 
+// Each week's extract brings the week before's late tax records: the run must find their
+// in-transit breaks (carried from the week before) and close them itself.
+let arriving = week1?.late ?? [];
+/** Where the history's lines end in the table (the paired runs' line goes there). */
+let historyRowsEnd = -1;
 if (REALISTIC && HISTORY_WEEKS > 0) {
   // Flat in history: the next week on top of this one, then week HISTORY_WEEKS on top of all before it.
-  // Each week's extract brings the week before's late tax records: the run must find their
-  // in-transit breaks (carried from the week before) and close them itself.
-  let arriving = week1?.late ?? [];
   const weekRun = (k: number): ChildResult & { cleared: string } => {
     const w = writeRealisticWeek(dir, N, weekOf(k).monday, k + 1, arriving);
     const [, , rec] = session(db, ['import', w.tax], ['import', w.ledger], ['reconcile', 'premium', weekOf(k).period]);
@@ -191,6 +198,7 @@ if (REALISTIC && HISTORY_WEEKS > 0) {
     const memory = median(late, (x) => x.maxRssMB);
     rows.push([`match weeks ${HISTORY_WEEKS - 2}–${HISTORY_WEEKS}, median of the three`, `${fmt(mid.seconds)} · peak ${memory.maxRssMB} MB (weeks: ${late.map((x) => `${fmt(x.seconds)}, ${cpuText(x)}`).join('; ')})`, '—', versus({ ...mid, maxRssMB: memory.maxRssMB }), '≤ 1.2× week 1']);
   }
+  historyRowsEnd = rows.length;
 }
 
 log('打开单边账（第一页和类型计数）……');
@@ -220,6 +228,42 @@ const xlsx = path.join(dir, `tax-${XLSX_ROWS}.xlsx`);
 }
 const [xImp] = session(path.join(dir, 'xlsx.sqlite'), ['import', xlsx]) as [ChildResult];
 rows.push([`import XLSX ${XLSX_ROWS.toLocaleString('en')} rows`, `${fmt(xImp.seconds)} · ${rate(xImp.rows ?? XLSX_ROWS, xImp.seconds)} · peak ${xImp.maxRssMB} MB`, 'n/a (DuckDB excel extension not installable offline)', '—', '≥ 30,000 rows/s']);
+
+if (historyRowsEnd >= 0 && HISTORY_WEEKS >= 2 && PAIRS > 0) {
+  // Side by side: a week's match never runs twice, and each of the history's lines above
+  // is one run, minutes apart from the week-1 runs it is compared with, on a machine
+  // whose speed drifts by 10–30 % over minutes (HISTORY.md). So, last, a match with
+  // HISTORY_WEEKS weeks of history before it — the next week's files imported on top of
+  // them — and week 1's match — on a store holding only week 1's imports — are each run
+  // PAIRS times, alternating, every run in a fresh process and rolled back at its end
+  // (child.ts), so that both are measured in the same minutes: the median of the pairs'
+  // ratios is the figure.
+  log(`历史（成对）：第 ${HISTORY_WEEKS + 1} 周的文件导入在 ${HISTORY_WEEKS} 周之上，其对账与第 1 周的对账交替运行 ${PAIRS} 次（每次新进程，结束时回滚）……`);
+  const pre1 = path.join(dir, 'bench-week1-imports.sqlite');
+  session(pre1, ['import', files.tax], ['import', files.ledger]);
+  const next = weekOf(HISTORY_WEEKS);
+  const w = writeRealisticWeek(dir, N, next.monday, HISTORY_WEEKS + 1, arriving);
+  session(db, ['import', w.tax], ['import', w.ledger]);
+  for (const f of [w.ledger, w.tax, w.taxUtf8]) fs.rmSync(f);
+  const pairs: [ChildResult, ChildResult][] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const [a] = session(pre1, ['reconcile-rolled-back', 'premium', '2025-W47']) as [ChildResult];
+    const [b] = session(db, ['reconcile-rolled-back', 'premium', next.period]) as [ChildResult];
+    pairs.push([a, b]);
+  }
+  removeStore(pre1);
+  const ratio = (by: (r: ChildResult) => number) => median(pairs.map(([a, b]) => by(b) / by(a)), (x) => x);
+  const time = ratio((r) => r.seconds);
+  const memory = ratio((r) => r.maxRssMB);
+  const each = pairs.map(([a, b]) => `${fmt(a.seconds)} / ${fmt(b.seconds)}`).join('; ');
+  rows.splice(historyRowsEnd, 0, [
+    `match with ${HISTORY_WEEKS} weeks before it vs week 1, side by side (${PAIRS} alternating pairs, fresh processes, rolled back)`,
+    `week 1 / week ${HISTORY_WEEKS + 1}: ${each} · peak ${median(pairs, ([a]) => a.maxRssMB)[0].maxRssMB} / ${median(pairs, ([, b]) => b.maxRssMB)[1].maxRssMB} MB`,
+    '—',
+    `${time.toFixed(2)}× time, ${memory.toFixed(2)}× memory (medians of the pairs' ratios)`,
+    '≤ 1.2× week 1',
+  ]);
+}
 
 const w = [0, 0, 0, 0, 0];
 const head: [string, string, string, string, string] = ['figure', 'Gongji Recon', 'DuckDB (reference)', 'ratio', 'target'];
