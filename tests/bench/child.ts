@@ -45,12 +45,13 @@ const bus = new EventBus();
 // BENCH_TRACE=1 prints each stage's start time to stderr (where the time goes).
 let started = performance.now();
 let lastStage = '';
-bus.on('job/progress', (p) => {
-  if (process.env.BENCH_TRACE && p.stage !== lastStage) {
-    lastStage = p.stage;
-    process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)} s  ${p.stage}\n`);
+const trace = (stage: string) => {
+  if (process.env.BENCH_TRACE && stage !== lastStage) {
+    lastStage = stage;
+    process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)} s  ${stage}\n`);
   }
-});
+};
+bus.on('job/progress', (p) => trace(p.stage));
 const built = path.join(import.meta.dirname, '../../out/main/job-worker.js');
 // As the hosts start it (spareAtStart): the workstation opens some time before its first
 // import, so that import finds a job thread started and its code loaded, as every later
@@ -100,7 +101,7 @@ for (const step of steps) {
     const exec = db.exec.bind(db);
     db.exec = (sql: string) => exec(sql === 'COMMIT' ? 'ROLLBACK' : sql);
     try {
-      detail = runReconcile(db, { kind: step[1] as 'premium', period: step[2] }, { user: 'bench', progress: () => {}, cancelled: () => false });
+      detail = runReconcile(db, { kind: step[1] as 'premium', period: step[2] }, { user: 'bench', progress: (_done, _total, _unit, stage) => trace(stage), cancelled: () => false });
     } finally {
       db.exec = exec;
     }
