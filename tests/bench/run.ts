@@ -140,20 +140,27 @@ rows.push(['whole job: both imports + match, each step after its log copy', `${f
 // Each week's extract brings the week before's late tax records: the run must find their
 // in-transit breaks (carried from the week before) and close them itself.
 let arriving = week1?.late ?? [];
+/**
+ * Week k's files (with the late records `arriving` from the week before) imported into
+ * the history's store, and the steps `then` in the same session; the files are removed
+ * after. Its session's results, and the late records it holds back for the week after.
+ */
+const importWeek = (k: number, ...then: Step[]): { results: ChildResult[]; late: typeof arriving } => {
+  const w = writeRealisticWeek(dir, N, weekOf(k).monday, k + 1, arriving);
+  const results = session(db, ['import', w.tax], ['import', w.ledger], ...then);
+  for (const f of [w.ledger, w.tax, w.taxUtf8]) fs.rmSync(f);
+  return { results, late: w.late };
+};
 /** Where the history's lines end in the table (the paired runs' line goes there). */
 let historyRowsEnd = -1;
 if (REALISTIC && HISTORY_WEEKS > 0) {
   // Flat in history: the next week on top of this one, then week HISTORY_WEEKS on top of all before it.
   const weekRun = (k: number): ChildResult & { cleared: string } => {
-    const w = writeRealisticWeek(dir, N, weekOf(k).monday, k + 1, arriving);
-    const [, , rec] = session(db, ['import', w.tax], ['import', w.ledger], ['reconcile', 'premium', weekOf(k).period]);
-    fs.rmSync(w.ledger);
-    fs.rmSync(w.tax);
-    fs.rmSync(w.taxUtf8);
+    const { results: [, , rec], late: heldBack } = importWeek(k, ['reconcile', 'premium', weekOf(k).period]);
     const closed = (rec!.detail as { autoClosed: number }).autoClosed;
     // Printed beside the time: every late record should have closed its break, and nothing else did.
     const cleared = ` · ${closed.toLocaleString('en')} in-transit breaks closed by their counterpart${closed === arriving.length ? '' : ` (EXPECTED ${arriving.length.toLocaleString('en')})`}`;
-    arriving = w.late;
+    arriving = heldBack;
     return { ...rec!, cleared };
   };
   log(`历史：第 2 周叠加在第 1 周之上……`);
@@ -240,11 +247,9 @@ if (historyRowsEnd >= 0 && HISTORY_WEEKS >= 2 && PAIRS > 0) {
   // ratios is the figure.
   log(`历史（成对）：第 ${HISTORY_WEEKS + 1} 周的文件导入在 ${HISTORY_WEEKS} 周之上，其对账与第 1 周的对账交替运行 ${PAIRS} 次（每次新进程，结束时回滚）……`);
   const pre1 = path.join(dir, 'bench-week1-imports.sqlite');
-  session(pre1, ['import', files.tax], ['import', files.ledger]);
+  session(pre1, ...week1Steps.slice(0, 2));
   const next = weekOf(HISTORY_WEEKS);
-  const w = writeRealisticWeek(dir, N, next.monday, HISTORY_WEEKS + 1, arriving);
-  session(db, ['import', w.tax], ['import', w.ledger]);
-  for (const f of [w.ledger, w.tax, w.taxUtf8]) fs.rmSync(f);
+  importWeek(HISTORY_WEEKS);
   const pairs: [ChildResult, ChildResult][] = [];
   for (let i = 0; i < PAIRS; i++) {
     const [a] = session(pre1, ['reconcile-rolled-back', 'premium', '2025-W47']) as [ChildResult];
