@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodedColumns } from '../../electron/engine/rowstore/column-decode';
 import { encodeColumns } from '../../electron/engine/rowstore/column-encode';
-import { BLOCK_FORMAT_VERSION, dateTimeNumber } from '../../electron/engine/rowstore/column-format';
+import { BLOCK_FORMAT_VERSION, dateTimeNumber, I32_NONE } from '../../electron/engine/rowstore/column-format';
 import { BLOCK_ROWS, BlockBuilder } from '../../electron/engine/rowstore/block-builder';
 import { TextRun } from '../../electron/engine/rowstore/column-writers';
 import { otherFields } from '../../electron/engine/rowstore/other-fields';
@@ -122,6 +122,34 @@ describe('column blocks', () => {
     // Date-times compare as numbers in their text's order.
     const nums = c.num('at');
     for (let i = 1; i < n; i++) if (at[i] && at[i - 1]) expect(Math.sign(nums[i]! - nums[i - 1]!)).toBe(Math.sign(at[i]!.localeCompare(at[i - 1]!)));
+  });
+
+  it('reads numbers where they lie or copied out, whatever the alignment of the bytes: the same values, and whole numbers as stored (wholes)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }), fc.constant(NaN)), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(NaN)), { minLength: 1, maxLength: 200 }),
+        fc.nat({ max: 7 }),
+        (ints, doubles, shift) => {
+          const n = Math.min(ints.length, doubles.length);
+          const bytes = encodeColumns(n, { w: { t: 'f64', values: Float64Array.from(ints.slice(0, n)) }, d: { t: 'f64', values: Float64Array.from(doubles.slice(0, n)) } });
+          // The same bytes at an offset of 0–7 in a larger buffer: views where aligned, copies otherwise.
+          const room = Buffer.alloc(bytes.length + 8);
+          room.set(bytes, shift);
+          const c = new DecodedColumns(room.subarray(shift, shift + bytes.length));
+          // (-0 is stored as the int 0, as ever.)
+          const norm = (x: number) => (Number.isNaN(x) ? null : x === 0 ? 0 : x);
+          const same = (a: ArrayLike<number>, b: number[]) => expect(Array.from(a, norm)).toEqual(b.map(norm));
+          same(c.num('w'), ints.slice(0, n));
+          same(c.num('d'), doubles.slice(0, n));
+          // Whole numbers stored as ints: those ints, none as I32_NONE; doubles: num.
+          const w = c.wholes('w');
+          expect(w).toBeInstanceOf(Int32Array);
+          same(w, ints.slice(0, n).map((x) => (Number.isNaN(x) ? I32_NONE : x)));
+          if (doubles.slice(0, n).some((x) => !Number.isNaN(x) && !Number.isInteger(x))) expect(c.wholes('d')).toBeInstanceOf(Float64Array);
+        },
+      ),
+    );
   });
 
   it("keeps a block's dates as text when a value is not in the canonical form", () => {

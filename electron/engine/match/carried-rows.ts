@@ -76,8 +76,8 @@ export class CarriedRows {
   markUntaken(side: 'l' | 'x'): void {
     this.parts(side)?.forEach((part, pi) => {
       const kids = this.partKids[pi]!;
-      const ki = part.num('ki');
-      const cb = part.num('batch');
+      const ki = part.wholes('ki');
+      const cb = part.wholes('batch');
       const ca = part.num('event_at');
       for (let i = 0; i < part.n; i++) {
         const kid = kids[ki[i]!] ?? -1;
@@ -111,8 +111,8 @@ export class CarriedRows {
         one.blocks.push(part);
         // Each row's key as its place in the part's keys (`ki`): its key id without hashing it again.
         const kids = this.partKids[pi]!;
-        const ki = part.num('ki');
-        const cb = part.num('batch');
+        const ki = part.wholes('ki');
+        const cb = part.wholes('batch');
         const cl = part.num('line');
         const ca = part.num('event_at');
         const cm = part.num('amount_fen');
@@ -138,8 +138,8 @@ export class CarriedRows {
 
   /** The rows of a part taken (their places in it, in order): of a key carried from it and not held, taken (above). */
   private pick(part: DecodedColumns, kids: Int32Array, held: HeldKeys | null): Int32Array {
-    const ki = part.num('ki');
-    const cb = part.num('batch');
+    const ki = part.wholes('ki');
+    const cb = part.wholes('batch');
     const ca = part.num('event_at');
     const rows = new Int32Array(part.n);
     let m = 0;

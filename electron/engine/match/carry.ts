@@ -35,7 +35,7 @@ import type { Database } from 'better-sqlite3';
 import type { ReconKind } from '../../../shared/domain';
 import { DecodedColumns } from '../rowstore/column-decode';
 import { encodeColumns, type ColumnData } from '../rowstore/column-encode';
-import { dateTimeNumber } from '../rowstore/column-format';
+import { dateTimeNumber, I32_NONE } from '../rowstore/column-format';
 import { byteValues, packText, textOfRows } from '../rowstore/row-subset';
 import type { KeyTable } from './key-table';
 import type { RunRows, RunTexts, SideRows } from './side-rows';
@@ -126,9 +126,10 @@ export function carriedBreakIds(carry: Carry): CarriedBreakIds & { part: Int32Ar
   const room = carry.parts.reduce((n, p) => n + p.keys.n, 0);
   const out = { n: 0, bid: new Float64Array(room), part: new Int32Array(room), place: new Int32Array(room) };
   carry.parts.forEach((p, pi) => {
-    const bid = p.keys.num('bid');
+    // As stored (none: NaN, or I32_NONE where stored as ints).
+    const bid = p.keys.wholes('bid');
     for (let i = 0; i < p.keys.n; i++) {
-      if (!p.live[i] || !Number.isInteger(bid[i]!)) continue;
+      if (!p.live[i] || !Number.isInteger(bid[i]!) || bid[i] === I32_NONE) continue;
       out.bid[out.n] = bid[i]!;
       out.part[out.n] = pi;
       out.place[out.n++] = i;

@@ -65,52 +65,94 @@ export function mayHoldApart(carry: Carry, spans: BlockSpan[], isPeriodBlock: (i
 }
 
 /**
- * The carried keys held apart: a key the carry names for an open keyed break
- * (`open`: the run's open keys, `keyed` per open key), live in a part that may hold
- * (`parts`, holdPlan), held by the rules of held-keys.ts — a break kept (not a
- * duplicate copy's, not 在途), a one-sided break's latest record before both this
- * run's closing window and the carrying run's, every carried row in an active batch
- * and before the period's end — and with no row dated in the period (`inPeriod`:
- * whether the key table has the part's key, as the first pass left it).
+ * The carried keys that may be held apart, as far as the carry alone tells: a key
+ * the carry names for an open keyed break (`open`: the run's open keys, `keyed` per
+ * open key), live in a part that may hold (`parts`, holdPlan), held by the rules of
+ * held-keys.ts — a break kept (not a duplicate copy's, not 在途), a one-sided
+ * break's latest record before both this run's closing window and the carrying
+ * run's, every carried row in an active batch and before the period's end. Worked
+ * out before the period's keys are known (while its blocks are still being read,
+ * period-read.ts), each with its key's hash, so that what is left once they are
+ * known is one question a key (holdApart).
  */
-export function holdApart(
-  carry: Carry,
-  parts: Uint8Array,
-  open: OpenKeys,
-  keyed: Uint8Array,
-  rules: { windowStart: number; end: number; activeBatches: Set<number> },
-  inPeriod: (part: number, place: number) => boolean,
-): HeldApart {
-  const n = open.text.length;
-  const out: HeldApart = {
-    n: 0,
-    places: carry.parts.map((p, pi) => new Uint8Array(parts[pi] ? p.keys.n : 0)),
-    open: new Uint8Array(n),
-    totals: { l: { keys: 0, rows: 0, totalFen: 0 }, x: { keys: 0, rows: 0, totalFen: 0 } },
-    byType: { count: new Float64Array(BREAK_TYPES.length), l: new Float64Array(BREAK_TYPES.length), x: new Float64Array(BREAK_TYPES.length) },
-  };
-  if (!open.part || !open.place) return out;
-  // Per part, per key: the open key naming it (its place in `open`), or -1.
-  const openAt = carry.parts.map((p, pi) => (parts[pi] ? new Int32Array(p.keys.n).fill(-1) : null));
-  for (let j = 0; j < n; j++) {
-    if (open.text.at(j) !== null || !keyed[j]) continue;
-    const at = openAt[open.part[j]!];
-    if (at) at[open.place[j]!] = j;
+export interface ApartCandidates {
+  n: number;
+  /** Per candidate: its part, its key's place there, and the open key naming it (its place in `open`). */
+  part: Int32Array;
+  place: Int32Array;
+  open: Int32Array;
+  /** The candidates' key hashes (keyHash): a bitmap of them, and each one's candidates. */
+  filter: KeyFilter;
+  byHash: HashPlaces;
+}
+
+/**
+ * Candidates by their keys' hashes: an open-addressing table in typed arrays (a Map
+ * keyed by 53-bit numbers boxes each one: for 130,000 keys it had cost more than
+ * all else here).
+ */
+export class HashPlaces {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly hashes: Float64Array;
+
+  constructor(n: number) {
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.hashes = new Float64Array(n);
   }
-  const before = Math.min(rules.windowStart, carry.windowStart);
-  carry.parts.forEach((p, pi) => {
-    const at = openAt[pi];
-    if (!at) return;
-    const held = out.places[pi]!;
-    const [bt, al, ax, rl, rx, lat] = HOLD_COLUMNS.map((c) => p.keys.num(c)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    for (let i = 0; i < p.keys.n; i++) {
-      if (at[i]! < 0 || !p.live[i]) continue;
-      if (mayHoldBreak(bt[i]!, lat[i]!, before)) held[i] = 1;
+
+  private static start(h: number, mask: number): number {
+    return Math.imul((h % 2097152) ^ ((h / 2097152) | 0), 0x9e3779b1) & mask;
+  }
+
+  /** Item c (0 ≤ c < n) has hash h. */
+  set(h: number, c: number): void {
+    this.hashes[c] = h;
+    let i = HashPlaces.start(h, this.mask);
+    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    this.slots[i] = c + 1;
+  }
+
+  /** Calls `each` with every item of hash h. */
+  forEach(h: number, each: (c: number) => void): void {
+    for (let i = HashPlaces.start(h, this.mask); this.slots[i] !== 0; i = (i + 1) & this.mask) {
+      const c = this.slots[i]! - 1;
+      if (this.hashes[c] === h) each(c);
     }
+  }
+}
+
+export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys, keyed: Uint8Array, rules: { windowStart: number; end: number; activeBatches: Set<number> }): ApartCandidates {
+  const none: ApartCandidates = { n: 0, part: new Int32Array(0), place: new Int32Array(0), open: new Int32Array(0), filter: new KeyFilter(0), byHash: new HashPlaces(0) };
+  if (!open.part || !open.place) return none;
+  const n = open.text.length;
+  const before = Math.min(rules.windowStart, carry.windowStart);
+  // Per part that may hold, per key: the open key naming it (its place in `open`), or
+  // -1; and 1 where its break may be held, by its own columns (held-keys.ts).
+  const openAt = carry.parts.map((p, pi) => (parts[pi] ? new Int32Array(p.keys.n).fill(-1) : null));
+  const maybe = carry.parts.map((p, pi) => (parts[pi] ? new Uint8Array(p.keys.n) : null));
+  const cols = carry.parts.map((p, pi) => (parts[pi] ? { bt: p.keys.num('bt'), lat: p.keys.num('lat'), gk: p.keys.byteRefs('gk') } : null));
+  for (let j = 0; j < n; j++) {
+    if (!keyed[j] || open.text.at(j) !== null) continue;
+    const pi = open.part[j]!;
+    const at = openAt[pi];
+    if (!at) continue;
+    const i = open.place[j]!;
+    at[i] = j;
+    const c = cols[pi]!;
+    // A place without a key is never held apart.
+    if (carry.parts[pi]!.live[i] && c.gk.start[i]! >= 0 && mayHoldBreak(c.bt[i]!, c.lat[i]!, before)) maybe[pi]![i] = 1;
+  }
+  carry.parts.forEach((p, pi) => {
+    const held = maybe[pi];
+    if (!held) return;
     // A key with a carried row not taken (its batch withdrawn, dated at or after the end) has changed.
     for (const side of carry.external ? [p.l, p.x!] : [p.l]) {
-      const ki = side.num('ki');
-      const batch = side.num('batch');
+      const ki = side.wholes('ki');
+      const batch = side.wholes('batch');
       const when = side.num('event_at');
       const rows = new TakenRows(rules.end, rules.activeBatches);
       for (let r = 0; r < side.n; r++) {
@@ -118,50 +160,83 @@ export function holdApart(
         if (held[k] === 1 && !rows.taken(when[r]!, batch[r]!)) held[k] = 0;
       }
     }
+  });
+  const count = maybe.reduce((sum, held) => sum + (held ? held.reduce((a, v) => a + v, 0) : 0), 0);
+  if (count === 0) return none;
+  // The bitmap at some 32 bits a key: the million keys of a period met against it
+  // (holdApart) find about one in thirty-two bits set that is no candidate's.
+  const out: ApartCandidates = { n: count, part: new Int32Array(count), place: new Int32Array(count), open: new Int32Array(count), filter: new KeyFilter(count, 32), byHash: new HashPlaces(count) };
+  let c = 0;
+  maybe.forEach((held, pi) => {
+    if (!held) return;
+    const at = openAt[pi]!;
+    const gk = carry.parts[pi]!.keys.byteRefs('gk');
     for (let i = 0; i < held.length; i++) {
       if (!held[i]) continue;
-      // A row dated in the period: decided in the run.
-      if (inPeriod(pi, i)) {
-        held[i] = 0;
-        continue;
-      }
-      out.n++;
-      out.open[at[i]!] = 1;
-      const t = bt[i]!;
-      out.byType.count[t]!++;
-      if (!Number.isNaN(al[i]!)) {
-        out.totals.l.keys++;
-        out.totals.l.rows += rl[i]!;
-        out.totals.l.totalFen += al[i]!;
-        out.byType.l[t]! += al[i]!;
-      }
-      if (!Number.isNaN(ax[i]!)) {
-        out.totals.x.keys++;
-        out.totals.x.rows += rx[i]!;
-        out.totals.x.totalFen += ax[i]!;
-        out.byType.x[t]! += ax[i]!;
-      }
+      out.part[c] = pi;
+      out.place[c] = i;
+      out.open[c] = at[i]!;
+      const h = keyHash(gk.bytes, gk.start[i]!, gk.len[i]!);
+      out.filter.addHash(h);
+      out.byHash.set(h, c++);
     }
   });
   return out;
 }
 
 /**
- * The question holdApart asks of each candidate (`part`, `place`): whether the period
- * has a row of its key — whether the key table, as the first pass left it (its first
- * `periodKeys` ids), has the key. Asked of a bitmap of those keys' hashes first
- * (key-filter.ts), and of the table only where the key's bit is set. `partRefs`: per
- * part, its keys' bytes and their buffer's number in the table.
+ * The carried keys held apart: the candidates (apartCandidates) with no row dated
+ * in the period — whose key is none of the key table's first `periodKeys` ids (the
+ * period's keys, as the first pass left them). The period's keys are met against
+ * the candidates' bitmap in order, and only those whose bit is set are compared
+ * (some 130,000 candidates asked of the table one by one had cost more: a bitmap of
+ * a million keys made, then a random place in it and in the table per candidate).
+ * `openCount`: how many open keys the run was given.
  */
-export function periodHas(keys: KeyTable, periodKeys: number, partRefs: { r: { bytes: Uint8Array; start: Int32Array; len: Int32Array }; b: number }[]): (part: number, place: number) => boolean {
-  const filter = new KeyFilter(periodKeys);
-  keys.fill(filter, periodKeys);
-  return (pi, at) => {
-    const { r, b } = partRefs[pi]!;
-    const s = r.start[at]!;
-    // A place without a key is never held apart.
-    if (!(s >= 0)) return true;
-    const h = keyHash(r.bytes, s, r.len[at]!);
-    return filter.mayHaveHash(h) && keys.lookupHashed(b, s, r.len[at]!, h, false) >= 0;
+export function holdApart(carry: Carry, cands: ApartCandidates, openCount: number, keys: KeyTable, periodKeys: number): HeldApart {
+  const out: HeldApart = {
+    n: 0,
+    places: carry.parts.map((p) => new Uint8Array(cands.n > 0 ? p.keys.n : 0)),
+    open: new Uint8Array(openCount),
+    totals: { l: { keys: 0, rows: 0, totalFen: 0 }, x: { keys: 0, rows: 0, totalFen: 0 } },
+    byType: { count: new Float64Array(BREAK_TYPES.length), l: new Float64Array(BREAK_TYPES.length), x: new Float64Array(BREAK_TYPES.length) },
   };
+  // A candidate with a row dated in the period (its key met): decided in the run.
+  const met = new Uint8Array(cands.n);
+  if (cands.n > 0) {
+    const gk = carry.parts.map((p) => p.keys.byteRefs('gk'));
+    keys.metIn(cands.filter, periodKeys, (id) =>
+      cands.byHash.forEach(keys.hashOf(id), (c) => {
+        const r = gk[cands.part[c]!]!;
+        const i = cands.place[c]!;
+        if (keys.isBytes(id, r.bytes, r.start[i]!, r.len[i]!)) met[c] = 1;
+      }),
+    );
+  }
+  // Each part's columns of what its keys' breaks came to (decoded once, cached by the part).
+  const cols = carry.parts.map((p) => HOLD_COLUMNS.map((c) => p.keys.num(c)) as Float64Array[]);
+  for (let c = 0; c < cands.n; c++) {
+    if (met[c]) continue;
+    const pi = cands.part[c]!;
+    const i = cands.place[c]!;
+    const [bt, al, ax, rl, rx] = cols[pi]! as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    out.places[pi]![i] = 1;
+    out.n++;
+    out.open[cands.open[c]!] = 1;
+    const t = bt[i]!;
+    out.byType.count[t]!++;
+    if (!Number.isNaN(al[i]!)) {
+      out.totals.l.keys++;
+      out.totals.l.rows += rl[i]!;
+      out.totals.l.totalFen += al[i]!;
+      out.byType.l[t]! += al[i]!;
+    }
+    if (!Number.isNaN(ax[i]!)) {
+      out.totals.x.keys++;
+      out.totals.x.rows += rx[i]!;
+      out.totals.x.totalFen += ax[i]!;
+      out.byType.x[t]! += ax[i]!;
+    }
+  }
+  return out;
 }

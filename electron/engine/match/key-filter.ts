@@ -7,10 +7,10 @@ export class KeyFilter {
   private readonly bits: Uint32Array;
   private readonly mask: number;
 
-  /** Room for `n` keys, at about sixteen bits a key (about one key in sixteen not put in finds its bit set). */
-  constructor(n: number) {
+  /** Room for `n` keys, at about `bitsPerKey` bits a key (16: about one key in sixteen not put in finds its bit set). */
+  constructor(n: number, bitsPerKey = 16) {
     let size = 1 << 16;
-    while (size < n * 16 && size < 1 << 30) size *= 2;
+    while (size < n * bitsPerKey && size < 1 << 30) size *= 2;
     this.bits = new Uint32Array(size >>> 5);
     this.mask = size - 1;
   }
@@ -35,6 +35,11 @@ export class KeyFilter {
   /** mayHave for a keyHash, split as the key table splits it. */
   mayHaveHash(h: number): boolean {
     return this.mayHave((h / 2097152) | 0, h % 2097152);
+  }
+
+  /** add for a keyHash, split as the key table splits it. */
+  addHash(h: number): void {
+    this.add((h / 2097152) | 0, h % 2097152);
   }
 
   private place(hi: number, lo: number): number {

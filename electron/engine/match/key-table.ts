@@ -140,6 +140,20 @@ export class KeyTable {
     for (let id = 0; id < n; id++) filter.add(m[META * id + 4]!, m[META * id]!);
   }
 
+  /**
+   * Calls `met` with each of ids [0, n) whose hash the filter may have: the table's
+   * keys met against a few others' (holdApart), read in order, no number made per key.
+   */
+  metIn(filter: KeyFilter, n: number, met: (id: number) => void): void {
+    const m = this.meta;
+    for (let id = 0; id < n; id++) if (filter.mayHave(m[META * id + 4]!, m[META * id]!)) met(id);
+  }
+
+  /** Whether an id's key is these bytes. */
+  isBytes(id: number, buf: Uint8Array, start: number, len: number): boolean {
+    return this.meta[META * id + 1] === len && this.same(id, buf, start, len);
+  }
+
   /** The keyHash of an id's key (what block summaries hold). */
   hashOf(id: number): number {
     return (this.meta[META * id + 4]! >>> 0) * 2097152 + this.meta[META * id]!;

@@ -21,7 +21,7 @@ import { oldBlockChecks, TableHashes } from './old-block-probe';
 import { RunPrefixes, type PeriodRows } from './key-prefixes';
 import { maxCarryParts, type Carry } from './carry';
 import { holdKeys, holdPlan, type HeldKeys } from './held-keys';
-import { holdApart, mayHoldApart, periodHas, type HeldApart } from './held-apart';
+import { apartCandidates, holdApart, mayHoldApart, type HeldApart } from './held-apart';
 import { CarriedRows } from './carried-rows';
 import { fillCodes, sideArrays, sideBytes, sideView } from './side-arrays';
 import type { Window } from './window';
@@ -196,6 +196,19 @@ export function loadRunRows(
     return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
   };
   const sumsRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
+  // What needs none of the period's keys is worked out while its blocks are still
+  // being read (period-read.ts): the run's thread would otherwise wait for them.
+  // The period's blocks (pass 2 lets go of each in `kept` as it reads it).
+  const periodIds = new Set(periodBlocks.flat());
+  const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
+  // Every block a side may read (the period's, and older ones dated before its end).
+  const spans = { l: blockSpans(db, [kinds.l], { to: w.end }), x: blockSpans(db, [kinds.x], { to: w.end }) };
+  const plan = carry && hold && covers.l && covers.x ? holdPlan(carry, maxCarryParts()) : null;
+  // The carried keys that may be held apart, but for whether the period has a row of theirs (held-apart.ts).
+  const apart =
+    plan && mayHoldApart(carry!, [...spans.l, ...spans.x], (id) => periodIds.has(id), w.start)
+      ? apartCandidates(carry!, plan.parts, openKeys, hold!.keyed, { windowStart: dateTimeNumber(w.windowStart), end, activeBatches })
+      : null;
   let rowsReady: (ArrayBuffer | null)[];
   let sumsReady: (ArrayBuffer | null)[];
   let keys: KeyTable;
@@ -240,17 +253,8 @@ export function loadRunRows(
   });
   // Keys from here on (open breaks' keys) were not met in the period's rows.
   const periodKeys = keys.size;
-  // The period's blocks (pass 2 lets go of each in `kept` as it reads it).
-  const periodIds = new Set(periodBlocks.flat());
-  const activeBatches = carry ? new Set(db.prepare("SELECT id FROM import_batch WHERE status = 'active'").pluck().all() as number[]) : new Set<number>();
-  // Every block a side may read (the period's, and older ones dated before its end).
-  const spans = { l: blockSpans(db, [kinds.l], { to: w.end }), x: blockSpans(db, [kinds.x], { to: w.end }) };
-  const plan = carry && hold && covers.l && covers.x ? holdPlan(carry, maxCarryParts()) : null;
   // Carried keys held apart, decided before any open key goes into the table (held-apart.ts).
-  let heldApart: HeldApart | null = null;
-  if (plan && mayHoldApart(carry!, [...spans.l, ...spans.x], (id) => periodIds.has(id), w.start)) {
-    heldApart = holdApart(carry!, plan.parts, openKeys, hold!.keyed, { windowStart: dateTimeNumber(w.windowStart), end, activeBatches }, periodHas(keys, periodKeys, partRefs));
-  }
+  const heldApart = apart ? holdApart(carry!, apart, openKeys.text.length, keys, periodKeys) : null;
   const openTexts: string[] = [];
   for (const [, t] of openKeys.text.entries()) openTexts.push(t);
   const open = keys.addTexts(openTexts);
