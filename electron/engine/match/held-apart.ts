@@ -40,6 +40,8 @@ export interface HeldApart {
   places: Uint8Array[];
   /** Per open key the run was given (their order): 1 where held apart (it has no key id in the run). */
   open: Uint8Array;
+  /** Their carried rows, ledger side and external side (none of which the run takes). */
+  rows: [number, number];
   /** What they add to each side's totals (the summary's rows, keys and total). */
   totals: { l: SideTotalsApart; x: SideTotalsApart };
   /** Per break type (its place in BREAK_TYPES): how many are held apart, and each side's amount. */
@@ -84,6 +86,10 @@ export interface ApartCandidates {
   /** The candidates' key hashes (keyHash): a bitmap of them, and each one's candidates. */
   filter: KeyFilter;
   byHash: HashPlaces;
+  /** Per candidate, its carried rows on the ledger side and on the external side; and their sums. */
+  rowsL: Int32Array;
+  rowsX: Int32Array;
+  rows: [number, number];
 }
 
 /**
@@ -126,7 +132,7 @@ export class HashPlaces {
 }
 
 export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys, keyed: Uint8Array, rules: { windowStart: number; end: number; activeBatches: Set<number> }): ApartCandidates {
-  const none: ApartCandidates = { n: 0, part: new Int32Array(0), place: new Int32Array(0), open: new Int32Array(0), filter: new KeyFilter(0), byHash: new HashPlaces(0) };
+  const none: ApartCandidates = { n: 0, part: new Int32Array(0), place: new Int32Array(0), open: new Int32Array(0), filter: new KeyFilter(0), byHash: new HashPlaces(0), rowsL: new Int32Array(0), rowsX: new Int32Array(0), rows: [0, 0] };
   if (!open.part || !open.place) return none;
   const n = open.text.length;
   const before = Math.min(rules.windowStart, carry.windowStart);
@@ -146,11 +152,12 @@ export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys,
     // A place without a key is never held apart.
     if (carry.parts[pi]!.live[i] && c.gk.start[i]! >= 0 && mayHoldBreak(c.bt[i]!, c.lat[i]!, before)) maybe[pi]![i] = 1;
   }
+  const sides = (p: Carry['parts'][number]) => (carry.external ? [p.l, p.x!] : [p.l]);
   carry.parts.forEach((p, pi) => {
     const held = maybe[pi];
     if (!held) return;
     // A key with a carried row not taken (its batch withdrawn, dated at or after the end) has changed.
-    for (const side of carry.external ? [p.l, p.x!] : [p.l]) {
+    for (const side of sides(p)) {
       const ki = side.wholes('ki');
       const batch = side.wholes('batch');
       const when = side.num('event_at');
@@ -161,11 +168,22 @@ export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys,
       }
     }
   });
+  // Each candidate's carried rows, per side (the run makes no room for a key held apart's: side-rows.ts).
+  const rowsOf = carry.parts.map((p, pi) => {
+    const held = maybe[pi];
+    if (!held) return null;
+    return sides(p).map((side) => {
+      const per = new Int32Array(p.keys.n);
+      const ki = side.wholes('ki');
+      for (let r = 0; r < side.n; r++) if (held[ki[r]!] === 1) per[ki[r]!]!++;
+      return per;
+    });
+  });
   const count = maybe.reduce((sum, held) => sum + (held ? held.reduce((a, v) => a + v, 0) : 0), 0);
   if (count === 0) return none;
   // The bitmap at some 32 bits a key: the million keys of a period met against it
   // (holdApart) find about one in thirty-two bits set that is no candidate's.
-  const out: ApartCandidates = { n: count, part: new Int32Array(count), place: new Int32Array(count), open: new Int32Array(count), filter: new KeyFilter(count, 32), byHash: new HashPlaces(count) };
+  const out: ApartCandidates = { n: count, part: new Int32Array(count), place: new Int32Array(count), open: new Int32Array(count), filter: new KeyFilter(count, 32), byHash: new HashPlaces(count), rowsL: new Int32Array(count), rowsX: new Int32Array(count), rows: [0, 0] };
   let c = 0;
   maybe.forEach((held, pi) => {
     if (!held) return;
@@ -176,6 +194,9 @@ export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys,
       out.part[c] = pi;
       out.place[c] = i;
       out.open[c] = at[i]!;
+      const [l, x] = rowsOf[pi]!;
+      out.rows[0] += out.rowsL[c] = l![i]!;
+      out.rows[1] += out.rowsX[c] = x?.[i] ?? 0;
       const h = keyHash(gk.bytes, gk.start[i]!, gk.len[i]!);
       out.filter.addHash(h);
       out.byHash.set(h, c++);
@@ -198,6 +219,7 @@ export function holdApart(carry: Carry, cands: ApartCandidates, openCount: numbe
     n: 0,
     places: carry.parts.map((p) => new Uint8Array(cands.n > 0 ? p.keys.n : 0)),
     open: new Uint8Array(openCount),
+    rows: [0, 0],
     totals: { l: { keys: 0, rows: 0, totalFen: 0 }, x: { keys: 0, rows: 0, totalFen: 0 } },
     byType: { count: new Float64Array(BREAK_TYPES.length), l: new Float64Array(BREAK_TYPES.length), x: new Float64Array(BREAK_TYPES.length) },
   };
@@ -223,6 +245,8 @@ export function holdApart(carry: Carry, cands: ApartCandidates, openCount: numbe
     out.places[pi]![i] = 1;
     out.n++;
     out.open[cands.open[c]!] = 1;
+    out.rows[0] += cands.rowsL[c]!;
+    out.rows[1] += cands.rowsX[c]!;
     const t = bt[i]!;
     out.byType.count[t]!++;
     if (!Number.isNaN(al[i]!)) {

@@ -190,12 +190,6 @@ export function loadRunRows(
   // aggregateSide: the keys expected and a few more). A buffer too small for what
   // comes is not used: the run makes its own.
   const covers = { l: carry !== null, x: carry !== null && carry.external && borrow.size === 0 };
-  const sideRoom = (side: 0 | 1): number => {
-    const rows = periodSpans[side]!.reduce((sum, b) => sum + b.n, 0);
-    const carried = (carry?.parts ?? []).reduce((sum, p) => sum + (side === 0 ? (covers.l ? p.l.n : 0) : covers.x ? (p.x?.n ?? 0) : 0), 0);
-    return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
-  };
-  const sumsRoom = (expectedKeys + Math.max(16_384, Math.ceil(expectedKeys / 50))) * AGGREGATE_KEY_BYTES;
   // What needs none of the period's keys is worked out while its blocks are still
   // being read (period-read.ts): the run's thread would otherwise wait for them.
   // The period's blocks (pass 2 lets go of each in `kept` as it reads it).
@@ -209,6 +203,16 @@ export function loadRunRows(
     plan && mayHoldApart(carry!, [...spans.l, ...spans.x], (id) => periodIds.has(id), w.start)
       ? apartCandidates(carry!, plan.parts, openKeys, hold!.keyed, { windowStart: dateTimeNumber(w.windowStart), end, activeBatches })
       : null;
+  // The rows and keys held apart (nearly all of the carry's, at week ten) never reach
+  // the arrays below: room is made for the others' (a candidate whose key has a row this
+  // period after all has its rows in the margin; beyond it, the run makes its own).
+  const sideRoom = (side: 0 | 1): number => {
+    const rows = periodSpans[side]!.reduce((sum, b) => sum + b.n, 0);
+    const carried = (carry?.parts ?? []).reduce((sum, p) => sum + (side === 0 ? (covers.l ? p.l.n : 0) : covers.x ? (p.x?.n ?? 0) : 0), 0) - (apart?.rows[side] ?? 0);
+    return rows + carried + Math.max(16_384, Math.ceil((rows + carried) / 50));
+  };
+  const sumsKeys = expectedKeys - (apart?.n ?? 0);
+  const sumsRoom = (sumsKeys + Math.max(16_384, Math.ceil(sumsKeys / 50))) * AGGREGATE_KEY_BYTES;
   let rowsReady: (ArrayBuffer | null)[];
   let sumsReady: (ArrayBuffer | null)[];
   let keys: KeyTable;
@@ -347,7 +351,7 @@ export function loadRunRows(
   const read = (kind: ImportKind, side: 'l' | 'x', keyless: KeylessRow[]): SideRows => {
     const cover = covers[side] ? carry! : null;
     // The carry's rows of this side (what the rows below are merged with).
-    const carriedRoom = carriedRows?.rows(side) ?? 0;
+    const carriedRoom = (carriedRows?.rows(side) ?? 0) - (heldApart?.rows[side === 'l' ? 0 : 1] ?? 0);
     // This period's blocks, and the older ones that may hold one of the run's keys. With
     // vouchers lent to keyless external rows, the external side's old blocks are all read
     // (a keyless row has no key of its own in the summary). An old block the carry
