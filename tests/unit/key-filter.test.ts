@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyFilter } from '../../electron/engine/match/key-filter';
 import { keyHash } from '../../electron/engine/match/key-hash';
-import { HashPlaces } from '../../electron/engine/match/held-apart';
+import { HashPlaces } from '../../electron/engine/match/hash-places';
 import { KeyTable } from '../../electron/engine/match/key-table';
 
 /** A keyHash split as the key table keeps it: its upper 32 bits as an int, its lower 21 bits. */

@@ -6,11 +6,14 @@
 // the carry alone, before any key of it goes into the table — its break, each
 // side's amount and rows, its latest record, and its carried rows' batches and
 // dates are all in its part — but for one thing: whether a row of it came this
-// period. That is one probe of the table (the period's keys, put in by the first
-// pass), where inserting it had been one too, and the run's other stores of rows
-// must hold none of its rows that are not carried (`mayHoldApart` below): older
-// blocks the carry covers (their rows of a carried key are the carry's), and the
-// period's blocks, whose rows dated in the period are all in the table.
+// period. So the candidates are worked out from the carry while the period's
+// blocks are still being read (apartCandidates: the run's thread would otherwise
+// share that reading), and once the first pass has put the period's keys in the
+// table, they are met in order against the candidates' hashes (holdApart); the
+// run's other stores of rows must hold none of a candidate's rows that are not
+// carried (`mayHoldApart` below): older blocks the carry covers (their rows of a
+// carried key are the carry's), and the period's blocks, whose rows dated in the
+// period are all in the table.
 //
 // A key held apart is then not in the run at all: its carried rows are not
 // taken, its break is the one open (applyBreaks names it unchanged), its amounts
@@ -23,6 +26,7 @@ import type { Carry } from './carry';
 import { HOLD_COLUMNS, mayHoldBreak } from './held-keys';
 import { TakenRows } from './carried-rows';
 import { KeyFilter } from './key-filter';
+import { HashPlaces } from './hash-places';
 import { keyHash } from './key-hash';
 import type { KeyTable } from './key-table';
 import type { OpenKeys } from './side-rows';
@@ -92,45 +96,7 @@ export interface ApartCandidates {
   rows: [number, number];
 }
 
-/**
- * Candidates by their keys' hashes: an open-addressing table in typed arrays (a Map
- * keyed by 53-bit numbers boxes each one: for 130,000 keys it had cost more than
- * all else here).
- */
-export class HashPlaces {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-  private readonly hashes: Float64Array;
-
-  constructor(n: number) {
-    let cap = 16;
-    while (cap < n * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
-    this.mask = cap - 1;
-    this.hashes = new Float64Array(n);
-  }
-
-  private static start(h: number, mask: number): number {
-    return Math.imul((h % 2097152) ^ ((h / 2097152) | 0), 0x9e3779b1) & mask;
-  }
-
-  /** Item c (0 ≤ c < n) has hash h. */
-  set(h: number, c: number): void {
-    this.hashes[c] = h;
-    let i = HashPlaces.start(h, this.mask);
-    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-    this.slots[i] = c + 1;
-  }
-
-  /** Calls `each` with every item of hash h. */
-  forEach(h: number, each: (c: number) => void): void {
-    for (let i = HashPlaces.start(h, this.mask); this.slots[i] !== 0; i = (i + 1) & this.mask) {
-      const c = this.slots[i]! - 1;
-      if (this.hashes[c] === h) each(c);
-    }
-  }
-}
-
+/** The candidates (ApartCandidates, above), worked out from the carry alone. */
 export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys, keyed: Uint8Array, rules: { windowStart: number; end: number; activeBatches: Set<number> }): ApartCandidates {
   const none: ApartCandidates = { n: 0, part: new Int32Array(0), place: new Int32Array(0), open: new Int32Array(0), filter: new KeyFilter(0), byHash: new HashPlaces(0), rowsL: new Int32Array(0), rowsX: new Int32Array(0), rows: [0, 0] };
   if (!open.part || !open.place) return none;
