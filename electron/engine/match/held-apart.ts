@@ -23,7 +23,7 @@
 import { BREAK_TYPES } from '../../../shared/domain';
 import { batchOfBlock, type BlockSpan } from '../rowstore/block-store';
 import type { Carry } from './carry';
-import { HOLD_COLUMNS, mayHoldBreak } from './held-keys';
+import { mayHoldBreak } from './held-keys';
 import { TakenRows } from './carried-rows';
 import { KeyFilter } from './key-filter';
 import { HashPlaces } from './hash-places';
@@ -118,30 +118,24 @@ export function apartCandidates(carry: Carry, parts: Uint8Array, open: OpenKeys,
     // A place without a key is never held apart.
     if (carry.parts[pi]!.live[i] && c.gk.start[i]! >= 0 && mayHoldBreak(c.bt[i]!, c.lat[i]!, before)) maybe[pi]![i] = 1;
   }
-  const sides = (p: Carry['parts'][number]) => (carry.external ? [p.l, p.x!] : [p.l]);
-  carry.parts.forEach((p, pi) => {
+  // A key with a carried row not taken (its batch withdrawn, dated at or after the end)
+  // has changed; and each key's carried rows, per side, counted in the same pass (the
+  // run makes no room for a key held apart's: side-rows.ts).
+  const rowsOf = carry.parts.map((p, pi) => {
     const held = maybe[pi];
-    if (!held) return;
-    // A key with a carried row not taken (its batch withdrawn, dated at or after the end) has changed.
-    for (const side of sides(p)) {
+    if (!held) return null;
+    return (carry.external ? [p.l, p.x!] : [p.l]).map((side) => {
+      const per = new Int32Array(p.keys.n);
       const ki = side.wholes('ki');
       const batch = side.wholes('batch');
       const when = side.num('event_at');
       const rows = new TakenRows(rules.end, rules.activeBatches);
       for (let r = 0; r < side.n; r++) {
         const k = ki[r]!;
-        if (held[k] === 1 && !rows.taken(when[r]!, batch[r]!)) held[k] = 0;
+        if (held[k] !== 1) continue;
+        per[k]!++;
+        if (!rows.taken(when[r]!, batch[r]!)) held[k] = 0;
       }
-    }
-  });
-  // Each candidate's carried rows, per side (the run makes no room for a key held apart's: side-rows.ts).
-  const rowsOf = carry.parts.map((p, pi) => {
-    const held = maybe[pi];
-    if (!held) return null;
-    return sides(p).map((side) => {
-      const per = new Int32Array(p.keys.n);
-      const ki = side.wholes('ki');
-      for (let r = 0; r < side.n; r++) if (held[ki[r]!] === 1) per[ki[r]!]!++;
       return per;
     });
   });
@@ -201,13 +195,14 @@ export function holdApart(carry: Carry, cands: ApartCandidates, openCount: numbe
       }),
     );
   }
-  // Each part's columns of what its keys' breaks came to (decoded once, cached by the part).
-  const cols = carry.parts.map((p) => HOLD_COLUMNS.map((c) => p.keys.num(c)) as Float64Array[]);
+  // Each part's columns of what its keys' breaks came to, decoded where a candidate is (cached by the part).
+  const cols = carry.parts.map(() => null as Float64Array[] | null);
   for (let c = 0; c < cands.n; c++) {
     if (met[c]) continue;
     const pi = cands.part[c]!;
     const i = cands.place[c]!;
-    const [bt, al, ax, rl, rx] = cols[pi]! as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const p = carry.parts[pi]!;
+    const [bt, al, ax, rl, rx] = (cols[pi] ??= (['bt', 'al', 'ax', 'rl', 'rx'] as const).map((name) => p.keys.num(name))) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     out.places[pi]![i] = 1;
     out.n++;
     out.open[cands.open[c]!] = 1;

@@ -134,12 +134,6 @@ export class KeyTable {
     }
   }
 
-  /** Puts the hashes of ids [0, n) in a filter (their halves as kept here: no number made per key). */
-  fill(filter: KeyFilter, n: number): void {
-    const m = this.meta;
-    for (let id = 0; id < n; id++) filter.add(m[META * id + 4]!, m[META * id]!);
-  }
-
   /**
    * Calls `met` with each of ids [0, n) whose hash the filter may have: the table's
    * keys met against a few others' (holdApart), read in order, no number made per key.
